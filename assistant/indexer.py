@@ -1,0 +1,20 @@
+"""Index the curated corpus: load and validate every article, split, then sync the Chroma index.
+
+All validation happens before the index is touched, so a broken corpus file never costs the
+working index anything.
+"""
+
+from __future__ import annotations
+
+from .corpus import load_corpus
+from .embeddings import load_embedder
+from .index import SyncStats, store_for
+from .passages import split_corpus
+from .settings import Settings
+
+
+def index_corpus(settings: Settings, *, rebuild: bool = False, on_progress=None) -> SyncStats:
+    articles = load_corpus(settings.corpus_dir)
+    passages = split_corpus(articles)
+    store = store_for(settings, create=True)
+    return store.sync(passages, load_embedder(), rebuild=rebuild, on_progress=on_progress)

@@ -1,0 +1,155 @@
+"""The pipeline: check input → safety → retrieve → compose → Answer.
+
+``build_assistant(settings)`` loads the model and opens the served index generation once;
+``Assistant.ask(question, history)`` is what the CLI, the web app and the eval runner all call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from .compose import GENERIC_QUESTIONS, ComposeSettings, compose_answer
+from .embeddings import Embedder, load_embedder
+from .errors import AssistantError, IndexUnusableError
+from .index import IndexStore, store_for
+from .inputs import clean_history, clean_question
+from .retrieve import HybridRetriever, retrieval_query
+from .schema import Answer, Triage
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class _Route:
+    route: str
+    triage: Triage
+    message: str
+    retrieval_query: str
+
+
+def _assess(question: str, history: list[dict], settings: Settings) -> _Route:
+    try:
+        from .safety import assess
+    except ImportError:  # TEMPORARY until the safety stage lands
+        return _Route("answer", Triage(), "", question)
+    d = assess(question, history, settings)
+    return _Route(d.route, d.triage, d.message, d.retrieval_query or question)
+
+
+class Assistant:
+    def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore):
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self.generation = ""
+        self.retriever: HybridRetriever | None = None
+        self._load()
+        self.generic_vecs = embedder.embed_documents(list(GENERIC_QUESTIONS))
+        self.compose_cfg = ComposeSettings(
+            min_passage_score=settings.min_passage_score,
+            min_sentence_score=settings.min_sentence_score,
+            min_specificity=settings.min_specificity,
+            specificity_weight=settings.specificity_weight,
+            max_sentences=settings.max_answer_sentences,
+            margin=settings.sentence_margin,
+        )
+
+    # ----------------------------------------------------------------- index generations
+
+    def _load(self) -> None:
+        passages, sentences, info = self.store.open_active(self.embedder)
+        retriever = HybridRetriever(self.store.client, passages, sentences, self.embedder, self.settings.rrf_k)
+        self.retriever, self.generation = retriever, info["generation"]
+
+    def _refresh(self, force: bool = False) -> None:
+        """Follow a re-index: switch to the new generation once its pointer has flipped."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < 1.0:
+            return
+        with self._lock:
+            self._checked_at = now
+            info = self.store.active()
+            if force or (info and info["generation"] != self.generation):
+                self._load()
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.retriever) if self.retriever else 0
+
+    # ----------------------------------------------------------------- asking
+
+    def ask(self, question: object, history: object = None) -> Answer:
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        text = clean_question(question, self.settings)
+        turns = clean_history(history, self.settings)
+
+        t = time.perf_counter()
+        route = _assess(text, turns, self.settings)
+        timings["safety"] = (time.perf_counter() - t) * 1000
+
+        answer = Answer(question=text, answer="", outcome="answer", triage=route.triage, disclaimer=self.settings.disclaimer)
+        if route.route in ("out_of_scope", "refusal"):
+            answer.outcome = route.route
+            answer.answer = route.message
+        else:
+            try:
+                self._refresh()
+                self._answer_from_corpus(answer, route, turns, timings)
+            except AssistantError:
+                raise
+            except Exception as exc:  # a generation dropped under us by a re-index: reload once
+                if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
+                    raise
+                self._refresh(force=True)
+                self._answer_from_corpus(answer, route, turns, timings)
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        answer.timings_ms = timings
+        return answer
+
+    def _answer_from_corpus(self, answer: Answer, route: _Route, turns: list[dict], timings: dict) -> None:
+        retriever = self.retriever
+        if retriever is None:
+            raise IndexUnusableError("the index is not loaded")
+        query = retrieval_query(route.retrieval_query, turns)
+
+        t = time.perf_counter()
+        qvec = self.embedder.embed_query(query)
+        # a follow-up retrieves with the previous question too, but picks sentences by its own words
+        own_vec = qvec if query == route.retrieval_query else self.embedder.embed_query(route.retrieval_query)
+        timings["embed"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        hits = retriever.retrieve(query, qvec, self.settings.top_k, self.settings.dense_candidates)
+        if route.route == "emergency":
+            hits = [h for h in hits if h.meta.get("role") == "safety"][:1]
+        vectors = retriever.sentence_vectors([h.passage_id for h in hits])
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        composed = compose_answer(hits, vectors, own_vec, self.compose_cfg, self.generic_vecs)
+        timings["compose"] = (time.perf_counter() - t) * 1000
+
+        lead = route.triage.message if route.triage.level != "none" else ""
+        if route.route == "emergency":
+            answer.outcome = "emergency"
+            body = composed.text if composed.outcome == "answer" else ""
+            answer.citations = composed.citations if body else []
+        else:
+            answer.outcome = composed.outcome
+            body = composed.text
+            answer.citations = composed.citations
+        answer.answer = "\n\n".join(part for part in (lead, body) if part)
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """Load the verified model and open the served index (raises AssistantError subclasses)."""
+    store = store_for(settings, create=False)
+    if store.active() is None:
+        from .errors import IndexMissingError
+
+        raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
+    return Assistant(settings, load_embedder(), store)

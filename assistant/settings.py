@@ -1,0 +1,146 @@
+"""One settings object for the whole assistant.
+
+Values come from, in rising order of precedence:
+
+1. the defaults below,
+2. a TOML file (``ASSISTANT_CONFIG``, or ``assistant.toml`` in the working directory),
+3. environment variables named ``ASSISTANT_<FIELD>`` (e.g. ``ASSISTANT_DATA_DIR``).
+
+The object is built once at the edge (CLI, web app, eval runner) and passed down; no module
+reads the environment on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_DISCLAIMER = (
+    "This is general information, not medical advice; consult a healthcare provider "
+    "about your own symptoms and before starting any treatment, massage included."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where things live
+    corpus_dir: Path = PROJECT_ROOT / "corpus" / "curated"
+    data_dir: Path = PROJECT_ROOT / "data"
+    collection: str = "sciatica_kb"
+    chroma_url: str = ""  # empty: embedded PersistentClient under data_dir/chroma
+
+    # what every answer carries
+    assistant_name: str = "Sciatica & Massage Assistant"
+    disclaimer: str = DEFAULT_DISCLAIMER
+    emergency_number: str = "999"
+    urgent_service: str = "NHS 111 or your GP"
+
+    # input limits
+    max_question_chars: int = 1000
+    max_history_turns: int = 6
+
+    # retrieval and answer composition
+    top_k: int = 4
+    dense_candidates: int = 12
+    rrf_k: int = 60
+    min_passage_score: float = 0.30
+    min_sentence_score: float = 0.35
+    min_specificity: float = 0.0
+    specificity_weight: float = 0.5
+    max_answer_sentences: int = 3
+    sentence_margin: float = 0.10
+
+    # web front end (issue 4)
+    host: str = "127.0.0.1"
+    port: int = 7860
+    allowed_origins: tuple[str, ...] = ()
+    accent_colour: str = "#1f6f8b"
+    greeting: str = "Hello! Ask me about sciatica and massage therapy."
+    feedback_enabled: bool = False
+
+    def with_overrides(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+def _coerce(name: str, kind, raw):
+    """Turn a TOML value or an env string into the field's type, with a clear error."""
+    try:
+        if kind in (Path, "Path"):
+            return Path(raw).expanduser()
+        if kind in (bool, "bool"):
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (float, "float"):
+            return float(raw)
+        if kind in ("tuple[str, ...]",):
+            if isinstance(raw, (list, tuple)):
+                return tuple(str(x).strip() for x in raw if str(x).strip())
+            return tuple(x.strip() for x in str(raw).split(",") if x.strip())
+        return str(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {name!r} has an invalid value {raw!r}") from None
+
+
+def load_settings(env: dict[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    """Build Settings from defaults, an optional TOML file and ``ASSISTANT_*`` variables."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, object] = {}
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+
+    path = config_file or (Path(env["ASSISTANT_CONFIG"]) if env.get("ASSISTANT_CONFIG") else None)
+    if path is None and Path("assistant.toml").is_file():
+        path = Path("assistant.toml")
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"settings file {path} does not exist") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+        data = data.get("assistant", data)
+        for key, raw in data.items():
+            if key not in fields:
+                raise SettingsError(f"settings file {path}: unknown setting {key!r}")
+            values[key] = _coerce(key, fields[key].type, raw)
+
+    for key, f in fields.items():
+        raw = env.get(f"ASSISTANT_{key.upper()}")
+        if raw is not None:
+            values[key] = _coerce(key, f.type, raw)
+
+    settings = Settings(**values)
+    validate(settings)
+    return settings
+
+
+def validate(settings: Settings) -> None:
+    if not settings.disclaimer.strip():
+        raise SettingsError("the disclaimer cannot be empty: every answer must carry one")
+    if settings.max_question_chars < 10:
+        raise SettingsError("max_question_chars must be at least 10")
+    if settings.top_k < 1 or settings.dense_candidates < settings.top_k:
+        raise SettingsError("top_k must be >= 1 and dense_candidates >= top_k")
+    if not settings.emergency_number.strip():
+        raise SettingsError("emergency_number cannot be empty")
+
+
+__all__ = ["Settings", "load_settings", "validate", "DEFAULT_DISCLAIMER", "PROJECT_ROOT"]

@@ -1,0 +1,122 @@
+"""The Chroma index: incremental, generation-switched, refusing what it cannot trust."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.embeddings import load_embedder
+from assistant.errors import CorpusError, IndexMissingError, IndexUnusableError
+from assistant.index import store_for
+from assistant.indexer import index_corpus
+from assistant.pipeline import build_assistant
+
+from helpers import copy_corpus, make_settings
+
+SEED = "massage-for-sciatica.md"
+
+
+@pytest.fixture
+def own_index(tmp_path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    settings = make_settings(tmp_path, corpus)
+    first = index_corpus(settings)
+    return settings, corpus, first
+
+
+def test_second_run_embeds_nothing(own_index):
+    settings, _, first = own_index
+    assert first.switched and first.embedded_passages == first.passages > 10
+    again = index_corpus(settings)
+    assert again.embedded_passages == 0 and again.embedded_sentences == 0
+    assert not again.switched and again.generation == first.generation
+
+
+def test_editing_one_section_re_embeds_only_that_section(own_index):
+    settings, corpus, first = own_index
+    path = corpus / SEED
+    text = path.read_text()
+    path.write_text(text.replace("The benefits of massage treatment for alleviating stress are widely recognized.",
+                                 "Many people find massage relaxing."))
+    stats = index_corpus(settings)
+    assert stats.embedded_passages == 1
+    assert stats.changed_ids == ["massage-for-sciatica::stress-reduction::0"]
+    assert stats.copied_passages == first.passages - 1
+    answer = build_assistant(settings).ask("Do people find massage relaxing?")
+    assert any("Many people find massage relaxing." in c.quote for c in answer.citations)
+
+
+def test_deleting_an_article_removes_its_passages(own_index):
+    settings, corpus, first = own_index
+    extra = corpus / "clinic-extra.md"
+    extra.write_text("---\ntitle: Clinic extra\nsource: test\n---\n\n## Parking\n\nThe clinic car park is behind the building.\n")
+    added = index_corpus(settings)
+    assert added.embedded_passages == 1 and added.passages == first.passages + 1
+    extra.unlink()
+    removed = index_corpus(settings)
+    assert removed.deleted_passages == 1 and removed.embedded_passages == 0
+    passages, _, _ = store_for(settings, create=False).open_active(load_embedder())
+    assert passages.count() == first.passages
+    assert not [i for i in passages.get()["ids"] if i.startswith("clinic-extra::")]
+
+
+def test_broken_corpus_file_is_refused_and_the_index_keeps_serving(own_index):
+    settings, corpus, first = own_index
+    (corpus / "broken.md").write_text("---\ntitle: No source here\n---\n\nText.\n")
+    with pytest.raises(CorpusError, match="broken.md: front matter has no 'source'"):
+        index_corpus(settings)
+    assistant = build_assistant(settings)
+    assert assistant.passage_count == first.passages
+    assert assistant.ask("Which massage techniques help with tight muscles?").outcome == "answer"
+
+
+def test_index_built_with_another_model_is_a_clear_error(own_index):
+    settings, _, _ = own_index
+    store = store_for(settings, create=False)
+    info = store.active()
+    store._meta().upsert(ids=["active"], embeddings=[[0.0]], metadatas=[{**info, "model": "other-model@123", "dim": 768}])
+    with pytest.raises(IndexUnusableError, match="built with model other-model@123 .*--rebuild"):
+        build_assistant(settings)
+    # a rebuild puts it right, embedding everything again with the bundled model
+    stats = index_corpus(settings, rebuild=True)
+    assert stats.embedded_passages == stats.passages
+    assert build_assistant(settings).passage_count == stats.passages
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    settings = make_settings(tmp_path)
+    with pytest.raises(IndexMissingError, match="sciatica-assistant index"):
+        build_assistant(settings)
+    assert not (tmp_path / "data").exists(), "asking must not create an empty index"
+
+
+def test_sync_killed_before_the_switch_leaves_the_old_generation_serving(own_index, monkeypatch):
+    settings, corpus, first = own_index
+    path = corpus / SEED
+    path.write_text(path.read_text().replace("Every person's sciatica experience is different.", "Everyone differs."))
+    store = store_for(settings, create=True)
+    original = store._meta
+
+    def crash():
+        raise KeyboardInterrupt("killed before the pointer switch")
+
+    from assistant.corpus import load_corpus
+    from assistant.passages import split_corpus
+
+    passages = split_corpus(load_corpus(corpus))
+    monkeypatch.setattr(store, "_meta", lambda: crash() if store._building else original())
+    store._building = False
+    real_create = store._create
+
+    def create_then_mark(*a, **k):
+        store._building = True
+        return real_create(*a, **k)
+
+    monkeypatch.setattr(store, "_create", create_then_mark)
+    with pytest.raises(KeyboardInterrupt):
+        store.sync(passages, load_embedder())
+    monkeypatch.undo()
+    assistant = build_assistant(settings)
+    assert assistant.generation == first.generation
+    assert "Every person's sciatica experience is different." in " ".join(assistant.retriever.docs)
+    finished = index_corpus(settings)  # the next run cleans up the partial generation and completes
+    assert finished.switched and finished.embedded_passages == 1
