@@ -6,7 +6,7 @@ working index anything.
 
 from __future__ import annotations
 
-from .corpus import load_corpus
+from .corpus import Article, load_corpus
 from .embeddings import load_embedder
 from .index import SyncStats, store_for
 from .passages import split_corpus
@@ -14,7 +14,11 @@ from .settings import Settings
 
 
 def index_corpus(settings: Settings, *, rebuild: bool = False, on_progress=None) -> SyncStats:
-    articles = load_corpus(settings.corpus_dir)
+    return index_articles(settings, load_corpus(settings.corpus_dir), rebuild=rebuild, on_progress=on_progress)
+
+
+def index_articles(settings: Settings, articles: list[Article], *, rebuild: bool = False, on_progress=None) -> SyncStats:
+    """Index already-loaded articles (the benchmarks feed MedQuAD through here)."""
     passages = split_corpus(articles)
     store = store_for(settings, create=True)
     return store.sync(passages, load_embedder(), rebuild=rebuild, on_progress=on_progress)

@@ -24,3 +24,19 @@ def copy_corpus(dest: Path) -> Path:
         if path.is_file():
             shutil.copy2(path, dest / path.name)
     return dest
+
+
+def write_article(folder: Path, slug: str, title: str, source: str, sections: dict[str, str]) -> Path:
+    """Write a curated article file the way a curator would."""
+    body = "\n\n".join(f"## {heading}\n\n{text}" for heading, text in sections.items())
+    path = folder / f"{slug}.md"
+    path.write_text(f"---\ntitle: {title!r}\nsource: {source!r}\n---\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,96 @@
+"""Server mode: the same assistant against a real `chroma run` server on localhost."""
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.indexer import index_corpus
+from assistant.pipeline import build_assistant
+from helpers import copy_corpus, free_port, make_settings
+
+pytestmark = pytest.mark.server
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_server_mode_indexes_and_answers_like_embedded(chroma_server, tmp_path, assistant):
+    settings = make_settings(tmp_path, copy_corpus(tmp_path / "corpus"), chroma_url=chroma_server, collection="server_same")
+    first = index_corpus(settings)
+    assert first.switched and not (tmp_path / "data" / "chroma").exists(), "server mode must not create a local store"
+    assert index_corpus(settings).embedded_passages == 0
+    remote = build_assistant(settings)
+    for question in ("Which massage techniques help with tight muscles?", "Is heat or ice better?", "What can pinch the sciatic nerve?"):
+        a, b = remote.ask(question), assistant.ask(question)
+        assert a.outcome == b.outcome
+        assert [c.passage_id for c in a.citations] == [c.passage_id for c in b.citations]
+
+
+def test_queries_keep_being_answered_during_a_reindex(chroma_server, tmp_path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    settings = make_settings(tmp_path, corpus, chroma_url=chroma_server, collection="server_live")
+    index_corpus(settings)
+    served = build_assistant(settings)
+    before = served.generation
+    seed = corpus / "massage-for-sciatica.md"
+    seed.write_text(seed.read_text().replace("Every person's sciatica experience is different.", "No two people feel sciatica the same way."))
+
+    errors, answers = [], []
+    done = threading.Event()
+
+    def keep_asking():
+        while not done.is_set():
+            try:
+                answers.append(served.ask("Which massage techniques help with tight muscles?").outcome)
+            except Exception as exc:  # any failure while re-indexing is the bug this test is for
+                errors.append(repr(exc))
+
+    worker = threading.Thread(target=keep_asking)
+    worker.start()
+    try:
+        stats = index_corpus(settings)
+    finally:
+        time.sleep(1.5)  # let the server follow the switch
+        done.set()
+        worker.join()
+    assert stats.switched and stats.embedded_passages == 1
+    assert errors == [] and len(answers) > 3 and set(answers) == {"answer"}
+    after = served.ask("Does everyone feel sciatica the same way?")
+    assert served.generation != before
+    assert any("No two people feel sciatica the same way." in c.passage for c in after.citations)
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path):
+    from assistant.errors import AssistantError
+
+    settings = make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(AssistantError, match="Chroma server"):
+        build_assistant(settings)
