@@ -21,9 +21,10 @@ from .schema import Citation
 _LEANS_BACK = re.compile(r"^(?:[\w'-]+\s+){0,2}(this|these|those|it|they|them|such|both)\b", re.IGNORECASE)
 
 
-# Questions that say nothing beyond "massage / sciatica". A sentence that matches the user's question
-# no better than it matches these is only "on topic", not an answer: this is how "Does yoga help
-# sciatica?" is told apart from "Does massage ease stress?" (see README, "Saying not covered").
+# Questions that say nothing beyond "massage / sciatica". The part of a user's question that lies
+# along these directions is only "on topic"; what is left is what the question is really about.
+# A passage must match that remainder: this is how "Does yoga help sciatica?" is told apart from
+# "Does massage ease stress?" (see README, "Saying not covered").
 GENERIC_QUESTIONS = (
     "massage for sciatica",
     "how can massage help sciatica pain",
@@ -40,6 +41,7 @@ class ComposeSettings:
     min_sentence_score: float
     min_specificity: float
     specificity_weight: float
+    generic_remainder: float
     max_sentences: int
     margin: float
 
@@ -60,34 +62,58 @@ def not_covered_text(topics_hint: str = "") -> str:
     return f"{text} {topics_hint}".strip()
 
 
+def generic_basis(generic_vecs: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (dim x n) of the directions the generic questions span."""
+    basis, _ = np.linalg.qr(np.asarray(generic_vecs, dtype=np.float32).T)
+    return basis.astype(np.float32)
+
+
+def specific_part(query_vecs: np.ndarray, basis: np.ndarray | None) -> tuple[np.ndarray, float]:
+    """The query vectors with their generic ("massage", "sciatica") component removed and
+    re-normalised, and how much of the question was left (largest remainder norm, 0..1)."""
+    if basis is None or not basis.size:
+        return query_vecs, 1.0
+    rest = query_vecs - (query_vecs @ basis) @ basis.T
+    norms = np.linalg.norm(rest, axis=1, keepdims=True)
+    return rest / np.maximum(norms, 1e-9), float(norms.max())
+
+
 def compose_answer(
     hits: list[Hit],
     sentence_vectors: dict[str, list[tuple[int, str, np.ndarray]]],
-    query_vec: np.ndarray,
+    query_vecs: np.ndarray,
     cfg: ComposeSettings,
-    generic_vecs: np.ndarray | None = None,
+    basis: np.ndarray | None = None,
 ) -> Composed:
     """Pick and cite sentences.
 
-    Candidates are sentences of passages with cosine >= min_passage_score that are themselves
-    close to the question (cosine >= min_sentence_score). The question counts as covered only if
-    some candidate matches it better than it matches every generic question by at least
-    min_specificity. Candidates rank by similarity plus ``specificity_weight`` times their
-    specificity, and those within ``margin`` of the best are cited."""
+    ``query_vecs`` holds one row per reading of the question: the question itself and, for a
+    follow-up, the question read with the previous one. Each sentence of a retrieved passage
+    (passage cosine >= min_passage_score) gets a similarity (best cosine over the readings) and a
+    specificity: its cosine with what is left of the question once the generic directions in
+    ``basis`` are removed. Only sentences with similarity >= min_sentence_score and specificity
+    >= min_specificity can be cited (none: the question is not covered; a question that is itself
+    generic, with less than ``generic_remainder`` left outside the generic directions, skips the
+    specificity test); they rank by similarity
+    plus ``specificity_weight`` times specificity, and those within ``margin`` of the best are cited."""
+    query_vecs = np.atleast_2d(query_vecs)
+    specific, remainder = specific_part(query_vecs, basis)
+    # "Can massage help sciatica?" is itself generic: nothing specific is left to match, so the
+    # general sentences that answer it may be cited on similarity alone.
+    min_specificity = cfg.min_specificity if remainder >= cfg.generic_remainder else -1.0
     scored: list[tuple[float, int, int]] = []  # (rank score, hit index, sentence k)
     specificity = -1.0
     for h, hit in enumerate(hits):
         if hit.dense < cfg.min_passage_score:
             continue
         for k, _text, vec in sentence_vectors.get(hit.passage_id, []):
-            sim = float(vec @ query_vec)
-            if sim < cfg.min_sentence_score:
-                continue
-            generic = float((generic_vecs @ vec).max()) if generic_vecs is not None and len(generic_vecs) else 0.0
-            specificity = max(specificity, sim - generic)
-            scored.append((sim + cfg.specificity_weight * (sim - generic), h, k))
-    if not scored or specificity < cfg.min_specificity:
-        return Composed("not_covered", not_covered_text(), [], max((s for s, _, _ in scored), default=0.0))
+            sim = float((query_vecs @ vec).max())
+            spec = float((specific @ vec).max())
+            specificity = max(specificity, spec)
+            if sim >= cfg.min_sentence_score and spec >= min_specificity:
+                scored.append((sim + cfg.specificity_weight * spec, h, k))
+    if not scored:
+        return Composed("not_covered", not_covered_text(), [], max(specificity, 0.0))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     best = scored[0][0]
 

@@ -10,13 +10,16 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .compose import GENERIC_QUESTIONS, ComposeSettings, compose_answer
+import numpy as np
+
+from .compose import GENERIC_QUESTIONS, ComposeSettings, compose_answer, generic_basis
 from .embeddings import Embedder, load_embedder
 from .errors import AssistantError, IndexUnusableError
 from .index import IndexStore, store_for
 from .inputs import clean_history, clean_question
 from .retrieve import HybridRetriever, retrieval_query
 from .schema import Answer, Triage
+from .safety import assess, safety_net
 from .settings import Settings
 
 
@@ -29,10 +32,6 @@ class _Route:
 
 
 def _assess(question: str, history: list[dict], settings: Settings) -> _Route:
-    try:
-        from .safety import assess
-    except ImportError:  # TEMPORARY until the safety stage lands
-        return _Route("answer", Triage(), "", question)
     d = assess(question, history, settings)
     return _Route(d.route, d.triage, d.message, d.retrieval_query or question)
 
@@ -47,12 +46,13 @@ class Assistant:
         self.generation = ""
         self.retriever: HybridRetriever | None = None
         self._load()
-        self.generic_vecs = embedder.embed_documents(list(GENERIC_QUESTIONS))
+        self.basis = generic_basis(embedder.embed_documents(list(GENERIC_QUESTIONS)))
         self.compose_cfg = ComposeSettings(
             min_passage_score=settings.min_passage_score,
             min_sentence_score=settings.min_sentence_score,
             min_specificity=settings.min_specificity,
             specificity_weight=settings.specificity_weight,
+            generic_remainder=settings.generic_remainder,
             max_sentences=settings.max_answer_sentences,
             margin=settings.sentence_margin,
         )
@@ -118,19 +118,23 @@ class Assistant:
 
         t = time.perf_counter()
         qvec = self.embedder.embed_query(query)
-        # a follow-up retrieves with the previous question too, but picks sentences by its own words
-        own_vec = qvec if query == route.retrieval_query else self.embedder.embed_query(route.retrieval_query)
+        # a follow-up retrieves with the previous question too; sentences are matched against both readings
+        readings = qvec if query == route.retrieval_query else np.stack([self.embedder.embed_query(route.retrieval_query), qvec])
         timings["embed"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
         hits = retriever.retrieve(query, qvec, self.settings.top_k, self.settings.dense_candidates)
         if route.route == "emergency":
-            hits = [h for h in hits if h.meta.get("role") == "safety"][:1]
+            hits = retriever.best_of_role(qvec, "safety", 1)
+        elif route.triage.level in ("urgent", "caution"):
+            # the precautions live in the safety articles: make sure the best of them is considered
+            known = {h.passage_id for h in hits}
+            hits += [h for h in retriever.best_of_role(qvec, "safety", 1) if h.passage_id not in known]
         vectors = retriever.sentence_vectors([h.passage_id for h in hits])
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        composed = compose_answer(hits, vectors, own_vec, self.compose_cfg, self.generic_vecs)
+        composed = compose_answer(hits, vectors, readings, self.compose_cfg, self.basis)
         timings["compose"] = (time.perf_counter() - t) * 1000
 
         lead = route.triage.message if route.triage.level != "none" else ""
@@ -143,6 +147,10 @@ class Assistant:
             body = composed.text
             answer.citations = composed.citations
         answer.answer = "\n\n".join(part for part in (lead, body) if part)
+        if route.triage.level == "none":
+            # rules cannot recognise every way a red flag is described: every corpus answer says which
+            # signs need emergency care (NHS-style safety-netting; CKS notes people rarely volunteer them)
+            answer.disclaimer = f"{self.settings.disclaimer} {safety_net(self.settings)}"
 
 
 def build_assistant(settings: Settings) -> Assistant:

@@ -91,6 +91,19 @@ class HybridRetriever:
             for i in order
         ]
 
+    def best_of_role(self, query_vec: np.ndarray, role: str, k: int) -> list[Hit]:
+        """The k passages of articles with this front-matter role closest to the query (exact search)."""
+        rows = [i for i, m in enumerate(self.metas) if m.get("role") == role]
+        if not rows:
+            return []
+        scores = self.vectors[rows] @ query_vec
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [
+            Hit(passage_id=self.ids[rows[j]], text=self.docs[rows[j]], meta=self.metas[rows[j]],
+                dense=float(scores[j]), bm25=0.0, fused=0.0)
+            for j in order
+        ]
+
     def sentence_vectors(self, passage_ids: list[str]) -> dict[str, list[tuple[int, str, np.ndarray]]]:
         """Pre-computed sentence vectors of the given passages: pid -> [(k, sentence, vector)] in order."""
         if not passage_ids:

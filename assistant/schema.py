@@ -54,7 +54,7 @@ class Answer:
     def to_text(self) -> str:
         """Plain-text rendering for the terminal: triage first, answer, sources, disclaimer."""
         parts: list[str] = []
-        if self.triage.level != "none" and self.triage.message:
+        if self.triage.message and not self.answer.startswith(self.triage.message):
             parts.append(self.triage.message)
         if self.answer:
             parts.append(self.answer)

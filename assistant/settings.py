@@ -40,7 +40,13 @@ class Settings:
     assistant_name: str = "Sciatica & Massage Assistant"
     disclaimer: str = DEFAULT_DISCLAIMER
     emergency_number: str = "999"
+    emergency_department: str = ""  # empty: derived from the number (999 -> A&E, 911 -> the emergency room)
     urgent_service: str = "NHS 111 or your GP"
+    # triage wording; empty means the built-in NHS-style text. Placeholders: {emergency_number}
+    # {emergency_department} {urgent_service} {signs} {extra} {precautions} {assistant_name}
+    triage_emergency_text: str = ""
+    triage_urgent_text: str = ""
+    triage_caution_text: str = ""
 
     # input limits
     max_question_chars: int = 1000
@@ -52,8 +58,9 @@ class Settings:
     rrf_k: int = 60
     min_passage_score: float = 0.30
     min_sentence_score: float = 0.35
-    min_specificity: float = 0.0
+    min_specificity: float = 0.22
     specificity_weight: float = 0.5
+    generic_remainder: float = 0.40
     max_answer_sentences: int = 3
     sentence_margin: float = 0.10
 
@@ -64,6 +71,14 @@ class Settings:
     accent_colour: str = "#1f6f8b"
     greeting: str = "Hello! Ask me about sciatica and massage therapy."
     feedback_enabled: bool = False
+    example_questions: tuple[str, ...] = (
+        "What is sciatica?",
+        "How can massage help with sciatica?",
+        "Which massage techniques help with tight muscles?",
+        "Do I need to talk to a doctor before starting massage?",
+    )
+    pipeline_concurrency: int = 2  # pipeline calls at once (chat and API together); CPU-bound
+    queue_max_size: int = 64  # waiting chat events before "queue is full"
 
     def with_overrides(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -141,6 +156,8 @@ def validate(settings: Settings) -> None:
         raise SettingsError("top_k must be >= 1 and dense_candidates >= top_k")
     if not settings.emergency_number.strip():
         raise SettingsError("emergency_number cannot be empty")
+    if settings.pipeline_concurrency < 1 or settings.queue_max_size < 1:
+        raise SettingsError("pipeline_concurrency and queue_max_size must be at least 1")
 
 
 __all__ = ["Settings", "load_settings", "validate", "DEFAULT_DISCLAIMER", "PROJECT_ROOT"]

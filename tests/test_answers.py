@@ -23,16 +23,16 @@ PARAPHRASED = [
     ("What can pinch the sciatic nerve?", "Comprehending Sciatica"),
     ("Where along the body does sciatic pain show up?", ("Comprehending Sciatica", "Introduction")),
     ("Should massage be the only treatment I use for sciatica?", "In summary"),
-    ("Do I need to talk to a doctor before starting massage?", "In summary"),
+    ("Do I need to talk to a doctor before starting massage?", ("In summary", "When massage should wait or be adapted")),
     ("Is deep tissue or Swedish massage used for muscle tension?", "Reduction of Tension in the Muscles"),
+    ("How many weeks does sciatica usually take to get better?", "When to see a GP"),
 ]
 
 NOT_COVERED = [
     "Is heat or ice better?",
-    "How long does sciatica usually last?",
     "Does yoga help sciatica?",
     "What shoes are best for sciatica?",
-    "Can I drive with sciatica?",
+    "Will acupuncture help sciatica?",
 ]
 
 

@@ -1,0 +1,295 @@
+"""The ``eval`` subcommand.
+
+Wiring (in ``assistant/cli.py``)::
+
+    from assistant.evaluate import command as eval_command
+    eval_command.register(subparsers)      # adds "eval" with func=run
+    ...
+    return args.func(args, settings)       # run(args, settings) -> exit code
+
+Importing this module is cheap: no torch, sentence-transformers or gradio. The pipeline is
+imported inside :func:`run`, and only when evaluating in-process (not with ``--url``).
+
+Exit codes: 0 all thresholds met (or none given); 1 a threshold missed, the assistant could not
+start or the server could not be reached, or ``--compare`` found newly failing cases;
+2 bad input (malformed set file, bad threshold, unknown option values).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import sys
+from pathlib import Path
+from typing import TextIO
+
+DEFAULT_REPORT_DIR = "reports/eval"
+
+EPILOG = """\
+examples:
+  sciatica-assistant eval evals/sets/
+  sciatica-assistant eval my-set.csv --report out/ --fail-under pass_rate=0.95
+  sciatica-assistant eval evals/sets/ --fail-under citation_validity=1,disclaimer_presence=1 \\
+      --fail-under tag:emergency:triage_recall_emergency=1 --fail-over false_alarm_rate=0.05
+  sciatica-assistant eval evals/sets/ --url http://127.0.0.1:7860
+  sciatica-assistant eval --compare reports/old/results.json reports/eval/results.json
+
+thresholds: [SET:|tag:TAG:]METRIC=VALUE, comma-separated or repeated. --fail-under for
+higher-is-better metrics (pass_rate, hit@1, hit@3, mrr, citation_precision, citation_validity,
+disclaimer_presence, triage_recall_<level>, triage_recall_at_or_above_<level>, <outcome>_accuracy,
+outcome_accuracy), --fail-over for lower-is-better ones (false_alarm_rate[_<level>],
+latency_p50_<stage>, latency_p95_<stage>, failed, errors). Metrics are defined in evals/README.md.
+"""
+
+def register(subparsers) -> None:
+    """Add the ``eval`` subcommand to an argparse subparsers object."""
+    p = subparsers.add_parser(
+        "eval",
+        help="run question sets against the assistant; write an HTML report, JSON and JUnit XML",
+        description="Run question sets (YAML, JSON, JSONL or CSV; promptfoo and ragas rows too) "
+                    "against the same pipeline the web app serves, offline and deterministically.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="SET",
+                   help="question-set files, or folders of them (not recursive)")
+    p.add_argument("--report", metavar="DIR", default=None,
+                   help=f"where to write report.html, results.json and junit.xml (default: {DEFAULT_REPORT_DIR})")
+    p.add_argument("--fail-under", action="append", default=[], metavar="[SCOPE:]METRIC=VALUE",
+                   help="exit 1 when METRIC is below VALUE (repeatable, comma-separated)")
+    p.add_argument("--fail-over", action="append", default=[], metavar="[SCOPE:]METRIC=VALUE",
+                   help="exit 1 when a lower-is-better METRIC is above VALUE")
+    p.add_argument("--url", metavar="URL", default=None,
+                   help="evaluate a running server (POST URL/api/ask) instead of the in-process pipeline")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="per-question HTTP timeout with --url (default 60)")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG",
+                   help="only run cases with this tag (repeatable: any of them)")
+    p.add_argument("--case", action="append", default=[], metavar="ID",
+                   help="only run cases whose id matches (glob; repeatable)")
+    p.add_argument("--check", action="store_true",
+                   help="only load and validate the set files; run nothing")
+    p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
+                   help="show what changed between two results.json files (newly failing first)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _err(stream: TextIO, message: str) -> None:
+    stream.write(f"eval: {message}\n")
+
+
+def run(args: argparse.Namespace, settings=None, *, stdout: TextIO | None = None,
+        stderr: TextIO | None = None, backend=None) -> int:
+    """Run the ``eval`` subcommand; returns the process exit code.
+
+    ``backend`` (an object with ``ask(question, history) -> dict``) is for tests.
+    """
+    from assistant.errors import AssistantError
+
+    from . import compare as compare_mod
+    from .cases import SetFormatError, load_sets
+    from .corpus import load_corpus
+    from .metrics import ThresholdError, check_thresholds, group_metrics, parse_thresholds
+    from .runner import BackendUnavailable, HttpBackend, Progress, results_document, run_cases
+
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+
+    if args.compare:
+        if args.paths:
+            _err(err, "give either question sets or --compare OLD NEW, not both")
+            return 2
+        try:
+            old = compare_mod.load_results(args.compare[0])
+            new = compare_mod.load_results(args.compare[1])
+        except AssistantError as exc:
+            _err(err, str(exc))
+            return exc.exit_code
+        result = compare_mod.compare_documents(old, new)
+        out.write(compare_mod.format_compare(result) + "\n")
+        if args.report:
+            from .runner import write_json
+
+            report_dir = Path(args.report)
+            report_dir.mkdir(parents=True, exist_ok=True)
+            write_json(report_dir / "compare.json", result)
+        return 1 if result["regressed"] else 0
+
+    if not args.paths:
+        _err(err, "name at least one question-set file or folder (e.g. evals/sets/)")
+        return 2
+
+    try:
+        thresholds = parse_thresholds(args.fail_under, args.fail_over)
+    except ThresholdError as exc:
+        _err(err, str(exc))
+        return 2
+
+    try:
+        cases = load_sets(args.paths)
+    except SetFormatError as exc:
+        _err(err, f"{len(exc.problems)} problem(s) in the question sets; nothing was run:")
+        for problem in exc.problems:
+            err.write(f"  {problem}\n")
+        return 2
+
+    set_files = sorted({c.source for c in cases})
+    set_names = {c.set_name for c in cases}
+    tag_names = {t for c in cases for t in c.tags}
+    for t in thresholds:
+        if t.scope.startswith("set:") and t.scope[4:] not in set_names:
+            _err(err, f"threshold {t.spec!r}: no set named {t.scope[4:]!r} (sets: {', '.join(sorted(set_names))})")
+            return 2
+        if t.scope.startswith("tag:") and t.scope[4:] not in tag_names:
+            _err(err, f"threshold {t.spec!r}: no case has the tag {t.scope[4:]!r}")
+            return 2
+
+    if args.tag:
+        cases = [c for c in cases if set(c.tags) & set(args.tag)]
+    if args.case:
+        cases = [c for c in cases if any(fnmatch.fnmatchcase(c.id, pat) for pat in args.case)]
+    if not cases:
+        _err(err, "no cases left after --tag/--case filtering")
+        return 2
+
+    if args.check:
+        out.write(f"eval: {len(cases)} cases in {len(set_files)} file(s) are valid\n")
+        return 0
+
+    if settings is None:
+        from assistant.settings import load_settings
+
+        try:
+            settings = load_settings()
+        except AssistantError as exc:
+            _err(err, str(exc))
+            return exc.exit_code
+
+    corpus = load_corpus(settings.corpus_dir)
+    if corpus.empty:
+        _err(err, f"no curated corpus files (*.md) in {settings.corpus_dir}: "
+                  "citation validity cannot be checked (set ASSISTANT_CORPUS_DIR)")
+        return 2
+
+    if backend is None:
+        try:
+            if args.url:
+                backend = HttpBackend(args.url, timeout=args.timeout)
+            else:
+                from assistant.offline import apply_offline_env
+
+                from .runner import InProcessBackend
+
+                apply_offline_env()  # the CLI does this too; direct callers of run() may not
+
+                backend = InProcessBackend(settings)
+        except AssistantError as exc:
+            _err(err, str(exc))
+            return exc.exit_code
+    backend_name = getattr(backend, "name", "custom")
+
+    progress = Progress(len(cases), stream=err, enabled=not args.no_progress)
+    try:
+        results = run_cases(cases, backend, corpus, progress)
+    except BackendUnavailable as exc:
+        _err(err, str(exc))
+        return 1
+
+    metrics = group_metrics(results)
+    checked = check_thresholds(thresholds, metrics)
+    document = results_document(results, metrics, checked, backend=backend_name,
+                                set_files=set_files, corpus=corpus,
+                                settings=settings if not args.url else None)
+
+    report_dir = Path(args.report or DEFAULT_REPORT_DIR)
+    try:
+        paths = write_outputs(report_dir, document)
+    except OSError as exc:
+        _err(err, f"cannot write the report to {report_dir}: {exc.strerror or exc}")
+        return 2
+
+    out.write(console_summary(document, paths) + "\n")
+    return 1 if any(not t["ok"] for t in checked) else 0
+
+
+def write_outputs(report_dir: Path, document: dict) -> dict[str, Path]:
+    from .junit import write_junit
+    from .report_html import write_html
+    from .runner import write_json
+
+    report_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"html": report_dir / "report.html", "json": report_dir / "results.json",
+             "junit": report_dir / "junit.xml"}
+    write_json(paths["json"], document)
+    write_html(paths["html"], document)
+    write_junit(paths["junit"], document)
+    return paths
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def console_summary(document: dict, paths: dict[str, Path] | None = None, max_listed: int = 25) -> str:
+    m = document["metrics"]
+    o = m["overall"]
+    lines = [
+        f"eval: {o['cases']} cases from {len(m['by_set'])} set(s): {o['passed']} passed, "
+        f"{o['failed']} failed, {o['errors']} errors (pass rate {_pct(o['pass_rate'])})",
+        "",
+        f"  {'set':<24}{'cases':>6}{'pass':>8}{'hit@1':>8}{'hit@3':>8}{'MRR':>7}{'outcome':>9}{'alarms':>8}",
+    ]
+    for name, g in m["by_set"].items():
+        mrr = "—" if g["mrr"] is None else f"{g['mrr']:.2f}"
+        lines.append(f"  {name[:23]:<24}{g['cases']:>6}{_pct(g['pass_rate']):>8}{_pct(g['hit@1']):>8}"
+                     f"{_pct(g['hit@3']):>8}{mrr:>7}{_pct(g['outcome_accuracy']):>9}{_pct(g['false_alarm_rate']):>8}")
+    mrr = "—" if o["mrr"] is None else f"{o['mrr']:.3f}"
+    lines += [
+        "",
+        f"  retrieval: hit@1 {_pct(o['hit@1'])}  hit@3 {_pct(o['hit@3'])}  MRR {mrr}  "
+        f"({o['retrieval_cases']} cases with cites_any)",
+        f"  citations: precision {_pct(o['citation_precision'])}  validity {_pct(o['citation_validity'])} "
+        f"({o['citations']} quotes)  disclaimer {_pct(o['disclaimer_presence'])}",
+        "  triage recall: " + "  ".join(
+            f"{lvl} {_pct(o[f'triage_recall_{lvl}'])} (≥ {_pct(o[f'triage_recall_at_or_above_{lvl}'])}, "
+            f"n={o[f'triage_cases_{lvl}']})" for lvl in ("caution", "urgent", "emergency")),
+        f"  false alarms: {_pct(o['false_alarm_rate'])} of {o['triage_cases_none']} cases expecting none",
+        f"  outcomes: not_covered {_pct(o['not_covered_accuracy'])}  out_of_scope {_pct(o['out_of_scope_accuracy'])}"
+        f"  refusal {_pct(o['refusal_accuracy'])}  emergency {_pct(o['emergency_accuracy'])}"
+        f"  answer {_pct(o['answer_accuracy'])}",
+    ]
+    stages = sorted(k[len("latency_p50_"):] for k in o if k.startswith("latency_p50_"))
+    if stages:
+        lines.append("  latency p50/p95 ms: " + "  ".join(
+            f"{s} {o[f'latency_p50_{s}']:.0f}/{o[f'latency_p95_{s}']:.0f}" for s in stages
+            if o[f"latency_p50_{s}"] is not None))
+    bad = [c for c in document["cases"] if c["status"] != "pass"]
+    bad.sort(key=lambda c: (c["status"] != "error", c["set"], c["id"]))
+    if bad:
+        lines += ["", "Not passed:"]
+        for c in bad[:max_listed]:
+            if c["status"] == "error":
+                why, more = c["error"], ""
+            else:
+                why = c["reasons"][0] if c["reasons"] else ""
+                more = f" (+{len(c['reasons']) - 1} more)" if len(c["reasons"]) > 1 else ""
+            lines.append(f"  {c['status'].upper():<5} {c['id']}: {why}{more}")
+        if len(bad) > max_listed:
+            lines.append(f"  ... and {len(bad) - max_listed} more (see the report)")
+    thresholds = document["summary"]["thresholds"]
+    if thresholds:
+        lines += ["", "Thresholds:"]
+        for t in thresholds:
+            actual = t["note"] or "no data" if t["actual"] is None else f"{t['actual']:g}"
+            lines.append(f"  {'ok    ' if t['ok'] else 'MISSED'} {t['threshold']}  (actual {actual})")
+    if paths:
+        lines += ["", f"Report: {paths['html']}", f"        {paths['json']}", f"        {paths['junit']}"]
+    return "\n".join(lines)

@@ -1,0 +1,215 @@
+"""Scope, refusal and prompt-injection checks on the user's question.
+
+* ``topic_in_scope``: is the question about sciatica, back or leg nerve pain, or massage?
+* ``service_request``: asks us to find, book or price a service (or looks like advertising spam).
+* ``refusal_kind``: asks for a dose / medicine choice, a diagnosis, or a personal treatment decision.
+  NHS pages send people to a pharmacist for painkillers and give no doses (NHS Sciatica); a patient-facing
+  tool that diagnoses or directs treatment is outside general education (FDA CDS guidance, 2022).
+* ``strip_injection``: removes instructions aimed at the assistant ("ignore previous instructions").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Sequence
+
+from .text import non_latin_share, normalise, straighten, strip_non_latin
+
+RefusalKind = Literal["dosing", "diagnosis", "treatment_decision"]
+
+_TOPIC = re.compile(
+    r"\b(?:sciatic\w*|ciatica|ciática|ischias|sciatique|massag\w*|masseu\w*|therapist|physio\w*|chiropract\w*"
+    r"|osteopath\w*|piriformis|glute\w*|buttocks?|hamstrings?|lumbar|lumbosacral|spine|spinal|vertebra\w*|discs?|disks?"
+    r"|herniat\w*|bulg\w*|stenosis|cauda equina|radicul\w*|nerves?|legs?|thighs?|calf|calves|foot|feet|toes?|hips?"
+    r"|numb\w*|tingl\w*|pins and needles|stretch\w*|foam roll\w*|tennis ball|trigger points?|myofascial|deep tissue"
+    r"|swedish|shiatsu|reflexology|endorphins?|posture|spasms?|cramps?|backache|back ?pain|slipped disc|trapped nerve"
+    r"|pinched nerve|red flags?|tailbone|coccyx|pelvi\w*|sacrum|sacral|si joint|groin|bum|bladder|bowels?"
+    r"|(?<!blood )pressure|heat|ice|ice packs?|hot water bottle|heat packs?|sleep\w*|pillows?|mattress\w*|sit|sits"
+    r"|sitting|stand(?:ing)?|walk\w*|bend\w*|lift\w*|cushions?|chairs?|desk|driv\w*|yoga|pilates|gym|swim\w*)\b"
+    r"|\b(?:lower|upper|my|the|your|bad|sore|stiff) back\b|\bback (?:pain|ache|problems?|spasms?|injur\w*|hurts?|is)\b"
+)
+
+# Health words outside the assistant's domain: without a domain word, such a question is out of scope.
+_OFF_DOMAIN = re.compile(
+    r"\b(?:knees?|shoulders?|necks?|wrists?|elbows?|hands?|fingers?|headaches?|migraines?|tooth|teeth|toothache|dental"
+    r"|eyes?|ears?|throat|stomach|tummy|acne|hair|covid|flu|colds?|coughs?|heartburn|asthma|allergy|allergies|rash"
+    r"|period|periods|fertility|arthritis|gout|anxiety|depression|insomnia|diet|weight loss|blood pressure|cholesterol"
+    r"|vaccin\w*|eczema|psoriasis)\b"
+)
+# General health and body words: a paraphrased question with these is given to retrieval, which decides.
+_HEALTH = re.compile(
+    r"\b(?:pain\w*|ach\w*|hurt\w*|sore\w*|muscles?|muscular|tissues?|circulation|blood (?:flow|supply)|oxygen"
+    r"|nutrients?|stress\w*|relax\w*|tension|tense|tight\w*|flexib\w*|range of motion|mobility|move|moving|movement"
+    r"|sessions?|treatments?|therap\w*|techniques?|symptoms?|sensations?|condition|heal\w*|inflamm\w*|hormones?"
+    r"|endorphins?|cortisol|exercis\w*|posture|doctor|gp|physio\w*|relief|relieve|comfort\w*|body|bodies|nerve\w*"
+    r"|injur\w*|recover\w*|rehab\w*|flare\w*|warning signs?|urgent|emergency|a&e)\b"
+)
+# Follow-ups that only make sense in an ongoing conversation ("how often?", "is it safe?").
+_FOLLOW_UP = re.compile(
+    r"^(?:and|also|so|what about|how about|how often|how long|how many|which|why|when|is it|is that|are they|can i"
+    r"|should i|will it|would it|does it|do they|ok|okay)\b|\b(?:it|it's|that|this|them|they|their|those|these|one"
+    r"|ones|there)\b"
+)
+_SOCIAL = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|thanks?|thank you|cheers|ta|bye"
+                     r"|goodbye|ok|okay)\b[\s!.,]*(?:there|very much|so much|a lot)?[\s!.]*$")
+
+# Finding, booking or pricing a service, or advertising-style text (we never recommend or book providers).
+_SERVICE = re.compile(
+    r"\b(?:outcall|out-call|incall|in-call|escort\w*|happy ending|erotic|sensual|nuru|tantric|body to body|b2b)\b"
+    r"|\b(?:recommend|suggest|find|book|reserve|hire|locate)\b.{0,40}\b(?:service|parlou?r|spa|shop|salon|place|business"
+    r"|company|clinic|therapists?|masseu\w*|near me|nearby|in my area)\b"
+    r"|\bnear me\b|\b(?:massages?|spas?|clinics?|therapists?|parlou?rs?|places?|services?|shops?|salons?) (?:\w+ )?"
+    r"(?:nearby|in my area|around here)\b|\b(?:open (?:late|now|today|tonight|24)|24 ?(?:hours?|hrs?|/7)|late[- ]night)\b"
+    r"|\b(?:phone number|call me|whatsapp|kakao\w*|telegram|line id|wechat)\b"
+    r"|\b(?:insurance|reschedul\w*|opening hours|gift (?:card|voucher)|parking|price list|refund)\b"
+    r"|\bbook (?:an? |my )?(?:appointment|session|slot)|\bcan i book\b|\bhow much (?:does|do|is) (?:a|the|your|it)\b"
+    r".{0,30}\b(?:cost|charge|price)"
+)
+
+_DRUG = (
+    r"ibuprofen|nurofen|advil|motrin|paracetamol|acetaminophen|tylenol|panadol|aspirin|naproxen|aleve|naprosyn|diclofenac"
+    r"|voltaren|voltarol|codeine|co-?codamol|co codamol|dihydrocodeine|tramadol|gabapentin|neurontin|pregabalin|lyrica"
+    r"|amitriptyline|nortriptyline|duloxetine|cymbalta|diazepam|valium|cyclobenzaprine|flexeril|methocarbamol|baclofen"
+    r"|tizanidine|oxycodone|oxycontin|morphine|hydrocodone|vicodin|percocet|fentanyl|prednisolone|prednisone"
+    r"|dexamethasone|celecoxib|meloxicam|etoricoxib|nsaids?|painkillers?|pain killers?|pain ?relief|medication|medicines?"
+    r"|meds|pills?|tablets?|capsules?|muscle relaxants?|opioids?|anti-?inflammator\w*|cbd|steroid tablets"
+)
+_DOSING = re.compile(
+    r"\b(?:dose|doses|dosage|dosing|overdose|milligrams?|mcg|max(?:imum)? (?:dose|amount|daily))\b|\b\d+ ?mg\b"
+    rf"|\bhow (?:much|many|often)\b(?: \w+){{0,4}} (?:{_DRUG})\b|\b(?:{_DRUG})\b.{{0,40}}\bhow (?:much|many|often)\b"
+    rf"|\b(?:can|could|should|may|shall) (?:i|we|you) (?:\w+ )?(?:take|have|use|mix|combine|double|up|increase|stop"
+    rf"|come off|keep taking|start|swap|switch)\b(?: \w+){{0,3}} (?:{_DRUG})\b"
+    rf"|\b(?:is it|it is|is|are) (?:\w+ )?(?:ok|okay|safe|fine|alright|dangerous|bad) (?:\w+ )?(?:to )?(?:take|mix|use"
+    rf"|combine|stop)\b(?: \w+){{0,3}} (?:{_DRUG})\b"
+    rf"|\b(?:what|which|best|strongest|good|better) (?:(?!than\b)\w+ )?(?:painkillers?|pain killers?|medication|medicines?|meds"
+    rf"|drugs?|pills?|tablets?|pain ?relief)\b(?! (?:for massage|than massage))"
+    rf"|\b(?:{_DRUG})\b (?:and|with|or) (?:{_DRUG})\b.{{0,30}}\b(?:together|same time|at once|mix)"
+    rf"|\bprescribe\b|\bgive me (?:a |some )?(?:prescription|the (?:max|dose))"
+)
+_CONDITION = (
+    r"sciatica|piriformis(?: syndrome)?|a slipped disc|slipped disc|a (?:herniated|bulging|prolapsed) dis[ck]|herniated"
+    r" dis[ck]|cauda equina|stenosis|arthritis|cancer|a tumou?r|a trapped nerve|a pinched nerve|a blood clot|dvt"
+    r"|\w+ syndrome|something (?:else|serious|wrong)"
+)
+_DIAGNOSIS = re.compile(
+    rf"\b(?:do|could|might|would|can) i (?:have|be suffering from|be getting)\b(?! to) (?:\w+ )?(?:{_CONDITION})"
+    rf"|\bhave i got (?:\w+ )?(?:{_CONDITION})|\bam i (?:suffering from|getting) "
+    rf"|\bis (?:it|this|that|my \w+(?: \w+)?) (?:\w+ )?(?:{_CONDITION})\b(?:.{{0,30}}\bor\b)?"
+    r"|\bwhat(?:'s| is) wrong with (?:me|my)\b|\b(?:can|could|will|would) you (?:please )?diagnos\w*"
+    r"|\bplease diagnos\w*|\bdiagnos\w* (?:me|my|what|this|whether|if)\b|\bwhat(?:'s| is) causing (?:my|this|it)\b"
+    r"|\bwhy (?:is|are) my \w+ (?:\w+ )?(?:hurting|numb|tingling)\b"
+    r"|\b(?:read|interpret|explain|look at|check|analy[sz]e|review|understand)\b.{0,30}\b(?:mri|scans?|x-?rays?|ct|report"
+    r"|results?|blood tests?)\b|\bmy (?:mri|scan|x-?ray|ct scan|report|results?)\b.{0,60}\b(?:says?|said|shows?|showed"
+    r"|mean|means)\b|\bhere(?:'s| is) my (?:mri|scan|x-?ray|report|results?)\b|\bwhat does (?:my|this|the) (?:mri|scan"
+    r"|x-?ray|report|result)"
+)
+_TREATMENT_DECISION = re.compile(
+    r"\b(?:should|do|must) i (?:get|have|go for|book|consider|need|agree to|go ahead with)? ?(?:an? |the |my )?(?:steroid"
+    r"|epidural|injection|surgery|operation|discectomy|microdiscectomy|fusion|laminectomy|mri|scan|x-?ray)"
+)
+
+# Instructions aimed at the assistant. Removed from the retrieval query; they never change the decision.
+_INJECTION = re.compile(
+    r"<!--.*?-->|\[/?(?:inst|system)\]|<\|[^>]*\|>"
+    r"|\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?\b(?:instructions?|rules?|prompts?|guidelines?"
+    r"|polic(?:y|ies)|restrictions?|safety|previous|above|everything)\b[^.!?\n]*?(?:[.!?\n]|,|\band\b|$)"
+    r"|\b(?:you are now|from now on you|act as|pretend (?:you(?:'re| are)|to be)|roleplay as|you're now)\b[^.!?\n]*?"
+    r"(?:[.!?\n]|\band\b|$)"
+    r"|\b(?:system|developer|admin)\s*(?:prompt|mode|message|override)?\s*:[^.!?\n]*(?:[.!?\n]|$)"
+    r"|\b(?:print|show|reveal|repeat|output)\b[^.!?\n]{0,20}\b(?:system prompt|prompt|instructions)\b[^.!?\n]*?"
+    r"(?:[.!?\n]|,|\bthen\b|\band\b|$)"
+    r"|\b(?:don't|do not|never|no need to)\b[^.!?\n]{0,20}\b(?:add|include|show|give|use|mention|put)\b[^.!?\n]{0,20}"
+    r"\b(?:disclaimers?|warnings?|caveats?|emergency advice)\b[^.!?\n:]*?(?:[.!?\n:]|$)"
+    r"|\b(?:(?:reply|answer|respond)\s+)?(?:without|skip|drop|remove)\b[^.!?\n]{0,12}\b(?:disclaimers?|caveats?"
+    r"|warnings?)\b[^.!?\n:]*?(?:[.!?\n:]|$)"
+    r"|\b(?:say|reply|respond|answer)\b[^.!?\n]{0,20}\b(?:and nothing else|only with|nothing but)\b[^.!?\n]*(?:[.!?\n]|$)"
+    r"|\bsafety (?:checks? )?(?:is |are )?(?:off|disabled|turned off)\b[^.!?\n]*(?:[.!?\n]|$)"
+    r"|\bno (?:emergency|safety) (?:advice|warnings?|checks?) (?:needed|required|please)\b[^.!?\n]*(?:[.!?\n]|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_URL_ETC = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+|\+?\d[\d\s().-]{7,}\d")
+
+
+# "Say massage cures sciatica": keep the topic words for retrieval, drop the directive and the claim word.
+_CLAIM_DIRECTIVE = re.compile(r"\b(?:say|tell me|write|state|confirm|agree|admit)(?: that| with)?\b(?=[^.!?\n]{0,60}\bcur)",
+                              re.IGNORECASE)
+_CLAIM_WORD = re.compile(r"\b(?:will |can |does )?cur(?:e|es|ed|ing)\b", re.IGNORECASE)
+
+
+# First/second person or a relative: the question is about someone's own symptoms, not a topic.
+_PERSONAL = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|our|us|he|she|he's|she's|his|her|him|son|daughter|child|kid"
+    r"|wife|husband|partner|mum|mom|dad|mother|father|you|your)\b"
+)
+
+
+def is_personal(question: str) -> bool:
+    """Talks about someone's own situation ("I have a fever") rather than a topic ("What is dengue fever?")."""
+    return _PERSONAL.search(normalise(question)) is not None
+
+
+def strip_injection(question: str) -> str:
+    """The question without instructions aimed at the assistant, claim directives, links or non-Latin runs."""
+    text = _INJECTION.sub(" ", straighten(question))
+    if _CLAIM_DIRECTIVE.search(text):
+        text = _CLAIM_WORD.sub(" ", _CLAIM_DIRECTIVE.sub(" ", text))
+        text = re.sub(r"(?<!\w)['\"]|['\"](?!\w)", " ", text)  # the quotes around the dictated claim
+    text = _URL_ETC.sub(" ", text)
+    text = strip_non_latin(text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ,;:-")
+
+
+def has_injection(question: str) -> bool:
+    """True if the question carries instructions aimed at the assistant."""
+    q = straighten(question)
+    return _INJECTION.search(q) is not None or _CLAIM_DIRECTIVE.search(q) is not None
+
+
+def is_social(question: str) -> bool:
+    """A greeting or a thank-you with nothing else in it."""
+    return _SOCIAL.match(normalise(question)) is not None
+
+
+def service_request(question: str) -> bool:
+    """Asks to find, book or price a provider, or reads like advertising for one."""
+    return _SERVICE.search(normalise(question)) is not None
+
+
+def mostly_non_latin(question: str) -> bool:
+    return non_latin_share(question) >= 0.3
+
+
+def topic_in_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> bool:
+    """Lenient on purpose: out of scope only when the question is clearly about something else.
+
+    In scope: a domain word (sciatica, massage, back, leg ...); or general health words with no health
+    word from another domain (knee, migraine ...); or a follow-up in a conversation that was in scope.
+    """
+    norm = normalise(question)
+    if _TOPIC.search(norm):
+        return True
+    if _OFF_DOMAIN.search(norm):
+        return False
+    if _HEALTH.search(norm):
+        return True
+    if len(norm.split()) <= 20 and _FOLLOW_UP.search(norm):
+        return any(_TOPIC.search(normalise(t)) or _HEALTH.search(normalise(t)) for t in earlier_user_turns)
+    return False
+
+
+def refusal_kind(question: str) -> RefusalKind | None:
+    """What kind of personal medical advice the question asks for, if any."""
+    norm = normalise(question)
+    if _DOSING.search(norm):
+        return "dosing"
+    if _DIAGNOSIS.search(norm):
+        return "diagnosis"
+    if _TREATMENT_DECISION.search(norm):
+        return "treatment_decision"
+    return None
+
+
+__all__ = [
+    "RefusalKind", "strip_injection", "has_injection", "is_personal", "is_social", "service_request", "mostly_non_latin",
+    "topic_in_scope", "refusal_kind",
+]

@@ -1,0 +1,111 @@
+"""``assess``: the clinical safety stage, run before retrieval on every question.
+
+Order of precedence (the first that applies decides the route):
+
+1. emergency red flag in the question or a recent user turn -> "emergency" (only emergency guidance);
+2. dosing / diagnosis / personal treatment decision -> "refusal" (urgent or caution triage kept, shown first);
+3. a service request, spam or non-English text -> "out_of_scope" (urgent triage kept);
+4. off topic (after removing injected instructions) -> "out_of_scope", unless the user describes an urgent
+   red flag of their own ("I have a fever"), in which case the urgent guidance wins and the route is "answer";
+5. otherwise "answer", with triage none, caution or urgent.
+
+Instructions inside the question never change the decision: triage and refusals read the whole original
+text, and only the retrieval query drops the injected instructions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Sequence
+
+import numpy as np
+
+from ..schema import Triage
+from . import messages
+from .exemplars import embedding_signs
+from .rules import LEVEL_RANK
+from .scope import (
+    is_personal, is_social, mostly_non_latin, refusal_kind, service_request, strip_injection, topic_in_scope,
+)
+from .text import normalise
+from .triage import find_signs
+
+Route = Literal["answer", "out_of_scope", "refusal", "emergency"]
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SafetyDecision:
+    route: Route
+    triage: Triage = field(default_factory=Triage)
+    message: str = ""  # out_of_scope / refusal text; "" otherwise
+    retrieval_query: str = ""
+
+
+def _text_of(content: Any) -> str:
+    """History content as text: a string, or Gradio-style blocks [{"type": "text", "text": ...}]."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, (list, tuple)):
+        return " ".join(b.get("text", "") for b in content if isinstance(b, dict) and isinstance(b.get("text"), str))
+    return ""
+
+
+def recent_user_turns(history: Sequence[dict] | None, limit: int) -> list[str]:
+    """The last ``limit`` user turns, oldest first. Assistant turns never count."""
+    turns = [_text_of(m.get("content")) for m in (history or []) if isinstance(m, dict) and m.get("role") == "user"]
+    turns = [t for t in turns if t.strip()]
+    return turns[-limit:] if limit > 0 else []
+
+
+def _triage(texts: list[str], settings: Any, embed: Embed | None) -> Triage:
+    codes: dict[str, str] = {}
+    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    for text in texts:
+        for sign in find_signs(text):
+            codes.setdefault(sign.code, sign.level)
+    if embed is not None:
+        for code, level in embedding_signs(texts, embed):
+            codes.setdefault(code, level)
+    if not codes:
+        return Triage()
+    ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])  # stable: rule order within a level
+    level = codes[ordered[0]]
+    return Triage(level=level, message=messages.triage_message(level, ordered, settings), reasons=tuple(ordered))
+
+
+def _scope_kind(question: str) -> str:
+    norm = normalise(question)
+    if norm.startswith(("thank", "cheers", "ta ")) or norm in {"ta", "ta!"}:
+        return "thanks"
+    return "greeting"
+
+
+def assess(question: str, history: Sequence[dict] | None, settings: Any, embed: Embed | None = None) -> SafetyDecision:
+    """Decide what the pipeline does with this question. Pure; no I/O. ``embed`` is optional."""
+    earlier = recent_user_turns(history, int(getattr(settings, "max_history_turns", 6)))
+    cleaned = strip_injection(question)
+    # Triage reads the original AND the cleaned text, so an injected "no emergency needed" cannot negate a sign.
+    triage = _triage([question, cleaned, *earlier], settings, embed)
+
+    if triage.level == "emergency":
+        return SafetyDecision("emergency", triage, "", cleaned)
+
+    kind = refusal_kind(question)
+    if kind is not None:
+        return SafetyDecision("refusal", triage, messages.refusal_message(kind), cleaned)
+
+    urgent = triage if triage.level == "urgent" else Triage()
+    if mostly_non_latin(question):
+        return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("language", settings), "")
+    if service_request(question):
+        return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("service", settings), "")
+    if is_social(question):
+        return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message(_scope_kind(question), settings), "")
+    if not topic_in_scope(cleaned, earlier) and not (triage.level == "urgent" and is_personal(question)):
+        return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message("general", settings), "")
+
+    return SafetyDecision("answer", triage, "", cleaned or question.strip())
+
+
+__all__ = ["SafetyDecision", "assess", "recent_user_turns", "Route", "Embed"]

@@ -1,0 +1,126 @@
+"""Text helpers for the safety stage: normalisation, clause spans and negation scope.
+
+Everything here is a pure function of its input. Patterns elsewhere are written against the
+normalised form: lower case, straight apostrophes, common contractions restored ("cant" -> "can't").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+_DASHES = re.compile(r"\s*[\u2013\u2014\u2012]\s*|\s+-+\s+")
+
+# Contractions people often type without the apostrophe. "wont" and "ill" are left alone (real words).
+_CONTRACTIONS = {
+    "cant": "can't", "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "havent": "haven't",
+    "hasnt": "hasn't", "hadnt": "hadn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't",
+    "werent": "weren't", "couldnt": "couldn't", "shouldnt": "shouldn't", "wouldnt": "wouldn't",
+    "im": "i'm", "ive": "i've", "id": "i'd", "its": "it's", "thats": "that's", "theres": "there's",
+    "cannot": "can't", "can not": "can't", "do not": "don't", "does not": "doesn't", "did not": "didn't",
+    "have not": "haven't", "has not": "hasn't", "had not": "hadn't", "is not": "isn't", "are not": "aren't",
+    "was not": "wasn't", "could not": "couldn't", "will not": "won't",
+}
+_CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
+
+
+def straighten(text: str) -> str:
+    """Straight quotes and apostrophes; nothing else changes."""
+    return text.translate(_QUOTES)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straighten quotes, turn dashes into ' - ', restore contractions, squeeze spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = _DASHES.sub(" - ", text)
+    text = _CONTRACTION_RE.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+
+
+# Sentence ends: . ! ? ; or a newline, but not a decimal point ("38.5").
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n+|\s-\s")
+# Inside a sentence a new clause starts at a contrast word, or at ", and"/", " + a new subject.
+_CLAUSE_START = re.compile(
+    r"\b(?:but|however|although|though|except|whereas|apart from|other than|only thing is)\b"
+    r"|,\s*(?=(?:and |so |then |now )?(?:i|i'm|i've|i'd|my|it|it's|now|the|there|he|she|they|we|this|that|since|yet)\b)"
+    r"|\band (?=(?:i|i'm|i've|i'd|my|it|it's|now|then|there|since|yet)\b)"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    start: int  # offset of the clause in the normalised text
+    sentence: str  # the whole sentence the clause belongs to
+
+
+def clauses(norm: str) -> list[Clause]:
+    """Split normalised text into clauses, each remembering its sentence."""
+    out: list[Clause] = []
+    pos = 0
+    for end_m in [*_SENTENCE_END.finditer(norm), None]:
+        end = end_m.start() if end_m else len(norm)
+        sentence = norm[pos:end]
+        cpos = 0
+        for cm in [*_CLAUSE_START.finditer(sentence), None]:
+            cend = cm.start() if cm else len(sentence)
+            if cend > cpos and sentence[cpos:cend].strip():
+                out.append(Clause(sentence[cpos:cend], pos + cpos, sentence))
+            if cm:
+                cpos = cm.start()
+        pos = end_m.end() if end_m else len(norm)
+    return out
+
+
+# Negation cues (NegEx-style, simplified). Modal negatives such as "can't", "unable to" and "no longer"
+# are NOT cues: in symptoms they usually describe a deficit ("can't feel", "no longer able to pee").
+NEGATION_CUE = re.compile(
+    r"\b(?:no|not|never|without|none|nothing|nor|neither|deny|denies|denied|haven't|hasn't|hadn't|don't|doesn't"
+    r"|didn't|isn't|aren't|wasn't|weren't|won't|free of|absence of|ruled out|negative for|zero)\b"
+)
+# Phrases that contain a cue word but do not negate what follows. Hedged negation ("I don't think",
+# "not sure") is treated as NOT negating, on purpose: when in doubt about a red flag, escalate.
+PSEUDO_NEGATION = re.compile(
+    r"\b(?:not (?:just|only|sure|certain|even|able|been able|quite)|no longer|no idea|no matter|not until"
+    r"|don't (?:know|think|remember|understand|want)|didn't (?:know|think|notice|realise|realize|even)"
+    r"|doesn't (?:matter|help|stop|ease|go|seem)|won't (?:stop|go|ease|lift|move|work|hold)"
+    r"|nothing (?:helps|works|comes|came|happens|happened)|never (?:used to|had this before|had it before|been like this)"
+    r"|no (?:matter|way to)|without (?:trying|meaning|warning|realising|realizing|noticing|knowing|reason|any reason))\b"
+)
+_NEG_WINDOW_TOKENS = 8
+
+
+def is_negated(clause_text: str, match_start: int) -> bool:
+    """True if a negation cue governs the span that starts at ``match_start`` in the clause."""
+    prefix = PSEUDO_NEGATION.sub(" _ ", clause_text[:match_start])
+    window = " ".join(prefix.split()[-_NEG_WINDOW_TOKENS:])
+    return NEGATION_CUE.search(window) is not None
+
+
+_TRAILING_DENIAL = re.compile(r"\s*[:?\-]+\s*(?:none|no|nope|not really|negative|absent|never)\b")
+
+
+def denied_after(norm: str, match_end: int) -> bool:
+    """True for a denial right after the sign: "numbness down there? no" / "bladder problems: none"."""
+    return _TRAILING_DENIAL.match(norm, match_end) is not None
+
+
+_NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f]+")
+
+
+def non_latin_share(text: str) -> float:
+    """Share of letters that are not Latin script (0.0 for empty text)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f")) / len(letters)
+
+
+def strip_non_latin(text: str) -> str:
+    """Remove runs of non-Latin letters (keeps punctuation and digits)."""
+    return re.sub(r"\s{2,}", " ", _NON_LATIN.sub(" ", text)).strip()
+
+
+__all__ = ["Clause", "clauses", "normalise", "straighten", "is_negated", "denied_after", "non_latin_share", "strip_non_latin"]

@@ -1,0 +1,112 @@
+"""Red-flag triage: which signs appear (not negated) in the user's words, and at which level.
+
+``find_signs`` is the rule engine (lexicon + patterns + negation scope); ``triage_texts`` combines the
+current question with earlier user turns. Both are pure and fast (well under a millisecond per text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from .rules import ALL_RULES, LEVEL_RANK, Rule
+from .text import Clause, clauses, denied_after, is_negated, normalise
+
+
+@dataclass(frozen=True)
+class Sign:
+    code: str
+    level: str  # caution | urgent | emergency
+
+
+def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
+    for cl in parts:
+        if rule.unless is not None and rule.unless.search(cl.text):
+            continue
+        if rule.requires is not None and not rule.requires.search(cl.sentence):
+            continue
+        for pattern in rule.patterns:
+            pos = 0
+            while (m := pattern.search(cl.text, pos)) is not None:
+                if not is_negated(cl.text, m.start()) and not denied_after(norm, cl.start + m.end()):
+                    return True
+                pos = m.start() + 1
+    return False
+
+
+# ---- age (AHCPR red-flag table: new back pain over 50; NICE NG59 covers people aged 16 and over) ----------
+_AGE_NUMBER = re.compile(
+    r"\b(?:i'm|i am|im|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
+    r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|stone|st\b|cm|miles?|km))"
+    r"|\b(\d{1,3})[- ]?(?:years?|yrs?|yr)[- ]?old\b|\b(\d{1,3}) ?y/?o\b"
+    r"|\b(?:son|daughter|child|kid|boy|girl|grandson|granddaughter|he|she|he's|she's|mum|mom|mother|dad|father"
+    r"|husband|wife|partner|grandma|grandmother|grandad|granddad|grandpa|nan|nana|gran|friend|neighbou?r)(?:'s)?"
+    r"(?: \w+)? (?:is|aged?|who is|,) (\d{1,3})\b(?!\s*(?:weeks?|days?|months?|/|out of|mg|kg|%))"
+)
+_OVER_50_WORDS = re.compile(r"\b(?:in my (?:fifties|sixties|seventies|eighties|nineties|[5-9]0s)|over (?:50|fifty|60|sixty"
+                            r"|70|seventy)|pensioner|elderly)\b")
+_CHILD = re.compile(
+    r"\b(?:my|our|a|his|her|the) (?:\w+ )?(?:child|kid|toddler|teen|teenager|teenage (?:son|daughter|boy|girl)"
+    r"|little (?:boy|girl|one)|young (?:son|daughter)|schoolboy|schoolgirl)s?(?:'s)?\b(?! (?:seat|safety|birth))"
+    r"|\b(?:for|on|massage|massaging|massaged) (?:a |my |our )?(?:children|child|kids|kid|teenagers?|babies|toddlers)\b"
+    r"|\b(?:children|kids|teenagers)(?: can| should| have| get| need)\b"
+)
+_CHILD_EXCLUDE = re.compile(r"\b(?:lift\w*|carry\w*|carried|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
+                            r"(?:children|child|kids?|toddlers?|babies|baby)\b")
+_SYMPTOM = re.compile(r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b")
+_NEW_ONSET = re.compile(
+    r"\b(?:new|newly|recent\w*|sudden\w*|for the first time|first (?:time|ever|episode|bout)|never had (?:it|this|sciatica"
+    r"|back pain|anything like this) before|out of (?:the )?(?:blue|nowhere)|(?:just )?(?:started|began|begun|came on"
+    r"|come on|developed|appeared|kicked in)|since (?:yesterday|last|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|the weekend|this)|(?:a|one|two|three|four|five|few|couple of) (?:days?|weeks?) ago|(?:past|last) (?:few |two"
+    r" |three )?(?:days?|weeks?))\b"
+)
+_CHRONIC = re.compile(r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
+                      r"|chronic|long[- ]standing|since i was|for decades|for ages)\b")
+
+
+def _ages(norm: str) -> list[int]:
+    return [int(next(g for g in m.groups() if g)) for m in _AGE_NUMBER.finditer(norm)]
+
+
+def age_signs(norm: str) -> list[Sign]:
+    """Age-related signs: under 16 with symptoms (urgent), a child mentioned (caution), over 50 with new pain."""
+    signs: list[Sign] = []
+    ages = _ages(norm)
+    child = any(0 < a < 16 for a in ages) or (_CHILD.search(norm) is not None and not _CHILD_EXCLUDE.search(norm))
+    if child:
+        signs.append(Sign("under_16", "urgent") if _SYMPTOM.search(norm) else Sign("child", "caution"))
+    over_50 = any(50 < a < 120 for a in ages) or _OVER_50_WORDS.search(norm) is not None
+    if over_50 and _NEW_ONSET.search(norm) and not _CHRONIC.search(norm):
+        signs.append(Sign("age_over_50", "urgent"))
+    return signs
+
+
+def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
+    """All signs in one piece of user text, in rule order, without duplicates."""
+    norm = normalise(text)
+    parts = clauses(norm)
+    found: list[Sign] = []
+    for rule in rules:
+        if any(s.code == rule.code for s in found):
+            continue
+        if _rule_hits(rule, norm, parts):
+            found.append(Sign(rule.code, rule.level))
+    found.extend(s for s in age_signs(norm) if s.code not in {f.code for f in found})
+    return found
+
+
+def triage_texts(texts: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """Highest level and the reason codes (highest level first) over several user texts."""
+    signs: dict[str, Sign] = {}
+    for text in texts:
+        for s in find_signs(text):
+            signs.setdefault(s.code, s)
+    if not signs:
+        return "none", ()
+    ordered = sorted(signs.values(), key=lambda s: -LEVEL_RANK[s.level])
+    return ordered[0].level, tuple(s.code for s in ordered)
+
+
+__all__ = ["Sign", "find_signs", "age_signs", "triage_texts"]

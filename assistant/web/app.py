@@ -1,0 +1,98 @@
+"""Assemble the web app: JSON API + embed routes first, then the Gradio chat mounted at ``/``.
+
+    app = create_app(settings)              # loads the pipeline in a background thread
+    app = create_app(settings, assistant)   # use an already-built assistant (tests)
+
+``app.state.service`` is the :class:`AssistantService` (readiness, ``wait_ready``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ..offline import apply_offline_env
+
+apply_offline_env()
+
+import gradio as gr  # noqa: E402  (after the offline environment)
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.responses import HTMLResponse, Response  # noqa: E402
+from starlette.middleware.cors import CORSMiddleware  # noqa: E402
+
+from ..errors import SettingsError  # noqa: E402
+from ..settings import Settings  # noqa: E402
+from .api import install_api  # noqa: E402
+from .chat_ui import build_chat, chat_css  # noqa: E402
+from .embed import embed_js, embed_page  # noqa: E402
+from .feedback import FeedbackStore  # noqa: E402
+from .security import SecurityMiddleware, validate_origins  # noqa: E402
+from .service import AssistantLike, AssistantService  # noqa: E402
+
+log = logging.getLogger("assistant.web")
+
+QUEUE_CONCURRENCY = 4  # chat answers computed at once (the pipeline itself is gated by the service)
+
+
+def _default_factory(settings: Settings) -> Callable[[], AssistantLike]:
+    def build() -> AssistantLike:
+        from ..pipeline import build_assistant  # slow: sentence-transformers, model, index
+
+        return build_assistant(settings)
+
+    return build
+
+
+def create_app(settings: Settings, assistant: AssistantLike | None = None, *,
+               factory: Callable[[], AssistantLike] | None = None,
+               load_in_background: bool = True) -> FastAPI:
+    """The FastAPI app serving ``/``, ``/api/ask``, ``/healthz``, ``/embed``, ``/embed.js``, ``/docs``."""
+    try:
+        origins = validate_origins(settings.allowed_origins)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    service = AssistantService(assistant, factory or _default_factory(settings),
+                               max_concurrent=settings.pipeline_concurrency)
+    feedback = FeedbackStore(settings.data_dir / "feedback" / "feedback.jsonl", settings.feedback_enabled)
+
+    app = FastAPI(
+        title=settings.assistant_name,
+        version="1",
+        description=("Answers questions about sciatica and massage therapy from a curated article "
+                     "corpus, with cited passages. General information, not medical advice."),
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+    )
+    app.state.service = service
+    app.state.settings = settings
+    app.state.feedback = feedback
+
+    # Gradio adds its own origin-reflecting CORS unless the parent app has a CORSMiddleware.
+    # This one allows nothing: SecurityMiddleware (outermost) answers CORS for /api/* itself.
+    app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
+    app.add_middleware(SecurityMiddleware, allowed_origins=origins)
+
+    install_api(app, service)
+
+    @app.get("/embed", include_in_schema=False)
+    def embed(request: Request):
+        return HTMLResponse(embed_page(settings, str(request.base_url)))
+
+    @app.get("/embed.js", include_in_schema=False)
+    def embed_script():
+        return Response(embed_js(settings), media_type="application/javascript",
+                        headers={"Cache-Control": "public, max-age=300"})
+
+    demo = build_chat(settings, service, feedback)
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=settings.queue_max_size, api_open=False)
+    blocked = [str(p) for p in {settings.data_dir.resolve(), settings.corpus_dir.resolve()}]
+    app = gr.mount_gradio_app(
+        app, demo, path="/",
+        server_name=settings.host, server_port=settings.port,
+        footer_links=[], run_history=False, enable_monitoring=False, mcp_server=False,
+        ssr_mode=False, show_error=False, max_file_size="16kb", pwa=False,
+        allowed_paths=[], blocked_paths=blocked,
+        css=chat_css(settings),
+    )
+    if assistant is None and load_in_background:
+        service.start_loading()
+    return app

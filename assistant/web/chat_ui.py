@@ -1,0 +1,254 @@
+"""The Gradio chat page (mounted at ``/``).
+
+The conversation the pipeline sees lives in a server-side ``gr.State`` as plain
+``{"role", "content"}`` strings; the Chatbot only displays escaped renderings of it. So nothing
+rendered for display (escaped text, triage boxes, the Sources panel, disclaimers) ever flows
+back into the pipeline, and the browser's list-of-blocks history shape does not matter.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from ..errors import AssistantError
+from ..settings import Settings
+from . import render
+from .embed import safe_colour
+from .feedback import FeedbackStore
+from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady
+
+log = logging.getLogger("assistant.web")
+
+STREAM_WORDS_PER_STEP = 4
+STREAM_DELAY_S = 0.02
+
+
+def new_session() -> dict[str, Any]:
+    return {"history": [], "display": [], "turns": []}
+
+
+def header_html(settings: Settings, feedback_enabled: bool) -> str:
+    e = render.escape_html
+    privacy = ("If you rate an answer, that question and answer are kept on this server "
+               "(no IP address or other identifier)." if feedback_enabled
+               else "Your questions are not stored.")
+    return (
+        '<header class="app-header">'
+        f'<h1 class="app-title">{e(settings.assistant_name)}</h1>'
+        '<p class="app-ai-note">An automated assistant that answers only from a curated set of '
+        f"articles, and shows its sources. It can be wrong. {e(privacy)}</p>"
+        "</header>"
+    )
+
+
+def disclaimer_block(settings: Settings) -> str:
+    e = render.escape_html
+    return (
+        '<div class="app-disclaimer" role="note" aria-label="Medical disclaimer">'
+        f"<p><strong>Not medical advice.</strong> {e(settings.disclaimer)}</p>"
+        "<p><strong>Emergency?</strong> Loss of bladder or bowel control, numbness between the legs "
+        "or around the bottom, or weakness in both legs: call "
+        f"<strong>{e(settings.emergency_number)}</strong> now.</p>"
+        "</div>"
+    )
+
+
+def status_block(message: str) -> str:
+    return f'<div class="app-status" role="status">{render.escape_html(message)}</div>'
+
+
+def chat_css(settings: Settings) -> str:
+    accent = safe_colour(settings.accent_colour)
+    return f"""
+:root {{ --assistant-accent: {accent}; }}
+.gradio-container {{ max-width: 900px !important; margin: 0 auto !important; }}
+.app-header {{ padding: 4px 2px 0; }}
+.app-title {{ color: var(--assistant-accent); font-size: 1.5rem; margin: 0 0 4px; }}
+.app-ai-note {{ margin: 0; font-size: .85rem; opacity: .8; }}
+.app-disclaimer {{ border-left: 5px solid #e08a00; background: #fff4e5; color: #3d2800;
+  padding: 6px 12px; border-radius: 6px; font-size: .9rem; }}
+.app-disclaimer p {{ margin: 2px 0; }}
+.app-status {{ background: #e8f1fb; color: #0b3a66; border-radius: 6px; padding: 8px 12px; }}
+#ask-button {{ background: var(--assistant-accent) !important; color: #fff !important;
+  border-color: var(--assistant-accent) !important; }}
+.triage {{ border-radius: 8px; padding: 8px 12px; margin: 2px 0; }}
+.triage p {{ margin: 4px 0; }}
+.triage-caution {{ background: #fff8db; border: 2px solid #c9a100; color: #3d3000; }}
+.triage-urgent {{ background: #fff0e0; border: 3px solid #d86a00; color: #4a2300; }}
+.triage-emergency {{ background: #b3001b; border: 4px solid #6d0010; color: #fff; font-size: 1.1rem; }}
+.triage-emergency strong, .triage-emergency p {{ color: #fff !important; }}
+.answer-disclaimer {{ font-size: .8rem; opacity: .8; margin-top: 8px; }}
+.notice {{ border-left: 4px solid #777; padding: 4px 10px; }}
+.notice-error {{ border-left-color: #b3001b; }}
+.src-item {{ margin-bottom: 10px; }}
+.src-head {{ margin: 0 0 4px; }}
+.src-passage {{ margin: 0; padding: 6px 10px; border-left: 3px solid var(--assistant-accent);
+  font-size: .9rem; }}
+.src-passage mark {{ background: #ffe066; color: #000; padding: 0 2px; }}
+.src-evidence, .src-file {{ margin: 2px 0; font-size: .8rem; opacity: .85; }}
+@media (max-width: 640px), (max-height: 700px) {{
+  .app-title {{ font-size: 1.15rem; }}
+  .app-ai-note {{ font-size: .75rem; }}
+  .app-disclaimer {{ font-size: .72rem; padding: 3px 8px; line-height: 1.25; }}
+  #ask-button, #new-conversation {{ padding: 6px 8px !important; }}
+  /* Small screens: size the chat so header, input, buttons and disclaimer all stay on screen. */
+  #chat {{ flex: none !important; height: max(200px, calc(100dvh - 500px)) !important; }}
+  .gradio-container {{ padding: 4px !important; }}
+}}
+"""
+
+
+class ChatHandlers:
+    """Event handlers, kept apart from layout so they can be called directly in tests."""
+
+    def __init__(self, settings: Settings, service: AssistantService, feedback: FeedbackStore):
+        self.settings = settings
+        self.service = service
+        self.feedback = feedback
+
+    def respond(self, message: str | None, session: dict | None) -> Iterator[tuple[list, str, dict]]:
+        session = session or new_session()
+        question = message if isinstance(message, str) else ""
+        display = list(session["display"])
+        user = render.user_message(question) if question.strip() else None
+        base = display + ([user] if user else [])
+
+        if not self.service.ready:
+            note = render.notice_message(self.service.status_message(), "info")
+            session = {**session, "display": base + [note]}
+            yield session["display"], question, session
+            return
+
+        pending = {"role": "assistant", "content": "",
+                   "metadata": {"title": "Looking through the articles\u2026", "status": "pending"}}
+        yield base + [pending], "", session
+
+        try:
+            answer = self.service.ask(question, list(session["history"]))
+        except (NotReady, Busy) as exc:
+            note = render.notice_message(str(exc), "info")
+            session = {**session, "display": base + [note]}
+            yield session["display"], question, session
+            return
+        except AssistantError as exc:  # InputError and friends: one plain sentence
+            note = render.notice_message(str(exc), "error")
+            session = {**session, "display": base + [note]}
+            yield session["display"], question, session
+            return
+        except Exception as exc:  # noqa: BLE001 - never show a stack trace, never log the question
+            log.error("chat answer failed: %s", type(exc).__name__)
+            note = render.notice_message(INTERNAL_MESSAGE, "error")
+            session = {**session, "display": base + [note]}
+            yield session["display"], question, session
+            return
+
+        emergency = self.settings.emergency_number
+        body_prefixes = list(render.text_prefixes(answer.answer, STREAM_WORDS_PER_STEP))
+        keep = gr.update()  # leave the textbox alone: the visitor may be typing the next question
+        for prefix in body_prefixes[:-1]:
+            yield base + render.answer_messages(answer, emergency, body=prefix, complete=False), keep, session
+            time.sleep(STREAM_DELAY_S)
+        final = render.answer_messages(answer, emergency)
+        turn = {
+            "first": len(base), "last": len(base) + len(final) - 1,
+            "question": question, "outcome": answer.outcome, "answer": answer.answer,
+            "passage_ids": [c.passage_id for c in answer.citations],
+        }
+        session = {
+            "history": [*session["history"], {"role": "user", "content": question},
+                        {"role": "assistant", "content": answer.answer}],
+            "display": base + final,
+            "turns": [*session["turns"], turn],
+        }
+        yield session["display"], keep, session
+
+    def clear(self) -> tuple[list, str, dict]:
+        return [], "", new_session()
+
+    def fill_example(self, evt: gr.SelectData) -> str:
+        value = evt.value
+        if isinstance(value, dict):
+            return str(value.get("text", ""))
+        return str(value or "")
+
+    def on_like(self, session: dict | None, evt: gr.LikeData) -> None:
+        if not self.feedback.enabled or not session:
+            return
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        if evt.liked not in (True, False):
+            return
+        for turn in session.get("turns", []):
+            if turn["first"] <= int(index) <= turn["last"]:
+                self.feedback.record(liked=bool(evt.liked), question=turn["question"],
+                                     outcome=turn["outcome"], answer=turn["answer"],
+                                     passage_ids=turn["passage_ids"])
+                return
+
+    def status(self) -> tuple[Any, Any]:
+        if self.service.ready:
+            return gr.update(value="", visible=False), gr.Timer(active=False)
+        if self.service.error:
+            return gr.update(value=status_block(self.service.error), visible=True), gr.Timer(active=False)
+        return gr.update(value=status_block(self.service.status_message()), visible=True), gr.Timer(active=True)
+
+
+def build_chat(settings: Settings, service: AssistantService, feedback: FeedbackStore) -> gr.Blocks:
+    handlers = ChatHandlers(settings, service, feedback)
+    with gr.Blocks(title=settings.assistant_name, analytics_enabled=False, fill_height=True) as demo:
+        gr.Markdown(header_html(settings, feedback.enabled), elem_id="app-header", sanitize_html=True)
+        status = gr.Markdown(status_block(service.status_message()), visible=not service.ready,
+                             elem_id="app-status", sanitize_html=True)
+        timer = gr.Timer(1.0, active=not service.ready)
+        session = gr.State(new_session())
+        chatbot = gr.Chatbot(
+            label="Conversation",
+            elem_id="chat",
+            height=None,
+            min_height=180,
+            placeholder=render.plain_text_markdown(settings.greeting),
+            examples=[{"text": q} for q in settings.example_questions],
+            feedback_options=("Like", "Dislike"),
+            latex_delimiters=[],
+            sanitize_html=True,
+            allow_tags=False,
+            buttons=["copy"],
+            group_consecutive_messages=True,
+            allow_file_downloads=False,
+            scale=1,
+        )
+        textbox = gr.Textbox(
+            label="Your question",
+            placeholder="Type your question, then press Enter",
+            lines=1,
+            max_lines=4,
+            elem_id="question",
+            autofocus=False,
+            submit_btn=False,
+            stop_btn=False,
+        )
+        with gr.Row(equal_height=True):
+            ask = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=2, min_width=80)
+            new = gr.Button("New conversation", variant="secondary", elem_id="new-conversation", scale=1,
+                            min_width=120)
+        gr.Markdown(disclaimer_block(settings), elem_id="app-disclaimer", sanitize_html=True)
+
+        io = dict(fn=handlers.respond, inputs=[textbox, session], outputs=[chatbot, textbox, session],
+                  show_progress="hidden", concurrency_id="ask", trigger_mode="always_last")
+        textbox.submit(api_name="ask", api_description="Ask a question; returns the chat messages.", **io)
+        ask.click(api_visibility="private", **io)
+        chatbot.example_select(handlers.fill_example, None, textbox, api_visibility="private",
+                               show_progress="hidden").then(
+            api_visibility="private", **io)
+        new.click(handlers.clear, None, [chatbot, textbox, session], api_visibility="private",
+                  show_progress="hidden")
+        chatbot.clear(handlers.clear, None, [chatbot, textbox, session], api_visibility="private",
+                      show_progress="hidden")
+        chatbot.like(handlers.on_like, [session], None, api_visibility="private", show_progress="hidden")
+        timer.tick(handlers.status, None, [status, timer], api_visibility="private", show_progress="hidden")
+        demo.load(handlers.status, None, [status, timer], api_visibility="private", show_progress="hidden")
+    return demo
