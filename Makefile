@@ -31,7 +31,7 @@ test: install browser
 	$(PY) -m pytest -q
 
 eval: index
-	$(PY) -m assistant eval evals/sets/ --report reports/eval
+	$(PY) -m assistant eval evals/sets/ --report reports/eval $$(grep -v '^#' evals/ci-gate.txt)
 
 bench: index
 	$(PY) evals/bench_core.py
