@@ -102,6 +102,7 @@ def compose_answer(
     # general sentences that answer it may be cited on similarity alone.
     min_specificity = cfg.min_specificity if remainder >= cfg.generic_remainder else -1.0
     scored: list[tuple[float, int, int]] = []  # (rank score, hit index, sentence k)
+    similarity: dict[tuple[int, int], float] = {}
     specificity = -1.0
     for h, hit in enumerate(hits):
         if hit.dense < cfg.min_passage_score:
@@ -112,6 +113,7 @@ def compose_answer(
             specificity = max(specificity, spec)
             if sim >= cfg.min_sentence_score and spec >= min_specificity:
                 scored.append((sim + cfg.specificity_weight * spec, h, k))
+                similarity[(h, k)] = sim
     if not scored:
         return Composed("not_covered", not_covered_text(), [], max(specificity, 0.0))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
@@ -149,7 +151,7 @@ def compose_answer(
                 section=hit.meta.get("section", ""),
                 quote=quote,
                 source=hit.meta.get("source", ""),
-                score=round(max(chosen[h].values()), 4),
+                score=round(max(similarity.get((h, k), 0.0) for k in chosen[h]), 4),  # cosine, 0..1
                 passage=hit.text,
                 evidence_note=hit.meta.get("evidence_note", ""),
             )
