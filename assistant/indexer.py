@@ -7,7 +7,7 @@ working index anything.
 from __future__ import annotations
 
 from .corpus import Article, load_corpus
-from .embeddings import load_embedder
+from .embeddings import load_embedder, set_threads
 from .index import SyncStats, store_for
 from .passages import split_corpus
 from .settings import Settings
@@ -21,4 +21,8 @@ def index_articles(settings: Settings, articles: list[Article], *, rebuild: bool
     """Index already-loaded articles (the benchmarks feed MedQuAD through here)."""
     passages = split_corpus(articles)
     store = store_for(settings, create=True)
-    return store.sync(passages, load_embedder(), rebuild=rebuild, on_progress=on_progress)
+    embedder = load_embedder(threads=settings.index_threads)
+    try:
+        return store.sync(passages, embedder, rebuild=rebuild, on_progress=on_progress)
+    finally:
+        set_threads(settings.torch_threads)  # back to the answering setting for this process

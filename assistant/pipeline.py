@@ -160,4 +160,4 @@ def build_assistant(settings: Settings) -> Assistant:
         from .errors import IndexMissingError
 
         raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
-    return Assistant(settings, load_embedder(), store)
+    return Assistant(settings, load_embedder(threads=settings.torch_threads), store)

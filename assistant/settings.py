@@ -64,6 +64,10 @@ class Settings:
     max_answer_sentences: int = 3
     sentence_margin: float = 0.10
 
+    # CPU threads for torch: answering (1 per request is fastest under load), indexing (0 = all cores)
+    torch_threads: int = 1
+    index_threads: int = 0
+
     # web front end (issue 4)
     host: str = "127.0.0.1"
     port: int = 7860
