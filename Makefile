@@ -35,6 +35,7 @@ eval: index
 
 bench: index
 	$(PY) evals/bench_core.py
+	$(PY) -m evals.bench.run --out reports/bench.json
 
 clean:
 	rm -rf .venv data reports test-artifacts

@@ -154,6 +154,7 @@ def compose_answer(
                 score=round(max(similarity.get((h, k), 0.0) for k in chosen[h]), 4),  # cosine, 0..1
                 passage=hit.text,
                 evidence_note=hit.meta.get("evidence_note", ""),
+                attribution=hit.meta.get("attribution", ""),
             )
         )
     return Composed("answer", " ".join(parts), citations, best)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +30,22 @@ from .passages import Passage
 from .settings import Settings
 
 BATCH = 256
+PAGE = 5000  # Chroma 1.5.9's get() fails above 32,766 rows ("too many SQL variables"): read in pages
+
+
+def get_all(collection, include: list[str], where: dict | None = None) -> dict:
+    """collection.get() for any size, page by page; same shape as Chroma's answer."""
+    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+    offset = 0
+    while True:
+        got = collection.get(include=include, where=where, limit=PAGE, offset=offset)
+        out["ids"] += list(got["ids"])
+        for key in include:
+            values = got[key]
+            out[key] += list(values) if values is not None else []
+        if len(got["ids"]) < PAGE:
+            return out
+        offset += PAGE
 
 
 @dataclass
@@ -159,11 +176,11 @@ class IndexStore:
 
         existing: dict[str, str] = {}
         if old is not None:
-            got = old.get(include=["metadatas"])
+            got = get_all(old, ["metadatas"])
             existing = {i: m.get("hash", "") for i, m in zip(got["ids"], got["metadatas"])}
         wanted = {p.id: p for p in passages}
         if len(wanted) != len(passages):
-            dupes = sorted({p.id for p in passages if sum(q.id == p.id for q in passages) > 1})
+            dupes = sorted(pid for pid, n in Counter(p.id for p in passages).items() if n > 1)
             raise IndexUnusableError(f"two passages share the id {dupes[0]!r}; rename a section")
         unchanged = [pid for pid, p in wanted.items() if existing.get(pid) == p.content_hash]
         to_embed = [p for pid, p in wanted.items() if existing.get(pid) != p.content_hash]
@@ -191,7 +208,10 @@ class IndexStore:
                 ids = unchanged[i : i + BATCH]
                 got = old.get(ids=ids, include=["embeddings", "documents", "metadatas"])
                 new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
-                sent = old_sent.get(where={"passage_id": {"$in": ids}}, include=["embeddings", "documents", "metadatas"])
+                if all("n_sentences" in m for m in got["metadatas"]):
+                    sent = old_sent.get(ids=sentence_ids(got["ids"], got["metadatas"]), include=["embeddings", "documents", "metadatas"])
+                else:  # built before sentence counts were stored
+                    sent = old_sent.get(where={"passage_id": {"$in": ids}}, include=["embeddings", "documents", "metadatas"])
                 if sent["ids"]:
                     new_sent.add(ids=sent["ids"], embeddings=sent["embeddings"], documents=sent["documents"], metadatas=sent["metadatas"])
             stats.copied_passages = len(unchanged)
@@ -250,14 +270,16 @@ class IndexStore:
                 pass
 
 
-def passages_from_collection(collection) -> tuple[list[str], list[str], list[dict], np.ndarray]:
-    got = collection.get(include=["documents", "metadatas", "embeddings"])
-    order = np.argsort(got["ids"])
-    ids = [got["ids"][i] for i in order]
-    docs = [got["documents"][i] for i in order]
-    metas = [got["metadatas"][i] for i in order]
-    vectors = np.asarray(got["embeddings"], dtype=np.float32)[order] if len(ids) else np.zeros((0, 384), np.float32)
-    return ids, docs, metas, vectors
+def sentence_ids(passage_ids: list[str], metas: list[dict]) -> list[str]:
+    """Ids of the stored sentences of these passages (``<passage id>::s<k>``)."""
+    return [f"{pid}::s{k}" for pid, m in zip(passage_ids, metas) for k in range(int(m.get("n_sentences", 0)))]
+
+
+def passages_from_collection(collection) -> tuple[list[str], list[str], list[dict]]:
+    """Every passage's id, text and metadata, sorted by id (vectors stay in Chroma)."""
+    got = get_all(collection, ["documents", "metadatas"])
+    order = sorted(range(len(got["ids"])), key=got["ids"].__getitem__)
+    return [got["ids"][i] for i in order], [got["documents"][i] for i in order], [got["metadatas"][i] for i in order]
 
 
 def store_for(settings: Settings, *, create: bool) -> IndexStore:

@@ -33,6 +33,7 @@ class Passage:
     text: str  # verbatim curated text; quotes are substrings of it
     evidence_note: str
     sentences: tuple[tuple[int, int], ...]  # spans into text
+    attribution: str = ""  # the article's front-matter source (where the text came from)
 
     @property
     def embed_text(self) -> str:
@@ -41,7 +42,7 @@ class Passage:
     @property
     def content_hash(self) -> str:
         h = hashlib.sha256()
-        for part in (EMBED_RECIPE, self.article, self.section_path, self.text, self.evidence_note, self.role):
+        for part in (EMBED_RECIPE, self.article, self.section_path, self.text, self.evidence_note, self.role, self.attribution):
             h.update(part.encode("utf-8"))
             h.update(b"\x1f")
         return h.hexdigest()[:32]
@@ -59,6 +60,8 @@ class Passage:
             "section_path": self.section_path,
             "position": self.position,
             "evidence_note": self.evidence_note,
+            "attribution": self.attribution,
+            "n_sentences": len(self.sentences),
             "hash": self.content_hash,
         }
 
@@ -105,6 +108,7 @@ def split_article(article: Article, max_chars: int = 700) -> list[Passage]:
                     text=text,
                     evidence_note=section.evidence_note,
                     sentences=tuple(sentence_spans(text)),
+                    attribution=article.source,
                 )
             )
     return passages

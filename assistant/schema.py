@@ -26,6 +26,7 @@ class Citation:
     score: float
     passage: str = ""  # the whole passage text, so a UI can show the quote in context
     evidence_note: str = ""  # a curator's note on how strong the evidence for this section is
+    attribution: str = ""  # where the article's text came from (its front-matter source)
 
 
 @dataclass(frozen=True)

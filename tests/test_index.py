@@ -120,3 +120,18 @@ def test_sync_killed_before_the_switch_leaves_the_old_generation_serving(own_ind
     assert "Every person's sciatica experience is different." in " ".join(assistant.retriever.docs)
     finished = index_corpus(settings)  # the next run cleans up the partial generation and completes
     assert finished.switched and finished.embedded_passages == 1
+
+
+def test_reads_are_paged_so_large_collections_load(own_index, monkeypatch):
+    """Chroma 1.5.9 fails a get() over 32,766 rows; the store reads in pages. Small pages prove it."""
+    import assistant.index as index_module
+
+    settings, corpus, first = own_index
+    monkeypatch.setattr(index_module, "PAGE", 4)
+    assistant = build_assistant(settings)
+    assert assistant.passage_count == first.passages
+    assert len(set(assistant.retriever.ids)) == first.passages
+    path = corpus / SEED
+    path.write_text(path.read_text().replace("Every person's sciatica experience is different.", "People differ."))
+    stats = index_corpus(settings)
+    assert stats.embedded_passages == 1 and stats.copied_passages == first.passages - 1

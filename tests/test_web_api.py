@@ -22,7 +22,7 @@ CLINIC = "http://clinic.test:8123"
 EVIL = "https://evil.example"
 QUESTION = "Which massage techniques help with tight muscles?"
 ANSWER_KEYS = set(Answer("q", "", "answer").to_dict())
-CITATION_KEYS = {"n", "passage_id", "article", "section", "quote", "source", "score", "passage", "evidence_note"}
+CITATION_KEYS = {"n", "passage_id", "article", "section", "quote", "source", "score", "passage", "evidence_note", "attribution"}
 
 
 @pytest.fixture(scope="module")
