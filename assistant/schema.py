@@ -38,6 +38,9 @@ class Triage:
 
 @dataclass
 class Answer:
+    """One response. ``answer`` is Markdown with [n] markers, plain text from the corpus: escape it
+    before display. When ``triage.level`` is not "none", ``answer`` starts with ``triage.message``."""
+
     question: str
     answer: str
     outcome: Outcome

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import AssistantError, InputError
+from ..schema import Answer
 from .render import escape_html
 from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady
 
@@ -46,34 +47,6 @@ class AskRequest(BaseModel):
     question: str = Field(description="The visitor's question, plain text.")
     history: list[HistoryMessage] = Field(default_factory=list, max_length=MAX_HISTORY_MESSAGES,
                                           description="Earlier turns, oldest first (for follow-ups).")
-
-
-class CitationOut(BaseModel):
-    n: int
-    passage_id: str
-    article: str
-    section: str
-    quote: str
-    source: str
-    score: float
-    passage: str
-    evidence_note: str
-
-
-class TriageOut(BaseModel):
-    level: Literal["none", "caution", "urgent", "emergency"]
-    message: str
-    reasons: list[str]
-
-
-class AnswerOut(BaseModel):
-    question: str
-    answer: str = Field(description="Markdown with [n] markers; plain text from the corpus, escape before display.")
-    outcome: Literal["answer", "not_covered", "out_of_scope", "refusal", "emergency"]
-    citations: list[CitationOut]
-    triage: TriageOut
-    disclaimer: str
-    timings_ms: dict[str, float]
 
 
 class ErrorOut(BaseModel):
@@ -152,7 +125,7 @@ def _validation_message(exc: RequestValidationError) -> str:
 def install_api(app: FastAPI, service: AssistantService) -> None:
     router = APIRouter()
 
-    @router.post("/api/ask", response_model=AnswerOut, tags=["assistant"],
+    @router.post("/api/ask", response_model=Answer, tags=["assistant"],
                  summary="Ask a question; get a cited answer",
                  responses={400: {"model": ErrorOut, "description": "Unusable question or history"},
                             413: {"model": ErrorOut, "description": "Body too large"},
