@@ -71,9 +71,20 @@ class Assistant:
             return
         with self._lock:
             self._checked_at = now
-            info = self.store.active()
-            if force or (info and info["generation"] != self.generation):
-                self._load()
+            for attempt in range(5):
+                try:
+                    info = self.store.active()
+                    if force or (info and info["generation"] != self.generation):
+                        self._load()
+                    return
+                except AssistantError:
+                    raise
+                except Exception:  # a re-index is creating or dropping collections at this moment
+                    if not force:
+                        return  # keep serving the generation already loaded; look again next time
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.2)
 
     @property
     def passage_count(self) -> int:
@@ -101,9 +112,7 @@ class Assistant:
                 self._answer_from_corpus(answer, route, turns, timings)
             except AssistantError:
                 raise
-            except Exception as exc:  # a generation dropped under us by a re-index: reload once
-                if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
-                    raise
+            except Exception:  # e.g. the generation was dropped under us by a re-index: reload once
                 self._refresh(force=True)
                 self._answer_from_corpus(answer, route, turns, timings)
         timings["total"] = (time.perf_counter() - t0) * 1000

@@ -1,6 +1,6 @@
 """Red-flag and precaution rules: a lexicon of regular expressions, one rule per sign.
 
-Each rule names the public source of its medical fact (see /work/shared/brief/safety-and-evidence.md
+Each rule names the public source of its medical fact (see ../shared/brief/safety-and-evidence.md
 and corpus/curated/when-to-seek-urgent-care.md). Patterns run on text from ``text.normalise`` and are
 matched clause by clause; a match is dropped when a negation cue governs it (``text.is_negated``).
 Patterns that describe a deficit carry their own negative ("can't feel", "nothing comes out"), so the

