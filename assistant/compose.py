@@ -51,15 +51,13 @@ class Composed:
     outcome: str  # "answer" or "not_covered"
     text: str
     citations: list[Citation]
-    best_score: float
 
 
-def not_covered_text(topics_hint: str = "") -> str:
-    text = (
+def not_covered_text() -> str:
+    return (
         "The curated articles I answer from do not cover this question, so I can't give you a reliable answer. "
         "A healthcare provider, such as your GP or a physiotherapist, can advise you."
     )
-    return f"{text} {topics_hint}".strip()
 
 
 def generic_basis(generic_vecs: np.ndarray) -> np.ndarray:
@@ -115,7 +113,7 @@ def compose_answer(
                 scored.append((sim + cfg.specificity_weight * spec, h, k))
                 similarity[(h, k)] = sim
     if not scored:
-        return Composed("not_covered", not_covered_text(), [], max(specificity, 0.0))
+        return Composed("not_covered", not_covered_text(), [])
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     best = scored[0][0]
 
@@ -157,7 +155,7 @@ def compose_answer(
                 attribution=hit.meta.get("attribution", ""),
             )
         )
-    return Composed("answer", " ".join(parts), citations, best)
+    return Composed("answer", " ".join(parts), citations)
 
 
 def _spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:

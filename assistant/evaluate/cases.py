@@ -487,7 +487,7 @@ def _parse_csv(text: str, problems: Problems) -> tuple[list[str], list[tuple[int
     return header, rows
 
 
-def _native_csv_row(row: dict, problems_line: int, errors: list[str]) -> dict:
+def _native_csv_row(row: dict, errors: list[str]) -> dict:
     """Turn a flat CSV row into the nested native shape (types checked later)."""
     out: dict[str, Any] = {}
     expect: dict[str, Any] = {}
@@ -556,7 +556,7 @@ def load_file(path: Path, display: str | None = None) -> list[Case]:
                                                     line=line, problems=problems)
             else:
                 errors: list[str] = []
-                nested = _native_csv_row(row, line, errors)
+                nested = _native_csv_row(row, errors)
                 for msg in errors:
                     problems.add(line, case_label(nested, index), msg)
                 case = native_case(nested, index, set_name=set_name, source=shown,

@@ -51,7 +51,6 @@ class AssistantService:
         self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
         self._wait = wait_seconds
         self.started_at = time.monotonic()
-        self.ready_at: float | None = time.monotonic() if assistant is not None else None
         self.load_seconds: float | None = 0.0 if assistant is not None else None
 
     # -- lifecycle -------------------------------------------------------------------
@@ -76,7 +75,6 @@ class AssistantService:
             log.exception("assistant failed to start (%s)", type(exc).__name__)
             return
         self.load_seconds = time.monotonic() - t0
-        self.ready_at = time.monotonic()
         self._assistant = assistant
         log.info("assistant ready in %.1f s (%s passages)", self.load_seconds,
                  getattr(assistant, "passage_count", "?"))
