@@ -225,14 +225,15 @@ class IndexStore:
                 documents=[p.text for p in batch],
                 metadatas=[p.metadata() for p in batch],
             )
-            s_ids, s_docs, s_meta = [], [], []
+            s_ids, s_docs, s_texts, s_meta = [], [], [], []
             for p in batch:
-                for k, sentence in enumerate(p.sentence_texts()):
+                for k, (sentence, text) in enumerate(zip(p.sentence_texts(), p.sentence_embed_texts())):
                     s_ids.append(f"{p.id}::s{k}")
                     s_docs.append(sentence)
+                    s_texts.append(text)
                     s_meta.append({"passage_id": p.id, "k": k})
             if s_ids:
-                new_sent.add(ids=s_ids, embeddings=embedder.embed_documents(s_docs), documents=s_docs, metadatas=s_meta)
+                new_sent.add(ids=s_ids, embeddings=embedder.embed_documents(s_texts), documents=s_docs, metadatas=s_meta)
             stats.embedded_passages += len(batch)
             stats.embedded_sentences += len(s_ids)
             if on_progress:

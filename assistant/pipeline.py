@@ -8,60 +8,43 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 
-import numpy as np
 
-from .compose import GENERIC_QUESTIONS, ComposeSettings, compose_answer, generic_basis
+from .compose import ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
 from .embeddings import Embedder, load_embedder
 from .errors import AssistantError, IndexUnusableError
 from .index import IndexStore, store_for
 from .inputs import clean_history, clean_question
-from .retrieve import HybridRetriever, retrieval_query
-from .schema import Answer, Triage
-from .safety import assess, safety_net
+from .lexicon import load_lexicon
+from .question import Reading, read_question
+from .retrieve import HybridRetriever
+from .schema import Answer
+from .safety import SafetyDecision, assess, safety_net
 from .settings import Settings
-
-
-@dataclass(frozen=True)
-class _Route:
-    route: str
-    triage: Triage
-    message: str
-    retrieval_query: str
-
-
-def _assess(question: str, history: list[dict], settings: Settings) -> _Route:
-    d = assess(question, history, settings)
-    return _Route(d.route, d.triage, d.message, d.retrieval_query or question)
+from .spelling import Speller, build_speller
 
 
 class Assistant:
-    def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore):
+    def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore, composer: Composer | None = None):
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.lexicon = load_lexicon(settings.lexicon_dir)
+        self.speller: Speller | None = None
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self.generation = ""
         self.retriever: HybridRetriever | None = None
         self._load()
-        self.basis = generic_basis(embedder.embed_documents(list(GENERIC_QUESTIONS)))
-        self.compose_cfg = ComposeSettings(
-            min_passage_score=settings.min_passage_score,
-            min_sentence_score=settings.min_sentence_score,
-            min_specificity=settings.min_specificity,
-            specificity_weight=settings.specificity_weight,
-            generic_remainder=settings.generic_remainder,
-            max_sentences=settings.max_answer_sentences,
-            margin=settings.sentence_margin,
-        )
+        self.composer: Composer = composer or ExtractiveComposer(ComposeSettings.from_settings(settings), embedder.embed_documents)
 
     # ----------------------------------------------------------------- index generations
 
     def _load(self) -> None:
         passages, sentences, info = self.store.open_active(self.embedder)
-        retriever = HybridRetriever(self.store.client, passages, sentences, self.embedder, self.settings.rrf_k)
+        retriever = HybridRetriever(self.store.client, passages, sentences, self.embedder, self.settings.keyword_weight)
+        if self.settings.spelling:  # the vocabulary of the served passages and of the lexicon
+            self.speller = build_speller(retriever.docs, self.lexicon.words)
         self.retriever, self.generation = retriever, info["generation"]
 
     def _refresh(self, force: bool = False) -> None:
@@ -99,7 +82,7 @@ class Assistant:
         turns = clean_history(history, self.settings)
 
         t = time.perf_counter()
-        route = _assess(text, turns, self.settings)
+        route = assess(text, turns, self.settings)
         timings["safety"] = (time.perf_counter() - t) * 1000
 
         answer = Answer(question=text, answer="", outcome="answer", triage=route.triage, disclaimer=self.settings.disclaimer)
@@ -119,31 +102,42 @@ class Assistant:
         answer.timings_ms = timings
         return answer
 
-    def _answer_from_corpus(self, answer: Answer, route: _Route, turns: list[dict], timings: dict) -> None:
+    def _answer_from_corpus(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:
         retriever = self.retriever
         if retriever is None:
             raise IndexUnusableError("the index is not loaded")
-        query = retrieval_query(route.retrieval_query, turns)
-
         t = time.perf_counter()
-        qvec = self.embedder.embed_query(query)
-        # a follow-up retrieves with the previous question too; sentences are matched against both readings
-        readings = qvec if query == route.retrieval_query else np.stack([self.embedder.embed_query(route.retrieval_query), qvec])
+        reading: Reading = read_question(route.retrieval_query or answer.question, turns, self.lexicon, self.speller)
+        texts = [*reading.readings, *reading.parts]
+        vectors = self.embedder.embed_documents(texts)
+        rows = vectors[: len(reading.readings)]
         timings["embed"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        hits = retriever.retrieve(query, qvec, self.settings.top_k, self.settings.dense_candidates)
+        hits = retriever.retrieve(reading.keywords, rows, self.settings.top_k, self.settings.dense_candidates)
+        if route.check_scope and (not hits or max(h.dense for h in hits) < self.settings.scope_min_similarity):
+            answer.outcome, answer.answer = "out_of_scope", route.scope_message
+            timings["retrieve"] = (time.perf_counter() - t) * 1000
+            return
+        extra: list = []
         if route.route == "emergency":
-            hits = retriever.best_of_role(qvec, "safety", 1)
+            hits = retriever.best_of_role(rows, "safety", 1)
         elif route.triage.level in ("urgent", "caution"):
             # the precautions live in the safety articles: make sure the best of them is considered
-            known = {h.passage_id for h in hits}
-            hits += [h for h in retriever.best_of_role(qvec, "safety", 1) if h.passage_id not in known]
-        vectors = retriever.sentence_vectors([h.passage_id for h in hits])
+            extra = retriever.best_of_role(vectors, "safety", 8)
+        if reading.evidence or route.route != "emergency":
+            extra += retriever.best_of_role(rows, "evidence", 1)
+        known = {h.passage_id for h in hits}
+        for h in extra:
+            if h.passage_id not in known:
+                hits.append(h)
+                known.add(h.passage_id)
+        sentences = retriever.sentence_vectors([h.passage_id for h in hits])
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        composed = compose_answer(hits, vectors, readings, self.compose_cfg, self.basis)
+        request = ComposeRequest(reading, vectors, hits, sentences, route.triage, retriever.term_weights)
+        composed = self.composer.compose(request)
         timings["compose"] = (time.perf_counter() - t) * 1000
 
         lead = route.triage.message if route.triage.level != "none" else ""
@@ -155,6 +149,7 @@ class Assistant:
             answer.outcome = composed.outcome
             body = composed.text
             answer.citations = composed.citations
+            answer.uncovered = list(composed.uncovered)
         answer.answer = "\n\n".join(part for part in (lead, body) if part)
         if route.triage.level == "none":
             # rules cannot recognise every way a red flag is described: every corpus answer says which

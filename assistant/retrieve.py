@@ -1,13 +1,12 @@
 """Retrieve: dense search in Chroma (through langchain_chroma) fused with BM25 over the same passages.
 
-Fusion is reciprocal rank fusion (RRF, k=60): it needs no score calibration between cosine
-similarities and BM25 scores, which live on different scales. See README "Retrieval" for the
-measurement behind the choice.
+Dense-first fusion: a passage scores its best cosine over the question's readings plus
+``keyword_weight`` times its BM25 score relative to the best BM25 score of the query. Reciprocal rank
+fusion lost dense's rank-1 wins on user-style questions (README, "Retrieval and answers").
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,26 +14,7 @@ import numpy as np
 from .bm25 import BM25
 from .embeddings import Embedder
 from .index import passages_from_collection, sentence_ids
-
-# A follow-up leans on the previous turn: it opens with a connective or points back with a pronoun.
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|but|also|so|or|then|what about|how about|what else|which one|same)\b"
-    r"|\b(it|its|that|this|those|these|they|them|one|ones|which one|the other|either|both)\b",
-    re.IGNORECASE,
-)
-
-
-def is_follow_up(question: str) -> bool:
-    return bool(_FOLLOW_UP.search(question)) and len(question.split()) <= 20
-
-
-def retrieval_query(question: str, history: list[dict]) -> str:
-    """The text to retrieve with: a follow-up is read together with the previous user question."""
-    previous = [m["content"] for m in history if m.get("role") == "user" and m.get("content")]
-    if previous and is_follow_up(question):
-        return f"{previous[-1]} {question}"
-    return question
-
+from .passages import is_evidence_section
 
 @dataclass(frozen=True)
 class Hit:
@@ -49,7 +29,7 @@ class Hit:
 class HybridRetriever:
     """Holds the served generation: a Chroma vector store, BM25 state and passage vectors."""
 
-    def __init__(self, client, passages_collection, sentences_collection, embedder: Embedder, rrf_k: int = 60):
+    def __init__(self, client, passages_collection, sentences_collection, embedder: Embedder, keyword_weight: float = 0.1):
         from langchain_chroma import Chroma
 
         self.passages = passages_collection
@@ -62,8 +42,11 @@ class HybridRetriever:
         for role in sorted({m.get("role", "content") for m in self.metas} - {"content"}):
             rows = [i for i, m in enumerate(self.metas) if m.get("role") == role]
             self.role_rows[role] = (rows, self._vectors(rows))
+        # and of the sections that say what the evidence shows, for questions about whether massage works
+        evidence = [i for i, m in enumerate(self.metas) if is_evidence_section(m.get("section", ""))]
+        self.role_rows["evidence"] = (evidence, self._vectors(evidence))
         self.bm25 = BM25([f"{m.get('section', '')}: {d}" for d, m in zip(self.docs, self.metas)])
-        self.rrf_k = rrf_k
+        self.keyword_weight = keyword_weight
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -73,21 +56,23 @@ class HybridRetriever:
         # langchain_chroma returns the collection's distance; the collection is cosine, so similarity = 1 - distance
         return [(self.position[doc.id], 1.0 - float(distance)) for doc, distance in found if doc.id in self.position]
 
-    def retrieve(self, query_text: str, query_vec: np.ndarray, k: int, candidates: int) -> list[Hit]:
+    def retrieve(self, keywords: str, query_vecs: np.ndarray, k: int, candidates: int) -> list[Hit]:
+        """The k best passages for the question readings ``query_vecs`` (one row each) and ``keywords``."""
         if not self.ids:
             return []
-        dense = self.dense(query_vec, candidates)
-        lexical = self.bm25.top(query_text, candidates)
-        fused: dict[int, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (i, _) in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
-        dense_score = dict(dense)
+        query_vecs = np.atleast_2d(query_vecs)
+        dense_score: dict[int, float] = {}
+        for vec in query_vecs:
+            for i, score in self.dense(vec, candidates):
+                dense_score[i] = max(score, dense_score.get(i, -1.0))
+        lexical = self.bm25.top(keywords, candidates)
         bm25_score = dict(lexical)
-        order = sorted(fused, key=lambda i: (-fused[i], self.ids[i]))[:k]
-        missing = [i for i in order if i not in dense_score]  # found by BM25 only: score them exactly
+        top_bm25 = max(bm25_score.values(), default=0.0) or 1.0
+        missing = [i for i in bm25_score if i not in dense_score]  # found by BM25 only: score them exactly
         if missing:
-            dense_score.update(zip(missing, (self._vectors(missing) @ query_vec).tolist()))
+            dense_score.update(zip(missing, (self._vectors(missing) @ query_vecs.T).max(axis=1).tolist()))
+        fused = {i: d + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25 for i, d in dense_score.items()}
+        order = sorted(fused, key=lambda i: (-fused[i], self.ids[i]))[:k]
         return [
             Hit(
                 passage_id=self.ids[i],
@@ -99,6 +84,11 @@ class HybridRetriever:
             )
             for i in order
         ]
+
+    @property
+    def term_weights(self) -> dict[str, float]:
+        """idf of every term in the passages (for lexical checks downstream)."""
+        return self.bm25.idf
 
     def _vectors(self, rows: list[int]) -> np.ndarray:
         if not rows:
@@ -112,7 +102,7 @@ class HybridRetriever:
         rows, vectors = self.role_rows.get(role, ([], None))
         if not rows:
             return []
-        scores = vectors @ query_vec
+        scores = (vectors @ np.atleast_2d(query_vec).T).max(axis=1)
         order = np.argsort(-scores, kind="stable")[:k]
         return [
             Hit(passage_id=self.ids[rows[j]], text=self.docs[rows[j]], meta=self.metas[rows[j]],

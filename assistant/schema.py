@@ -47,6 +47,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     triage: Triage = field(default_factory=Triage)
     disclaimer: str = ""
+    uncovered: list[str] = field(default_factory=list)  # parts of the question the articles do not answer
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:

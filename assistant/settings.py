@@ -53,16 +53,26 @@ class Settings:
     max_history_turns: int = 6
 
     # retrieval and answer composition
+    # (values chosen on the tuning half of the development set; README "Retrieval and answers")
+    lexicon_dir: Path = PROJECT_ROOT / "corpus" / "lexicon"
+    spelling: bool = True
     top_k: int = 4
     dense_candidates: int = 12
-    rrf_k: int = 60
+    keyword_weight: float = 0.1  # BM25's share in the fused passage score (dense first)
     min_passage_score: float = 0.30
-    min_sentence_score: float = 0.35
-    min_specificity: float = 0.22
-    specificity_weight: float = 0.5
+    min_sentence_score: float = 0.45
+    min_specificity: float = 0.18
+    specificity_weight: float = 0.2
+    lexical_weight: float = 0.3
+    heading_weight: float = 0.0
+    passage_weight: float = 0.3
+    evidence_boost: float = 0.1
     generic_remainder: float = 0.40
     max_answer_sentences: int = 3
     sentence_margin: float = 0.10
+    second_margin: float = 0.05
+    precaution_min: float = 0.35
+    scope_min_similarity: float = 0.30  # a question with no topic word is in scope if a passage is this close
 
     # CPU threads for torch: answering (1 per request is fastest under load), indexing (0 = all cores)
     torch_threads: int = 1

@@ -29,6 +29,8 @@ EXPECT_KEYS = (
     "outcome",
     "triage",
     "cites_any",
+    "first_any",
+    "partial",
     "contains_any",
     "contains_all",
     "not_contains",
@@ -56,6 +58,8 @@ class Expect:
     outcome: str | None = None
     triage: str | None = None
     cites_any: tuple[str, ...] = ()
+    first_any: tuple[str, ...] = ()  # the first quoted sentence must hold one of these
+    partial: bool | None = None  # True: the answer must say which part of the question is not covered
     contains_any: tuple[str, ...] = ()
     contains_all: tuple[str, ...] = ()
     not_contains: tuple[str, ...] = ()
@@ -286,6 +290,10 @@ def _check_expect(value: Any, errors: list[str], require_checks: bool) -> Expect
     if triage is not None and triage not in TRIAGE_LEVELS:
         errors.append(f"'expect.triage' must be one of {', '.join(TRIAGE_LEVELS)}, got {triage!r}")
         triage = None
+    partial = value.get("partial")
+    if partial is not None and not isinstance(partial, bool):
+        errors.append(f"'expect.partial' must be true or false, got {partial!r}")
+        partial = None
     max_c = value.get("max_citations")
     if max_c is not None and (isinstance(max_c, bool) or not isinstance(max_c, int) or max_c < 0):
         errors.append(f"'expect.max_citations' must be a whole number >= 0, got {max_c!r}")
@@ -294,6 +302,8 @@ def _check_expect(value: Any, errors: list[str], require_checks: bool) -> Expect
         outcome=outcome,
         triage=triage,
         cites_any=text_list(value.get("cites_any"), "expect.cites_any", errors),
+        first_any=text_list(value.get("first_any"), "expect.first_any", errors),
+        partial=partial,
         contains_any=text_list(value.get("contains_any"), "expect.contains_any", errors),
         contains_all=text_list(value.get("contains_all"), "expect.contains_all", errors),
         not_contains=text_list(value.get("not_contains"), "expect.not_contains", errors),
@@ -495,8 +505,10 @@ def _native_csv_row(row: dict, errors: list[str]) -> dict:
         cell = (raw or "").strip()
         if not cell:
             continue
-        if key in ("cites_any", "contains_any", "contains_all", "not_contains"):
+        if key in ("cites_any", "first_any", "contains_any", "contains_all", "not_contains"):
             expect[key] = _split_cell(cell)
+        elif key == "partial":
+            expect[key] = {"true": True, "false": False}.get(cell.lower(), cell)
         elif key in ("outcome", "triage"):
             expect[key] = cell
         elif key == "max_citations":

@@ -54,6 +54,8 @@ class CaseResult:
     relevant: list[bool] = field(default_factory=list)  # per citation, if the case has cites_any
     valid: list[bool] = field(default_factory=list)  # per citation: quote verbatim in corpus
     first_hit: int | None = None  # 1-based rank of the first relevant citation
+    first_ok: bool | None = None  # the first quoted sentence holds the answer (cases with first_any)
+    partial_ok: bool | None = None  # uncovered parts named as expected (cases with partial)
     wall_ms: float = 0.0
 
     @property
@@ -71,6 +73,8 @@ class CaseResult:
                 "relevant_citations": list(self.relevant),
                 "valid_quotes": list(self.valid),
                 "first_hit_rank": self.first_hit,
+                "first_quote_ok": self.first_ok,
+                "partial_ok": self.partial_ok,
             },
             wall_ms=round(self.wall_ms, 2),
         )
@@ -100,6 +104,23 @@ def answer_text(answer: dict) -> str:
     """What the user reads apart from the citations: triage message, answer, disclaimer."""
     message = (answer.get("triage") or {}).get("message") or ""
     return f"{message}\n{answer.get('answer') or ''}\n{answer.get('disclaimer') or ''}"
+
+
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def first_quote(answer: dict) -> str:
+    """The first sentence the answer quotes: the body's text up to its first [n] marker, after the
+    triage lead. Empty when nothing is quoted."""
+    body = str(answer.get("answer") or "")
+    lead = str((answer.get("triage") or {}).get("message") or "")
+    if lead and body.startswith(lead):
+        body = body[len(lead):]
+    match = _MARKER.search(body)
+    if not match:
+        return ""
+    head = body[: match.start()]
+    return head.rsplit("\n", 1)[-1].strip()
 
 
 def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) -> CaseResult:
@@ -136,6 +157,22 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
                 if citations else f"citations: nothing cited; expected a passage with {shown}{more}"
             )
 
+    first_ok = None
+    if exp.first_any:
+        quoted = first_quote(answer)
+        first_ok = bool(quoted) and bool(has_phrase(quoted, exp.first_any))
+        if not first_ok:
+            shown = ", ".join(repr(p) for p in exp.first_any[:3])
+            reasons.append(f"first quote: {quoted[:80]!r} holds none of {shown}" if quoted
+                           else f"first quote: nothing quoted; expected one of {shown}")
+    partial_ok = None
+    if exp.partial is not None:
+        named = bool(answer.get("uncovered"))
+        partial_ok = named == exp.partial
+        if not partial_ok:
+            reasons.append("partial: expected the answer to name the part it does not cover" if exp.partial
+                           else f"partial: answer says parts are not covered: {answer.get('uncovered')!r}")
+
     text = answer_text(answer)
     if exp.contains_any and not has_phrase(text, exp.contains_any):
         reasons.append("answer text lacks all of: " + ", ".join(repr(p) for p in exp.contains_any))
@@ -160,7 +197,7 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
 
     return CaseResult(case=case, status="fail" if reasons else "pass", reasons=reasons,
                       answer=answer, relevant=relevant, valid=valid, first_hit=first_hit,
-                      wall_ms=wall_ms)
+                      first_ok=first_ok, partial_ok=partial_ok, wall_ms=wall_ms)
 
 
 def error_result(case: Case, error: str, tb: str = "", wall_ms: float = 0.0) -> CaseResult:
@@ -208,6 +245,14 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     m["hit@1"] = _ratio(sum(r.first_hit == 1 for r in ret), len(ret))
     m["hit@3"] = _ratio(sum(r.first_hit is not None and r.first_hit <= 3 for r in ret), len(ret))
     m["mrr"] = round(sum(1 / r.first_hit for r in ret if r.first_hit) / len(ret), 4) if ret else None
+
+    firsts = [r.first_ok for r in answered if r.first_ok is not None]
+    m["first_quote_cases"] = len(firsts)
+    m["first_quote_accuracy"] = _ratio(sum(firsts), len(firsts))
+    m["cited_any_accuracy"] = _ratio(sum(r.first_hit is not None for r in ret), len(ret))
+    partials = [r.partial_ok for r in answered if r.partial_ok is not None]
+    m["partial_cases"] = len(partials)
+    m["partial_accuracy"] = _ratio(sum(partials), len(partials))
 
     judged = [flag for r in ret for flag in r.relevant]
     m["citations_judged"] = len(judged)

@@ -172,7 +172,7 @@ def run_cases(cases: list[Case], backend: Backend, corpus: CorpusText,
 # the results document
 
 SETTINGS_IN_HEADER = (
-    "collection", "top_k", "dense_candidates", "rrf_k", "min_passage_score", "min_sentence_score",
+    "collection", "top_k", "dense_candidates", "keyword_weight", "min_passage_score", "min_sentence_score",
     "max_answer_sentences", "sentence_margin", "max_history_turns", "max_question_chars",
     "emergency_number",
 )

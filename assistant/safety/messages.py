@@ -135,6 +135,11 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def reason_phrase(code: str) -> str:
+    """Our description of one triage reason: the precaution line for a caution, else the sign's phrase."""
+    return PRECAUTIONS.get(code) or SIGN_PHRASES.get(code, "")
+
+
 def _fill(template: str, values: dict[str, str]) -> str:
     text = template.format_map(_Keep(values))
     return " ".join(text.split())

@@ -179,22 +179,31 @@ def mostly_non_latin(question: str) -> bool:
     return non_latin_share(question) >= 0.3
 
 
-def topic_in_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> bool:
-    """Lenient on purpose: out of scope only when the question is clearly about something else.
+def topic_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> Literal["in", "out", "unsure"]:
+    """Is the question about sciatica, back or leg nerve pain, or massage?
 
-    In scope: a domain word (sciatica, massage, back, leg ...); or general health words with no health
-    word from another domain (knee, migraine ...); or a follow-up in a conversation that was in scope.
+    "in": a domain word (sciatica, massage, back, leg ...); or general health words with no health word from
+    another domain; or a follow-up in a conversation that was in scope. "out": a health word from another
+    domain (knee, migraine ...) and no domain word. "unsure": neither; the pipeline then decides by meaning
+    (how close the question is to the curated passages), so "should I just stay in bed until it settles?"
+    is answered without a topic keyword.
     """
     norm = normalise(question)
     if _TOPIC.search(norm):
-        return True
+        return "in"
     if _OFF_DOMAIN.search(norm):
-        return False
+        return "out"
     if _HEALTH.search(norm):
-        return True
+        return "in"
     if len(norm.split()) <= 20 and _FOLLOW_UP.search(norm):
-        return any(_TOPIC.search(normalise(t)) or _HEALTH.search(normalise(t)) for t in earlier_user_turns)
-    return False
+        if any(_TOPIC.search(normalise(t)) or _HEALTH.search(normalise(t)) for t in earlier_user_turns):
+            return "in"
+    return "unsure"
+
+
+def topic_in_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> bool:
+    """True when the question is in scope by its words alone (see ``topic_scope``)."""
+    return topic_scope(question, earlier_user_turns) == "in"
 
 
 def refusal_kind(question: str) -> RefusalKind | None:
@@ -211,5 +220,5 @@ def refusal_kind(question: str) -> RefusalKind | None:
 
 __all__ = [
     "RefusalKind", "strip_injection", "has_injection", "is_personal", "is_social", "service_request", "mostly_non_latin",
-    "topic_in_scope", "refusal_kind",
+    "topic_in_scope", "topic_scope", "refusal_kind",
 ]

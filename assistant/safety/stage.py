@@ -25,7 +25,7 @@ from . import messages
 from .exemplars import embedding_signs
 from .rules import LEVEL_RANK
 from .scope import (
-    is_personal, is_social, mostly_non_latin, refusal_kind, service_request, strip_injection, topic_in_scope,
+    is_personal, is_social, mostly_non_latin, refusal_kind, service_request, strip_injection, topic_scope,
 )
 from .text import normalise
 from .triage import find_signs
@@ -40,6 +40,10 @@ class SafetyDecision:
     triage: Triage = field(default_factory=Triage)
     message: str = ""  # out_of_scope / refusal text; "" otherwise
     retrieval_query: str = ""
+    # True when no topic word decided the scope: the pipeline answers only if the question is close in
+    # meaning to the curated passages, and otherwise gives ``scope_message``.
+    check_scope: bool = False
+    scope_message: str = ""
 
 
 def _text_of(content: Any) -> str:
@@ -102,10 +106,14 @@ def assess(question: str, history: Sequence[dict] | None, settings: Any, embed: 
         return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("service", settings), "")
     if is_social(question):
         return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message(_scope_kind(question), settings), "")
-    if not topic_in_scope(cleaned, earlier) and not (triage.level == "urgent" and is_personal(question)):
-        return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message("general", settings), "")
+    scope = topic_scope(cleaned, earlier)
+    personal_urgent = triage.level == "urgent" and is_personal(question)
+    general = messages.out_of_scope_message("general", settings)
+    if scope == "out" and not personal_urgent:
+        return SafetyDecision("out_of_scope", Triage(), general, "")
 
-    return SafetyDecision("answer", triage, "", cleaned or question.strip())
+    return SafetyDecision("answer", triage, "", cleaned or question.strip(),
+                          check_scope=scope == "unsure" and not personal_urgent, scope_message=general)
 
 
 __all__ = ["SafetyDecision", "assess", "recent_user_turns", "Route", "Embed"]

@@ -1,0 +1,317 @@
+"""The extractive composer: verbatim sentences from the retrieved passages, each cited. No language model.
+
+How an answer is put together (measurements behind each step: README, "Retrieval and answers"):
+
+1. Every sentence of a retrieved passage is a candidate, except sentences about the page itself
+   ("This post will discuss...", "Source: ..."), which are never quoted.
+2. A candidate scores by its cosine with the question (best over the readings), its *specificity*
+   (cosine with what is left of the question once the generic "massage / sciatica" directions are
+   projected away), how much of the question's own words it holds (idf-weighted, lexicon-expanded),
+   and how well its whole passage matches.
+3. Coverage: the question is answered only if some candidate is close enough and specific enough;
+   otherwise it is ``not_covered``. A two-part question is judged part by part, and the parts the
+   articles do not answer are named in the reply.
+4. Blocks: the answer leads with the best sentence and the sentences of the same passage close to it
+   (one coherent span), then at most one more passage. A caution or urgent question first quotes the
+   precaution that matches what the user said; a question about whether massage works, or for proof,
+   leads with the evidence section.
+5. Evidence beside the claim: a quoted section that carries a curator's evidence note is followed, in
+   the answer itself, by "What the evidence says: ..." with its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+from ..passages import is_evidence_section, is_meta_sentence
+from ..retrieve import Hit
+from ..safety.messages import reason_phrase
+from ..schema import Citation
+from ..text import content_terms
+from .base import Composed, ComposeRequest, SentenceVectors, not_covered_text
+
+# Questions that say nothing beyond "massage / sciatica". The part of a question along these directions
+# is only "on topic"; what is left is what it is really about (README, "Saying not covered").
+GENERIC_QUESTIONS = (
+    "massage for sciatica",
+    "how can massage help sciatica pain",
+    "sciatica",
+    "does it help sciatica?",
+    "is it good for sciatica?",
+    "what helps sciatica?",
+)
+# Words that only say "on topic"; they do not count when measuring how much of the question a sentence holds.
+GENERIC_TERMS = frozenset(content_terms(
+    "massage massages massaging sciatica sciatic help helps helped good pain painful therapy therapist treatment "
+    "treat get getting need know tell really actually thing things someone people anyone way lol please thanks "
+    "wondering question ok okay like bit feel"
+))
+# A sentence that points back early on ("These neurotransmitters ...") needs the one before it.
+_LEANS_BACK = re.compile(r"^(?:[\w'-]+\s+){0,2}(this|these|those|it|they|them|such|both|neither|either)\b", re.IGNORECASE)
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class ComposeSettings:
+    min_passage_score: float = 0.30
+    min_sentence_score: float = 0.45
+    min_specificity: float = 0.18
+    specificity_weight: float = 0.2
+    lexical_weight: float = 0.3
+    heading_weight: float = 0.0
+    passage_weight: float = 0.3
+    evidence_boost: float = 0.1
+    generic_remainder: float = 0.40
+    max_sentences: int = 3
+    margin: float = 0.10
+    second_margin: float = 0.05
+    precaution_min: float = 0.35
+
+    @classmethod
+    def from_settings(cls, settings) -> "ComposeSettings":
+        names = cls.__dataclass_fields__
+        mapping = {"max_sentences": "max_answer_sentences", "margin": "sentence_margin"}
+        return cls(**{n: getattr(settings, mapping.get(n, n)) for n in names if hasattr(settings, mapping.get(n, n))})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    h: int  # index into hits
+    k: int  # sentence number in the passage
+    sim: float
+    spec: float
+    lex: float  # share of the question's own words in the sentence
+    score: float
+
+
+def generic_basis(generic_vecs: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (dim x n) of the directions the generic questions span."""
+    basis, _ = np.linalg.qr(np.asarray(generic_vecs, dtype=np.float32).T)
+    return basis.astype(np.float32)
+
+
+def specific_part(query_vecs: np.ndarray, basis: np.ndarray | None) -> tuple[np.ndarray, float]:
+    """The query vectors with their generic component removed and re-normalised, and how much of the
+    question was left (largest remainder norm, 0..1)."""
+    if basis is None or not basis.size:
+        return query_vecs, 1.0
+    rest = query_vecs - (query_vecs @ basis) @ basis.T
+    norms = np.linalg.norm(rest, axis=1, keepdims=True)
+    return rest / np.maximum(norms, 1e-9), float(norms.max())
+
+
+def focus_terms(*texts: str) -> set[str]:
+    return {t for text in texts for t in content_terms(text)} - GENERIC_TERMS
+
+
+def lexical_share(focus: set[str], terms: set[str], weights: Mapping[str, float], unknown: float) -> float:
+    """The idf-weighted share of the question's own words found in ``terms`` (0..1)."""
+    if not focus:
+        return 0.0
+    total = sum(weights.get(t, unknown) for t in focus)
+    return sum(weights.get(t, unknown) for t in focus & terms) / total
+
+
+class ExtractiveComposer:
+    name = "extractive"
+
+    def __init__(self, cfg: ComposeSettings, embed: Embed):
+        self.cfg = cfg
+        self.basis = generic_basis(embed(list(GENERIC_QUESTIONS)))
+        self._embed = embed
+        self._reason_vectors: dict[str, np.ndarray] = {}
+
+    # ------------------------------------------------------------------------------- scoring
+
+    def _reason_vector(self, code: str) -> np.ndarray | None:
+        phrase = reason_phrase(code)
+        if not phrase:
+            return None
+        if code not in self._reason_vectors:
+            self._reason_vectors[code] = np.asarray(self._embed([phrase])[0], dtype=np.float32)
+        return self._reason_vectors[code]
+
+    def candidates(self, req: ComposeRequest, rows: np.ndarray, focus: set[str], generic: bool,
+                   evidence: bool = False) -> list[Candidate]:
+        """Scored, quotable sentences of the retrieved passages for the question rows ``rows``."""
+        cfg = self.cfg
+        specific, _ = specific_part(rows, self.basis)
+        unknown = max(req.term_weights.values(), default=1.0)
+        out: list[Candidate] = []
+        for h, hit in enumerate(req.hits):
+            if hit.dense < cfg.min_passage_score:
+                continue
+            section = hit.meta.get("section", "")
+            # the passage as a whole: how close it is, whether its heading names the question's words, and
+            # (for a question about whether massage works) whether it is an evidence section
+            prior = (cfg.passage_weight * hit.dense
+                     + cfg.heading_weight * lexical_share(focus, set(content_terms(section)), req.term_weights, unknown)
+                     + (cfg.evidence_boost if evidence and is_evidence_section(section) else 0.0))
+            for k, text, vec in req.sentences.get(hit.passage_id, []):
+                if is_meta_sentence(text):
+                    continue
+                sim = float((rows @ vec).max())
+                spec = 1.0 if generic else float((specific @ vec).max())
+                lex = lexical_share(focus, set(content_terms(text)), req.term_weights, unknown)
+                score = sim + cfg.specificity_weight * spec + cfg.lexical_weight * lex + prior
+                out.append(Candidate(h, k, sim, spec, lex, score))
+        out.sort(key=lambda c: (-c.score, c.h, c.k))
+        return out
+
+    def covered(self, cands: list[Candidate], generic: bool) -> list[Candidate]:
+        cfg = self.cfg
+        return [c for c in cands if c.sim >= cfg.min_sentence_score and (generic or c.spec >= cfg.min_specificity)]
+
+    # ------------------------------------------------------------------------------- composing
+
+    def compose(self, req: ComposeRequest) -> Composed:
+        reading = req.reading
+        n = len(reading.readings)
+        rows, part_rows = req.vectors[:n], req.vectors[n:]
+        _, remainder = specific_part(rows, self.basis)
+        generic = remainder < self.cfg.generic_remainder
+        focus = focus_terms(reading.corrected, reading.canonical)
+        usable = self.covered(self.candidates(req, rows, focus, generic, reading.evidence), generic)
+
+        uncovered: list[str] = []
+        if reading.parts and len(part_rows) == len(reading.parts):
+            part_best: list[Candidate] = []
+            for part, row in zip(reading.parts, part_rows):
+                part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
+                found = self.covered(self.candidates(req, row[None, :], focus_terms(part), part_generic), part_generic)
+                if found:
+                    part_best.append(found[0])
+                else:
+                    uncovered.append(part)
+            if not part_best:
+                usable = []
+            elif uncovered:
+                usable = sorted({(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.score, c.h, c.k))
+
+        precaution = self._precaution(req)
+        if not usable and precaution is None:
+            return Composed("not_covered", not_covered_text(), [])
+
+        blocks: list[tuple[int, list[int]]] = []
+        if precaution is not None:
+            blocks.append((precaution.h, [precaution.k]))
+        if usable:
+            main = [c for c in usable if not any(c.h == h for h, _ in blocks)] or usable
+            blocks.append(self._span(req, main))
+            second = [c for c in main if c.h != blocks[-1][0] and c.score >= main[0].score - self.cfg.second_margin]
+            if second and len(blocks) < 2:
+                blocks.append(self._span(req, second, limit=1))
+            if reading.evidence or generic:  # whether massage works: what the evidence section says, too
+                evidence = self._evidence_block(req, usable, focus)
+                if evidence is not None and all(h != evidence[0] for h, _ in blocks):
+                    blocks.append(evidence)
+        return self._render(req, blocks, uncovered)
+
+    def _precaution(self, req: ComposeRequest) -> Candidate | None:
+        """For a caution or urgent question: the safety-article sentence that matches the first reason."""
+        if req.triage.level not in ("caution", "urgent") or not req.triage.reasons:
+            return None
+        for code in req.triage.reasons:
+            vec = self._reason_vector(code)
+            if vec is None:
+                continue
+            best: Candidate | None = None
+            for h, hit in enumerate(req.hits):
+                if hit.meta.get("role") != "safety":
+                    continue
+                for k, text, svec in req.sentences.get(hit.passage_id, []):
+                    if is_meta_sentence(text):
+                        continue
+                    sim = float(svec @ vec)
+                    if sim >= self.cfg.precaution_min and (best is None or sim > best.score):
+                        best = Candidate(h, k, sim, 0.0, 0.0, sim)
+            if best is not None:
+                return best
+        return None
+
+    def _evidence_block(self, req: ComposeRequest, usable: list[Candidate], focus: set[str]) -> tuple[int, list[int]] | None:
+        """What the evidence section says: its opening sentence (a well-written evidence section states
+        its conclusion first), or the sentence that shares most of the question's own words when one
+        holds at least half of them ("does it fix the cause?" -> "Neither says that massage corrects the
+        cause"), followed by the closest other sentence of the section."""
+        unknown = max(req.term_weights.values(), default=1.0)
+        for h, hit in enumerate(req.hits):
+            if not is_evidence_section(hit.meta.get("section", "")):
+                continue
+            quotable = [(k, t) for k, t, _ in req.sentences.get(hit.passage_id, []) if not is_meta_sentence(t)]
+            if not quotable:
+                continue
+            lexical = {k: lexical_share(focus, set(content_terms(t)), req.term_weights, unknown) for k, t in quotable}
+            best_lex = max(lexical, key=lambda k: (lexical[k], -k))
+            lead = best_lex if lexical[best_lex] >= 0.5 else quotable[0][0]
+            ranked = [c.k for c in usable if c.h == h and c.k != lead]
+            return h, [lead] + ranked[:1]
+        return None
+
+    def _span(self, req: ComposeRequest, ranked: list[Candidate], limit: int | None = None) -> tuple[int, list[int]]:
+        """The best candidate's passage, with the other candidates of that passage within the margin."""
+        top = ranked[0]
+        limit = limit or self.cfg.max_sentences
+        picks = [top.k]
+        for c in ranked[1:]:
+            if len(picks) >= limit or c.score < top.score - self.cfg.margin:
+                break
+            if c.h == top.h and c.k not in picks:
+                picks.append(c.k)
+        texts = {k: t for k, t, _ in req.sentences.get(req.hits[top.h].passage_id, [])}
+        if top.k > 0 and top.k - 1 not in picks and _LEANS_BACK.match(texts.get(top.k, "")):
+            picks.insert(0, top.k - 1)  # keep a pointing-back sentence readable: its antecedent goes first
+        head, rest = picks[: picks.index(top.k) + 1], sorted(picks[picks.index(top.k) + 1 :])
+        return top.h, head + rest
+
+    def _render(self, req: ComposeRequest, blocks: list[tuple[int, list[int]]], uncovered: list[str]) -> Composed:
+        parts: list[str] = []
+        citations: list[Citation] = []
+        shown_notes: set[str] = set()
+        for n, (h, ks) in enumerate(blocks, start=1):
+            hit = req.hits[h]
+            texts = {k: t for k, t, _ in req.sentences.get(hit.passage_id, [])}
+            spans = _spans(hit.text, [texts[k] for k in sorted(texts)])
+            quoted = " ".join(f"{hit.text[spans[k][0]:spans[k][1]]} [{n}]" for k in ks)
+            note = hit.meta.get("evidence_note", "")
+            parts.append(f"{quoted}\nWhat the evidence says: {note}" if note and note not in shown_notes else quoted)
+            shown_notes.add(note)
+            lo, hi = min(ks), max(ks)
+            citations.append(_citation(n, hit, hit.text[spans[lo][0] : spans[hi][1]], req.sentences, req.reading, ks))
+        if uncovered:
+            asks = "; ".join(f"\u201c{u.strip()}\u201d" for u in uncovered)
+            parts.append(f"The articles I answer from do not cover this part of your question: {asks}.")
+        return Composed("answer", "\n\n".join(parts), citations, tuple(uncovered))
+
+
+def _citation(n: int, hit: Hit, quote: str, sentences: SentenceVectors, reading, ks: list[int]) -> Citation:
+    return Citation(
+        n=n,
+        passage_id=hit.passage_id,
+        article=hit.meta.get("article", ""),
+        section=hit.meta.get("section", ""),
+        quote=quote,
+        source=hit.meta.get("source", ""),
+        score=round(float(hit.dense), 4),
+        passage=hit.text,
+        evidence_note=hit.meta.get("evidence_note", ""),
+        attribution=hit.meta.get("attribution", ""),
+    )
+
+
+def _spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Locate each stored sentence inside its passage, in order (they are verbatim substrings)."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in sentences:
+        start = text.find(sentence, cursor)
+        if start < 0:
+            start = text.find(sentence)
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return spans

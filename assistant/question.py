@@ -1,0 +1,90 @@
+"""Read the question before retrieval: spelling, lay terms, follow-ups, parts and intent. Pure.
+
+A :class:`Reading` holds the texts the question is embedded as (``readings``), the text of the keyword
+search (``keywords``), the separate parts of a two-part question, and whether it asks about evidence
+("does massage actually work?", "any proof?", "does it fix the cause?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .spelling import Speller
+
+# A follow-up leans on the previous turn: it opens with a connective or points back with a pronoun.
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|so|or|then|what about|how about|what else|which one|same|ok|okay)\b"
+    r"|\b(it|its|that|this|those|these|they|them|one|ones|which one|the other|either|both)\b",
+    re.IGNORECASE,
+)
+
+# Asking whether massage works, for proof, or whether it fixes the cause: answered from the evidence first.
+_EVIDENCE = re.compile(
+    r"\b(?:proof|prove[nd]?|evidence\w*|research\w*|stud(?:y|ies|ied)|trials?|scien\w*|legit|placebo|guidelines?"
+    r"|nice|cochrane|bs|snake oil|hype|myth|actually (?:help|work)\w*|really (?:help|work)\w*|even (?:help|work)\w*"
+    r"|(?:does|do|will|would|can) (?:massage|it|they) (?:\w+ )?work|worth (?:it|a go|a try|trying|the money|doing)"
+    r"|waste of (?:money|time)|cur(?:e|es|ed|ing)|corrects? the cause|root cause|underlying cause"
+    r"|(?:fix|fixes|sort|sorts|treat|treats|solve|solves) (?:out )?(?:the |my |its )?(?:actual |real |root |underlying )?"
+    r"(?:cause|problem|issue)|mask\w*|just (?:temporary|short[- ]term|for a bit))\b",
+    re.IGNORECASE,
+)
+
+# Where a question has two asks: "...? And ...", "..., and is/does/can ...", "... or should I ...".
+_SPLIT = re.compile(
+    r"(?<=\?)\s+(?=\S)"
+    r"|[,;]?\s+(?:and|also|plus|but)\s+(?=(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where"
+    r"|when|why|if|i'd|i)\b)"
+    r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    question: str  # the question as the safety stage passed it (injections removed)
+    corrected: str  # spelling corrected
+    canonical: str  # corrected, with lay phrases in the articles' words
+    context: str  # the previous user question, for a follow-up; "" otherwise
+    parts: tuple[str, ...]  # the asks of a two-part question (each corrected); () for one ask
+    evidence: bool  # asks whether massage works / for proof / about fixing the cause
+    keywords: str  # text for the keyword (BM25) search: question, its canonical form, lexicon terms
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The texts to embed for the whole question, most literal first (no duplicates)."""
+        texts = [self.question, self.canonical]
+        if self.context:
+            texts += [f"{self.context} {self.canonical}"]
+        return tuple(dict.fromkeys(t for t in texts if t.strip()))
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_FOLLOW_UP.search(question)) and len(question.split()) <= 20
+
+
+def previous_question(history: list[dict]) -> str:
+    previous = [m["content"] for m in history if m.get("role") == "user" and isinstance(m.get("content"), str)]
+    return previous[-1].strip() if previous else ""
+
+
+def split_parts(text: str) -> tuple[str, ...]:
+    """The separate asks of ``text``; each must have at least three words, else one part."""
+    pieces = [p.strip(" ,;") for p in _SPLIT.split(text) if p and p.strip(" ,;")]
+    asks = [p for p in pieces if len(_WORDS.findall(p)) >= 3]
+    return tuple(asks) if len(asks) >= 2 and len(asks) == len(pieces) else ()
+
+
+def read_question(question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None) -> Reading:
+    corrected = speller.correct(question) if speller is not None else question
+    canonical = lexicon.canonical(corrected)
+    context = previous_question(history) if is_follow_up(corrected) else ""
+    if context and speller is not None:
+        context = lexicon.canonical(speller.correct(context))
+    parts = split_parts(corrected)
+    evidence = bool(_EVIDENCE.search(corrected))
+    terms = lexicon.expansion(f"{context} {corrected}")
+    keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
+    return Reading(question, corrected, canonical, context, parts, evidence, keywords)
