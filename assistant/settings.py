@@ -72,7 +72,7 @@ class Settings:
     sentence_margin: float = 0.10
     second_margin: float = 0.05
     precaution_min: float = 0.35
-    scope_min_similarity: float = 0.30  # a question with no topic word is in scope if a passage is this close
+    scope_min_similarity: float = 0.18  # a question with no topic word is in scope if a passage is this close
 
     # CPU threads for torch: answering (1 per request is fastest under load), indexing (0 = all cores)
     torch_threads: int = 1

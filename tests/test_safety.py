@@ -253,11 +253,16 @@ HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 ])
 def test_out_of_scope_is_friendly_and_never_echoes(question):
     d = decide(question)
-    assert d.route == "out_of_scope" and d.triage.level == "none"
-    assert d.message and d.retrieval_query == ""
-    assert "sciatica" in d.message
+    # no topic word either way: the stage hands the decision to the pipeline, which measures closeness to the
+    # articles (tests/test_composer.py) and then shows this same fixed message
+    assert d.route == "out_of_scope" or d.check_scope
+    assert d.triage.level == "none"
+    message = d.message if d.route == "out_of_scope" else d.scope_message
+    assert "sciatica" in message
+    if d.route == "out_of_scope":
+        assert d.retrieval_query == ""
     canned = {messages.out_of_scope_message(k, S) for k in ("general", "service", "language", "greeting", "thanks")}
-    assert d.message in canned  # fixed wording: nothing from the question can be echoed
+    assert message in canned  # fixed wording: nothing from the question can be echoed
     assert not HANGUL.search(d.message) and "Seoul" not in d.message and "outcall" not in d.message
 
 
@@ -275,7 +280,8 @@ def test_red_flag_wins_over_out_of_scope():
 def test_short_follow_up_in_an_on_topic_conversation_is_in_scope():
     history = [{"role": "user", "content": "Does massage help sciatica?"}, {"role": "assistant", "content": "..."}]
     assert decide("How often should I go?", history).route == "answer"
-    assert decide("What's the capital of France?", history).route == "out_of_scope"
+    off_topic = decide("What's the capital of France?", history)
+    assert off_topic.route == "out_of_scope" or off_topic.check_scope
 
 
 # ---- instructions in the question are data ---------------------------------------------------------------------
@@ -388,7 +394,7 @@ def test_expected_routes_match(cases):
     for c in cases:
         if c.expect.outcome in ("emergency", "refusal", "out_of_scope"):
             d = assess(c.question, list(c.history), S)
-            if d.route != c.expect.outcome:
+            if d.route != c.expect.outcome and not (c.expect.outcome == "out_of_scope" and d.check_scope):
                 wrong.append((c.id, c.expect.outcome, d.route))
         elif c.expect.outcome in ("answer", "not_covered"):
             if assess(c.question, list(c.history), S).route != "answer":

@@ -399,7 +399,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
     # Skin: never massage over a wound, infection, rash or burn. Source: NCCIH massage safety.
     Rule(
         "skin", "caution",
-        (_re(r"\bwounds?\b|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|ulcer|sunburn\w*|\ba burn\b|burns on|scald\w*"
+        (_re(r"\bwounds?\b(?! (?:up|tight))|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|ulcer|sunburn\w*|\ba burn\b|burns on|scald\w*"
              r"|blister\w*|\brash\b|cellulitis|abscess|\bboils?\b|shingles|broken skin|skin infection|infected (?:\w+ ){0,2}"
              r"(?:skin|spot|cut|wound|area|bite|graze|scratch|sting)|insect bites?|eczema|psoriasis|dermatitis|bed ?sores?"
              r"|pressure sores?"),),

@@ -1,0 +1,126 @@
+"""What the answer composer promises a reader: it answers, shows the evidence beside a claim, quotes the
+precaution that matches what they said, names what it does not cover, and never quotes a sentence
+about the page itself."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.lexicon import Lexicon, load_lexicon
+from assistant.passages import is_meta_sentence, split_corpus
+from assistant.question import read_question, split_parts
+from assistant.spelling import build_speller
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSAGES = split_corpus(load_corpus(ROOT / "corpus" / "curated"))
+
+
+# ---- curation-level guarantees over every section ------------------------------------------------------
+
+def test_meta_sentences_are_recognised_in_the_shipped_corpus():
+    meta = [s for p in PASSAGES for s in p.sentence_texts() if is_meta_sentence(s)]
+    assert any(s.startswith("This post will discuss") for s in meta)
+    assert any(s.startswith("This page explains") for s in meta)
+    assert all(not is_meta_sentence(s) for s in ("Sciatica is a sign of an underlying problem.",
+                                                  "This nerve can be pinched by a herniated disc."))
+
+
+@pytest.mark.parametrize("passage", PASSAGES, ids=[p.id for p in PASSAGES])
+def test_no_meta_sentence_is_ever_quoted(assistant, passage):
+    """Ask with each passage's own heading and text: whatever is quoted is never a sentence about the page."""
+    for question in (passage.section, passage.text[:300]):
+        answer = assistant.ask(question[:900])
+        for citation in answer.citations:
+            for sentence in (s for p in PASSAGES if p.id == citation.passage_id for s in p.sentence_texts()):
+                if sentence in citation.quote:
+                    assert not is_meta_sentence(sentence), (question, sentence)
+
+
+# ---- understanding the question ------------------------------------------------------------------------
+
+def test_lexicon_reads_lay_terms_in_the_articles_words():
+    lexicon = load_lexicon(ROOT / "corpus" / "lexicon")
+    assert "herniated disc" in lexicon.canonical("could a slipped disc cause this?")
+    assert "pelvic misalignment" in lexicon.canonical("can massage fix a wonky pelvis")
+    assert "tingling" in lexicon.canonical("pins and needles in my foot")
+    assert lexicon.canonical("a garden party") == "a garden party"
+
+
+def test_a_broken_lexicon_file_is_a_clear_error(tmp_path):
+    from assistant.errors import CorpusError
+
+    (tmp_path / "bad.yaml").write_text("entries:\n  - term: x\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="bad.yaml: entry 1 needs"):
+        load_lexicon(tmp_path)
+    assert load_lexicon(tmp_path / "missing") == Lexicon()
+
+
+def test_spelling_fixes_typos_and_leaves_ordinary_words_alone():
+    speller = build_speller([p.text for p in PASSAGES], {"sciatica", "massage"})
+    assert speller.correct("can masage help my sciatca?") == "can massage help my sciatica?"
+    assert speller.correct("a herniaded disc") == "a herniated disc"
+    for word in ("weekend", "garden", "husband", "coffee", "summer"):
+        assert speller.correct(f"my {word}") == f"my {word}"
+
+
+def test_two_part_questions_are_split_and_one_part_questions_are_not():
+    assert split_parts("what causes sciatica, and will I need an MRI to find out?") == (
+        "what causes sciatica", "will I need an MRI to find out?")
+    assert split_parts("Does massage help sciatica?") == ()
+    assert split_parts("does massage help with stress and anxiety?") == ()
+
+
+def test_a_follow_up_reads_the_previous_question_even_after_an_unanswered_turn():
+    history = [{"role": "user", "content": "what does massage do for blood flow?"},
+               {"role": "assistant", "content": "The curated articles I answer from do not cover this question."}]
+    reading = read_question("and does that help the nerve?", history, Lexicon(), None)
+    assert "blood flow" in reading.context
+
+
+# ---- the composed answer -------------------------------------------------------------------------------
+
+def test_does_massage_help_sciatica_says_what_it_may_do_and_what_the_evidence_says(assistant):
+    answer = assistant.ask("Does massage help sciatica?")
+    assert answer.outcome == "answer"
+    assert "What the evidence says:" in answer.answer
+    assert any("evidence" in c.section.lower() for c in answer.citations)  # the evidence section is quoted too
+    assert "This post will discuss" not in answer.answer
+
+
+def test_a_promotional_claim_is_never_shown_without_the_evidence_note(assistant):
+    answer = assistant.ask("can a therapist straighten my hips?")
+    body = answer.answer
+    assert "qualified to diagnose" in body
+    claim_at = body.index("qualified to diagnose")
+    note_at = body.index("What the evidence says:")
+    assert note_at > claim_at and "overstates what massage can do" in body[note_at:]
+
+
+def test_a_caution_answer_quotes_the_matching_precaution_first(assistant):
+    answer = assistant.ask("I'm on warfarin, can I have a deep tissue massage for my sciatica?")
+    assert answer.triage.level == "caution"
+    first = answer.citations[0]
+    assert "blood-thinning" in first.quote
+    assert answer.answer.count(answer.triage.message) == 1
+
+
+def test_a_two_part_question_answers_the_covered_part_and_names_the_other(assistant):
+    answer = assistant.ask("what causes sciatica, and is walking or cycling better for it?")
+    assert answer.outcome == "answer"
+    assert answer.uncovered == ["is walking or cycling better for it?"]
+    assert "do not cover this part of your question" in answer.answer
+    assert any("herniated disc" in c.passage for c in answer.citations)
+
+
+def test_an_on_topic_question_without_a_topic_word_is_not_turned_away(assistant):
+    answer = assistant.ask("should I just stay in bed until it settles?")
+    assert answer.outcome != "out_of_scope"
+    assert assistant.ask("Who won the football last night?").outcome == "out_of_scope"
+
+
+def test_quotes_stay_verbatim(assistant):
+    corpus = " ".join(" ".join(p.text.split()) for p in PASSAGES)
+    for question in ("Does massage help sciatica?", "what is sciatica?", "is there any proof massage works?"):
+        for c in assistant.ask(question).citations:
+            assert " ".join(c.quote.split()) in corpus
