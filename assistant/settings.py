@@ -69,7 +69,7 @@ class Settings:
     evidence_boost: float = 0.1
     generic_remainder: float = 0.40
     max_answer_sentences: int = 3
-    sentence_margin: float = 0.10
+    sentence_margin: float = 0.20
     second_margin: float = 0.05
     precaution_min: float = 0.35
     scope_min_similarity: float = 0.18  # a question with no topic word is in scope if a passage is this close

@@ -100,7 +100,8 @@ def test_openapi_and_docs_are_self_hosted(http):
     schemas = spec["components"]["schemas"]
     # the documented schema is the one the API returns: generated from assistant.schema, so it cannot drift
     assert set(schemas["Citation"]["properties"]) == CITATION_KEYS
-    assert set(schemas["Answer"]["properties"]) == {"question", "answer", "outcome", "citations", "triage", "disclaimer", "timings_ms"}
+    assert set(schemas["Answer"]["properties"]) == {"question", "answer", "outcome", "citations", "triage", "disclaimer", "uncovered",
+                                                   "timings_ms"}
     docs = http.get("/docs")
     assert docs.status_code == 200 and "/api/ask" in docs.text
     assert 'src="http' not in docs.text and 'href="http' not in docs.text  # no CDN assets

@@ -32,7 +32,7 @@ from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation
 from ..text import content_terms
-from .base import Composed, ComposeRequest, SentenceVectors, not_covered_text
+from .base import Composed, ComposeRequest, not_covered_text
 
 # Questions that say nothing beyond "massage / sciatica". The part of a question along these directions
 # is only "on topic"; what is left is what it is really about (README, "Saying not covered").
@@ -58,25 +58,27 @@ Embed = Callable[[list[str]], np.ndarray]
 
 @dataclass(frozen=True)
 class ComposeSettings:
-    min_passage_score: float = 0.30
-    min_sentence_score: float = 0.45
-    min_specificity: float = 0.18
-    specificity_weight: float = 0.2
-    lexical_weight: float = 0.3
-    heading_weight: float = 0.0
-    passage_weight: float = 0.3
-    evidence_boost: float = 0.1
-    generic_remainder: float = 0.40
-    max_sentences: int = 3
-    margin: float = 0.10
-    second_margin: float = 0.05
-    precaution_min: float = 0.35
+    """The composer's share of Settings (defaults and meanings live there, assistant/settings.py)."""
+
+    min_passage_score: float
+    min_sentence_score: float
+    min_specificity: float
+    specificity_weight: float
+    lexical_weight: float
+    heading_weight: float
+    passage_weight: float
+    evidence_boost: float
+    generic_remainder: float
+    max_sentences: int
+    margin: float
+    second_margin: float
+    precaution_min: float
 
     @classmethod
     def from_settings(cls, settings) -> "ComposeSettings":
         names = cls.__dataclass_fields__
         mapping = {"max_sentences": "max_answer_sentences", "margin": "sentence_margin"}
-        return cls(**{n: getattr(settings, mapping.get(n, n)) for n in names if hasattr(settings, mapping.get(n, n))})
+        return cls(**{n: getattr(settings, mapping.get(n, n)) for n in names})
 
 
 @dataclass(frozen=True)
@@ -282,14 +284,14 @@ class ExtractiveComposer:
             parts.append(f"{quoted}\nWhat the evidence says: {note}" if note and note not in shown_notes else quoted)
             shown_notes.add(note)
             lo, hi = min(ks), max(ks)
-            citations.append(_citation(n, hit, hit.text[spans[lo][0] : spans[hi][1]], req.sentences, req.reading, ks))
+            citations.append(_citation(n, hit, hit.text[spans[lo][0] : spans[hi][1]]))
         if uncovered:
             asks = "; ".join(f"\u201c{u.strip()}\u201d" for u in uncovered)
             parts.append(f"The articles I answer from do not cover this part of your question: {asks}.")
         return Composed("answer", "\n\n".join(parts), citations, tuple(uncovered))
 
 
-def _citation(n: int, hit: Hit, quote: str, sentences: SentenceVectors, reading, ks: list[int]) -> Citation:
+def _citation(n: int, hit: Hit, quote: str) -> Citation:
     return Citation(
         n=n,
         passage_id=hit.passage_id,

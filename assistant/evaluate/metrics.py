@@ -331,7 +331,8 @@ def group_metrics(results: list[CaseResult]) -> dict[str, Any]:
 
 KNOWN_METRICS = (
     ["pass_rate", "hit@1", "hit@3", "mrr", "citation_precision", "citation_validity",
-     "disclaimer_presence", "false_alarm_rate", "outcome_accuracy", "failed", "errors"]
+     "disclaimer_presence", "false_alarm_rate", "outcome_accuracy", "failed", "errors", "first_quote_accuracy",
+     "cited_any_accuracy", "partial_accuracy"]
     + [f"triage_recall_{lvl}" for lvl in ALERT_LEVELS]
     + [f"triage_recall_at_or_above_{lvl}" for lvl in ALERT_LEVELS]
     + [f"false_alarm_rate_{lvl}" for lvl in ALERT_LEVELS]
