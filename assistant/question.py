@@ -54,10 +54,12 @@ class Reading:
 
     @property
     def readings(self) -> tuple[str, ...]:
-        """The texts to embed for the whole question, most literal first (no duplicates)."""
-        texts = [self.question, self.canonical]
+        """The texts to embed for the whole question: its corrected, articles'-words form, and for a follow-up
+        that form read after the previous question. (Embedding the question as typed as well changed no
+        answer on the tuning half and cost one more embedding.)"""
+        texts = [self.canonical or self.question]
         if self.context:
-            texts += [f"{self.context} {self.canonical}"]
+            texts.append(f"{self.context} {self.canonical}")
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
 
 

@@ -14,7 +14,8 @@ import numpy as np
 from .bm25 import BM25
 from .embeddings import Embedder
 from .index import passages_from_collection, sentence_ids
-from .passages import is_evidence_section
+from .passages import is_evidence_section, is_meta_sentence
+from .text import split_sentences
 
 @dataclass(frozen=True)
 class Hit:
@@ -37,13 +38,15 @@ class HybridRetriever:
         self.vectorstore = Chroma(client=client, collection_name=passages_collection.name, embedding_function=embedder.lc)
         self.ids, self.docs, self.metas = passages_from_collection(passages_collection)
         self.position = {pid: i for i, pid in enumerate(self.ids)}
+        # a passage made only of sentences about the page ("Source: ...") has nothing to quote: never a hit
+        self.quotable = [not all(is_meta_sentence(t) for t in split_sentences(d)) for d in self.docs]
         # vectors of the (few) passages of role-tagged articles, for best_of_role; the rest stay in Chroma
         self.role_rows: dict[str, tuple[list[int], np.ndarray]] = {}
         for role in sorted({m.get("role", "content") for m in self.metas} - {"content"}):
-            rows = [i for i, m in enumerate(self.metas) if m.get("role") == role]
+            rows = [i for i, m in enumerate(self.metas) if m.get("role") == role and self.quotable[i]]
             self.role_rows[role] = (rows, self._vectors(rows))
         # and of the sections that say what the evidence shows, for questions about whether massage works
-        evidence = [i for i, m in enumerate(self.metas) if is_evidence_section(m.get("section", ""))]
+        evidence = [i for i, m in enumerate(self.metas) if is_evidence_section(m.get("section", "")) and self.quotable[i]]
         self.role_rows["evidence"] = (evidence, self._vectors(evidence))
         self.bm25 = BM25([f"{m.get('section', '')}: {d}" for d, m in zip(self.docs, self.metas)])
         self.keyword_weight = keyword_weight
@@ -71,7 +74,8 @@ class HybridRetriever:
         missing = [i for i in bm25_score if i not in dense_score]  # found by BM25 only: score them exactly
         if missing:
             dense_score.update(zip(missing, (self._vectors(missing) @ query_vecs.T).max(axis=1).tolist()))
-        fused = {i: d + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25 for i, d in dense_score.items()}
+        fused = {i: d + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25 for i, d in dense_score.items()
+                 if self.quotable[i]}
         order = sorted(fused, key=lambda i: (-fused[i], self.ids[i]))[:k]
         return [
             Hit(

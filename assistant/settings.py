@@ -60,17 +60,17 @@ class Settings:
     dense_candidates: int = 12
     keyword_weight: float = 0.1  # BM25's share in the fused passage score (dense first)
     min_passage_score: float = 0.30
-    min_sentence_score: float = 0.45
-    min_specificity: float = 0.18
-    specificity_weight: float = 0.2
+    min_sentence_score: float = 0.35
+    min_specificity: float = 0.19
+    specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0
-    passage_weight: float = 0.3
+    passage_weight: float = 0.0
     evidence_boost: float = 0.1
     generic_remainder: float = 0.40
     max_answer_sentences: int = 3
     sentence_margin: float = 0.20
-    second_margin: float = 0.05
+    second_margin: float = 0.20
     precaution_min: float = 0.35
     scope_min_similarity: float = 0.18  # a question with no topic word is in scope if a passage is this close
 

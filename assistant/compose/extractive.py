@@ -166,8 +166,15 @@ class ExtractiveComposer:
         return out
 
     def covered(self, cands: list[Candidate], generic: bool) -> list[Candidate]:
+        """The citable candidates, best first, or [] when the question is not covered.
+
+        Coverage is decided once for the question: some sentence must be close enough (``min_sentence_score``)
+        and specific enough (``min_specificity``). Once it is, every close-enough sentence may lead, ranked by
+        score: the specificity gate detects coverage, it does not pick the sentence (measured: gating each
+        sentence lost "NICE advises ..." for "what does NICE say?")."""
         cfg = self.cfg
-        return [c for c in cands if c.sim >= cfg.min_sentence_score and (generic or c.spec >= cfg.min_specificity)]
+        close = [c for c in cands if c.sim >= cfg.min_sentence_score]
+        return close if any(generic or c.spec >= cfg.min_specificity for c in close) else []
 
     # ------------------------------------------------------------------------------- composing
 
@@ -279,7 +286,14 @@ class ExtractiveComposer:
             hit = req.hits[h]
             texts = {k: t for k, t, _ in req.sentences.get(hit.passage_id, [])}
             spans = _spans(hit.text, [texts[k] for k in sorted(texts)])
-            quoted = " ".join(f"{hit.text[spans[k][0]:spans[k][1]]} [{n}]" for k in ks)
+            # a run of neighbouring sentences is quoted as one verbatim span with one marker
+            runs: list[list[int]] = []
+            for k in ks:
+                if runs and k == runs[-1][-1] + 1:
+                    runs[-1].append(k)
+                else:
+                    runs.append([k])
+            quoted = " ".join(f"{hit.text[spans[run[0]][0]:spans[run[-1]][1]]} [{n}]" for run in runs)
             note = hit.meta.get("evidence_note", "")
             parts.append(f"{quoted}\nWhat the evidence says: {note}" if note and note not in shown_notes else quoted)
             shown_notes.add(note)
