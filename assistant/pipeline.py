@@ -98,6 +98,11 @@ class Assistant:
             except Exception:  # e.g. the generation was dropped under us by a re-index: reload once
                 self._refresh(force=True)
                 self._answer_from_corpus(answer, route, turns, timings)
+        if answer.outcome != "emergency":
+            # rules cannot recognise every way a red flag is described: every reply, whatever its outcome, says
+            # which signs need emergency care and the number to call (NHS-style safety-netting; CKS notes that
+            # people rarely volunteer them)
+            answer.disclaimer = f"{self.settings.disclaimer} {safety_net(self.settings)}"
         timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = timings
         return answer
@@ -151,10 +156,6 @@ class Assistant:
             answer.citations = composed.citations
             answer.uncovered = list(composed.uncovered)
         answer.answer = "\n\n".join(part for part in (lead, body) if part)
-        if route.triage.level == "none":
-            # rules cannot recognise every way a red flag is described: every corpus answer says which
-            # signs need emergency care (NHS-style safety-netting; CKS notes people rarely volunteer them)
-            answer.disclaimer = f"{self.settings.disclaimer} {safety_net(self.settings)}"
 
 
 def build_assistant(settings: Settings) -> Assistant:

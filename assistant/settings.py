@@ -28,6 +28,25 @@ DEFAULT_DISCLAIMER = (
 )
 
 
+# Region presets: the emergency number, the same-day service and the emergency department's name used in every
+# message. A field set explicitly (env, file, or a non-empty value) wins over the preset. Sources: UK, NHS "When to
+# call 999" and NHS 111 (nhs.uk); US, 911.gov; EU, European Commission "112: the single European emergency number"
+# (digital-strategy.ec.europa.eu); AU, Triple Zero (triplezero.gov.au) and healthdirect (healthdirect.gov.au);
+# KR, National Fire Agency 119 (nfa.go.kr).
+REGIONS: dict[str, dict[str, str]] = {
+    "uk": {"emergency_number": "999", "urgent_service": "NHS 111 or your GP", "emergency_department": "A&E"},
+    "us": {"emergency_number": "911", "urgent_service": "your doctor or an urgent care clinic",
+           "emergency_department": "the emergency room"},
+    "eu": {"emergency_number": "112", "urgent_service": "your doctor or an out-of-hours medical service",
+           "emergency_department": "the emergency department"},
+    "au": {"emergency_number": "000", "urgent_service": "your GP or healthdirect on 1800 022 222",
+           "emergency_department": "the emergency department"},
+    "kr": {"emergency_number": "119", "urgent_service": "your doctor or a hospital outpatient clinic",
+           "emergency_department": "the emergency room"},
+}
+REGIONAL_FIELDS = ("emergency_number", "urgent_service", "emergency_department")
+
+
 @dataclass(frozen=True)
 class Settings:
     # where things live
@@ -39,9 +58,10 @@ class Settings:
     # what every answer carries
     assistant_name: str = "Sciatica & Massage Assistant"
     disclaimer: str = DEFAULT_DISCLAIMER
-    emergency_number: str = "999"
-    emergency_department: str = ""  # empty: derived from the number (999 -> A&E, 911 -> the emergency room)
-    urgent_service: str = "NHS 111 or your GP"
+    region: str = "uk"  # uk, us, eu, au, kr: presets for the three fields below (REGIONS)
+    emergency_number: str = ""  # empty: the region's
+    emergency_department: str = ""  # empty: the region's
+    urgent_service: str = ""  # empty: the region's
     # triage wording; empty means the built-in NHS-style text. Placeholders: {emergency_number}
     # {emergency_department} {urgent_service} {signs} {extra} {precautions} {assistant_name}
     triage_emergency_text: str = ""
@@ -94,7 +114,25 @@ class Settings:
     pipeline_concurrency: int = 2  # pipeline calls at once (chat and API together); CPU-bound
     queue_max_size: int = 64  # waiting chat events before "queue is full"
 
+    def __post_init__(self) -> None:
+        preset = REGIONS.get(self.region.strip().lower())
+        if preset is None:
+            raise SettingsError(f"unknown region {self.region!r}; choose one of {', '.join(REGIONS)}")
+        own_number = not str(self.emergency_number).strip() or str(self.emergency_number).strip() == preset["emergency_number"]
+        for name in REGIONAL_FIELDS:
+            if name == "emergency_department" and not own_number:
+                continue  # a number from elsewhere: the department's name is derived from it (safety.messages)
+            if not str(getattr(self, name)).strip():
+                object.__setattr__(self, name, preset[name])
+
     def with_overrides(self, **changes) -> "Settings":
+        if "region" in changes or any(name in changes for name in REGIONAL_FIELDS):
+            # fields still at the old region's preset are re-derived (a new region, or a new number, brings
+            # its own wording) unless the call sets them too
+            own = REGIONS.get(str(self.region).lower(), {})
+            for name in REGIONAL_FIELDS:
+                if name not in changes and getattr(self, name) == own.get(name):
+                    changes[name] = ""
         return dataclasses.replace(self, **changes)
 
     @property

@@ -124,3 +124,19 @@ def test_quotes_stay_verbatim(assistant):
     for question in ("Does massage help sciatica?", "what is sciatica?", "is there any proof massage works?"):
         for c in assistant.ask(question).citations:
             assert " ".join(c.quote.split()) in corpus
+
+
+@pytest.mark.parametrize("question", [
+    "Does massage help sciatica?",                          # answer
+    "how long should I wait for the results of a yoga retreat?",  # not covered or out of scope
+    "Who won the football last night?",                     # out of scope
+    "How many mg of ibuprofen should I take?",              # refusal
+    "I'm on warfarin, can I have a massage?",              # caution
+    "my foot slaps the floor since yesterday",              # urgent
+    "I can't pee and my back is agony",                     # emergency
+    "hello",                                                # greeting
+])
+def test_every_reply_names_the_emergency_number(assistant, question):
+    answer = assistant.ask(question)
+    number = assistant.settings.emergency_number
+    assert number in f"{answer.answer} {answer.disclaimer}", (answer.outcome, answer.answer)

@@ -429,3 +429,62 @@ def test_evidence_notes_attach_to_real_sections_with_sources():
     assert {"Resolving Structural Imbalances", "Improved Blood Flow and Circulation", "Endorphin Release",
             "Stress Reduction", "In summary"} <= set(notes)
     assert all("(Source: " in n for n in notes.values())
+
+
+# ---- region presets -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("region, number, place", [
+    ("uk", "999", "A&E"), ("us", "911", "emergency room"), ("eu", "112", "emergency department"),
+    ("au", "000", "emergency department"), ("kr", "119", "emergency room"),
+])
+def test_a_region_sets_the_number_and_places_in_every_message(region, number, place):
+    from assistant.settings import load_settings
+
+    settings = load_settings({"ASSISTANT_REGION": region})
+    emergency = decide("I wet myself and my back is agony", settings=settings).triage.message
+    urgent = decide("my foot slaps the floor when I walk", settings=settings).triage.message
+    net = messages.safety_net(settings)
+    for text in (emergency, urgent, net):
+        assert number in text, (region, text)
+    assert place in emergency and place in net
+    others = {"999", "911", "112", "000", "119"} - {number}
+    assert not any(f" {o} " in f" {emergency} {net} " for o in others)
+
+
+def test_a_setting_given_explicitly_wins_over_the_region():
+    from assistant.settings import load_settings
+
+    settings = load_settings({"ASSISTANT_REGION": "us", "ASSISTANT_EMERGENCY_NUMBER": "112"})
+    assert settings.emergency_number == "112" and settings.urgent_service == "your doctor or an urgent care clinic"
+
+
+def test_an_unknown_region_is_a_clear_error():
+    from assistant.errors import SettingsError
+    from assistant.settings import load_settings
+
+    with pytest.raises(SettingsError, match="unknown region 'mars'"):
+        load_settings({"ASSISTANT_REGION": "mars"})
+
+
+# ---- resolved, long ago, someone else's: no alarm; slang and someone else's emergency: caught ------------------
+
+@pytest.mark.parametrize("question", [
+    "I had a fever last week but it has gone now, can I get a massage for my sciatica?",
+    "I had a temperature last month, all fine now. Does massage help sciatica?",
+    "I broke my leg as a child, it healed fine. Is massage ok for sciatica?",
+    "My mum had breast cancer, I never had it. Can massage help my sciatica?",
+    "my dad had a blood clot years ago, can I still have a leg massage for sciatica?",
+])
+def test_benign_look_alikes_raise_no_alarm(question):
+    assert decide(question).triage.level == "none"
+
+
+@pytest.mark.parametrize("question, level", [
+    ("cant get it up since my back went", "emergency"),
+    ("my husband has sciatica and he cant pee since this morning", "emergency"),
+    ("I had a fever last week and I still have chills and back pain", "urgent"),
+    ("My mum had cancer and I had breast cancer too, now my back hurts", "urgent"),
+    ("I fell off a ladder yesterday and now my back hurts", "urgent"),
+])
+def test_current_signs_and_someone_elses_emergency_are_caught(question, level):
+    assert decide(question).triage.level == level

@@ -184,6 +184,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(r"(?:no|lost|less|reduced|numb\w*|loss of) (?:\w+ ){0,2}(?:feeling|sensation)? ?(?:during|in|when having|with)"
                 r" (?:sex|intercourse)\b", r"(?:during|having) (?:sex|intercourse).{0,30}(?:numb|can't feel|no feeling)"),
             _re(r"(?:problems?|trouble|difficulty|can't|unable to) (?:\w+ ){0,2}ejaculat\w*"),
+            # slang (issue reports): "can't get it up", "can't perform in bed", "nothing happening down there"
+            _re(r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
+                r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
+                r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)"),
         ),
         "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
     ),

@@ -20,9 +20,43 @@ class Sign:
     level: str  # caution | urgent | emergency
 
 
+# Signs that can lie in the past and be over ("I had a fever last week but it's gone now", "I broke my leg as a
+# child, it healed fine"): a sentence that places the sign in the past AND says it is over does not escalate.
+# Emergency signs are never filtered this way. Source for the principle: the NICE NG59 and AHCPR red flags
+# concern current symptoms or a history that bears on the current episode (cancer), not resolved illnesses.
+RESOLVABLE = frozenset({"fever", "infection_risk", "trauma", "night_pain", "weight_loss"})
+_PAST = re.compile(
+    r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
+    r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
+    r"|when i was (?:a |\d|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
+    r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b")
+_OVER = re.compile(
+    r"\b(?:(?:it'?s|it has|it|that'?s|that has|which has|which|but|and) ?(?:all |completely |long )?(?:gone|passed|cleared"
+    r"|settled|healed|better|fine|over|resolved)|(?:all |fine |better |gone |healed )(?:now|since)|fully (?:healed|recovered)"
+    r"|no (?:fever|temperature|problems?|issues?) (?:now|since)|(?:healed|recovered) (?:fine|well|completely|fully)"
+    r"|(?:no longer|not any more|not anymore)|since then)\b")
+# Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
+HISTORY = frozenset({"cancer_history", "clot_history"})
+_OTHERS = re.compile(
+    r"\bmy (?:mum|mom|mother|dad|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
+    r"|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
+    r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated)\b"
+    r"|\bruns? in (?:my|the) family\b|\bfamily history\b")
+_OWN = re.compile(r"\b(?:i|i've|i'm|i am|i have|i had|i've had|i was diagnosed|me)\b(?: \w+){0,3} (?:had|have|with|got)?"
+                  r" ?(?:cancer|a tumou?r|chemo\w*|radiotherapy|a (?:blood )?clot|dvt|thrombosis)\b")
+
+
+def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
+    if code in RESOLVABLE and _PAST.search(cl.sentence) and _OVER.search(cl.sentence):
+        return True
+    return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _OWN.search(norm)
+
+
 def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
     for cl in parts:
         if rule.unless is not None and rule.unless.search(cl.text):
+            continue
+        if _over_or_someone_elses(rule.code, cl, norm):
             continue
         if rule.requires is not None and not rule.requires.search(cl.sentence):
             continue
@@ -52,7 +86,8 @@ _CHILD = re.compile(
     r"|\b(?:for|on|massage|massaging|massaged) (?:a |my |our )?(?:children|child|kids|kid|teenagers?|babies|toddlers)\b"
     r"|\b(?:children|kids|teenagers)(?: can| should| have| get| need)\b"
 )
-_CHILD_EXCLUDE = re.compile(r"\b(?:lift\w*|carry\w*|carried|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
+_CHILD_EXCLUDE = re.compile(r"\b(?:as a|when i was a|since i was a) (?:child|kid|toddler|teen|teenager)\b"
+                            r"|\b(?:lift\w*|carry\w*|carried|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
                             r"(?:children|child|kids?|toddlers?|babies|baby)\b")
 _SYMPTOM = re.compile(r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b")
 _NEW_ONSET = re.compile(
