@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+
+import numpy as np
 
 
 from .compose import ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
@@ -17,11 +20,16 @@ from .index import IndexStore, store_for
 from .inputs import clean_history, clean_question
 from .lexicon import load_lexicon
 from .question import Reading, read_question
-from .retrieve import HybridRetriever
+from .multilingual import build_cross_lingual, unavailable_reason
+from .retrieve import Hit, HybridRetriever
 from .schema import Answer
 from .safety import SafetyDecision, assess, safety_net
+from .safety.language import language_packs
+from .safety.messages import localised
 from .settings import Settings
 from .spelling import Speller, build_speller
+
+log = logging.getLogger("assistant")
 
 
 class Assistant:
@@ -35,6 +43,8 @@ class Assistant:
         self._checked_at = 0.0
         self.generation = ""
         self.retriever: HybridRetriever | None = None
+        self._cross, self._cross_generation = None, None
+        self._cross_composer_for, self._cross_composer_obj = None, None
         self._load()
         self.composer: Composer = composer or ExtractiveComposer(ComposeSettings.from_settings(settings), embedder.embed_documents)
 
@@ -89,6 +99,9 @@ class Assistant:
         if route.route in ("out_of_scope", "refusal"):
             answer.outcome = route.route
             answer.answer = route.message
+        elif route.language != "en" and route.route == "answer":
+            self._refresh()
+            self._answer_across_languages(answer, route, timings)
         else:
             try:
                 self._refresh()
@@ -98,14 +111,82 @@ class Assistant:
             except Exception:  # e.g. the generation was dropped under us by a re-index: reload once
                 self._refresh(force=True)
                 self._answer_from_corpus(answer, route, turns, timings)
-        if answer.outcome != "emergency":
-            # rules cannot recognise every way a red flag is described: every reply, whatever its outcome, says
-            # which signs need emergency care and the number to call (NHS-style safety-netting; CKS notes that
-            # people rarely volunteer them)
-            answer.disclaimer = f"{self.settings.disclaimer} {safety_net(self.settings)}"
+        pack = language_packs(self.settings.languages_dir).get(route.language) if route.language != "en" else None
+        if pack is not None:  # the reply's own words in the user's language; quotes stay verbatim English
+            if answer.outcome in ("out_of_scope", "not_covered") and route.triage.level != "none":
+                answer.answer = f"{route.triage.message}\n\n{answer.answer}"
+            if answer.citations:
+                answer.answer = f"{answer.answer}\n\n{localised(pack, 'sources_in_english', self.settings)}"
+            disclaimer, net = localised(pack, "disclaimer", self.settings), localised(pack, "safety_net", self.settings)
+        else:
+            disclaimer, net = self.settings.disclaimer, safety_net(self.settings)
+        # rules cannot recognise every way a red flag is described: every reply, whatever its outcome, says which
+        # signs need emergency care and the number to call (NHS-style safety-netting; CKS notes that people rarely
+        # volunteer them); an emergency reply names the number in its first line already
+        answer.disclaimer = disclaimer if answer.outcome == "emergency" else f"{disclaimer} {net}"
         timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = timings
         return answer
+
+    def _cross_lingual(self):
+        """The multilingual index of the served generation, or None where it cannot run (reason logged once)."""
+        if self._cross_generation == self.generation:
+            return self._cross
+        self._cross, self._cross_generation = None, self.generation
+        retriever = self.retriever
+        reason = unavailable_reason()
+        if not reason and retriever is not None and len(retriever) > self.settings.multilingual_max_passages:
+            reason = f"the corpus has more than {self.settings.multilingual_max_passages} passages"
+        if reason:
+            log.warning("answers in other languages are off: %s", reason)
+            return None
+        sentences = retriever.sentence_vectors(list(retriever.ids))
+        texts = {pid: [t for _, t, _ in items] for pid, items in sentences.items()}
+        self._cross = build_cross_lingual(retriever.docs, retriever.metas, retriever.ids, texts,
+                                          self.settings.data_dir / "e5")
+        return self._cross
+
+    def _answer_across_languages(self, answer: Answer, route: SafetyDecision, timings: dict) -> None:
+        """A question in another language: the English passages closest in meaning (multilingual index),
+        quoted verbatim; or, where that index cannot run or nothing is close, the notice in their language."""
+        retriever = self.retriever
+        cross = self._cross_lingual() if retriever is not None else None
+        answer.outcome, answer.answer = "not_covered", route.message
+        if cross is None:
+            return
+        t = time.perf_counter()
+        qvec = cross.query(route.retrieval_query or answer.question)
+        timings["embed"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        top = cross.top(qvec, self.settings.top_k)
+        if not top or top[0][1] < self.settings.multilingual_min_score:
+            timings["retrieve"] = (time.perf_counter() - t) * 1000
+            return
+        hits = [Hit(retriever.ids[i], retriever.docs[i], retriever.metas[i], score, 0.0, score) for i, score in top]
+        if route.triage.level in ("urgent", "caution"):
+            known = {h.passage_id for h in hits}
+            safety = [i for i, m in enumerate(retriever.metas) if m.get("role") == "safety" and retriever.ids[i] not in known]
+            hits += [Hit(retriever.ids[i], retriever.docs[i], retriever.metas[i], s, 0.0, s)
+                     for i, s in cross.top(qvec, len(retriever.ids)) if i in safety][:4]
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        reading = read_question(route.retrieval_query or answer.question, [], self.lexicon, None)
+        request = ComposeRequest(reading, qvec[None, :], hits, cross.sentence_vectors, route.triage, {})
+        composed = self._cross_composer(cross).compose(request)
+        timings["compose"] = (time.perf_counter() - t) * 1000
+        if composed.outcome == "answer":
+            answer.outcome, answer.citations = "answer", composed.citations
+            lead = route.triage.message if route.triage.level != "none" else ""
+            answer.answer = "\n\n".join(p for p in (lead, composed.text) if p)
+
+    def _cross_composer(self, cross) -> ExtractiveComposer:
+        if self._cross_composer_for is not cross:
+            cfg = ComposeSettings.from_settings(self.settings.with_overrides(
+                min_sentence_score=self.settings.multilingual_min_score, min_specificity=-1.0, lexical_weight=0.0,
+                specificity_weight=0.0, evidence_boost=0.0, passage_weight=self.settings.multilingual_passage_weight))
+            self._cross_composer_obj = ExtractiveComposer(cfg, lambda texts: np.asarray(cross.model.passage(texts)))
+            self._cross_composer_for = cross
+        return self._cross_composer_obj
 
     def _answer_from_corpus(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:
         retriever = self.retriever

@@ -75,6 +75,7 @@ class Settings:
     # retrieval and answer composition
     # (values chosen on the tuning half of the development set; README "Retrieval and answers")
     lexicon_dir: Path = PROJECT_ROOT / "corpus" / "lexicon"
+    languages_dir: Path = PROJECT_ROOT / "assistant" / "safety" / "languages"  # one YAML file per language
     spelling: bool = True
     top_k: int = 4
     dense_candidates: int = 12
@@ -92,6 +93,9 @@ class Settings:
     sentence_margin: float = 0.20
     second_margin: float = 0.20
     precaution_min: float = 0.35
+    multilingual_min_score: float = 0.79  # e5 cosine a passage needs to answer a question in another language
+    multilingual_passage_weight: float = 2.0  # how much the passage's e5 cosine weighs when choosing the quote
+    multilingual_max_passages: int = 2000  # larger corpora: other languages get a notice (embedding would take hours)
     scope_min_similarity: float = 0.18  # a question with no topic word is in scope if a passage is this close
 
     # CPU threads for torch: answering (1 per request is fastest under load), indexing (0 = all cores)

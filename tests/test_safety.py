@@ -16,6 +16,7 @@ import pytest
 
 from assistant.corpus import load_article
 from assistant.evaluate.cases import load_sets
+from assistant.safety.language import language_packs
 from assistant.safety import SafetyDecision, assess
 from assistant.safety import messages
 from assistant.safety.rules import ALL_RULES, CODE_LEVEL
@@ -258,12 +259,15 @@ def test_out_of_scope_is_friendly_and_never_echoes(question):
     assert d.route == "out_of_scope" or d.check_scope
     assert d.triage.level == "none"
     message = d.message if d.route == "out_of_scope" else d.scope_message
-    assert "sciatica" in message
+    assert "sciatica" in message or d.language != "en"
     if d.route == "out_of_scope":
         assert d.retrieval_query == ""
     canned = {messages.out_of_scope_message(k, S) for k in ("general", "service", "language", "greeting", "thanks")}
+    canned |= {messages.localised(pack, key, S) for pack in language_packs().values()
+               for key in ("out_of_scope", "not_answered")}  # the same replies in the user's language
     assert message in canned  # fixed wording: nothing from the question can be echoed
-    assert not HANGUL.search(d.message) and "Seoul" not in d.message and "outcall" not in d.message
+    # a reply in the user's language is fine; the user's own words are not echoed
+    assert "\uc11c\uc6b8" not in message and "Seoul" not in message and "outcall" not in message
 
 
 def test_spam_inside_an_in_scope_question_is_kept_out_of_the_retrieval_query():

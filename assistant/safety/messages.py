@@ -212,6 +212,14 @@ def safety_net(settings: Any) -> str:
                               "emergency_department": emergency_department(settings)})
 
 
+def localised(pack: Any, key: str, settings: Any) -> str:
+    """A message from a language file (``key``: a triage level or a message name), placeholders filled."""
+    values = _values(settings, ())
+    if getattr(pack, "emergency_department", ""):
+        values["emergency_department"] = pack.emergency_department
+    return _fill(pack.messages[key], values)
+
+
 def out_of_scope_message(kind: str, settings: Any) -> str:
     text = {"service": SERVICE_REQUEST, "language": NOT_ENGLISH, "greeting": GREETING, "thanks": THANKS}.get(
         kind, OUT_OF_SCOPE

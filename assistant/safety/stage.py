@@ -23,6 +23,7 @@ import numpy as np
 from ..schema import Triage
 from . import messages
 from .exemplars import embedding_signs
+from .language import detect_language, language_packs
 from .rules import LEVEL_RANK
 from .scope import (
     is_personal, is_social, mostly_non_latin, refusal_kind, service_request, strip_injection, topic_scope,
@@ -44,6 +45,7 @@ class SafetyDecision:
     # meaning to the curated passages, and otherwise gives ``scope_message``.
     check_scope: bool = False
     scope_message: str = ""
+    language: str = "en"  # the question's language; replies use that language's file where there is one
 
 
 def _text_of(content: Any) -> str:
@@ -85,9 +87,39 @@ def _scope_kind(question: str) -> str:
     return "greeting"
 
 
+def _assess_other_language(question: str, earlier: list[str], settings: Any, lang: str) -> SafetyDecision:
+    """A question in another language: red flags read with that language's file, replies in that language.
+
+    Answers come from English articles that the English model cannot match across languages, so an in-scope
+    question gets a notice in the user's language (with any triage first) rather than a wrong match; an
+    emergency is routed as in English, and its quotes are marked as English sources."""
+    pack = language_packs(settings.languages_dir).get(lang)
+    if pack is None:
+        return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message("language", settings), "",
+                              language=lang)
+    codes: dict[str, str] = {}
+    for text in [question, *earlier]:
+        for code, level in pack.find_signs(text):
+            codes.setdefault(code, level)
+    ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])
+    level = codes[ordered[0]] if ordered else "none"
+    triage = Triage(level, messages.localised(pack, level, settings), tuple(ordered)) if ordered else Triage()
+    if level == "emergency":
+        return SafetyDecision("emergency", triage, "", question, language=lang)
+    if level in ("none", "caution") and pack.is_out_of_scope(question):  # a red flag is always in scope
+        return SafetyDecision("out_of_scope", triage, messages.localised(pack, "out_of_scope", settings), "",
+                              language=lang)
+    notice = messages.localised(pack, "not_answered", settings)
+    # in scope or not is decided by the multilingual index, which falls back to this notice
+    return SafetyDecision("answer", triage, notice, question, language=lang)
+
+
 def assess(question: str, history: Sequence[dict] | None, settings: Any, embed: Embed | None = None) -> SafetyDecision:
     """Decide what the pipeline does with this question. Pure; no I/O. ``embed`` is optional."""
     earlier = recent_user_turns(history, int(getattr(settings, "max_history_turns", 6)))
+    lang = detect_language(question)
+    if lang != "en":
+        return _assess_other_language(question, earlier, settings, lang)
     cleaned = strip_injection(question)
     # Triage reads the original AND the cleaned text, so an injected "no emergency needed" cannot negate a sign.
     triage = _triage([question, cleaned, *earlier], settings, embed)

@@ -1,0 +1,87 @@
+"""Questions in Spanish and Korean: triage at the right level, replies in the user's language, the emergency
+number in every reply, English quotes marked as such, and a notice in their language where the
+multilingual engine cannot run."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import SettingsError
+from assistant.safety.language import detect_language, load_pack
+
+HANGUL = "\uac00-\ud7a3"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("no puedo orinar y tengo las piernas dormidas", "es"),
+    ("el masaje sirve para la ciatica?", "es"),
+    ("소변이 안나와요", "ko"),
+    ("Does massage help sciatica?", "en"),
+    ("sciatca masage help?", "en"),
+    ("ok thanks", "en"),
+])
+def test_language_is_detected_on_short_misspelt_text(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("question, level", [
+    ("no puedo orinar y se me duermen las dos piernas", "emergency"),
+    ("tengo fiebre y escalofríos con el dolor de espalda", "urgent"),
+    ("tomo sintrom, ¿puedo darme un masaje para la ciática?", "caution"),
+    ("소변이 안 나오고 양쪽 다리에 힘이 없어요", "emergency"),
+    ("열이 나고 오한이 있어요 허리도 아파요", "urgent"),
+    ("와파린 먹고 있는데 마사지 받아도 되나요?", "caution"),
+])
+def test_red_flags_in_spanish_and_korean_are_caught_at_their_level(assistant, question, level):
+    answer = assistant.ask(question)
+    assert answer.triage.level == level
+    assert answer.triage.message and not answer.triage.message.startswith(("Call", "Please", "Before"))  # not English
+    assert assistant.settings.emergency_number in f"{answer.answer} {answer.disclaimer}"
+
+
+def test_a_negated_sign_in_spanish_raises_no_alarm(assistant):
+    assert assistant.ask("no tengo ningún problema para orinar, solo me duele la pierna").triage.level == "none"
+
+
+@pytest.mark.parametrize("question, phrase, notice", [
+    ("¿El masaje ayuda con la ciática?", "massage", "inglés"),
+    ("마사지가 좌골신경통에 도움이 되나요?", "massage", "영어"),
+])
+def test_an_in_scope_question_gets_english_quotes_and_a_line_in_its_language(assistant, question, phrase, notice):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer" and answer.citations
+    assert phrase in answer.citations[0].quote.lower()
+    assert notice in answer.answer  # "the sources are in English", in the user's language
+    assert answer.disclaimer and assistant.settings.emergency_number in answer.disclaimer
+
+
+def test_where_the_engine_cannot_run_the_user_gets_a_notice_in_their_language(assistant, monkeypatch):
+    import assistant.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "unavailable_reason", lambda: "this CPU lacks AVX2/FMA")
+    monkeypatch.setattr(assistant, "_cross_generation", None)
+    try:
+        answer = assistant.ask("¿El masaje ayuda con la ciática?")
+        assert answer.outcome == "not_covered" and not answer.citations
+        assert "ingl" in answer.answer.lower()
+        emergency = assistant.ask("no puedo orinar y se me duermen las dos piernas")
+        assert emergency.triage.level == "emergency"  # triage works without the engine
+    finally:
+        monkeypatch.undo()
+        assistant._cross_generation = None
+
+
+def test_the_region_sets_the_number_in_other_languages_too(assistant):
+    us = assistant.settings.with_overrides(region="us")
+    from assistant.safety import assess
+
+    decision = assess("no puedo orinar", [], us)
+    assert "911" in decision.triage.message and "999" not in decision.triage.message
+
+
+def test_a_language_file_without_sources_is_refused(tmp_path):
+    source = Path(__file__).resolve().parent.parent / "assistant" / "safety" / "languages" / "es.yaml"
+    broken = tmp_path / "xx.yaml"
+    broken.write_text(source.read_text(encoding="utf-8").replace("source:", "sauce:", 1), encoding="utf-8")
+    with pytest.raises(SettingsError, match="must name its public source"):
+        load_pack(broken)
