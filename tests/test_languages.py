@@ -39,6 +39,22 @@ def test_red_flags_in_spanish_and_korean_are_caught_at_their_level(assistant, qu
     assert assistant.settings.emergency_number in f"{answer.answer} {answer.disclaimer}"
 
 
+def test_a_negation_in_another_clause_does_not_hide_a_red_flag():
+    from assistant.safety.language import language_packs
+
+    spanish = language_packs()["es"]
+    text = "me estoy orinando sin darme cuenta, no siento cuando tengo la vejiga llena"
+    assert ("bladder", "emergency") in spanish.find_signs(text)
+
+
+def test_a_relatives_cancer_is_not_the_askers_history():
+    from assistant.safety.language import language_packs
+
+    spanish = language_packs()["es"]
+    assert spanish.find_signs("mi mama tuvo cancer de colon, pero yo estoy bien, solo tengo ciatica") == []
+    assert spanish.find_signs("mi mamá tuvo cáncer y yo tuve cáncer de mama también") == [("cancer_history", "urgent")]
+
+
 def test_a_negated_sign_in_spanish_raises_no_alarm(assistant):
     assert assistant.ask("no tengo ningún problema para orinar, solo me duele la pierna").triage.level == "none"
 

@@ -98,7 +98,9 @@ class LanguagePack:
         return sorted(found.items(), key=lambda kv: -LEVEL_RANK[kv[1]])
 
     def _negated(self, sentence: str, start: int) -> bool:
-        before = sentence[:start].split()[-3:]
+        # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates
+        # something else
+        before = re.split(r"[,;:]", sentence[:start])[-1].split()[-3:]
         return any(word in self.negations for word in before)
 
 
