@@ -1,3 +1,3 @@
 """Sciatica & massage assistant: grounded, cited answers from curated articles."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

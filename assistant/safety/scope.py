@@ -159,12 +159,6 @@ def strip_injection(question: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,;:-")
 
 
-def has_injection(question: str) -> bool:
-    """True if the question carries instructions aimed at the assistant."""
-    q = straighten(question)
-    return _INJECTION.search(q) is not None or _CLAIM_DIRECTIVE.search(q) is not None
-
-
 def is_social(question: str) -> bool:
     """A greeting or a thank-you with nothing else in it."""
     return _SOCIAL.match(normalise(question)) is not None
@@ -219,6 +213,6 @@ def refusal_kind(question: str) -> RefusalKind | None:
 
 
 __all__ = [
-    "RefusalKind", "strip_injection", "has_injection", "is_personal", "is_social", "service_request", "mostly_non_latin",
+    "RefusalKind", "strip_injection", "is_personal", "is_social", "service_request", "mostly_non_latin",
     "topic_in_scope", "topic_scope", "refusal_kind",
 ]

@@ -1,7 +1,7 @@
 """Red-flag triage: which signs appear (not negated) in the user's words, and at which level.
 
-``find_signs`` is the rule engine (lexicon + patterns + negation scope); ``triage_texts`` combines the
-current question with earlier user turns. Both are pure and fast (well under a millisecond per text).
+``find_signs`` is the rule engine (lexicon + patterns + negation scope); the safety stage combines the
+current question with earlier user turns. It is pure and fast (well under a millisecond per text).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .rules import ALL_RULES, LEVEL_RANK, Rule
+from .rules import ALL_RULES, Rule
 from .text import Clause, clauses, denied_after, is_negated, normalise
 
 
@@ -132,16 +132,4 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
     return found
 
 
-def triage_texts(texts: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-    """Highest level and the reason codes (highest level first) over several user texts."""
-    signs: dict[str, Sign] = {}
-    for text in texts:
-        for s in find_signs(text):
-            signs.setdefault(s.code, s)
-    if not signs:
-        return "none", ()
-    ordered = sorted(signs.values(), key=lambda s: -LEVEL_RANK[s.level])
-    return ordered[0].level, tuple(s.code for s in ordered)
-
-
-__all__ = ["Sign", "find_signs", "age_signs", "triage_texts"]
+__all__ = ["Sign", "find_signs", "age_signs"]

@@ -91,10 +91,9 @@ def versions(service: AssistantService) -> dict[str, str]:
     except ImportError:  # pragma: no cover
         out["assistant"] = "dev"
     a = service.assistant
-    for attr in ("index_version", "model_name", "corpus_version"):
-        value = getattr(a, attr, None) if a is not None else None
-        if isinstance(value, (str, int, float)):
-            out[attr] = str(value)
+    if a is not None:  # what is being served: the index generation and the embedding model (name@sha256 prefix)
+        out["index_generation"] = str(a.generation)
+        out["model"] = str(a.embedder.model_id)
     return out
 
 
