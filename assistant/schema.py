@@ -13,6 +13,7 @@ TriageLevel = Literal["none", "caution", "urgent", "emergency"]
 
 OUTCOMES: tuple[str, ...] = ("answer", "not_covered", "out_of_scope", "refusal", "emergency")
 TRIAGE_LEVELS: tuple[str, ...] = ("none", "caution", "urgent", "emergency")
+LEVEL_RANK: dict[str, int] = {level: i for i, level in enumerate(TRIAGE_LEVELS)}  # none < caution < urgent < emergency
 
 
 @dataclass(frozen=True)

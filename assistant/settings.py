@@ -102,7 +102,7 @@ class Settings:
     torch_threads: int = 1
     index_threads: int = 0
 
-    # web front end (issue 4)
+    # web front end
     host: str = "127.0.0.1"
     port: int = 7860
     allowed_origins: tuple[str, ...] = ()

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.web.server import free_port  # noqa: E402  (the server helper: no gradio import)
 
 QUESTIONS = [
     "Which massage techniques help with tight muscles?",
@@ -39,12 +41,6 @@ QUESTIONS = [
     "Is massage safe during pregnancy?",  # caution
     "Can massage trigger the body's own painkilling chemicals?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:

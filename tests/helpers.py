@@ -34,9 +34,4 @@ def write_article(folder: Path, slug: str, title: str, source: str, sections: di
     return path
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from assistant.web.server import free_port  # noqa: E402,F401  (one helper for tests, benchmarks and the server)

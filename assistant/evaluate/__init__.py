@@ -1,4 +1,4 @@
-"""Offline evaluation of the assistant against question sets (issue 5).
+"""Offline evaluation of the assistant against question sets.
 
 Keep this package light to import: nothing here pulls in torch, sentence-transformers or
 gradio at import time. The in-process backend imports the pipeline lazily, and the ``--url``

@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from assistant.schema import OUTCOMES, TRIAGE_LEVELS
+from assistant.schema import LEVEL_RANK, OUTCOMES, TRIAGE_LEVELS
 
 from .cases import Case
 from .corpus import CorpusText, squash
 
-LEVEL_RANK = {level: i for i, level in enumerate(TRIAGE_LEVELS)}  # none < caution < urgent < emergency
 ALERT_LEVELS = tuple(level for level in TRIAGE_LEVELS if level != "none")
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',

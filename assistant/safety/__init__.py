@@ -1,4 +1,4 @@
-"""Clinical safety stage (issue 3): red-flag triage, scope, no dosing or diagnosis, injected text as data.
+"""Clinical safety stage: red-flag triage, scope, no dosing or diagnosis, injected text as data.
 
     from assistant.safety import assess, SafetyDecision
     decision = assess(question, history, settings)      # optional: embed=callable (measured: does not help)

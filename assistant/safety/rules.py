@@ -1,7 +1,7 @@
 """Red-flag and precaution rules: a lexicon of regular expressions, one rule per sign.
 
-Each rule names the public source of its medical fact (see ../shared/brief/safety-and-evidence.md
-and corpus/curated/when-to-seek-urgent-care.md). Patterns run on text from ``text.normalise`` and are
+Each rule names the public source of its medical fact (the team-written summary with the same sources is
+corpus/curated/when-to-seek-urgent-care.md). Patterns run on text from ``text.normalise`` and are
 matched clause by clause; a match is dropped when a negation cue governs it (``text.is_negated``).
 Patterns that describe a deficit carry their own negative ("can't feel", "nothing comes out"), so the
 match starts at the modal and the negation check looks only at the words before it.
@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..schema import LEVEL_RANK
+
 Level = Literal["caution", "urgent", "emergency"]
-LEVEL_RANK = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(r"(?:no|lost|less|reduced|numb\w*|loss of) (?:\w+ ){0,2}(?:feeling|sensation)? ?(?:during|in|when having|with)"
                 r" (?:sex|intercourse)\b", r"(?:during|having) (?:sex|intercourse).{0,30}(?:numb|can't feel|no feeling)"),
             _re(r"(?:problems?|trouble|difficulty|can't|unable to) (?:\w+ ){0,2}ejaculat\w*"),
-            # slang (issue reports): "can't get it up", "can't perform in bed", "nothing happening down there"
+            # slang patients use: "can't get it up", "can't perform in bed", "nothing happening down there"
             _re(r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)"),
@@ -328,7 +329,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         requires=_re(SYMPTOM),
     ),
     # A swollen, red, warm or painful calf: possible deep vein thrombosis; never massage it.
-    # Source: NCCIH / NCI-derived massage precautions (DVT); brief §1.3 M7, M8, M10.
+    # Source: NCCIH, Massage therapy: what you need to know; NCI/NCCAM consumer guidance on massage precautions (DVT).
     Rule(
         "possible_dvt", "urgent",
         (
@@ -376,15 +377,15 @@ CAUTION_RULES: tuple[Rule, ...] = (
         unless=_re(r"(?:pregnan\w*|birth|baby|babies)(?: \w+){0,3} (?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                    r"|many|several|a few) years ago"),
     ),
-    # Recent surgery: no massage on or near the operation site until cleared. Source: brief §1.3 M9 (low
-    # authority, consistent with NCCIH's advice to talk to a provider first).
+    # Recent surgery: no massage on or near the operation site until cleared. Source: massage-therapy precaution
+    # lists (low authority, consistent with NCCIH's advice to talk to a provider first).
     Rule(
         "recent_surgery", "caution",
         (_re(r"(?:had|having|have had|recent|recently|after|since|following|post|booked in for|waiting for|scheduled for"
              r"|recovering from|my) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
              r"|laminotomy|spinal fusion|fusion|decompression|hip replacement|knee replacement)",
              r"post-?op\w*|stitches|staples in|sutures"),),
-        "NCCIH massage safety (nccih.nih.gov); massage precaution lists (brief §1.3 M8-M9)",
+        "NCCIH massage safety (nccih.nih.gov); massage-therapy precaution lists",
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.
     # Source: NCI/NCCAM-derived massage precautions; AHCPR table (steroids and fracture risk).
@@ -414,7 +415,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
     Rule(
         "clot_history", "caution",
         (_re(r"\bdvt\b|deep vein thrombosis|blood clots?|pulmonary embolism|varicose"),),
-        "NCI/NCCAM massage precautions (brief §1.3 M7-M9)",
+        "NCI/NCCAM massage precautions (blood clots, varicose veins)",
     ),
     # Reduced feeling in the skin (e.g. diabetes): no heat on numb skin. Source: NHS Sciatica (heat on numb skin);
     # NCI/NCCAM precautions (fragile skin, diabetes).

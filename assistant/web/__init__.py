@@ -1,4 +1,4 @@
-"""Web front end: the Gradio chat, the JSON API and the clinic embed page (issue 4).
+"""Web front end: the Gradio chat, the JSON API and the clinic embed page.
 
 Importing this package switches telemetry off before anything can import gradio.
 """
