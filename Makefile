@@ -4,7 +4,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 STAMP   := .venv/.installed
 
-.PHONY: install run chat index test eval bench browser clean
+.PHONY: install run chat index test test-fast eval bench browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -29,6 +29,10 @@ browser:
 
 test: install browser
 	$(PY) -m pytest -q
+
+# unit lane: no model load, no server, no browser (a fake embedder where a pipeline is needed)
+test-fast: install
+	$(PY) -m pytest -q -m "not integration"
 
 eval: index
 	$(PY) -m assistant eval evals/sets/ --report reports/eval $$(grep -v '^#' evals/ci-gate.txt)

@@ -17,6 +17,20 @@ apply_offline_env()
 from helpers import ARTIFACTS, make_settings  # noqa: E402
 
 
+# The fast lane (`make test-fast`) runs what needs no model, browser or server: tests using these fixtures, and
+# these modules, carry the `integration` marker and run only in `make test`.
+INTEGRATION_FIXTURES = {"built_settings", "assistant", "app_server", "http", "client", "browser", "web_settings",
+                        "clinic", "chroma_server"}
+INTEGRATION_MODULES = {"test_web_browser", "test_chroma_server", "test_reindex_kill", "test_medquad_slice",
+                       "test_eval_e2e", "test_cli", "test_index", "test_eval_gate"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ in INTEGRATION_MODULES:
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory):
     """Settings pointing at an index of the shipped corpus, built once for the session."""

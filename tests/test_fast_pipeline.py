@@ -1,0 +1,59 @@
+"""The whole pipeline on a real embedded Chroma with the fake embedder (fast lane: no model, no torch).
+
+What these check does not depend on the model: routing, verbatim quotes, meta sentences, evidence notes
+beside claims, the emergency number in every reply, and index generations.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.index import store_for
+from assistant.passages import is_meta_sentence, split_corpus
+from assistant.pipeline import Assistant
+from fakes import FakeHashingEmbedder
+from helpers import make_settings
+
+
+@pytest.fixture(scope="module")
+def fast_assistant(tmp_path_factory):
+    settings = make_settings(tmp_path_factory.mktemp("fast"), multilingual_max_passages=0)
+    embedder = FakeHashingEmbedder()
+    store = store_for(settings, create=True)
+    stats = store.sync(split_corpus(load_corpus(settings.corpus_dir)), embedder)
+    assert stats.embedded_passages > 0
+    return Assistant(settings, embedder, store)
+
+
+def test_an_unchanged_corpus_embeds_nothing_the_second_time(fast_assistant):
+    passages = split_corpus(load_corpus(fast_assistant.settings.corpus_dir))
+    again = fast_assistant.store.sync(passages, fast_assistant.embedder)
+    assert again.embedded_passages == 0 and not again.switched
+
+
+def test_quotes_are_verbatim_and_never_about_the_page(fast_assistant):
+    for question in ("what causes sciatica herniated disc bone spur", "massage muscle tension techniques",
+                     "what does this post discuss"):
+        answer = fast_assistant.ask(question)
+        for citation in answer.citations:
+            assert citation.quote in citation.passage
+            assert not any(is_meta_sentence(s) and s in citation.quote for s in citation.passage.split(". "))
+
+
+def test_a_claim_with_an_evidence_note_carries_it(fast_assistant):
+    answer = fast_assistant.ask("massage therapists diagnose and treat pelvic misalignment and leg length")
+    assert answer.outcome == "answer"
+    assert "What the evidence says:" in answer.answer and "overstates" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["I can't pee and both legs are numb", "hello", "what is the capital of France?",
+                                      "massage muscle tension techniques"])
+def test_every_reply_names_the_emergency_number(fast_assistant, question):
+    answer = fast_assistant.ask(question)
+    assert fast_assistant.settings.emergency_number in f"{answer.answer} {answer.disclaimer}"
+
+
+def test_an_emergency_is_routed_first(fast_assistant):
+    answer = fast_assistant.ask("I can't pee and both legs are numb, which massage should I book?")
+    assert answer.outcome == "emergency" and answer.triage.level == "emergency"
