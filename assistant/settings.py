@@ -35,14 +35,26 @@ DEFAULT_DISCLAIMER = (
 # KR, National Fire Agency 119 (nfa.go.kr).
 REGIONS: dict[str, dict[str, str]] = {
     "uk": {"emergency_number": "999", "urgent_service": "NHS 111 or your GP", "emergency_department": "A&E"},
-    "us": {"emergency_number": "911", "urgent_service": "your doctor or an urgent care clinic",
-           "emergency_department": "the emergency room"},
-    "eu": {"emergency_number": "112", "urgent_service": "your doctor or an out-of-hours medical service",
-           "emergency_department": "the emergency department"},
-    "au": {"emergency_number": "000", "urgent_service": "your GP or healthdirect on 1800 022 222",
-           "emergency_department": "the emergency department"},
-    "kr": {"emergency_number": "119", "urgent_service": "your doctor or a hospital outpatient clinic",
-           "emergency_department": "the emergency room"},
+    "us": {
+        "emergency_number": "911",
+        "urgent_service": "your doctor or an urgent care clinic",
+        "emergency_department": "the emergency room",
+    },
+    "eu": {
+        "emergency_number": "112",
+        "urgent_service": "your doctor or an out-of-hours medical service",
+        "emergency_department": "the emergency department",
+    },
+    "au": {
+        "emergency_number": "000",
+        "urgent_service": "your GP or healthdirect on 1800 022 222",
+        "emergency_department": "the emergency department",
+    },
+    "kr": {
+        "emergency_number": "119",
+        "urgent_service": "your doctor or a hospital outpatient clinic",
+        "emergency_department": "the emergency room",
+    },
 }
 REGIONAL_FIELDS = ("emergency_number", "urgent_service", "emergency_department")
 
@@ -122,7 +134,9 @@ class Settings:
         preset = REGIONS.get(self.region.strip().lower())
         if preset is None:
             raise SettingsError(f"unknown region {self.region!r}; choose one of {', '.join(REGIONS)}")
-        own_number = not str(self.emergency_number).strip() or str(self.emergency_number).strip() == preset["emergency_number"]
+        own_number = (
+            not str(self.emergency_number).strip() or str(self.emergency_number).strip() == preset["emergency_number"]
+        )
         for name in REGIONAL_FIELDS:
             if name == "emergency_department" and not own_number:
                 continue  # a number from elsewhere: the department's name is derived from it (safety.messages)

@@ -14,13 +14,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
 @dataclass
 class Speller:
-    lookup: object  # symspellpy.SymSpell
+    lookup: Any  # symspellpy.SymSpell
     known: frozenset[str]  # domain words and ordinary English words: never changed
 
     def correct(self, text: str) -> str:
@@ -46,7 +47,7 @@ def _english_words() -> set[str]:
         return {line.split(" ", 1)[0] for line in fh if line.strip()}
 
 
-def build_speller(texts: list[str], extra_words: set[str] = frozenset()) -> Speller:
+def build_speller(texts: list[str], extra_words: frozenset[str] | set[str] = frozenset()) -> Speller:
     """A speller whose dictionary is the words of ``texts`` (with their counts) plus ``extra_words``."""
     from symspellpy import SymSpell
 

@@ -78,6 +78,4 @@ def content_terms(text: str) -> list[str]:
 
 def has_control_chars(text: str) -> bool:
     """True for C0/C1 control characters other than tab and newline (binary or pasted junk)."""
-    return any(
-        (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or ch == "\ufffd" for ch in text
-    )
+    return any((unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or ch == "\ufffd" for ch in text)

@@ -45,13 +45,17 @@ GENERIC_QUESTIONS = (
     "what helps sciatica?",
 )
 # Words that only say "on topic"; they do not count when measuring how much of the question a sentence holds.
-GENERIC_TERMS = frozenset(content_terms(
-    "massage massages massaging sciatica sciatic help helps helped good pain painful therapy therapist treatment "
-    "treat get getting need know tell really actually thing things someone people anyone way lol please thanks "
-    "wondering question ok okay like bit feel"
-))
+GENERIC_TERMS = frozenset(
+    content_terms(
+        "massage massages massaging sciatica sciatic help helps helped good pain painful therapy therapist treatment "
+        "treat get getting need know tell really actually thing things someone people anyone way lol please thanks "
+        "wondering question ok okay like bit feel"
+    )
+)
 # A sentence that points back early on ("These neurotransmitters ...") needs the one before it.
-_LEANS_BACK = re.compile(r"^(?:[\w'-]+\s+){0,2}(this|these|those|it|they|them|such|both|neither|either)\b", re.IGNORECASE)
+_LEANS_BACK = re.compile(
+    r"^(?:[\w'-]+\s+){0,2}(this|these|those|it|they|them|such|both|neither|either)\b", re.IGNORECASE
+)
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -138,8 +142,9 @@ class ExtractiveComposer:
             self._reason_vectors[code] = np.asarray(self._embed([phrase])[0], dtype=np.float32)
         return self._reason_vectors[code]
 
-    def candidates(self, req: ComposeRequest, rows: np.ndarray, focus: set[str], generic: bool,
-                   evidence: bool = False) -> list[Candidate]:
+    def candidates(
+        self, req: ComposeRequest, rows: np.ndarray, focus: set[str], generic: bool, evidence: bool = False
+    ) -> list[Candidate]:
         """Scored, quotable sentences of the retrieved passages for the question rows ``rows``."""
         cfg = self.cfg
         specific, _ = specific_part(rows, self.basis)
@@ -151,9 +156,11 @@ class ExtractiveComposer:
             section = hit.meta.get("section", "")
             # the passage as a whole: how close it is, whether its heading names the question's words, and
             # (for a question about whether massage works) whether it is an evidence section
-            prior = (cfg.passage_weight * hit.dense
-                     + cfg.heading_weight * lexical_share(focus, set(content_terms(section)), req.term_weights, unknown)
-                     + (cfg.evidence_boost if evidence and is_evidence_section(section) else 0.0))
+            prior = (
+                cfg.passage_weight * hit.dense
+                + cfg.heading_weight * lexical_share(focus, set(content_terms(section)), req.term_weights, unknown)
+                + (cfg.evidence_boost if evidence and is_evidence_section(section) else 0.0)
+            )
             for k, text, vec in req.sentences.get(hit.passage_id, []):
                 if is_meta_sentence(text):
                     continue
@@ -200,7 +207,9 @@ class ExtractiveComposer:
             if not part_best:
                 usable = []
             elif uncovered:
-                usable = sorted({(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.score, c.h, c.k))
+                usable = sorted(
+                    {(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.score, c.h, c.k)
+                )
 
         precaution = self._precaution(req)
         if not usable and precaution is None:
@@ -243,7 +252,9 @@ class ExtractiveComposer:
                 return best
         return None
 
-    def _evidence_block(self, req: ComposeRequest, usable: list[Candidate], focus: set[str]) -> tuple[int, list[int]] | None:
+    def _evidence_block(
+        self, req: ComposeRequest, usable: list[Candidate], focus: set[str]
+    ) -> tuple[int, list[int]] | None:
         """What the evidence section says: its opening sentence (a well-written evidence section states
         its conclusion first), or the sentence that shares most of the question's own words when one
         holds at least half of them ("does it fix the cause?" -> "Neither says that massage corrects the
@@ -293,7 +304,7 @@ class ExtractiveComposer:
                     runs[-1].append(k)
                 else:
                     runs.append([k])
-            quoted = " ".join(f"{hit.text[spans[run[0]][0]:spans[run[-1]][1]]} [{n}]" for run in runs)
+            quoted = " ".join(f"{hit.text[spans[run[0]][0] : spans[run[-1]][1]]} [{n}]" for run in runs)
             note = hit.meta.get("evidence_note", "")
             parts.append(f"{quoted}\nWhat the evidence says: {note}" if note and note not in shown_notes else quoted)
             shown_notes.add(note)

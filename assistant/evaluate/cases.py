@@ -192,9 +192,7 @@ def _yaml_load(text: str, problems: Problems) -> Any:
 
 
 def case_label(row: Any, index: int) -> str:
-    if isinstance(row, dict) and isinstance(row.get("id"), (str, int)) and not isinstance(
-        row.get("id"), bool
-    ):
+    if isinstance(row, dict) and isinstance(row.get("id"), (str, int)) and not isinstance(row.get("id"), bool):
         return repr(str(row["id"]))
     return f"#{index}"
 
@@ -255,8 +253,9 @@ def check_history(value: Any, errors: list[str]) -> tuple[dict, ...]:
     return tuple(out)
 
 
-def check_expect(value: Any, errors: list[str], *, line_errors: list[tuple[int, str]] | None = None,
-                 require_checks: bool = True) -> Expect:
+def check_expect(
+    value: Any, errors: list[str], *, line_errors: list[tuple[int, str]] | None = None, require_checks: bool = True
+) -> Expect:
     """Validate an ``expect`` mapping. With ``line_errors`` and a YAML mapping, each problem is
     reported at the line of the key it concerns."""
     if line_errors is not None and isinstance(value, LineDict):
@@ -342,8 +341,16 @@ def check_question(value: Any, errors: list[str]) -> str | None:
 # one native row
 
 
-def native_case(row: Any, index: int, *, set_name: str, source: str, default_line: int,
-                set_tags: tuple[str, ...], problems: Problems) -> Case | None:
+def native_case(
+    row: Any,
+    index: int,
+    *,
+    set_name: str,
+    source: str,
+    default_line: int,
+    set_tags: tuple[str, ...],
+    problems: Problems,
+) -> Case | None:
     label = case_label(row, index)
     line = line_of(row, None, default_line)
     if not isinstance(row, dict):
@@ -363,8 +370,7 @@ def native_case(row: Any, index: int, *, set_name: str, source: str, default_lin
     for key in row:
         if key not in CASE_KEYS:
             line_errors.append(
-                (line_of(row, key, default_line),
-                 f"unknown key {key!r} (allowed: {', '.join(CASE_KEYS)})")
+                (line_of(row, key, default_line), f"unknown key {key!r} (allowed: {', '.join(CASE_KEYS)})")
             )
     found: list[str] = []
     case_id = check_id(row.get("id"), found)
@@ -392,9 +398,16 @@ def native_case(row: Any, index: int, *, set_name: str, source: str, default_lin
     if errors or line_errors or case_id is None or question is None:
         return None
     return Case(
-        id=case_id, question=question, expect=expect, history=history,
-        tags=_merge_tags(set_tags, tags), note=note.strip(), set_name=set_name,
-        source=source, line=line, origin="native",
+        id=case_id,
+        question=question,
+        expect=expect,
+        history=history,
+        tags=_merge_tags(set_tags, tags),
+        note=note.strip(),
+        set_name=set_name,
+        source=source,
+        line=line,
+        origin="native",
     )
 
 
@@ -422,8 +435,9 @@ def _rows_from_structured(data: Any, problems: Problems) -> tuple[list[Any], tup
             # a promptfoo config with inline tests
             tests = data["tests"]
             if isinstance(tests, str):
-                problems.add(line_of(data, "tests"), None,
-                             "'tests' refers to another file; point eval at that file instead")
+                problems.add(
+                    line_of(data, "tests"), None, "'tests' refers to another file; point eval at that file instead"
+                )
                 return [], ()
             if not isinstance(tests, list):
                 problems.add(line_of(data, "tests"), None, "'tests' must be a list of test cases")
@@ -432,9 +446,11 @@ def _rows_from_structured(data: Any, problems: Problems) -> tuple[list[Any], tup
         errors = []
         for key in data:
             if key not in SET_KEYS:
-                problems.add(line_of(data, key), None,
-                             f"unknown top-level key {key!r} (allowed: {', '.join(SET_KEYS)}; "
-                             "or make the file a list of cases)")
+                problems.add(
+                    line_of(data, key),
+                    None,
+                    f"unknown top-level key {key!r} (allowed: {', '.join(SET_KEYS)}; or make the file a list of cases)",
+                )
         cases = data.get("cases")
         if cases is None:
             problems.add(line_of(data), None, "missing 'cases' (a list of cases)")
@@ -529,7 +545,7 @@ def _native_csv_row(row: dict, errors: list[str]) -> dict:
     return out
 
 
-def load_file(path: Path, display: str | None = None) -> list[Case]:
+def load_file(path: Path, display: str | None = None) -> list[Case]:  # noqa: PLR0915  (to split)
     """Load one set file. Raises :class:`SetFormatError` listing every problem found."""
     from . import importers
 
@@ -564,15 +580,17 @@ def load_file(path: Path, display: str | None = None) -> list[Case]:
             raise SetFormatError([f"{shown}: no cases (only a header row)"])
         for index, (line, row) in enumerate(rows, 1):
             if fmt == "promptfoo":
-                case = importers.promptfoo_csv_case(row, index, set_name=set_name, source=shown,
-                                                    line=line, problems=problems)
+                case = importers.promptfoo_csv_case(
+                    row, index, set_name=set_name, source=shown, line=line, problems=problems
+                )
             else:
                 errors: list[str] = []
                 nested = _native_csv_row(row, errors)
                 for msg in errors:
                     problems.add(line, case_label(nested, index), msg)
-                case = native_case(nested, index, set_name=set_name, source=shown,
-                                   default_line=line, set_tags=(), problems=problems)
+                case = native_case(
+                    nested, index, set_name=set_name, source=shown, default_line=line, set_tags=(), problems=problems
+                )
             if case is not None:
                 cases.append(case)
     else:
@@ -592,8 +610,7 @@ def load_file(path: Path, display: str | None = None) -> list[Case]:
             rows, set_tags = _rows_from_structured(data, problems)
             numbered = [(line_of(r, None, 0), r) for r in rows]
         else:
-            raise SetFormatError([f"{shown}: unsupported file type {suffix!r} "
-                                  f"(use one of {', '.join(SET_SUFFIXES)})"])
+            raise SetFormatError([f"{shown}: unsupported file type {suffix!r} (use one of {', '.join(SET_SUFFIXES)})"])
         if problems.items:
             raise SetFormatError(problems.items)
         if not numbered:
@@ -601,14 +618,15 @@ def load_file(path: Path, display: str | None = None) -> list[Case]:
         for index, (line, row) in enumerate(numbered, 1):
             kind = importers.row_format(row)
             if kind == "promptfoo":
-                case = importers.promptfoo_case(row, index, set_name=set_name, source=shown,
-                                                line=line, problems=problems)
+                case = importers.promptfoo_case(
+                    row, index, set_name=set_name, source=shown, line=line, problems=problems
+                )
             elif kind == "ragas":
-                case = importers.ragas_case(row, index, set_name=set_name, source=shown,
-                                            line=line, problems=problems)
+                case = importers.ragas_case(row, index, set_name=set_name, source=shown, line=line, problems=problems)
             else:
-                case = native_case(row, index, set_name=set_name, source=shown,
-                                   default_line=line, set_tags=set_tags, problems=problems)
+                case = native_case(
+                    row, index, set_name=set_name, source=shown, default_line=line, set_tags=set_tags, problems=problems
+                )
             if case is not None:
                 cases.append(case)
 
@@ -623,8 +641,7 @@ def _check_duplicates(cases: list[Case], problems: Problems) -> None:
     for case in cases:
         first = seen.get(case.id)
         if first is not None:
-            problems.add(case.line, repr(case.id),
-                         f"duplicate id (first used at {first.source}:{first.line})")
+            problems.add(case.line, repr(case.id), f"duplicate id (first used at {first.source}:{first.line})")
         else:
             seen[case.id] = case
 
@@ -636,9 +653,11 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in SET_SUFFIXES
-                           and not p.name.startswith("."))
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in SET_SUFFIXES and not p.name.startswith(".")
+            )
             if not found:
                 problems.append(f"{path}: no question-set files ({', '.join(SET_SUFFIXES)}) in this folder")
             files.extend(found)
@@ -669,8 +688,10 @@ def load_sets(paths: Iterable[str | Path]) -> list[Case]:
         for case in cases:
             first = seen.get(case.id)
             if first is not None:
-                problems.append(f"{case.source}:{case.line}: case {case.id!r}: duplicate id "
-                                f"(first used at {first.source}:{first.line})")
+                problems.append(
+                    f"{case.source}:{case.line}: case {case.id!r}: duplicate id "
+                    f"(first used at {first.source}:{first.line})"
+                )
             else:
                 seen[case.id] = case
     if problems:

@@ -41,13 +41,14 @@ outcome_accuracy), --fail-over for lower-is-better ones (false_alarm_rate[_<leve
 latency_p50_<stage>, latency_p95_<stage>, failed, errors). Metrics are defined in evals/README.md.
 """
 
+
 def register(subparsers) -> None:
     """Add the ``eval`` subcommand to an argparse subparsers object."""
     p = subparsers.add_parser(
         "eval",
         help="run question sets against the assistant; write an HTML report, JSON and JUnit XML",
         description="Run question sets (YAML, JSON, JSONL or CSV; promptfoo and ragas rows too) "
-                    "against the same pipeline the web app serves, offline and deterministically.",
+        "against the same pipeline the web app serves, offline and deterministically.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -56,26 +57,58 @@ def register(subparsers) -> None:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="SET",
-                   help="question-set files, or folders of them (not recursive)")
-    p.add_argument("--report", metavar="DIR", default=None,
-                   help=f"where to write report.html, results.json and junit.xml (default: {DEFAULT_REPORT_DIR})")
-    p.add_argument("--fail-under", action="append", default=[], metavar="[SCOPE:]METRIC=VALUE",
-                   help="exit 1 when METRIC is below VALUE (repeatable, comma-separated)")
-    p.add_argument("--fail-over", action="append", default=[], metavar="[SCOPE:]METRIC=VALUE",
-                   help="exit 1 when a lower-is-better METRIC is above VALUE")
-    p.add_argument("--url", metavar="URL", default=None,
-                   help="evaluate a running server (POST URL/api/ask) instead of the in-process pipeline")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="per-question HTTP timeout with --url (default 60)")
-    p.add_argument("--tag", action="append", default=[], metavar="TAG",
-                   help="only run cases with this tag (repeatable: any of them)")
-    p.add_argument("--case", action="append", default=[], metavar="ID",
-                   help="only run cases whose id matches (glob; repeatable)")
-    p.add_argument("--check", action="store_true",
-                   help="only load and validate the set files; run nothing")
-    p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
-                   help="show what changed between two results.json files (newly failing first)")
+    p.add_argument("paths", nargs="*", metavar="SET", help="question-set files, or folders of them (not recursive)")
+    p.add_argument(
+        "--report",
+        metavar="DIR",
+        default=None,
+        help=f"where to write report.html, results.json and junit.xml (default: {DEFAULT_REPORT_DIR})",
+    )
+    p.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="[SCOPE:]METRIC=VALUE",
+        help="exit 1 when METRIC is below VALUE (repeatable, comma-separated)",
+    )
+    p.add_argument(
+        "--fail-over",
+        action="append",
+        default=[],
+        metavar="[SCOPE:]METRIC=VALUE",
+        help="exit 1 when a lower-is-better METRIC is above VALUE",
+    )
+    p.add_argument(
+        "--url",
+        metavar="URL",
+        default=None,
+        help="evaluate a running server (POST URL/api/ask) instead of the in-process pipeline",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="per-question HTTP timeout with --url (default 60)",
+    )
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="only run cases with this tag (repeatable: any of them)",
+    )
+    p.add_argument(
+        "--case", action="append", default=[], metavar="ID", help="only run cases whose id matches (glob; repeatable)"
+    )
+    p.add_argument("--check", action="store_true", help="only load and validate the set files; run nothing")
+    p.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        default=None,
+        help="show what changed between two results.json files (newly failing first)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -86,8 +119,9 @@ def _err(stream: TextIO, message: str) -> None:
     stream.write(f"eval: {message}\n")
 
 
-def run(args: argparse.Namespace, settings=None, *, stdout: TextIO | None = None,
-        stderr: TextIO | None = None, backend=None) -> int:
+def run(  # noqa: PLR0915  (to split)
+    args: argparse.Namespace, settings=None, *, stdout: TextIO | None = None, stderr: TextIO | None = None, backend=None
+) -> int:
     """Run the ``eval`` subcommand; returns the process exit code.
 
     ``backend`` (an object with ``ask(question, history) -> dict``) is for tests.
@@ -175,8 +209,11 @@ def run(args: argparse.Namespace, settings=None, *, stdout: TextIO | None = None
 
     corpus = load_corpus(settings.corpus_dir)
     if corpus.empty:
-        _err(err, f"no curated corpus files (*.md) in {settings.corpus_dir}: "
-                  "citation validity cannot be checked (set ASSISTANT_CORPUS_DIR)")
+        _err(
+            err,
+            f"no curated corpus files (*.md) in {settings.corpus_dir}: "
+            "citation validity cannot be checked (set ASSISTANT_CORPUS_DIR)",
+        )
         return 2
 
     if backend is None:
@@ -205,9 +242,15 @@ def run(args: argparse.Namespace, settings=None, *, stdout: TextIO | None = None
 
     metrics = group_metrics(results)
     checked = check_thresholds(thresholds, metrics)
-    document = results_document(results, metrics, checked, backend=backend_name,
-                                set_files=set_files, corpus=corpus,
-                                settings=settings if not args.url else None)
+    document = results_document(
+        results,
+        metrics,
+        checked,
+        backend=backend_name,
+        set_files=set_files,
+        corpus=corpus,
+        settings=settings if not args.url else None,
+    )
 
     report_dir = Path(args.report or DEFAULT_REPORT_DIR)
     try:
@@ -226,8 +269,7 @@ def write_outputs(report_dir: Path, document: dict) -> dict[str, Path]:
     from .runner import write_json
 
     report_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"html": report_dir / "report.html", "json": report_dir / "results.json",
-             "junit": report_dir / "junit.xml"}
+    paths = {"html": report_dir / "report.html", "json": report_dir / "results.json", "junit": report_dir / "junit.xml"}
     write_json(paths["json"], document)
     write_html(paths["html"], document)
     write_junit(paths["junit"], document)
@@ -249,8 +291,10 @@ def console_summary(document: dict, paths: dict[str, Path] | None = None, max_li
     ]
     for name, g in m["by_set"].items():
         mrr = "—" if g["mrr"] is None else f"{g['mrr']:.2f}"
-        lines.append(f"  {name[:23]:<24}{g['cases']:>6}{_pct(g['pass_rate']):>8}{_pct(g['hit@1']):>8}"
-                     f"{_pct(g['hit@3']):>8}{mrr:>7}{_pct(g['outcome_accuracy']):>9}{_pct(g['false_alarm_rate']):>8}")
+        lines.append(
+            f"  {name[:23]:<24}{g['cases']:>6}{_pct(g['pass_rate']):>8}{_pct(g['hit@1']):>8}"
+            f"{_pct(g['hit@3']):>8}{mrr:>7}{_pct(g['outcome_accuracy']):>9}{_pct(g['false_alarm_rate']):>8}"
+        )
     mrr = "—" if o["mrr"] is None else f"{o['mrr']:.3f}"
     lines += [
         "",
@@ -258,19 +302,27 @@ def console_summary(document: dict, paths: dict[str, Path] | None = None, max_li
         f"({o['retrieval_cases']} cases with cites_any)",
         f"  citations: precision {_pct(o['citation_precision'])}  validity {_pct(o['citation_validity'])} "
         f"({o['citations']} quotes)  disclaimer {_pct(o['disclaimer_presence'])}",
-        "  triage recall: " + "  ".join(
+        "  triage recall: "
+        + "  ".join(
             f"{lvl} {_pct(o[f'triage_recall_{lvl}'])} (≥ {_pct(o[f'triage_recall_at_or_above_{lvl}'])}, "
-            f"n={o[f'triage_cases_{lvl}']})" for lvl in ("caution", "urgent", "emergency")),
+            f"n={o[f'triage_cases_{lvl}']})"
+            for lvl in ("caution", "urgent", "emergency")
+        ),
         f"  false alarms: {_pct(o['false_alarm_rate'])} of {o['triage_cases_none']} cases expecting none",
         f"  outcomes: not_covered {_pct(o['not_covered_accuracy'])}  out_of_scope {_pct(o['out_of_scope_accuracy'])}"
         f"  refusal {_pct(o['refusal_accuracy'])}  emergency {_pct(o['emergency_accuracy'])}"
         f"  answer {_pct(o['answer_accuracy'])}",
     ]
-    stages = sorted(k[len("latency_p50_"):] for k in o if k.startswith("latency_p50_"))
+    stages = sorted(k[len("latency_p50_") :] for k in o if k.startswith("latency_p50_"))
     if stages:
-        lines.append("  latency p50/p95 ms: " + "  ".join(
-            f"{s} {o[f'latency_p50_{s}']:.0f}/{o[f'latency_p95_{s}']:.0f}" for s in stages
-            if o[f"latency_p50_{s}"] is not None))
+        lines.append(
+            "  latency p50/p95 ms: "
+            + "  ".join(
+                f"{s} {o[f'latency_p50_{s}']:.0f}/{o[f'latency_p95_{s}']:.0f}"
+                for s in stages
+                if o[f"latency_p50_{s}"] is not None
+            )
+        )
     bad = [c for c in document["cases"] if c["status"] != "pass"]
     bad.sort(key=lambda c: (c["status"] != "error", c["set"], c["id"]))
     if bad:

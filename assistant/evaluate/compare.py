@@ -12,10 +12,21 @@ from typing import Any
 from assistant.errors import AssistantError
 
 KEY_METRICS = (
-    "pass_rate", "hit@1", "hit@3", "mrr", "citation_precision", "citation_validity",
-    "disclaimer_presence", "outcome_accuracy", "false_alarm_rate",
-    "triage_recall_caution", "triage_recall_urgent", "triage_recall_emergency",
-    "not_covered_accuracy", "out_of_scope_accuracy", "refusal_accuracy",
+    "pass_rate",
+    "hit@1",
+    "hit@3",
+    "mrr",
+    "citation_precision",
+    "citation_validity",
+    "disclaimer_presence",
+    "outcome_accuracy",
+    "false_alarm_rate",
+    "triage_recall_caution",
+    "triage_recall_urgent",
+    "triage_recall_emergency",
+    "not_covered_accuracy",
+    "out_of_scope_accuracy",
+    "refusal_accuracy",
 )
 
 
@@ -65,20 +76,30 @@ def compare_documents(old: dict, new: dict) -> dict[str, Any]:
     old_cases = {c["id"]: c for c in old["cases"]}
     new_cases = {c["id"]: c for c in new["cases"]}
     sections: dict[str, list[dict]] = {
-        "newly_failing": [], "still_failing": [], "added": [], "removed": [],
-        "newly_passing": [], "changed_passing": [],
+        "newly_failing": [],
+        "still_failing": [],
+        "added": [],
+        "removed": [],
+        "newly_passing": [],
+        "changed_passing": [],
     }
     for cid in sorted(set(old_cases) | set(new_cases)):
         o, n = old_cases.get(cid), new_cases.get(cid)
         if o is None:
-            sections["added"].append({"id": cid, "set": n["set"], "status": n["status"],
-                                      "reasons": n["reasons"]})
+            sections["added"].append({"id": cid, "set": n["set"], "status": n["status"], "reasons": n["reasons"]})
             continue
         if n is None:
             sections["removed"].append({"id": cid, "set": o["set"], "status": o["status"]})
             continue
-        row = {"id": cid, "set": n["set"], "old": o["status"], "new": n["status"],
-               "reasons": n["reasons"], "old_reasons": o["reasons"], "changes": _what_changed(o, n)}
+        row = {
+            "id": cid,
+            "set": n["set"],
+            "old": o["status"],
+            "new": n["status"],
+            "reasons": n["reasons"],
+            "old_reasons": o["reasons"],
+            "changes": _what_changed(o, n),
+        }
         if o["status"] == "pass" and n["status"] != "pass":
             sections["newly_failing"].append(row)
         elif o["status"] != "pass" and n["status"] == "pass":
@@ -133,8 +154,11 @@ def _delta(key: str, value: float | None) -> str:
 
 def format_compare(result: dict) -> str:
     s = result["sections"]
-    lines = [f"compare: {result['old']['cases']} cases (old, {result['old']['started']}) -> "
-             f"{result['new']['cases']} cases (new, {result['new']['started']})", ""]
+    lines = [
+        f"compare: {result['old']['cases']} cases (old, {result['old']['started']}) -> "
+        f"{result['new']['cases']} cases (new, {result['new']['started']})",
+        "",
+    ]
 
     def block(title: str, rows: list[dict], render, limit: int | None = None) -> None:
         if not rows:
@@ -156,12 +180,17 @@ def format_compare(result: dict) -> str:
 
     block("NEWLY FAILING", s["newly_failing"], changed)
     block("Still not passing, changed", s["still_failing"], changed)
-    block("Added", s["added"], lambda r: [f"{r['id']} [{r['set']}] {r['status']}"]
-          + [f"    - {x}" for x in r["reasons"]])
+    block(
+        "Added", s["added"], lambda r: [f"{r['id']} [{r['set']}] {r['status']}"] + [f"    - {x}" for x in r["reasons"]]
+    )
     block("Removed", s["removed"], lambda r: [f"{r['id']} [{r['set']}] was {r['status']}"])
     block("Newly passing", s["newly_passing"], lambda r: [f"{r['id']} [{r['set']}] {r['old']} -> pass"])
-    block("Passing, answer changed", s["changed_passing"],
-          lambda r: [f"{r['id']} [{r['set']}]: " + "; ".join(r["changes"])], limit=20)
+    block(
+        "Passing, answer changed",
+        s["changed_passing"],
+        lambda r: [f"{r['id']} [{r['set']}]: " + "; ".join(r["changes"])],
+        limit=20,
+    )
     if not any(s.values()):
         lines.append("No case changed status or answer.")
         lines.append("")

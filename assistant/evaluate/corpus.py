@@ -28,7 +28,7 @@ def body_of(text: str) -> str:
         if lines and lines[0].strip() == "---":
             for i in range(1, len(lines)):
                 if lines[i].strip() in ("---", "..."):
-                    return "".join(lines[i + 1:])
+                    return "".join(lines[i + 1 :])
     return text
 
 

@@ -41,9 +41,18 @@ PROMPTFOO_ROW_KEYS = ("description", "vars", "assert", "metadata", "options", "t
 PROMPTFOO_ASSERT_KEYS = ("type", "value", "metric", "weight")
 QUESTION_VARS = ("question", "query", "input", "prompt", "user_input")
 RAGAS_KEYS = (
-    "user_input", "reference_contexts", "reference", "response", "retrieved_contexts",
-    "multi_responses", "rubrics", "reference_context_ids", "retrieved_context_ids",
-    "reference_tool_calls", "id", "tags",
+    "user_input",
+    "reference_contexts",
+    "reference",
+    "response",
+    "retrieved_contexts",
+    "multi_responses",
+    "rubrics",
+    "reference_context_ids",
+    "retrieved_context_ids",
+    "reference_tool_calls",
+    "id",
+    "tags",
 )
 
 _ASSERT_MAP = {
@@ -71,13 +80,11 @@ def csv_format(header: list[str]) -> str:
     return "promptfoo" if any(h.startswith("__") for h in header) else "native"
 
 
-def _unknown(row: dict, allowed: tuple[str, ...], problems: Problems, label: str, line: int,
-             what: str) -> bool:
+def _unknown(row: dict, allowed: tuple[str, ...], problems: Problems, label: str, line: int, what: str) -> bool:
     bad = False
     for key in row:
         if key not in allowed:
-            problems.add(line_of(row, key, line), label,
-                         f"unknown {what} key {key!r} (allowed: {', '.join(allowed)})")
+            problems.add(line_of(row, key, line), label, f"unknown {what} key {key!r} (allowed: {', '.join(allowed)})")
             bad = True
     return bad
 
@@ -90,8 +97,7 @@ def _pick_question(vars_: dict, errors: list[str]) -> str | None:
     else:
         candidates = [k for k in vars_ if k != "history"]
         if len(candidates) != 1:
-            errors.append("cannot tell which var is the question: name it one of "
-                          + ", ".join(QUESTION_VARS))
+            errors.append("cannot tell which var is the question: name it one of " + ", ".join(QUESTION_VARS))
             return None
         value = vars_[candidates[0]]
     if not isinstance(value, str) or not value.strip():
@@ -100,8 +106,9 @@ def _pick_question(vars_: dict, errors: list[str]) -> str | None:
     return value
 
 
-def _apply_asserts(asserts: Any, expect: dict[str, list], errors: list[str],
-                   line_errors: list[tuple[int, str]], line: int) -> None:
+def _apply_asserts(
+    asserts: Any, expect: dict[str, list], errors: list[str], line_errors: list[tuple[int, str]], line: int
+) -> None:
     if asserts is None:
         return
     if isinstance(asserts, dict):
@@ -115,15 +122,22 @@ def _apply_asserts(asserts: Any, expect: dict[str, list], errors: list[str],
             continue
         for key in item:
             if key not in PROMPTFOO_ASSERT_KEYS:
-                line_errors.append((line_of(item, key, line),
-                                    f"assertion {i}: unknown key {key!r} "
-                                    f"(allowed: {', '.join(PROMPTFOO_ASSERT_KEYS)})"))
+                line_errors.append(
+                    (
+                        line_of(item, key, line),
+                        f"assertion {i}: unknown key {key!r} (allowed: {', '.join(PROMPTFOO_ASSERT_KEYS)})",
+                    )
+                )
         kind = item.get("type")
         target = _ASSERT_MAP.get(kind) if isinstance(kind, str) else None
         if target is None:
-            line_errors.append((line_of(item, "type", line),
-                                f"assertion {i}: type {kind!r} cannot be checked offline "
-                                f"(supported: {', '.join(sorted(_ASSERT_MAP))})"))
+            line_errors.append(
+                (
+                    line_of(item, "type", line),
+                    f"assertion {i}: type {kind!r} cannot be checked offline "
+                    f"(supported: {', '.join(sorted(_ASSERT_MAP))})",
+                )
+            )
             continue
         value = item.get("value")
         if kind.endswith("-any") or kind.endswith("-all"):
@@ -145,8 +159,7 @@ def _finish(expect_lists: dict[str, list], extra: dict, errors: list[str]) -> Ex
     return check_expect(raw, errors, require_checks=False)
 
 
-def promptfoo_case(row: dict, index: int, *, set_name: str, source: str, line: int,
-                   problems: Problems) -> Case | None:
+def promptfoo_case(row: dict, index: int, *, set_name: str, source: str, line: int, problems: Problems) -> Case | None:
     meta = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
     label = repr(str(meta["id"])) if isinstance(meta.get("id"), (str, int)) else f"#{index}"
     errors: list[str] = []
@@ -164,8 +177,7 @@ def promptfoo_case(row: dict, index: int, *, set_name: str, source: str, line: i
         history = check_history(vars_.get("history"), errors)
     expect_lists: dict[str, list] = {"contains_any": [], "contains_all": [], "not_contains": []}
     _apply_asserts(row.get("assert"), expect_lists, errors, line_errors, line)
-    expect = _finish(expect_lists, {"outcome": meta.get("outcome"), "triage": meta.get("triage")},
-                     errors)
+    expect = _finish(expect_lists, {"outcome": meta.get("outcome"), "triage": meta.get("triage")}, errors)
     tags = text_list(meta.get("tags"), "metadata.tags", errors)
     case_id = str(meta["id"]).strip() if isinstance(meta.get("id"), (str, int)) else f"{set_name}-{index:03d}"
     description = row.get("description", "")
@@ -178,13 +190,23 @@ def promptfoo_case(row: dict, index: int, *, set_name: str, source: str, line: i
         problems.add(line, label, msg)
     if errors or line_errors or question is None:
         return None
-    return Case(id=case_id, question=question, expect=expect, history=history, tags=tags,
-                note=description.strip(), set_name=set_name, source=source, line=line,
-                origin="promptfoo")
+    return Case(
+        id=case_id,
+        question=question,
+        expect=expect,
+        history=history,
+        tags=tags,
+        note=description.strip(),
+        set_name=set_name,
+        source=source,
+        line=line,
+        origin="promptfoo",
+    )
 
 
-def promptfoo_csv_case(row: dict, index: int, *, set_name: str, source: str, line: int,
-                       problems: Problems) -> Case | None:
+def promptfoo_csv_case(
+    row: dict, index: int, *, set_name: str, source: str, line: int, problems: Problems
+) -> Case | None:
     """A promptfoo CSV row: columns are vars, ``__expected*`` hold ``type: value`` assertions."""
     vars_: dict[str, Any] = {}
     asserts: list[dict] = []
@@ -204,7 +226,7 @@ def promptfoo_csv_case(row: dict, index: int, *, set_name: str, source: str, lin
         elif key == "__description":
             description = cell
         elif key.startswith("__metadata:"):
-            name = key[len("__metadata:"):]
+            name = key[len("__metadata:") :]
             if name == "tags[]":
                 meta["tags"] = [t.strip() for t in cell.split(",") if t.strip()]
             elif cell:
@@ -221,8 +243,7 @@ def promptfoo_csv_case(row: dict, index: int, *, set_name: str, source: str, lin
     test = {"vars": vars_, "assert": asserts, "metadata": meta}
     if description:
         test["description"] = description
-    return promptfoo_case(test, index, set_name=set_name, source=source, line=line,
-                          problems=problems)
+    return promptfoo_case(test, index, set_name=set_name, source=source, line=line, problems=problems)
 
 
 def _ragas_messages(value: list, errors: list[str]) -> tuple[str | None, tuple[dict, ...]]:
@@ -245,8 +266,7 @@ def _ragas_messages(value: list, errors: list[str]) -> tuple[str | None, tuple[d
     return turns[-1]["content"], tuple(turns[:-1])
 
 
-def ragas_case(row: dict, index: int, *, set_name: str, source: str, line: int,
-               problems: Problems) -> Case | None:
+def ragas_case(row: dict, index: int, *, set_name: str, source: str, line: int, problems: Problems) -> Case | None:
     label = case_label(row, index)
     errors: list[str] = []
     _unknown(row, RAGAS_KEYS, problems, label, line, "ragas")
@@ -262,12 +282,24 @@ def ragas_case(row: dict, index: int, *, set_name: str, source: str, line: int,
             question = None
     contexts = text_list(row.get("reference_contexts"), "reference_contexts", errors)
     tags = text_list(row.get("tags"), "tags", errors)
-    case_id = str(row["id"]).strip() if isinstance(row.get("id"), (str, int)) and not isinstance(
-        row.get("id"), bool) else f"{set_name}-{index:03d}"
+    case_id = (
+        str(row["id"]).strip()
+        if isinstance(row.get("id"), (str, int)) and not isinstance(row.get("id"), bool)
+        else f"{set_name}-{index:03d}"
+    )
     expect = Expect(outcome="answer", cites_any=contexts)
     for msg in errors:
         problems.add(line, label, msg)
     if errors or question is None:
         return None
-    return Case(id=case_id, question=question, expect=expect, history=history, tags=tags,
-                set_name=set_name, source=source, line=line, origin="ragas")
+    return Case(
+        id=case_id,
+        question=question,
+        expect=expect,
+        history=history,
+        tags=tags,
+        set_name=set_name,
+        source=source,
+        line=line,
+        origin="ragas",
+    )

@@ -30,7 +30,7 @@ def _case_text(case: dict) -> str:
             lines.append(f"triage message: {triage['message']}")
         lines.append(f"answer: {answer.get('answer')}")
         for c in answer.get("citations") or []:
-            lines.append(f"[{c.get('n')}] {c.get('article')} - {c.get('section')}: \"{c.get('quote')}\"")
+            lines.append(f'[{c.get("n")}] {c.get("article")} - {c.get("section")}: "{c.get("quote")}"')
     return "\n".join(lines)
 
 
@@ -40,33 +40,45 @@ def to_junit(document: dict) -> str:
     for case in cases:
         by_set.setdefault(case["set"], []).append(case)
 
-    root = ET.Element("testsuites", {
-        "name": "sciatica-assistant eval",
-        "tests": str(len(cases)),
-        "failures": str(sum(c["status"] == "fail" for c in cases)),
-        "errors": str(sum(c["status"] == "error" for c in cases)),
-        "time": f"{sum(c.get('wall_ms', 0) for c in cases) / 1000:.3f}",
-    })
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": "sciatica-assistant eval",
+            "tests": str(len(cases)),
+            "failures": str(sum(c["status"] == "fail" for c in cases)),
+            "errors": str(sum(c["status"] == "error" for c in cases)),
+            "time": f"{sum(c.get('wall_ms', 0) for c in cases) / 1000:.3f}",
+        },
+    )
     for set_name in sorted(by_set):
         group = by_set[set_name]
-        suite = ET.SubElement(root, "testsuite", {
-            "name": _clean(set_name),
-            "tests": str(len(group)),
-            "failures": str(sum(c["status"] == "fail" for c in group)),
-            "errors": str(sum(c["status"] == "error" for c in group)),
-            "skipped": "0",
-            "time": f"{sum(c.get('wall_ms', 0) for c in group) / 1000:.3f}",
-        })
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": _clean(set_name),
+                "tests": str(len(group)),
+                "failures": str(sum(c["status"] == "fail" for c in group)),
+                "errors": str(sum(c["status"] == "error" for c in group)),
+                "skipped": "0",
+                "time": f"{sum(c.get('wall_ms', 0) for c in group) / 1000:.3f}",
+            },
+        )
         for case in sorted(group, key=lambda c: c["id"]):
-            tc = ET.SubElement(suite, "testcase", {
-                "classname": _clean(f"eval.{set_name}"),
-                "name": _clean(case["id"]),
-                "file": _clean(case.get("source", "").rsplit(":", 1)[0]),
-                "time": f"{case.get('wall_ms', 0) / 1000:.3f}",
-            })
+            tc = ET.SubElement(
+                suite,
+                "testcase",
+                {
+                    "classname": _clean(f"eval.{set_name}"),
+                    "name": _clean(case["id"]),
+                    "file": _clean(case.get("source", "").rsplit(":", 1)[0]),
+                    "time": f"{case.get('wall_ms', 0) / 1000:.3f}",
+                },
+            )
             if case["status"] == "fail":
-                node = ET.SubElement(tc, "failure", {
-                    "message": _clean("; ".join(case["reasons"])), "type": "EvalFailure"})
+                node = ET.SubElement(
+                    tc, "failure", {"message": _clean("; ".join(case["reasons"])), "type": "EvalFailure"}
+                )
                 node.text = _clean("\n".join(case["reasons"]))
             elif case["status"] == "error":
                 node = ET.SubElement(tc, "error", {"message": _clean(case["error"]), "type": "EvalError"})
@@ -77,16 +89,27 @@ def to_junit(document: dict) -> str:
     summary = document.get("summary") or {}
     missed = [t for t in summary.get("thresholds", []) if not t["ok"]]
     if summary.get("thresholds"):
-        suite = ET.SubElement(root, "testsuite", {
-            "name": "thresholds", "tests": str(len(summary["thresholds"])),
-            "failures": str(len(missed)), "errors": "0", "skipped": "0", "time": "0.000"})
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": "thresholds",
+                "tests": str(len(summary["thresholds"])),
+                "failures": str(len(missed)),
+                "errors": "0",
+                "skipped": "0",
+                "time": "0.000",
+            },
+        )
         for t in summary["thresholds"]:
-            tc = ET.SubElement(suite, "testcase", {"classname": "eval.thresholds",
-                                                   "name": _clean(t["threshold"]), "time": "0.000"})
+            tc = ET.SubElement(
+                suite, "testcase", {"classname": "eval.thresholds", "name": _clean(t["threshold"]), "time": "0.000"}
+            )
             if not t["ok"]:
                 actual = "no data" if t["actual"] is None else f"{t['actual']:g}"
-                ET.SubElement(tc, "failure", {"message": _clean(f"{t['threshold']}: actual {actual}"),
-                                              "type": "ThresholdMissed"})
+                ET.SubElement(
+                    tc, "failure", {"message": _clean(f"{t['threshold']}: actual {actual}"), "type": "ThresholdMissed"}
+                )
         root.set("tests", str(int(root.get("tests")) + len(summary["thresholds"])))
         root.set("failures", str(int(root.get("failures")) + len(missed)))
 

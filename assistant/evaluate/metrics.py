@@ -24,8 +24,9 @@ from .corpus import CorpusText, squash
 
 ALERT_LEVELS = tuple(level for level in TRIAGE_LEVELS if level != "none")
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_FOLD = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "}
+)
 
 
 def fold(text: str) -> str:
@@ -114,7 +115,7 @@ def first_quote(answer: dict) -> str:
     body = str(answer.get("answer") or "")
     lead = str((answer.get("triage") or {}).get("message") or "")
     if lead and body.startswith(lead):
-        body = body[len(lead):]
+        body = body[len(lead) :]
     match = _MARKER.search(body)
     if not match:
         return ""
@@ -125,9 +126,14 @@ def first_quote(answer: dict) -> str:
 def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) -> CaseResult:
     problem = answer_problem(answer)
     if problem:
-        return CaseResult(case=case, status="error", answer=answer if isinstance(answer, dict) else None,
-                          error=f"malformed answer: {problem}", reasons=[f"error: malformed answer: {problem}"],
-                          wall_ms=wall_ms)
+        return CaseResult(
+            case=case,
+            status="error",
+            answer=answer if isinstance(answer, dict) else None,
+            error=f"malformed answer: {problem}",
+            reasons=[f"error: malformed answer: {problem}"],
+            wall_ms=wall_ms,
+        )
     exp = case.expect
     reasons: list[str] = []
     citations = answer["citations"]
@@ -153,7 +159,8 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
             more = "" if len(exp.cites_any) <= 3 else f" (+{len(exp.cites_any) - 3} more)"
             reasons.append(
                 f"citations: none of {len(citations)} cited passage(s) contains {shown}{more}"
-                if citations else f"citations: nothing cited; expected a passage with {shown}{more}"
+                if citations
+                else f"citations: nothing cited; expected a passage with {shown}{more}"
             )
 
     first_ok = None
@@ -162,15 +169,21 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
         first_ok = bool(quoted) and bool(has_phrase(quoted, exp.first_any))
         if not first_ok:
             shown = ", ".join(repr(p) for p in exp.first_any[:3])
-            reasons.append(f"first quote: {quoted[:80]!r} holds none of {shown}" if quoted
-                           else f"first quote: nothing quoted; expected one of {shown}")
+            reasons.append(
+                f"first quote: {quoted[:80]!r} holds none of {shown}"
+                if quoted
+                else f"first quote: nothing quoted; expected one of {shown}"
+            )
     partial_ok = None
     if exp.partial is not None:
         named = bool(answer.get("uncovered"))
         partial_ok = named == exp.partial
         if not partial_ok:
-            reasons.append("partial: expected the answer to name the part it does not cover" if exp.partial
-                           else f"partial: answer says parts are not covered: {answer.get('uncovered')!r}")
+            reasons.append(
+                "partial: expected the answer to name the part it does not cover"
+                if exp.partial
+                else f"partial: answer says parts are not covered: {answer.get('uncovered')!r}"
+            )
 
     text = answer_text(answer)
     if exp.contains_any and not has_phrase(text, exp.contains_any):
@@ -194,14 +207,24 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
         if not ok:
             reasons.append(f"citation [{i}]: quote is not verbatim in the corpus")
 
-    return CaseResult(case=case, status="fail" if reasons else "pass", reasons=reasons,
-                      answer=answer, relevant=relevant, valid=valid, first_hit=first_hit,
-                      first_ok=first_ok, partial_ok=partial_ok, wall_ms=wall_ms)
+    return CaseResult(
+        case=case,
+        status="fail" if reasons else "pass",
+        reasons=reasons,
+        answer=answer,
+        relevant=relevant,
+        valid=valid,
+        first_hit=first_hit,
+        first_ok=first_ok,
+        partial_ok=partial_ok,
+        wall_ms=wall_ms,
+    )
 
 
 def error_result(case: Case, error: str, tb: str = "", wall_ms: float = 0.0) -> CaseResult:
-    return CaseResult(case=case, status="error", error=error, traceback=tb,
-                      reasons=[f"error: {error}"], wall_ms=wall_ms)
+    return CaseResult(
+        case=case, status="error", error=error, traceback=tb, reasons=[f"error: {error}"], wall_ms=wall_ms
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,7 +285,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     m["citation_validity"] = _ratio(sum(valid), len(valid))
 
     m["disclaimer_presence"] = _ratio(
-        sum(bool(str(r.answer.get("disclaimer") or "").strip()) for r in answered), len(answered))
+        sum(bool(str(r.answer.get("disclaimer") or "").strip()) for r in answered), len(answered)
+    )
 
     # triage
     def level_of(r: CaseResult) -> str:
@@ -274,7 +298,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
         m[f"triage_cases_{lvl}"] = len(group)
         m[f"triage_recall_{lvl}"] = _ratio(sum(level_of(r) == lvl for r in group), len(group))
         m[f"triage_recall_at_or_above_{lvl}"] = _ratio(
-            sum(LEVEL_RANK[level_of(r)] >= LEVEL_RANK[lvl] for r in group), len(group))
+            sum(LEVEL_RANK[level_of(r)] >= LEVEL_RANK[lvl] for r in group), len(group)
+        )
     calm = [r for r in with_triage if r.case.expect.triage == "none"]
     m["triage_cases_none"] = len(calm)
     m["false_alarm_rate"] = _ratio(sum(level_of(r) != "none" for r in calm), len(calm))
@@ -284,7 +309,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     # outcomes
     with_outcome = [r for r in answered if r.case.expect.outcome is not None]
     m["outcome_accuracy"] = _ratio(
-        sum(r.answer["outcome"] == r.case.expect.outcome for r in with_outcome), len(with_outcome))
+        sum(r.answer["outcome"] == r.case.expect.outcome for r in with_outcome), len(with_outcome)
+    )
     for outcome in OUTCOMES:
         group = [r for r in with_outcome if r.case.expect.outcome == outcome]
         m[f"{outcome}_accuracy"] = _ratio(sum(r.answer["outcome"] == outcome for r in group), len(group))
@@ -329,9 +355,22 @@ def group_metrics(results: list[CaseResult]) -> dict[str, Any]:
 # thresholds
 
 KNOWN_METRICS = (
-    ["pass_rate", "hit@1", "hit@3", "mrr", "citation_precision", "citation_validity",
-     "disclaimer_presence", "false_alarm_rate", "outcome_accuracy", "failed", "errors", "first_quote_accuracy",
-     "cited_any_accuracy", "partial_accuracy"]
+    [
+        "pass_rate",
+        "hit@1",
+        "hit@3",
+        "mrr",
+        "citation_precision",
+        "citation_validity",
+        "disclaimer_presence",
+        "false_alarm_rate",
+        "outcome_accuracy",
+        "failed",
+        "errors",
+        "first_quote_accuracy",
+        "cited_any_accuracy",
+        "partial_accuracy",
+    ]
     + [f"triage_recall_{lvl}" for lvl in ALERT_LEVELS]
     + [f"triage_recall_at_or_above_{lvl}" for lvl in ALERT_LEVELS]
     + [f"false_alarm_rate_{lvl}" for lvl in ALERT_LEVELS]
@@ -380,7 +419,8 @@ def parse_threshold(spec: str, op: str) -> Threshold:
     if metric not in KNOWN_METRICS and not _LATENCY.match(metric):
         raise ThresholdError(
             f"threshold {spec!r}: unknown metric {metric!r} (known: {', '.join(KNOWN_METRICS)}, "
-            "latency_p50_<stage>, latency_p95_<stage>)")
+            "latency_p50_<stage>, latency_p95_<stage>)"
+        )
     lower = bool(LOWER_IS_BETTER.match(metric))
     if op == ">=" and lower:
         raise ThresholdError(f"threshold {spec!r}: {metric} is lower-is-better; use --fail-over")
@@ -414,6 +454,16 @@ def check_thresholds(thresholds: list[Threshold], metrics: dict[str, Any]) -> li
         else:
             ok = actual >= t.value if t.op == ">=" else actual <= t.value
             why = ""
-        out.append({"threshold": t.label(), "metric": t.metric, "scope": t.scope, "op": t.op,
-                    "value": t.value, "actual": actual, "ok": ok, "note": why})
+        out.append(
+            {
+                "threshold": t.label(),
+                "metric": t.metric,
+                "scope": t.scope,
+                "op": t.op,
+                "value": t.value,
+                "actual": actual,
+                "ok": ok,
+                "note": why,
+            }
+        )
     return out

@@ -74,8 +74,11 @@ def fmt(metric: str, value: Any) -> str:
         return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
     if metric == "mrr":
         return f"{value:.3f}"
-    if isinstance(value, float) or metric.endswith(("rate", "accuracy", "precision", "validity",
-                                                    "presence")) or metric.startswith(("hit@", "triage_recall")):
+    if (
+        isinstance(value, float)
+        or metric.endswith(("rate", "accuracy", "precision", "validity", "presence"))
+        or metric.startswith(("hit@", "triage_recall"))
+    ):
         return f"{value * 100:.1f}%"
     return str(value)
 
@@ -89,8 +92,7 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], numeric_from: 
             cls = ' class="num"' if i >= numeric_from else ""
             cells.append(f"<td{cls}>{cell}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<div class='scroll'><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
 
 
 def _group_table(groups: dict[str, dict], label: str) -> str:
@@ -99,8 +101,10 @@ def _group_table(groups: dict[str, dict], label: str) -> str:
     headers = [label, "cases", "passed", "failed", "errors"] + [h for _, h in RATIO_COLUMNS]
     rows = []
     for name, m in groups.items():
-        rows.append([e(name), e(m["cases"]), e(m["passed"]), e(m["failed"]), e(m["errors"])]
-                    + [e(fmt(k, m.get(k))) for k, _ in RATIO_COLUMNS])
+        rows.append(
+            [e(name), e(m["cases"]), e(m["passed"]), e(m["failed"]), e(m["errors"])]
+            + [e(fmt(k, m.get(k))) for k, _ in RATIO_COLUMNS]
+        )
     return _table(headers, rows)
 
 
@@ -115,12 +119,25 @@ def _summary(overall: dict) -> str:
 def _triage(overall: dict, matrix: dict) -> str:
     rows = []
     for lvl in TRIAGE_LEVELS[1:]:
-        rows.append([e(lvl), e(overall.get(f"triage_cases_{lvl}")),
-                     e(fmt("triage_recall", overall.get(f"triage_recall_{lvl}"))),
-                     e(fmt("triage_recall", overall.get(f"triage_recall_at_or_above_{lvl}"))),
-                     e(fmt("false_alarm_rate", overall.get(f"false_alarm_rate_{lvl}")))])
-    recall = _table(["level", "cases expecting it", "recall (exact)", "recall (at or above)",
-                     "false alarms at this level (of cases expecting none)"], rows)
+        rows.append(
+            [
+                e(lvl),
+                e(overall.get(f"triage_cases_{lvl}")),
+                e(fmt("triage_recall", overall.get(f"triage_recall_{lvl}"))),
+                e(fmt("triage_recall", overall.get(f"triage_recall_at_or_above_{lvl}"))),
+                e(fmt("false_alarm_rate", overall.get(f"false_alarm_rate_{lvl}"))),
+            ]
+        )
+    recall = _table(
+        [
+            "level",
+            "cases expecting it",
+            "recall (exact)",
+            "recall (at or above)",
+            "false alarms at this level (of cases expecting none)",
+        ],
+        rows,
+    )
     mrows = []
     for exp in TRIAGE_LEVELS:
         mrows.append([f"<b>{e(exp)}</b>"] + [e(matrix.get(exp, {}).get(got, 0)) for got in TRIAGE_LEVELS])
@@ -129,15 +146,18 @@ def _triage(overall: dict, matrix: dict) -> str:
 
 
 def _latency(overall: dict) -> str:
-    stages = sorted({k[len("latency_p50_"):] for k in overall if k.startswith("latency_p50_")})
+    stages = sorted({k[len("latency_p50_") :] for k in overall if k.startswith("latency_p50_")})
     if not stages:
         return "<p class='muted'>no timings</p>"
-    rows = [[e(s), e(fmt("latency_", overall.get(f"latency_p50_{s}"))),
-             e(fmt("latency_", overall.get(f"latency_p95_{s}")))] for s in stages]
+    rows = [
+        [e(s), e(fmt("latency_", overall.get(f"latency_p50_{s}"))), e(fmt("latency_", overall.get(f"latency_p95_{s}")))]
+        for s in stages
+    ]
     return _table(["stage", "p50", "p95"], rows) + (
         "<p class='muted'><code>wall</code> is measured by the runner around each call "
         "(includes HTTP with <code>--url</code>); the other stages come from the answer's "
-        "<code>timings_ms</code>.</p>")
+        "<code>timings_ms</code>.</p>"
+    )
 
 
 def _expect(expect: dict) -> str:
@@ -162,21 +182,29 @@ def _citations(case: dict) -> str:
     for i, c in enumerate(cites):
         marks = []
         if i < len(relevant):
-            marks.append("<span class='ok'>✓ expected phrase</span>" if relevant[i]
-                         else "<span class='bad'>✗ no expected phrase</span>")
+            marks.append(
+                "<span class='ok'>✓ expected phrase</span>"
+                if relevant[i]
+                else "<span class='bad'>✗ no expected phrase</span>"
+            )
         if i < len(valid):
-            marks.append("<span class='ok'>✓ verbatim</span>" if valid[i]
-                         else "<span class='bad'>✗ quote not in corpus</span>")
+            marks.append(
+                "<span class='ok'>✓ verbatim</span>" if valid[i] else "<span class='bad'>✗ quote not in corpus</span>"
+            )
         score = c.get("score")
         score_txt = f" · score {score:.3f}" if isinstance(score, (int, float)) else ""
-        note = (f"<div class='muted'>Evidence note: {e(c.get('evidence_note'))}</div>"
-                if c.get("evidence_note") else "")
-        passage = (f"<details><summary class='muted'>whole passage</summary>"
-                   f"<div class='passage'>{e(c.get('passage'))}</div></details>" if c.get("passage") else "")
+        note = f"<div class='muted'>Evidence note: {e(c.get('evidence_note'))}</div>" if c.get("evidence_note") else ""
+        passage = (
+            f"<details><summary class='muted'>whole passage</summary>"
+            f"<div class='passage'>{e(c.get('passage'))}</div></details>"
+            if c.get("passage")
+            else ""
+        )
         items.append(
             f"<li><b>{e(c.get('article'))}</b> — {e(c.get('section'))} "
             f"<span class='muted'>({e(c.get('passage_id'))}{e(score_txt)})</span> {' · '.join(marks)}"
-            f"<blockquote>{e(c.get('quote'))}</blockquote>{note}{passage}</li>")
+            f"<blockquote>{e(c.get('quote'))}</blockquote>{note}{passage}</li>"
+        )
     return f"<ol class='cites'>{''.join(items)}</ol>"
 
 
@@ -186,40 +214,56 @@ def _case(case: dict) -> str:
     triage = answer.get("triage") or {}
     opened = " open" if status != "pass" else ""
     tags = " ".join(f"<code>{e(t)}</code>" for t in case.get("tags") or [])
-    out = [f"<details class='case {e(status)}' id='case-{e(case['id'])}'{opened}>",
-           f"<summary><span class='badge {e(status)}'>{e(status.upper())}</span> "
-           f"<code>{e(case['id'])}</code> <span class='q'>{e(case['question'])}</span></summary>",
-           f"<div class='muted'>set <b>{e(case['set'])}</b> · {e(case.get('source'))}"
-           f"{' · ' + e(case.get('origin')) + ' import' if case.get('origin') != 'native' else ''}"
-           f"{' · tags ' + tags if tags else ''}</div>"]
+    out = [
+        f"<details class='case {e(status)}' id='case-{e(case['id'])}'{opened}>",
+        f"<summary><span class='badge {e(status)}'>{e(status.upper())}</span> "
+        f"<code>{e(case['id'])}</code> <span class='q'>{e(case['question'])}</span></summary>",
+        f"<div class='muted'>set <b>{e(case['set'])}</b> · {e(case.get('source'))}"
+        f"{' · ' + e(case.get('origin')) + ' import' if case.get('origin') != 'native' else ''}"
+        f"{' · tags ' + tags if tags else ''}</div>",
+    ]
     if case.get("note"):
         out.append(f"<div class='muted'>Note: {e(case['note'])}</div>")
     if case.get("reasons"):
-        out.append("<div class='reasons'><b>Why it did not pass:</b><ul>"
-                   + "".join(f"<li>{e(r)}</li>" for r in case["reasons"]) + "</ul></div>")
+        out.append(
+            "<div class='reasons'><b>Why it did not pass:</b><ul>"
+            + "".join(f"<li>{e(r)}</li>" for r in case["reasons"])
+            + "</ul></div>"
+        )
     if case.get("history"):
-        out.append("<p><b>Conversation before this question:</b></p><ol>"
-                   + "".join(f"<li><b>{e(t['role'])}:</b> {e(t['content'])}</li>" for t in case["history"])
-                   + "</ol>")
+        out.append(
+            "<p><b>Conversation before this question:</b></p><ol>"
+            + "".join(f"<li><b>{e(t['role'])}:</b> {e(t['content'])}</li>" for t in case["history"])
+            + "</ol>"
+        )
     out.append(f"<p><b>Expected:</b> {_expect(case.get('expect') or {})}</p>")
     if case["status"] == "error":
         out.append(f"<p class='bad'>Error: {e(case.get('error'))}</p>")
         if case.get("traceback"):
-            out.append(f"<details><summary class='muted'>traceback</summary><pre>{e(case['traceback'])}</pre></details>")
+            out.append(
+                f"<details><summary class='muted'>traceback</summary><pre>{e(case['traceback'])}</pre></details>"
+            )
     if answer:
-        out.append(f"<p><b>Got:</b> outcome <code>{e(answer.get('outcome'))}</code>, "
-                   f"triage <code>{e(triage.get('level'))}</code>"
-                   + (f" ({e(', '.join(triage.get('reasons') or []))})" if triage.get("reasons") else "")
-                   + "</p>")
+        out.append(
+            f"<p><b>Got:</b> outcome <code>{e(answer.get('outcome'))}</code>, "
+            f"triage <code>{e(triage.get('level'))}</code>"
+            + (f" ({e(', '.join(triage.get('reasons') or []))})" if triage.get("reasons") else "")
+            + "</p>"
+        )
         if triage.get("message"):
             out.append(f"<div class='triage'>{e(triage['message'])}</div>")
         out.append(f"<div class='answer'>{e(answer.get('answer'))}</div>")
         out.append(_citations(case))
-        out.append(f"<p class='muted'>Disclaimer: {e(answer.get('disclaimer')) or '<span class=bad>missing</span>'}</p>")
+        out.append(
+            f"<p class='muted'>Disclaimer: {e(answer.get('disclaimer')) or '<span class=bad>missing</span>'}</p>"
+        )
         timings = answer.get("timings_ms") or {}
         if timings:
-            out.append("<p class='muted'>Timings: " + ", ".join(
-                f"{e(k)} {e(v)} ms" for k, v in sorted(timings.items())) + "</p>")
+            out.append(
+                "<p class='muted'>Timings: "
+                + ", ".join(f"{e(k)} {e(v)} ms" for k, v in sorted(timings.items()))
+                + "</p>"
+            )
     out.append("</details>")
     return "\n".join(out)
 
@@ -250,8 +294,12 @@ def to_html(document: dict) -> str:
         f"<p>{e(overall['cases'])} cases · <span class='badge pass'>{e(overall['passed'])} passed</span> "
         f"<span class='badge fail'>{e(overall['failed'])} failed</span> "
         f"<span class='badge error'>{e(overall['errors'])} errors</span>"
-        + (f" · thresholds: <span class='badge {'pass' if status == 'pass' else 'fail'}'>"
-           f"{'all met' if status == 'pass' else 'MISSED'}</span>" if thresholds else "")
+        + (
+            f" · thresholds: <span class='badge {'pass' if status == 'pass' else 'fail'}'>"
+            f"{'all met' if status == 'pass' else 'MISSED'}</span>"
+            if thresholds
+            else ""
+        )
         + "</p>",
         f"<p class='muted'>Run started {e(run.get('started'))} · backend {e(run.get('backend'))} · "
         f"sets {e(', '.join(run.get('sets') or []))} · corpus {e(', '.join(run.get('corpus_files') or []))} "
@@ -264,17 +312,25 @@ def to_html(document: dict) -> str:
             actual = fmt(t["metric"], t["actual"]) if t["actual"] is not None else (t.get("note") or "no data")
             rows.append([e(t["threshold"]), e(actual), badge])
         parts += ["<h2>Thresholds</h2>", _table(["threshold", "actual", ""], rows)]
-    parts += ["<h2>Summary</h2>", _summary(overall),
-              "<h2>By set</h2>", _group_table(metrics.get("by_set") or {}, "set"),
-              "<h2>By tag</h2>",
-              f"<details><summary>{len(metrics.get('by_tag') or {})} tags (open to see the table)</summary>"
-              + _group_table(metrics.get("by_tag") or {}, "tag") + "</details>",
-              "<h2>Triage</h2>", _triage(overall, metrics.get("triage_matrix") or {}),
-              "<h2>Latency</h2>", _latency(overall)]
+    parts += [
+        "<h2>Summary</h2>",
+        _summary(overall),
+        "<h2>By set</h2>",
+        _group_table(metrics.get("by_set") or {}, "set"),
+        "<h2>By tag</h2>",
+        f"<details><summary>{len(metrics.get('by_tag') or {})} tags (open to see the table)</summary>"
+        + _group_table(metrics.get("by_tag") or {}, "tag")
+        + "</details>",
+        "<h2>Triage</h2>",
+        _triage(overall, metrics.get("triage_matrix") or {}),
+        "<h2>Latency</h2>",
+        _latency(overall),
+    ]
     parts.append(f"<h2>Cases ({len(not_passed)} not passed, shown first)</h2>")
     if not_passed:
-        parts.append("<p>" + " ".join(f"<a href='#case-{e(c['id'])}'><code>{e(c['id'])}</code></a>"
-                                      for c in not_passed) + "</p>")
+        parts.append(
+            "<p>" + " ".join(f"<a href='#case-{e(c['id'])}'><code>{e(c['id'])}</code></a>" for c in not_passed) + "</p>"
+        )
     parts.append("<p class='muted'>Passed cases are collapsed; open one to read its answer and citations.</p>")
     parts.extend(_case(c) for c in cases)
     parts.append("</body></html>")

@@ -65,7 +65,9 @@ class HttpBackend:
     def ask(self, question: str, history: list[dict]) -> dict:
         body = json.dumps({"question": question, "history": history}).encode("utf-8")
         request = urllib.request.Request(
-            f"{self.url}/api/ask", data=body, method="POST",
+            f"{self.url}/api/ask",
+            data=body,
+            method="POST",
             headers={"Content-Type": "application/json", "Accept": "application/json"},
         )
         try:
@@ -115,8 +117,10 @@ class Progress:
             width = 30
             filled = int(width * done / self.total)
             label = result.case.id if result is not None else ""
-            line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}"
-                    f"  not passed: {self.failed}  {label[:30]:<30}")
+            line = (
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}"
+                f"  not passed: {self.failed}  {label[:30]:<30}"
+            )
             self.stream.write(line)
             if done >= self.total:
                 self.stream.write("\n")
@@ -150,13 +154,21 @@ def run_case(case: Case, backend: Backend, corpus: CorpusText) -> CaseResult:
     try:
         return judge(case, answer, corpus, wall_ms=wall)
     except Exception as exc:  # noqa: BLE001 - a judging bug is reported, not fatal
-        return error_result(case, f"could not judge the answer: {type(exc).__name__}: {exc}",
-                            traceback.format_exc(limit=8), wall_ms=wall)
+        return error_result(
+            case,
+            f"could not judge the answer: {type(exc).__name__}: {exc}",
+            traceback.format_exc(limit=8),
+            wall_ms=wall,
+        )
 
 
-def run_cases(cases: list[Case], backend: Backend, corpus: CorpusText,
-              progress: Progress | None = None,
-              on_result: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
+def run_cases(
+    cases: list[Case],
+    backend: Backend,
+    corpus: CorpusText,
+    progress: Progress | None = None,
+    on_result: Callable[[CaseResult], None] | None = None,
+) -> list[CaseResult]:
     results = []
     for i, case in enumerate(cases, 1):
         result = run_case(case, backend, corpus)
@@ -172,8 +184,16 @@ def run_cases(cases: list[Case], backend: Backend, corpus: CorpusText,
 # the results document
 
 SETTINGS_IN_HEADER = (
-    "collection", "top_k", "dense_candidates", "keyword_weight", "min_passage_score", "min_sentence_score",
-    "max_answer_sentences", "sentence_margin", "max_history_turns", "max_question_chars",
+    "collection",
+    "top_k",
+    "dense_candidates",
+    "keyword_weight",
+    "min_passage_score",
+    "min_sentence_score",
+    "max_answer_sentences",
+    "sentence_margin",
+    "max_history_turns",
+    "max_question_chars",
     "emergency_number",
 )
 
@@ -199,9 +219,17 @@ def sort_key(result: CaseResult) -> tuple[str, str]:
     return (result.case.set_name, result.case.id)
 
 
-def results_document(results: list[CaseResult], metrics: dict, thresholds: list[dict], *,
-                     backend: str, set_files: list[str], corpus: CorpusText, settings=None,
-                     started: str | None = None) -> dict:
+def results_document(
+    results: list[CaseResult],
+    metrics: dict,
+    thresholds: list[dict],
+    *,
+    backend: str,
+    set_files: list[str],
+    corpus: CorpusText,
+    settings=None,
+    started: str | None = None,
+) -> dict:
     started = started or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     return {
         "version": RESULTS_VERSION,

@@ -20,11 +20,17 @@ THRESHOLD = 0.78
 # Plain-language exemplars written by the project team, one list per reason code.
 EXEMPLARS: dict[str, tuple[str, ...]] = {
     "saddle_numbness": (
-        "numbness around my genitals", "I can't feel anything between my legs", "my bottom feels numb when I sit on the toilet",
-        "it feels strange when I wipe myself", "tingling around my back passage",
+        "numbness around my genitals",
+        "I can't feel anything between my legs",
+        "my bottom feels numb when I sit on the toilet",
+        "it feels strange when I wipe myself",
+        "tingling around my back passage",
     ),
     "bladder": (
-        "I wet myself", "I can't control my bladder", "I can't pee even though I need to", "I'm leaking urine",
+        "I wet myself",
+        "I can't control my bladder",
+        "I can't pee even though I need to",
+        "I'm leaking urine",
         "I don't know when my bladder is full",
     ),
     "bowel": ("I soiled myself", "I can't control my bowels", "I didn't feel myself pooing"),
@@ -53,8 +59,9 @@ def _exemplar_matrix(embed: Callable[[list[str]], np.ndarray]) -> tuple[list[str
     return codes, matrix
 
 
-def embedding_signs(texts: list[str], embed: Callable[[list[str]], np.ndarray],
-                    threshold: float | None = None) -> list[tuple[str, str]]:
+def embedding_signs(
+    texts: list[str], embed: Callable[[list[str]], np.ndarray], threshold: float | None = None
+) -> list[tuple[str, str]]:
     """(code, level) pairs for clauses whose best exemplar similarity reaches ``threshold`` (default THRESHOLD)."""
     threshold = THRESHOLD if threshold is None else threshold
     pieces = []

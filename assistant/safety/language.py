@@ -25,8 +25,16 @@ LANGUAGES_DIR = Path(__file__).parent / "languages"
 CANDIDATES = ["en", "es", "ko", "fr", "de", "pt", "zh", "ja"]
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _SENTENCES = re.compile(r"[.!?;\n\u00bf\u00a1~]+")
-MESSAGE_KEYS = ("emergency", "urgent", "caution", "disclaimer", "safety_net", "out_of_scope", "not_answered",
-                "sources_in_english")
+MESSAGE_KEYS = (
+    "emergency",
+    "urgent",
+    "caution",
+    "disclaimer",
+    "safety_net",
+    "out_of_scope",
+    "not_answered",
+    "sources_in_english",
+)
 
 _identifier = None
 _lock = threading.Lock()
@@ -119,7 +127,11 @@ def load_pack(path: Path) -> LanguagePack:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SettingsError(f"language file {path.name} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("signs"), list) or not isinstance(data.get("messages"), dict):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("signs"), list)
+        or not isinstance(data.get("messages"), dict)
+    ):
         raise SettingsError(f"language file {path.name}: needs 'language', 'signs' (a list) and 'messages' (a mapping)")
     missing = [k for k in MESSAGE_KEYS if not str(data["messages"].get(k) or "").strip()]
     if missing:
@@ -127,17 +139,33 @@ def load_pack(path: Path) -> LanguagePack:
     signs = []
     for i, item in enumerate(data["signs"], 1):
         where = f"language file {path.name}, sign {i}"
-        if not isinstance(item, dict) or item.get("level") not in ("caution", "urgent", "emergency") or not item.get("code"):
+        if (
+            not isinstance(item, dict)
+            or item.get("level") not in ("caution", "urgent", "emergency")
+            or not item.get("code")
+        ):
             raise SettingsError(f"{where}: needs a 'code' and a 'level' (caution, urgent or emergency)")
         if not str(item.get("source") or "").strip():
             raise SettingsError(f"{where} ({item['code']}): must name its public source")
-        signs.append(LanguageSign(str(item["code"]), item["level"], _compile(item.get("patterns"), where),
-                                  _compile(item.get("exclude"), where), str(item["source"])))
+        signs.append(
+            LanguageSign(
+                str(item["code"]),
+                item["level"],
+                _compile(item.get("patterns"), where),
+                _compile(item.get("exclude"), where),
+                str(item["source"]),
+            )
+        )
     code = str(data.get("language") or path.stem)
-    return LanguagePack(code, str(data.get("name") or code), tuple(str(n) for n in data.get("negations") or []),
-                        tuple(signs), {k: str(v) for k, v in data["messages"].items()},
-                        _compile(data.get("out_of_scope"), f"language file {path.name}, out_of_scope"),
-                        str(data.get("emergency_department") or ""))
+    return LanguagePack(
+        code,
+        str(data.get("name") or code),
+        tuple(str(n) for n in data.get("negations") or []),
+        tuple(signs),
+        {k: str(v) for k, v in data["messages"].items()},
+        _compile(data.get("out_of_scope"), f"language file {path.name}, out_of_scope"),
+        str(data.get("emergency_department") or ""),
+    )
 
 
 _packs: dict[Path, dict[str, LanguagePack]] = {}
@@ -147,5 +175,7 @@ def language_packs(folder: Path = LANGUAGES_DIR) -> dict[str, LanguagePack]:
     """Every language file in ``folder``, loaded once per process."""
     with _lock:
         if folder not in _packs:
-            _packs[folder] = {p.code: p for p in map(load_pack, sorted(folder.glob("*.yaml")))} if folder.is_dir() else {}
+            _packs[folder] = (
+                {p.code: p for p in map(load_pack, sorted(folder.glob("*.yaml")))} if folder.is_dir() else {}
+            )
         return _packs[folder]

@@ -59,22 +59,22 @@ EXTRA: dict[str, str] = {
 # One precaution line per caution reason (our wording; sources in rules.py).
 PRECAUTIONS: dict[str, str] = {
     "anticoagulant": "With blood-thinning medicine, deep or firm massage can cause bruising or bleeding, so only gentle "
-                     "pressure should be used.",
+    "pressure should be used.",
     "bleeding_disorder": "With a bleeding disorder or low platelets, deep or firm massage can cause bruising or bleeding, "
-                         "so only gentle pressure should be used.",
+    "so only gentle pressure should be used.",
     "pregnancy": "In pregnancy and the weeks after giving birth, speak to your midwife or doctor first, and choose a "
-                 "therapist trained in pregnancy massage.",
+    "therapist trained in pregnancy massage.",
     "recent_surgery": "After an operation, the area around the wound should not be massaged until your surgeon or "
-                      "physiotherapist says it is safe.",
+    "physiotherapist says it is safe.",
     "osteoporosis": "With thin or weak bones, a recent fracture or long-term steroid use, firm pressure could injure "
-                    "bone, so ask for gentle techniques.",
+    "bone, so ask for gentle techniques.",
     "skin": "Massage should not be done over a wound, rash, burn or skin infection.",
     "clot_history": "If you have had a blood clot or have varicose veins, do not have the legs massaged firmly without "
-                    "asking your doctor.",
+    "asking your doctor.",
     "diabetes": "If you have reduced feeling in your skin, avoid heat packs on numb areas, as they can burn without "
-                "you noticing.",
+    "you noticing.",
     "child": "Sciatica-type pain is uncommon in children; a doctor should check a child's back or leg pain, and the "
-             "NICE guideline on sciatica covers people aged 16 and over.",
+    "NICE guideline on sciatica covers people aged 16 and over.",
 }
 
 DEFAULT_EMERGENCY = (
@@ -88,23 +88,20 @@ DEFAULT_URGENT = (
     "to {emergency_department}."
 )
 DEFAULT_CAUTION = (
-    "Before you have a massage, check with your doctor first, and tell your massage therapist. "
-    "{precautions}"
+    "Before you have a massage, check with your doctor first, and tell your massage therapist. {precautions}"
 )
 
 OUT_OF_SCOPE = (
     "I can only help with questions about sciatica, back and leg nerve pain, and massage therapy, using a small set "
-    "of checked articles. You could ask, for example, \"Can massage help sciatica?\" or \"When should I get urgent "
-    "help for sciatica?\""
+    'of checked articles. You could ask, for example, "Can massage help sciatica?" or "When should I get urgent '
+    'help for sciatica?"'
 )
 SERVICE_REQUEST = (
     "I can't recommend, find or book massage services or clinics, and I can't help with appointments, prices or "
     "insurance. Please contact the clinic or provider directly. I can answer general questions about sciatica, back "
     "and leg nerve pain, and massage therapy."
 )
-NOT_ENGLISH = (
-    "Sorry, I can only answer questions written in English about sciatica, back and leg nerve pain, and massage therapy."
-)
+NOT_ENGLISH = "Sorry, I can only answer questions written in English about sciatica, back and leg nerve pain, and massage therapy."
 GREETING = (
     "Hello! I'm the {assistant_name}. I can answer general questions about sciatica, back and leg nerve pain, and "
     "massage therapy, and I show the sources I used."
@@ -208,8 +205,10 @@ def safety_net(settings: Any) -> str:
     Rules cannot recognise every way a person describes a red flag, so ordinary answers should still tell
     people which signs need emergency care (CKS: people often do not mention perineal numbness unless asked).
     """
-    return _fill(SAFETY_NET, {"emergency_number": str(settings.emergency_number),
-                              "emergency_department": emergency_department(settings)})
+    return _fill(
+        SAFETY_NET,
+        {"emergency_number": str(settings.emergency_number), "emergency_department": emergency_department(settings)},
+    )
 
 
 def localised(pack: Any, key: str, settings: Any) -> str:
@@ -232,6 +231,12 @@ def refusal_message(kind: str) -> str:
 
 
 __all__ = [
-    "SIGN_PHRASES", "PRECAUTIONS", "REFUSALS", "triage_message", "out_of_scope_message", "refusal_message",
-    "emergency_department", "safety_net",
+    "SIGN_PHRASES",
+    "PRECAUTIONS",
+    "REFUSALS",
+    "triage_message",
+    "out_of_scope_message",
+    "refusal_message",
+    "emergency_department",
+    "safety_net",
 ]

@@ -63,112 +63,176 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     # altered feeling when wiping. Source: NHS, Sciatica (nhs.uk; NHS Wales mirror); UK cauda equina
     # warning-sign card (Greenhalgh, Mercer, Finucane; backes.org.uk).
     Rule(
-        "saddle_numbness", "emergency",
+        "saddle_numbness",
+        "emergency",
         (
             _re(rf"(?:{NUMB})\b.{{0,40}}?\b(?:{SADDLE_CORE})\b"),
             _re(rf"\b(?:{SADDLE_CORE})\b.{{0,40}}?\b(?:{NUMB_ADJ})"),
-            _re(rf"(?:{WIPE}).{{0,50}}?(?:{NUMB})", rf"(?:{NUMB}).{{0,50}}?(?:when|while|as|after) (?:i |i'm )?(?:{WIPE})"),
+            _re(
+                rf"(?:{WIPE}).{{0,50}}?(?:{NUMB})",
+                rf"(?:{NUMB}).{{0,50}}?(?:when|while|as|after) (?:i |i'm )?(?:{WIPE})",
+            ),
             _re(r"saddle (?:an(?:a)?esthesia|numb\w*|sensation|area|region)"),
-            _re(rf"(?:{NUMB}).{{0,40}}?(?:(?:toilet|loo) seat|seat under me|(?:sit\w*|sat) on the (?:toilet|loo))",
-                rf"(?:(?:sit\w*|sat) on the (?:toilet|loo)|(?:toilet|loo) seat).{{0,40}}?(?:{NUMB})"),
+            _re(
+                rf"(?:{NUMB}).{{0,40}}?(?:(?:toilet|loo) seat|seat under me|(?:sit\w*|sat) on the (?:toilet|loo))",
+                rf"(?:(?:sit\w*|sat) on the (?:toilet|loo)|(?:toilet|loo) seat).{{0,40}}?(?:{NUMB})",
+            ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
     ),
     Rule(
-        "saddle_numbness", "emergency",
+        "saddle_numbness",
+        "emergency",
         (
             _re(rf"(?:{NUMB})\b.{{0,40}}?\b(?:{SADDLE_BUTT})\b"),
             _re(rf"\b(?:{SADDLE_BUTT})\b.{{0,30}}?\b(?:{NUMB_ADJ})"),
         ),
         "NHS Sciatica: numbness around the bottom (anus) (nhs.uk)",
         # one-sided buttock symptoms are ordinary sciatica (seed article; NHS Sciatica)
-        unless=_re(r"\b(?:left|right|one|other) (?:side of (?:my |the )?)?(?:bum|butt|buttock|bottom|cheek|glute|side)",
-                   r"\b(?:bum|butt) cheek\b(?!s)"),
+        unless=_re(
+            r"\b(?:left|right|one|other) (?:side of (?:my |the )?)?(?:bum|butt|buttock|bottom|cheek|glute|side)",
+            r"\b(?:bum|butt) cheek\b(?!s)",
+        ),
     ),
     # New bladder problems: can't pee or start peeing, can't control it, leaking, not knowing when the bladder
     # is full, reduced feeling when peeing. Source: NHS Sciatica; CES warning-sign card; AHCPR red-flag table
     # (NCBI Bookshelf NBK52120).
     Rule(
-        "bladder", "emergency",
+        "bladder",
+        "emergency",
         (
-            _re(r"\b(?:wet|wetting|peed|pee'd|pissed|wee'd|weed|urinated) (?:myself|my ?self|my (?:pants|trousers|knickers"
-                r"|underwear|bed|jeans|shorts)|the bed)"),
-            _re(r"(?:lost|losing|loss of|lack of|no|reduced|less|poor) (?:\w+ )?(?:bladder|urinary) (?:control|function"
-                r"|sensation|feeling)"),
-            _re(r"(?:lost|losing|loss of|lack of|no) control (?:of|over) (?:my |the )?(?:bladder|pee|wee|urine|peeing|weeing)"),
-            _re(r"(?:can't|couldn't|unable to|not able to|no longer able to|haven't been able to|struggl\w* to|hard to"
+            _re(
+                r"\b(?:wet|wetting|peed|pee'd|pissed|wee'd|weed|urinated) (?:myself|my ?self|my (?:pants|trousers|knickers"
+                r"|underwear|bed|jeans|shorts)|the bed)"
+            ),
+            _re(
+                r"(?:lost|losing|loss of|lack of|no|reduced|less|poor) (?:\w+ )?(?:bladder|urinary) (?:control|function"
+                r"|sensation|feeling)"
+            ),
+            _re(
+                r"(?:lost|losing|loss of|lack of|no) control (?:of|over) (?:my |the )?(?:bladder|pee|wee|urine|peeing|weeing)"
+            ),
+            _re(
+                r"(?:can't|couldn't|unable to|not able to|no longer able to|haven't been able to|struggl\w* to|hard to"
                 r"|trouble|problems?|difficult(?:y|ies)|strain\w* to) (?:\w+ ){0,2}(?:pee|peeing|wee|weeing|urinat\w*|pass(?:ing)? (?:urine"
-                r"|water)|empty(?:ing)? (?:my |the )?bladder|control (?:my )?(?:bladder|pee|wee))\b"),
-            _re(r"(?:leak\w*|dribbl\w*) (?:\w+ ){0,3}(?:urine|pee|wee)",
+                r"|water)|empty(?:ing)? (?:my |the )?bladder|control (?:my )?(?:bladder|pee|wee))\b"
+            ),
+            _re(
+                r"(?:leak\w*|dribbl\w*) (?:\w+ ){0,3}(?:urine|pee|wee)",
                 r"(?:urine|pee|wee|bladder) (?:\w+ ){0,2}(?:leak\w*|dribbl\w*)",
-                r"(?:i'm|i've been|been|keep|started) (?:\w+ ){0,1}leaking\b"),
+                r"(?:i'm|i've been|been|keep|started) (?:\w+ ){0,1}leaking\b",
+            ),
             _re(r"incontin\w*|incontinant"),
-            _re(r"(?:wear(?:ing)?|need(?:ing)?|started (?:using|wearing)|use) (?:\w+ ){0,2}(?:pads|nappies|diapers|depends)\b"),
-            _re(r"(?:can't|couldn't|don't|didn't) (?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
-                r"|(?:i )?need (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))"),
-            _re(r"(?:pee|wee|urinat)\w* (?:\w+ ){0,5}(?:can't|don't|didn't) (?:really |even )?feel",
-                r"(?:can't|don't|didn't|no) (?:really )?feel(?:ing)? (?:\w+ ){0,2}(?:when|while) (?:i )?(?:pee|wee|urinate)"),
-            _re(r"(?:urinary|urine|bladder) retention|retaining urine",
+            _re(
+                r"(?:wear(?:ing)?|need(?:ing)?|started (?:using|wearing)|use) (?:\w+ ){0,2}(?:pads|nappies|diapers|depends)\b"
+            ),
+            _re(
+                r"(?:can't|couldn't|don't|didn't) (?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
+                r"|(?:i )?need (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))"
+            ),
+            _re(
+                r"(?:pee|wee|urinat)\w* (?:\w+ ){0,5}(?:can't|don't|didn't) (?:really |even )?feel",
+                r"(?:can't|don't|didn't|no) (?:really )?feel(?:ing)? (?:\w+ ){0,2}(?:when|while) (?:i )?(?:pee|wee|urinate)",
+            ),
+            _re(
+                r"(?:urinary|urine|bladder) retention|retaining urine",
                 r"(?:haven't|not|no) (?:been able to |had an? |been for an? |done an? |passed (?:any )?)?(?:peed|weed|pee|wee"
-                r"|urine|water)\w* (?:since|for|all)"),
-            _re(r"(?:pee|wee|urine|urinary) (?:stream|flow) (?:\w+ ){0,3}(?:weak|slow|poor|stops?|stopping|dribbl\w*)",
-                r"(?:push|strain)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start)"),
-            _re(r"(?:pee|wee|urinat|toilet|loo)\w*.{0,40}nothing (?:comes?|came|happens|happened)",
-                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|few drops)"),
-            _re(r"(?:bladder|urinary|peeing|weeing|urine) (?:problems?|issues?|trouble|changes?|difficult\w*|dysfunction)",
-                r"(?:new|sudden|changes? (?:in|to)) (?:\w+ ){0,2}(?:bladder|peeing|urine|urinary)"),
-            _re(r"(?:having|had|have|been having|keep having) (?:a few |a couple of |some |more )?accidents\b",
-                r"accident in (?:my|the) (?:pants|trousers|knickers|underwear|bed)", r"toilet accidents?"),
+                r"|urine|water)\w* (?:since|for|all)",
+            ),
+            _re(
+                r"(?:pee|wee|urine|urinary) (?:stream|flow) (?:\w+ ){0,3}(?:weak|slow|poor|stops?|stopping|dribbl\w*)",
+                r"(?:push|strain)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start)",
+            ),
+            _re(
+                r"(?:pee|wee|urinat|toilet|loo)\w*.{0,40}nothing (?:comes?|came|happens|happened)",
+                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|few drops)",
+            ),
+            _re(
+                r"(?:bladder|urinary|peeing|weeing|urine) (?:problems?|issues?|trouble|changes?|difficult\w*|dysfunction)",
+                r"(?:new|sudden|changes? (?:in|to)) (?:\w+ ){0,2}(?:bladder|peeing|urine|urinary)",
+            ),
+            _re(
+                r"(?:having|had|have|been having|keep having) (?:a few |a couple of |some |more )?accidents\b",
+                r"accident in (?:my|the) (?:pants|trousers|knickers|underwear|bed)",
+                r"toilet accidents?",
+            ),
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
     ),
     # New bowel problems: leaking or not being able to stop a bowel movement, not noticing the need to poo,
     # loss of feeling when passing a stool. Source: NHS Sciatica; CES warning-sign card; Royal Free CES leaflet.
     Rule(
-        "bowel", "emergency",
+        "bowel",
+        "emergency",
         (
-            _re(r"\b(?:pooed|pooped|pood|poo'd|soiled|shat|shit|messed) (?:myself|my ?self|my (?:pants|trousers|knickers"
-                r"|underwear|bed))"),
-            _re(r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
-                r"(?:lost|losing|loss of|no|reduced) bowel (?:control|function|sensation|feeling)"),
+            _re(
+                r"\b(?:pooed|pooped|pood|poo'd|soiled|shat|shit|messed) (?:myself|my ?self|my (?:pants|trousers|knickers"
+                r"|underwear|bed))"
+            ),
+            _re(
+                r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
+                r"(?:lost|losing|loss of|no|reduced) bowel (?:control|function|sensation|feeling)",
+            ),
             _re(r"(?:faecal|fecal|bowel) (?:incontin\w*|leak\w*|accidents?)"),
-            _re(r"(?:can't|couldn't|unable to|not able to|don't|didn't) (?:\w+ ){0,2}(?:hold (?:in )?(?:my |a )?(?:poo|poop"
+            _re(
+                r"(?:can't|couldn't|unable to|not able to|don't|didn't) (?:\w+ ){0,2}(?:hold (?:in )?(?:my |a )?(?:poo|poop"
                 r"|bowels?|it in)|stop (?:a |my )?(?:poo|poop|bowel movement)|(?:tell|feel|know|notice) (?:when )?(?:i )?"
-                r"need (?:a |to )?(?:poo|poop|open (?:my )?bowels|empty (?:my )?bowels|have a bowel movement))"),
-            _re(r"(?:no|lost|reduced|can't|don't) (?:\w+ )?(?:feeling|sensation|feel it) (?:when|while) (?:\w+ ){0,2}"
-                r"(?:poo|pooing|pooping|opening my bowels|having a bowel movement)"),
-            _re(r"(?:bowel|poo|pooing|pooping) (?:problems?|issues?|changes?|trouble)", r"leak\w* (?:poo|stool|faeces|feces)"),
+                r"need (?:a |to )?(?:poo|poop|open (?:my )?bowels|empty (?:my )?bowels|have a bowel movement))"
+            ),
+            _re(
+                r"(?:no|lost|reduced|can't|don't) (?:\w+ )?(?:feeling|sensation|feel it) (?:when|while) (?:\w+ ){0,2}"
+                r"(?:poo|pooing|pooping|opening my bowels|having a bowel movement)"
+            ),
+            _re(
+                r"(?:bowel|poo|pooing|pooping) (?:problems?|issues?|changes?|trouble)",
+                r"leak\w* (?:poo|stool|faeces|feces)",
+            ),
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card; Royal Free Hospital CES leaflet",
     ),
     # Loss of control where the person does not say whether it was bladder or bowel. Same sources as above.
     Rule(
-        "continence", "emergency",
+        "continence",
+        "emergency",
         (
-            _re(r"(?:couldn't|can't|didn't|don't) (?:\w+ ){0,3}(?:make it|get) to the (?:toilet|loo|bathroom) in time",
+            _re(
+                r"(?:couldn't|can't|didn't|don't) (?:\w+ ){0,3}(?:make it|get) to the (?:toilet|loo|bathroom) in time",
                 r"(?:couldn't|can't) (?:stop|hold) (?:myself|it)\b.{0,40}(?:toilet|loo|bathroom|came out|comes out)",
-                r"(?:toilet|loo|bathroom).{0,40}(?:just )?(?:came|comes|come) out"),
+                r"(?:toilet|loo|bathroom).{0,40}(?:just )?(?:came|comes|come) out",
+            ),
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card",
     ),
     # Sciatica on both sides, or numbness or weakness in both legs. Source: NHS Sciatica (nhs.uk);
     # GP sciatica pathway (gpreasoning.uk); Northern Trust HSCNI low back pain page.
     Rule(
-        "both_legs", "emergency",
+        "both_legs",
+        "emergency",
         (
-            _re(r"both (?:of )?(?:my |the |your )?(?:legs|sides|thighs|calves|feet|buttocks|hamstrings)",
-                r"(?:left and right|right and left) (?:legs?|sides?|thighs?)"),
-            _re(r"bilateral (?:sciatica|leg|numb\w*|weak\w*|radicul\w*)",
-                r"\b(?:legs|thighs|calves|feet) (?:are |feel |have |went |gone )?(?:\w+ )?both\b"),
-            _re(r"(?:spread|gone|going|moved|started) (?:in)?to (?:my |the )?other leg (?:as well|too)",
-                r"(?:in|down) (?:my |the )?other leg (?:as well|too)", r"both legs now",
+            _re(
+                r"both (?:of )?(?:my |the |your )?(?:legs|sides|thighs|calves|feet|buttocks|hamstrings)",
+                r"(?:left and right|right and left) (?:legs?|sides?|thighs?)",
+            ),
+            _re(
+                r"bilateral (?:sciatica|leg|numb\w*|weak\w*|radicul\w*)",
+                r"\b(?:legs|thighs|calves|feet) (?:are |feel |have |went |gone )?(?:\w+ )?both\b",
+            ),
+            _re(
+                r"(?:spread|gone|going|moved|started) (?:in)?to (?:my |the )?other leg (?:as well|too)",
+                r"(?:in|down) (?:my |the )?other leg (?:as well|too)",
+                r"both legs now",
                 r"(?:now|since) (?:\w+ ){0,2}(?:the |my )?(?:other|left|right|opposite) (?:leg|side) (?:\w+ ){0,3}(?:too|as well"
                 r"|also)\b",
                 r"(?:other|left|right|opposite) (?:leg|side) (?:has |is )?(?:now )?(?:started|begun|going|gone|getting|joined)"
-                r" (?:\w+ ){0,2}(?:too|as well|also|in)\b"),
-            _re(r"\blegs (?:are|feel|have|keep|both|went|gone|going|getting)(?: \w+){0,3} (?:numb\w*|weak\w*|tingl\w*|dead"
-                r"|jelly|pins and needles)"),
-            _re(r"(?:numb\w*|weak\w*|tingl\w*|pins and needles) (?:\w+ ){0,3}(?:in|down|into|through|of) (?:my |the )legs\b"),
+                r" (?:\w+ ){0,2}(?:too|as well|also|in)\b",
+            ),
+            _re(
+                r"\blegs (?:are|feel|have|keep|both|went|gone|going|getting)(?: \w+){0,3} (?:numb\w*|weak\w*|tingl\w*|dead"
+                r"|jelly|pins and needles)"
+            ),
+            _re(
+                r"(?:numb\w*|weak\w*|tingl\w*|pins and needles) (?:\w+ ){0,3}(?:in|down|into|through|of) (?:my |the )legs\b"
+            ),
         ),
         "NHS Sciatica (nhs.uk); gpreasoning.uk sciatica pathway",
         requires=_re(SYMPTOM),
@@ -176,44 +240,69 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     # New sexual problems: loss of genital feeling during sex, new trouble with erection or ejaculation.
     # Source: CES warning-sign card; Royal Free Hospital CES leaflet.
     Rule(
-        "sexual_dysfunction", "emergency",
+        "sexual_dysfunction",
+        "emergency",
         (
-            _re(r"(?:can't|couldn't|unable to|not able to|struggl\w* to|trouble|problems?|difficult\w*) (?:\w+ ){0,2}"
+            _re(
+                r"(?:can't|couldn't|unable to|not able to|struggl\w* to|trouble|problems?|difficult\w*) (?:\w+ ){0,2}"
                 r"(?:get(?:ting)?|keep(?:ing)?|maintain\w*|have|having|stay(?:ing)?) (?:an? )?(?:erection|hard[- ]on|orgasm"
-                r"|climax|hard\b)"),
+                r"|climax|hard\b)"
+            ),
             _re(r"(?:erectile|sexual) (?:dysfunction|problems?|difficult\w*|issues?)", r"impoten\w*"),
-            _re(r"(?:no|lost|less|reduced|numb\w*|loss of) (?:\w+ ){0,2}(?:feeling|sensation)? ?(?:during|in|when having|with)"
-                r" (?:sex|intercourse)\b", r"(?:during|having) (?:sex|intercourse).{0,30}(?:numb|can't feel|no feeling)"),
+            _re(
+                r"(?:no|lost|less|reduced|numb\w*|loss of) (?:\w+ ){0,2}(?:feeling|sensation)? ?(?:during|in|when having|with)"
+                r" (?:sex|intercourse)\b",
+                r"(?:during|having) (?:sex|intercourse).{0,30}(?:numb|can't feel|no feeling)",
+            ),
             _re(r"(?:problems?|trouble|difficulty|can't|unable to) (?:\w+ ){0,2}ejaculat\w*"),
             # slang patients use: "can't get it up", "can't perform in bed", "nothing happening down there"
-            _re(r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
+            _re(
+                r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
-                r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)"),
+                r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)",
+            ),
         ),
         "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
     ),
     # Severe or rapidly worsening weakness in the legs. Source: NHS Sciatica ("weakness in both legs that is
     # severe or getting worse"); AAFP (Casazza 2012) and AHCPR table: severe or progressive neurological deficit.
     Rule(
-        "severe_weakness", "emergency",
+        "severe_weakness",
+        "emergency",
         (
-            _re(r"\blegs (?:\w+ ){0,2}(?:gave way|giving way|give way|gives way|buckl\w*|collaps\w*)",
-                r"\b(?:i|i've|i have) (?:\w+ )?collapsed\b"),
-            _re(r"(?:can't|couldn't|unable to|not able to) (?:\w+ ){0,2}(?:move|lift|feel) (?:my |either |both )?legs?\b"
-                r"(?! (?:very|that|much|high|above|past|without|because of the pain|because it hurts))"),
-            _re(r"weak\w*(?: \w+){0,6} (?:sudden\w*|rapid\w*|quick\w*|by the hour|overnight|within hours|since this morning|fast)",
-                r"(?:sudden\w*|rapid\w*|quick\w*|very|severe\w*|extreme\w*|completely|totally|really) (?:\w+ ){0,3}weak\w*"),
-            _re(r"paraly[sz]\w*", r"(?:so|too) weak (?:\w+ ){0,3}(?:can hardly|can barely|can't|to) (?:walk|stand)",
+            _re(
+                r"\blegs (?:\w+ ){0,2}(?:gave way|giving way|give way|gives way|buckl\w*|collaps\w*)",
+                r"\b(?:i|i've|i have) (?:\w+ )?collapsed\b",
+            ),
+            _re(
+                r"(?:can't|couldn't|unable to|not able to) (?:\w+ ){0,2}(?:move|lift|feel) (?:my |either |both )?legs?\b"
+                r"(?! (?:very|that|much|high|above|past|without|because of the pain|because it hurts))"
+            ),
+            _re(
+                r"weak\w*(?: \w+){0,6} (?:sudden\w*|rapid\w*|quick\w*|by the hour|overnight|within hours|since this morning|fast)",
+                r"(?:sudden\w*|rapid\w*|quick\w*|very|severe\w*|extreme\w*|completely|totally|really) (?:\w+ ){0,3}weak\w*",
+            ),
+            _re(
+                r"paraly[sz]\w*",
+                r"(?:so|too) weak (?:\w+ ){0,3}(?:can hardly|can barely|can't|to) (?:walk|stand)",
                 r"within (?:a |an )?(?:few |couple of |\d+ )?(?:hours?|minutes?).{0,40}weak\w*",
-                r"\blegs? (?:won't|don't|can't|wouldn't|couldn't) (?:\w+ )?(?:hold|support|carry|take) (?:me|my weight)"),
+                r"\blegs? (?:won't|don't|can't|wouldn't|couldn't) (?:\w+ )?(?:hold|support|carry|take) (?:me|my weight)",
+            ),
         ),
         "NHS Sciatica (nhs.uk); AAFP 2012 (Casazza); AHCPR red-flag table (NCBI NBK52120)",
         requires=_re(LEG),
     ),
     # Back pain with chest pain. Source: NHS back pain page (call 999).
     Rule(
-        "chest_pain", "emergency",
-        (_re(r"chest (?:pain|pains|tightness|hurts|is tight)", r"pain (?:in|across) (?:my |the )?chest", r"tight chest"),),
+        "chest_pain",
+        "emergency",
+        (
+            _re(
+                r"chest (?:pain|pains|tightness|hurts|is tight)",
+                r"pain (?:in|across) (?:my |the )?chest",
+                r"tight chest",
+            ),
+        ),
         "NHS Back pain (nhs.uk)",
     ),
 )
@@ -223,25 +312,37 @@ URGENT_RULES: tuple[Rule, ...] = (
     # Foot drop or weakness that is getting worse. Source: AAFP 2012 (progressive deficit); gpreasoning.uk
     # pathway; Northern Trust HSCNI (disturbed walking).
     Rule(
-        "foot_drop", "urgent",
+        "foot_drop",
+        "urgent",
         (
             _re(r"foot drop|drop foot|dropped foot"),
-            _re(r"(?:foot|feet|ankle) (?:\w+ ){0,2}(?:slap\w*|drag\w*|flop\w*|flap\w*|scuff\w*|catch\w*)",
-                r"(?:slap\w*|drag\w*|scuff\w*|catch\w*|stub\w*) (?:my |the )?(?:foot|feet|toes?|leg)"),
-            _re(r"(?:toes?|foot|feet|ankle) (?:\w+ ){0,2}(?:won't|doesn't|don't|can't) (?:\w+ ){0,1}(?:lift|come up|go up"
-                r"|move|bend|point|flex)"),
-            _re(r"(?:can't|unable to|not able to|struggl\w* to|hard to|trouble|difficult\w*) (?:\w+ ){0,2}(?:lift|raise"
-                r"|pull up|point|flex|move|wiggle|bend) (?:my |the )?(?:big )?(?:toes?|foot|feet|ankle)"),
-            _re(r"(?:can't|unable to|not able to|struggl\w* to) (?:\w+ ){0,2}(?:walk|stand) on (?:my )?"
-                r"(?:heels?|tip ?toes?|toes)"),
+            _re(
+                r"(?:foot|feet|ankle) (?:\w+ ){0,2}(?:slap\w*|drag\w*|flop\w*|flap\w*|scuff\w*|catch\w*)",
+                r"(?:slap\w*|drag\w*|scuff\w*|catch\w*|stub\w*) (?:my |the )?(?:foot|feet|toes?|leg)",
+            ),
+            _re(
+                r"(?:toes?|foot|feet|ankle) (?:\w+ ){0,2}(?:won't|doesn't|don't|can't) (?:\w+ ){0,1}(?:lift|come up|go up"
+                r"|move|bend|point|flex)"
+            ),
+            _re(
+                r"(?:can't|unable to|not able to|struggl\w* to|hard to|trouble|difficult\w*) (?:\w+ ){0,2}(?:lift|raise"
+                r"|pull up|point|flex|move|wiggle|bend) (?:my |the )?(?:big )?(?:toes?|foot|feet|ankle)"
+            ),
+            _re(
+                r"(?:can't|unable to|not able to|struggl\w* to) (?:\w+ ){0,2}(?:walk|stand) on (?:my )?"
+                r"(?:heels?|tip ?toes?|toes)"
+            ),
             _re(r"(?:keep|kept|keeps) (?:tripping|stumbling|falling over)"),
         ),
         "AAFP 2012 (Casazza); gpreasoning.uk sciatica pathway",
     ),
     Rule(
-        "leg_weakness", "urgent",
+        "leg_weakness",
+        "urgent",
         (
-            _re(r"\b(?:leg|foot|ankle|calf|thigh)s? (?:\w+ ){0,3}(?:weak\w*|giving way|gives way|gave way|give way|buckl\w*)"),
+            _re(
+                r"\b(?:leg|foot|ankle|calf|thigh)s? (?:\w+ ){0,3}(?:weak\w*|giving way|gives way|gave way|give way|buckl\w*)"
+            ),
             _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
             _re(r"unsteady|(?:lost|losing|loss of|poor) (?:my )?balance|can't walk (?:straight|properly|normally)"),
         ),
@@ -250,79 +351,119 @@ URGENT_RULES: tuple[Rule, ...] = (
     # Back or leg pain after a fall, accident or other injury. Source: NHS back pain; NICE NG59 rec 1.1.1
     # (exclude trauma); Northern Trust HSCNI; AAFP 2012.
     Rule(
-        "trauma", "urgent",
+        "trauma",
+        "urgent",
         (
-            _re(r"\b(?:fell|fallen|falling) (?:off|over|down|from|on|onto|out of|backwards|awkwardly|hard|heavily)\b",
+            _re(
+                r"\b(?:fell|fallen|falling) (?:off|over|down|from|on|onto|out of|backwards|awkwardly|hard|heavily)\b",
                 r"\b(?:i|i've|i'd|she|he|we) (?:\w+ )?(?:fell|fallen)\b"
                 r"(?! asleep| pregnant| in love| behind| ill| sick| apart| for| out)",
-                r"\b(?:a|the|my|bad|nasty|big|heavy|serious) fall\b", r"took a (?:\w+ )?tumble"),
-            _re(r"\b(?:car|road|traffic|motorbike|motorcycle|bike|cycling|bicycle|skiing|riding|horse|sports?|rugby|football"
-                r"|work|workplace) (?:accident|crash|collision|injury)", r"(?:in|after|since) (?:a|an|the|my) (?:\w+ )?"
-                r"(?:accident|crash|collision)", r"had an accident\b(?! in)"),
-            _re(r"rear[- ]ended|hit by a (?:car|bus|van|truck|lorry|bike)|whiplash|knocked (?:off|over|down)",
+                r"\b(?:a|the|my|bad|nasty|big|heavy|serious) fall\b",
+                r"took a (?:\w+ )?tumble",
+            ),
+            _re(
+                r"\b(?:car|road|traffic|motorbike|motorcycle|bike|cycling|bicycle|skiing|riding|horse|sports?|rugby|football"
+                r"|work|workplace) (?:accident|crash|collision|injury)",
+                r"(?:in|after|since) (?:a|an|the|my) (?:\w+ )?"
+                r"(?:accident|crash|collision)",
+                r"had an accident\b(?! in)",
+            ),
+            _re(
+                r"rear[- ]ended|hit by a (?:car|bus|van|truck|lorry|bike)|whiplash|knocked (?:off|over|down)",
                 r"landed (?:hard |heavily )?on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine)",
                 r"came off (?:my|a|the) (?:bike|horse|motorbike|motorcycle|scooter|board)",
                 r"(?:was|got|been|being) (?:\w+ )?(?:tackled|hit|kicked|struck|knocked|thrown|crushed|run over|trampled)",
                 r"(?:went|came|going|coming) down (?:hard|heavily|awkwardly)|missed (?:a|the) (?:step|stair)",
                 r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
-                r"(?:slipped|tripped) (?:on|over|down|and)\b"),
+                r"(?:slipped|tripped) (?:on|over|down|and)\b",
+            ),
         ),
         "NHS Back pain (nhs.uk); NICE NG59 rec 1.1.1; AAFP 2012",
-        unless=_re(r"\b(?:last|this|next|in the|since|every|early|late) fall\b", r"fall asleep|fell asleep|fall pregnant"),
+        unless=_re(
+            r"\b(?:last|this|next|in the|since|every|early|late) fall\b", r"fall asleep|fell asleep|fall pregnant"
+        ),
     ),
     # Fever or chills with back pain (possible infection). Source: NHS back pain; AHCPR table; AAFP 2012.
     Rule(
-        "fever", "urgent",
+        "fever",
+        "urgent",
         (
-            _re(r"fever\w*|high (?:temp|temperature)|(?:a|running a|got a|have a) temperature\b|temp(?:erature)? of",
+            _re(
+                r"fever\w*|high (?:temp|temperature)|(?:a|running a|got a|have a) temperature\b|temp(?:erature)? of",
                 r"\bchills\b|shiver\w*|rigou?rs|night sweats|sweating at night|hot and cold\b(?! (?:packs?|therapy|compress"
                 r"\w*|water|treatment))",
-                r"\b3[89](?:\.\d)? ?(?:°|degrees|c\b)|\b10[0-4](?:\.\d)? ?(?:°|degrees|f\b)"),
+                r"\b3[89](?:\.\d)? ?(?:°|degrees|c\b)|\b10[0-4](?:\.\d)? ?(?:°|degrees|f\b)",
+            ),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120); AAFP 2012",
     ),
     Rule(
-        "infection_risk", "urgent",
-        (_re(r"inject(?:ing)? drugs|iv drug|intravenous drug|immunosuppress\w*|(?:weak|low|compromised) immune"
-             r"|immune system is (?:weak|low|compromised)|organ transplant|\bhiv\b"),
-         _re(r"(?<!skin )\binfections?\b|\butis?\b|sepsis"),),
+        "infection_risk",
+        "urgent",
+        (
+            _re(
+                r"inject(?:ing)? drugs|iv drug|intravenous drug|immunosuppress\w*|(?:weak|low|compromised) immune"
+                r"|immune system is (?:weak|low|compromised)|organ transplant|\bhiv\b"
+            ),
+            _re(r"(?<!skin )\binfections?\b|\butis?\b|sepsis"),
+        ),
         "AHCPR red-flag table (NCBI NBK52120)",
     ),
     # History of cancer, or weight loss without trying. Source: AAFP 2012; AHCPR table; NHS back pain;
     # NICE NG59 rec 1.1.1.
     Rule(
-        "cancer_history", "urgent",
-        (_re(r"cancer|tumou?r|malignan\w*|metasta\w*|chemo\w*|radiotherapy|oncolog\w*|leuka?emia|lymphoma|myeloma"
-             r"|sarcoma|melanoma|carcinoma|secondaries"),),
+        "cancer_history",
+        "urgent",
+        (
+            _re(
+                r"cancer|tumou?r|malignan\w*|metasta\w*|chemo\w*|radiotherapy|oncolog\w*|leuka?emia|lymphoma|myeloma"
+                r"|sarcoma|melanoma|carcinoma|secondaries"
+            ),
+        ),
         "AAFP 2012; AHCPR red-flag table; NICE NG59 rec 1.1.1",
         unless=_re(r"family history"),
     ),
     Rule(
-        "weight_loss", "urgent",
+        "weight_loss",
+        "urgent",
         (
             _re(r"unexplained weight loss|weight loss (?:without|for no|that i can't explain)"),
-            _re(r"(?:los(?:t|ing)|dropp\w*|shed\w*) (?:\w+ ){0,3}(?:weight|pounds|lbs|kilos?|kg|stone)\b.{0,40}"
+            _re(
+                r"(?:los(?:t|ing)|dropp\w*|shed\w*) (?:\w+ ){0,3}(?:weight|pounds|lbs|kilos?|kg|stone)\b.{0,40}"
                 r"(?:without (?:\w+ ){0,2}(?:trying|dieting|meaning|changing|reason|effort|doing anything)|for no (?:\w+ )?"
-                r"reason|not (?:trying|dieting)|no idea why|don't know why|unexplain\w*|unintention\w*)"),
+                r"reason|not (?:trying|dieting)|no idea why|don't know why|unexplain\w*|unintention\w*)"
+            ),
             _re(r"(?:weight|pounds|kilos?) (?:has been |is |keeps )?(?:falling|dropping) off"),
         ),
         "NHS Back pain (nhs.uk); AAFP 2012; AHCPR red-flag table",
     ),
     # Pain that is worse at night or does not ease with rest. Source: NHS back pain; AHCPR table.
     Rule(
-        "night_pain", "urgent",
+        "night_pain",
+        "urgent",
         (
-            _re(r"(?:worse|worst|bad|unbearable|terrible|agony|agonising|excruciating) (?:\w+ ){0,2}(?:at night|in the night"
-                r"|overnight|when i(?:'m)? (?:lie|lying|rest|resting)|lying down|at rest|when resting|in bed)"),
+            _re(
+                r"(?:worse|worst|bad|unbearable|terrible|agony|agonising|excruciating) (?:\w+ ){0,2}(?:at night|in the night"
+                r"|overnight|when i(?:'m)? (?:lie|lying|rest|resting)|lying down|at rest|when resting|in bed)"
+            ),
             _re(r"(?:at night|in the night|night ?time)(?: \w+){0,3} (?:worse|worst)"),
-            _re(r"(?:wakes|woke|waking|wake) me(?: up)?", r"(?:keeps|kept|keeping) me (?:up|awake)(?: \w+){0,2} (?:all )?night"),
-            _re(r"no matter (?:how|what position|which way) i (?:lie|sit|rest|lay)",
+            _re(
+                r"(?:wakes|woke|waking|wake) me(?: up)?",
+                r"(?:keeps|kept|keeping) me (?:up|awake)(?: \w+){0,2} (?:all )?night",
+            ),
+            _re(
+                r"no matter (?:how|what position|which way) i (?:lie|sit|rest|lay)",
                 r"(?:most|worst) (?:in|at|during) (?:the )?(?:night|early hours|small hours)|in the (?:early|small) hours",
                 r"(?:rest|resting|lying (?:down|still)|lie (?:down|still)|keeping still|being still) (?:\w+ ){0,2}(?:doesn't"
-                r"|won't|never|isn't) (?:help|ease|settle|improve|make (?:it|any) (?:better|difference))"),
-            _re(r"(?:doesn't|won't|isn't|never|not) (?:\w+ ){0,2}(?:ease|eased|easing|settle|go away|better|improve|let up"
-                r"|stop)\w* (?:\w+ ){0,3}(?:rest|resting|lie down|lying down|lying still|lie still|keep still|in bed)"),
-            _re(r"(?:even|still) (?:when|while|if) (?:i'm |i )?(?:rest\w*|lie|lying|sit still|keep still|lie still|in bed)"),
+                r"|won't|never|isn't) (?:help|ease|settle|improve|make (?:it|any) (?:better|difference))",
+            ),
+            _re(
+                r"(?:doesn't|won't|isn't|never|not) (?:\w+ ){0,2}(?:ease|eased|easing|settle|go away|better|improve|let up"
+                r"|stop)\w* (?:\w+ ){0,3}(?:rest|resting|lie down|lying down|lying still|lie still|keep still|in bed)"
+            ),
+            _re(
+                r"(?:even|still) (?:when|while|if) (?:i'm |i )?(?:rest\w*|lie|lying|sit still|keep still|lie still|in bed)"
+            ),
             _re(r"pain at rest|no position (?:helps|is comfortable|eases)"),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120)",
@@ -331,18 +472,29 @@ URGENT_RULES: tuple[Rule, ...] = (
     # A swollen, red, warm or painful calf: possible deep vein thrombosis; never massage it.
     # Source: NCCIH, Massage therapy: what you need to know; NCI/NCCAM consumer guidance on massage precautions (DVT).
     Rule(
-        "possible_dvt", "urgent",
+        "possible_dvt",
+        "urgent",
         (
-            _re(r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?: \w+){0,5} (?:swollen|swelling|swelled"
-                r"|puffy|red|redness|hot|warm|inflamed|discolou?red)\b(?! up| water| bottle| pack)"),
-            _re(r"(?:swollen|swelling|puffy|red|hot|warm|inflamed|discolou?red)(?: \w+){0,3} (?:calf|calves|lower leg|shin)"),
-            _re(r"\b(?:leg|ankle) (?:is |has |looks |feels )?(?:\w+ )?(?:swollen|swelling|puffy)",
-                r"\b(?:calf|leg|ankle) (?:is |looks |feels )?(?:\w+ )?(?:bigger|larger|fatter|thicker) than the other"),
-            _re(r"(?:think|might|could|worried|maybe|possibly|suspect|afraid|scared|is it|is this|have i got|do i have"
-                r"|signs? of) (?:\w+ ){0,3}(?:a )?(?:dvt|blood clot|clot|deep vein thrombosis)"),
+            _re(
+                r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?: \w+){0,5} (?:swollen|swelling|swelled"
+                r"|puffy|red|redness|hot|warm|inflamed|discolou?red)\b(?! up| water| bottle| pack)"
+            ),
+            _re(
+                r"(?:swollen|swelling|puffy|red|hot|warm|inflamed|discolou?red)(?: \w+){0,3} (?:calf|calves|lower leg|shin)"
+            ),
+            _re(
+                r"\b(?:leg|ankle) (?:is |has |looks |feels )?(?:\w+ )?(?:swollen|swelling|puffy)",
+                r"\b(?:calf|leg|ankle) (?:is |looks |feels )?(?:\w+ )?(?:bigger|larger|fatter|thicker) than the other",
+            ),
+            _re(
+                r"(?:think|might|could|worried|maybe|possibly|suspect|afraid|scared|is it|is this|have i got|do i have"
+                r"|signs? of) (?:\w+ ){0,3}(?:a )?(?:dvt|blood clot|clot|deep vein thrombosis)"
+            ),
         ),
         "NCCIH massage safety (nccih.nih.gov); NCI/NCCAM massage precautions (DVT)",
-        unless=_re(r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)"),
+        unless=_re(
+            r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)"
+        ),
     ),
 )
 
@@ -350,77 +502,113 @@ URGENT_RULES: tuple[Rule, ...] = (
 CAUTION_RULES: tuple[Rule, ...] = (
     # Blood thinners or a bleeding disorder: no deep or forceful massage. Source: NCCIH massage safety.
     Rule(
-        "anticoagulant", "caution",
-        (_re(r"blood[- ]?thin\w*|anti-?coagula\w*|warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran"
-             r"|pradaxa|edoxaban|lixiana|savaysa|heparin|enoxaparin|clexane|lovenox|dalteparin|fragmin|tinzaparin"
-             r"|clopidogrel|plavix|ticagrelor|brilinta|prasugrel|(?:daily|low[- ]dose|baby) aspirin"
-             r"|aspirin (?:every day|daily)"),),
+        "anticoagulant",
+        "caution",
+        (
+            _re(
+                r"blood[- ]?thin\w*|anti-?coagula\w*|warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran"
+                r"|pradaxa|edoxaban|lixiana|savaysa|heparin|enoxaparin|clexane|lovenox|dalteparin|fragmin|tinzaparin"
+                r"|clopidogrel|plavix|ticagrelor|brilinta|prasugrel|(?:daily|low[- ]dose|baby) aspirin"
+                r"|aspirin (?:every day|daily)"
+            ),
+        ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",
     ),
     Rule(
-        "bleeding_disorder", "caution",
-        (_re(r"bleeding disorder|ha?emophilia|von willebrand|low platelets?|platelet count|thrombocytopeni\w*"
-             r"|clotting disorder|bruis\w* (?:\w+ )?(?:easily|really easily|very easily)|\bitp\b"),),
+        "bleeding_disorder",
+        "caution",
+        (
+            _re(
+                r"bleeding disorder|ha?emophilia|von willebrand|low platelets?|platelet count|thrombocytopeni\w*"
+                r"|clotting disorder|bruis\w* (?:\w+ )?(?:easily|really easily|very easily)|\bitp\b"
+            ),
+        ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",
     ),
     # Pregnancy and the weeks after birth: talk to a midwife or GP first. Source: NCCIH massage safety;
     # Northern Trust HSCNI (pregnant with back pain: midwife/GP/physio).
     Rule(
-        "pregnancy", "caution",
+        "pregnancy",
+        "caution",
         (
-            _re(r"pregnan\w*|expecting (?:a baby|twins|triplets)|weeks (?:pregnant|along|gone)|trimester|my bump|baby bump"
-                r"|antenatal|ante-natal|prenatal|pre-natal|midwife|due date"),
-            _re(r"(?:had|having|just had|given birth to) (?:a|my|our) baby|postpartum|post-partum|postnatal|post-natal"
-                r"|gave birth|given birth|c-section|caesarean|cesarean"),
+            _re(
+                r"pregnan\w*|expecting (?:a baby|twins|triplets)|weeks (?:pregnant|along|gone)|trimester|my bump|baby bump"
+                r"|antenatal|ante-natal|prenatal|pre-natal|midwife|due date"
+            ),
+            _re(
+                r"(?:had|having|just had|given birth to) (?:a|my|our) baby|postpartum|post-partum|postnatal|post-natal"
+                r"|gave birth|given birth|c-section|caesarean|cesarean"
+            ),
         ),
         "NCCIH massage safety (nccih.nih.gov); Northern Trust HSCNI low back pain page",
-        unless=_re(r"(?:pregnan\w*|birth|baby|babies)(?: \w+){0,3} (?:\d+|two|three|four|five|six|seven|eight|nine|ten"
-                   r"|many|several|a few) years ago"),
+        unless=_re(
+            r"(?:pregnan\w*|birth|baby|babies)(?: \w+){0,3} (?:\d+|two|three|four|five|six|seven|eight|nine|ten"
+            r"|many|several|a few) years ago"
+        ),
     ),
     # Recent surgery: no massage on or near the operation site until cleared. Source: massage-therapy precaution
     # lists (low authority, consistent with NCCIH's advice to talk to a provider first).
     Rule(
-        "recent_surgery", "caution",
-        (_re(r"(?:had|having|have had|recent|recently|after|since|following|post|booked in for|waiting for|scheduled for"
-             r"|recovering from|my) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
-             r"|laminotomy|spinal fusion|fusion|decompression|hip replacement|knee replacement)",
-             r"post-?op\w*|stitches|staples in|sutures"),),
+        "recent_surgery",
+        "caution",
+        (
+            _re(
+                r"(?:had|having|have had|recent|recently|after|since|following|post|booked in for|waiting for|scheduled for"
+                r"|recovering from|my) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
+                r"|laminotomy|spinal fusion|fusion|decompression|hip replacement|knee replacement)",
+                r"post-?op\w*|stitches|staples in|sutures",
+            ),
+        ),
         "NCCIH massage safety (nccih.nih.gov); massage-therapy precaution lists",
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.
     # Source: NCI/NCCAM-derived massage precautions; AHCPR table (steroids and fracture risk).
     Rule(
-        "osteoporosis", "caution",
+        "osteoporosis",
+        "caution",
         (
-            _re(r"osteopor\w*|osteopeni\w*|brittle bones?|thin(?:ning)? bones|bones are (?:\w+ )?(?:thin|weak|brittle)"
-                r"|weak bones|bone density"),
-            _re(r"(?:fractur\w*|broken|broke|cracked) (?:\w+ ){0,2}(?:bone|vertebra\w*|spine|back|hip|pelvis|coccyx|tailbone)",
-                r"(?:compression|stress|spinal|hip|vertebral|pelvic) fracture"),
-            _re(r"(?:long[- ]term|years of|been on|taking|take) (?:\w+ ){0,2}(?:steroids|prednisolone|prednisone"
-                r"|corticosteroids)"),
+            _re(
+                r"osteopor\w*|osteopeni\w*|brittle bones?|thin(?:ning)? bones|bones are (?:\w+ )?(?:thin|weak|brittle)"
+                r"|weak bones|bone density"
+            ),
+            _re(
+                r"(?:fractur\w*|broken|broke|cracked) (?:\w+ ){0,2}(?:bone|vertebra\w*|spine|back|hip|pelvis|coccyx|tailbone)",
+                r"(?:compression|stress|spinal|hip|vertebral|pelvic) fracture",
+            ),
+            _re(
+                r"(?:long[- ]term|years of|been on|taking|take) (?:\w+ ){0,2}(?:steroids|prednisolone|prednisone"
+                r"|corticosteroids)"
+            ),
         ),
         "NCI/NCCAM massage precautions (weak bones); AHCPR red-flag table (steroids, fracture risk)",
     ),
     # Skin: never massage over a wound, infection, rash or burn. Source: NCCIH massage safety.
     Rule(
-        "skin", "caution",
-        (_re(r"\bwounds?\b(?! (?:up|tight))|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|ulcer|sunburn\w*|\ba burn\b|burns on|scald\w*"
-             r"|blister\w*|\brash\b|cellulitis|abscess|\bboils?\b|shingles|broken skin|skin infection|infected (?:\w+ ){0,2}"
-             r"(?:skin|spot|cut|wound|area|bite|graze|scratch|sting)|insect bites?|eczema|psoriasis|dermatitis|bed ?sores?"
-             r"|pressure sores?"),),
+        "skin",
+        "caution",
+        (
+            _re(
+                r"\bwounds?\b(?! (?:up|tight))|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|ulcer|sunburn\w*|\ba burn\b|burns on|scald\w*"
+                r"|blister\w*|\brash\b|cellulitis|abscess|\bboils?\b|shingles|broken skin|skin infection|infected (?:\w+ ){0,2}"
+                r"(?:skin|spot|cut|wound|area|bite|graze|scratch|sting)|insect bites?|eczema|psoriasis|dermatitis|bed ?sores?"
+                r"|pressure sores?"
+            ),
+        ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",
     ),
     # A past blood clot or varicose veins: no deep pressure on the legs without medical advice.
     # Source: NCI/NCCAM-derived massage precautions (DVT, varicosities).
     Rule(
-        "clot_history", "caution",
+        "clot_history",
+        "caution",
         (_re(r"\bdvt\b|deep vein thrombosis|blood clots?|pulmonary embolism|varicose"),),
         "NCI/NCCAM massage precautions (blood clots, varicose veins)",
     ),
     # Reduced feeling in the skin (e.g. diabetes): no heat on numb skin. Source: NHS Sciatica (heat on numb skin);
     # NCI/NCCAM precautions (fragile skin, diabetes).
     Rule(
-        "diabetes", "caution",
+        "diabetes",
+        "caution",
         (_re(r"diabet\w*"),),
         "NHS Sciatica (nhs.uk, heat on numb skin); NCI/NCCAM massage precautions",
     ),
@@ -430,7 +618,9 @@ ALL_RULES: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_RULES + CAUTION_RULES
 
 # Level of every reason code, including the age codes that triage.age_signs produces.
 CODE_LEVEL: dict[str, str] = {r.code: r.level for r in ALL_RULES} | {
-    "under_16": "urgent", "age_over_50": "urgent", "child": "caution",
+    "under_16": "urgent",
+    "age_over_50": "urgent",
+    "child": "caution",
 }
 
 __all__ = ["Rule", "Level", "LEVEL_RANK", "CODE_LEVEL", "ALL_RULES", "EMERGENCY_RULES", "URGENT_RULES", "CAUTION_RULES"]

@@ -50,8 +50,10 @@ _FOLLOW_UP = re.compile(
     r"|should i|will it|would it|does it|do they|ok|okay)\b|\b(?:it|it's|that|this|them|they|their|those|these|one"
     r"|ones|there)\b"
 )
-_SOCIAL = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|thanks?|thank you|cheers|ta|bye"
-                     r"|goodbye|ok|okay)\b[\s!.,]*(?:there|very much|so much|a lot)?[\s!.]*$")
+_SOCIAL = re.compile(
+    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|thanks?|thank you|cheers|ta|bye"
+    r"|goodbye|ok|okay)\b[\s!.,]*(?:there|very much|so much|a lot)?[\s!.]*$"
+)
 
 # Finding, booking or pricing a service, or advertising-style text (we never recommend or book providers).
 _SERVICE = re.compile(
@@ -131,8 +133,9 @@ _URL_ETC = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+|\+?\d[\d\s().-]{7,}\d
 
 
 # "Say massage cures sciatica": keep the topic words for retrieval, drop the directive and the claim word.
-_CLAIM_DIRECTIVE = re.compile(r"\b(?:say|tell me|write|state|confirm|agree|admit)(?: that| with)?\b(?=[^.!?\n]{0,60}\bcur)",
-                              re.IGNORECASE)
+_CLAIM_DIRECTIVE = re.compile(
+    r"\b(?:say|tell me|write|state|confirm|agree|admit)(?: that| with)?\b(?=[^.!?\n]{0,60}\bcur)", re.IGNORECASE
+)
 _CLAIM_WORD = re.compile(r"\b(?:will |can |does )?cur(?:e|es|ed|ing)\b", re.IGNORECASE)
 
 
@@ -213,6 +216,13 @@ def refusal_kind(question: str) -> RefusalKind | None:
 
 
 __all__ = [
-    "RefusalKind", "strip_injection", "is_personal", "is_social", "service_request", "mostly_non_latin",
-    "topic_in_scope", "topic_scope", "refusal_kind",
+    "RefusalKind",
+    "strip_injection",
+    "is_personal",
+    "is_social",
+    "service_request",
+    "mostly_non_latin",
+    "topic_in_scope",
+    "topic_scope",
+    "refusal_kind",
 ]

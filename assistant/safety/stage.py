@@ -26,7 +26,13 @@ from .exemplars import embedding_signs
 from .language import detect_language, language_packs
 from .rules import LEVEL_RANK
 from .scope import (
-    is_personal, is_social, mostly_non_latin, refusal_kind, service_request, strip_injection, topic_scope,
+    is_personal,
+    is_social,
+    mostly_non_latin,
+    refusal_kind,
+    service_request,
+    strip_injection,
+    topic_scope,
 )
 from .text import normalise
 from .triage import find_signs
@@ -95,8 +101,9 @@ def _assess_other_language(question: str, earlier: list[str], settings: Any, lan
     emergency is routed as in English, and its quotes are marked as English sources."""
     pack = language_packs(settings.languages_dir).get(lang)
     if pack is None:
-        return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message("language", settings), "",
-                              language=lang)
+        return SafetyDecision(
+            "out_of_scope", Triage(), messages.out_of_scope_message("language", settings), "", language=lang
+        )
     codes: dict[str, str] = {}
     for text in [question, *earlier]:
         for code, level in pack.find_signs(text):
@@ -107,8 +114,9 @@ def _assess_other_language(question: str, earlier: list[str], settings: Any, lan
     if level == "emergency":
         return SafetyDecision("emergency", triage, "", question, language=lang)
     if level in ("none", "caution") and pack.is_out_of_scope(question):  # a red flag is always in scope
-        return SafetyDecision("out_of_scope", triage, messages.localised(pack, "out_of_scope", settings), "",
-                              language=lang)
+        return SafetyDecision(
+            "out_of_scope", triage, messages.localised(pack, "out_of_scope", settings), "", language=lang
+        )
     notice = messages.localised(pack, "not_answered", settings)
     # in scope or not is decided by the multilingual index, which falls back to this notice
     return SafetyDecision("answer", triage, notice, question, language=lang)
@@ -137,15 +145,23 @@ def assess(question: str, history: Sequence[dict] | None, settings: Any, embed: 
     if service_request(question):
         return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("service", settings), "")
     if is_social(question):
-        return SafetyDecision("out_of_scope", Triage(), messages.out_of_scope_message(_scope_kind(question), settings), "")
+        return SafetyDecision(
+            "out_of_scope", Triage(), messages.out_of_scope_message(_scope_kind(question), settings), ""
+        )
     scope = topic_scope(cleaned, earlier)
     personal_urgent = triage.level == "urgent" and is_personal(question)
     general = messages.out_of_scope_message("general", settings)
     if scope == "out" and not personal_urgent:
         return SafetyDecision("out_of_scope", Triage(), general, "")
 
-    return SafetyDecision("answer", triage, "", cleaned or question.strip(),
-                          check_scope=scope == "unsure" and not personal_urgent, scope_message=general)
+    return SafetyDecision(
+        "answer",
+        triage,
+        "",
+        cleaned or question.strip(),
+        check_scope=scope == "unsure" and not personal_urgent,
+        scope_message=general,
+    )
 
 
 __all__ = ["SafetyDecision", "assess", "recent_user_turns", "Route", "Embed"]

@@ -15,13 +15,39 @@ _DASHES = re.compile(r"\s*[\u2013\u2014\u2012]\s*|\s+-+\s+")
 
 # Contractions people often type without the apostrophe. "wont" and "ill" are left alone (real words).
 _CONTRACTIONS = {
-    "cant": "can't", "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "havent": "haven't",
-    "hasnt": "hasn't", "hadnt": "hadn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't",
-    "werent": "weren't", "couldnt": "couldn't", "shouldnt": "shouldn't", "wouldnt": "wouldn't",
-    "im": "i'm", "ive": "i've", "id": "i'd", "its": "it's", "thats": "that's", "theres": "there's",
-    "cannot": "can't", "can not": "can't", "do not": "don't", "does not": "doesn't", "did not": "didn't",
-    "have not": "haven't", "has not": "hasn't", "had not": "hadn't", "is not": "isn't", "are not": "aren't",
-    "was not": "wasn't", "could not": "couldn't", "will not": "won't",
+    "cant": "can't",
+    "dont": "don't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "hadnt": "hadn't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "werent": "weren't",
+    "couldnt": "couldn't",
+    "shouldnt": "shouldn't",
+    "wouldnt": "wouldn't",
+    "im": "i'm",
+    "ive": "i've",
+    "id": "i'd",
+    "its": "it's",
+    "thats": "that's",
+    "theres": "there's",
+    "cannot": "can't",
+    "can not": "can't",
+    "do not": "don't",
+    "does not": "doesn't",
+    "did not": "didn't",
+    "have not": "haven't",
+    "has not": "hasn't",
+    "had not": "hadn't",
+    "is not": "isn't",
+    "are not": "aren't",
+    "was not": "wasn't",
+    "could not": "couldn't",
+    "will not": "won't",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
 
@@ -123,4 +149,13 @@ def strip_non_latin(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _NON_LATIN.sub(" ", text)).strip()
 
 
-__all__ = ["Clause", "clauses", "normalise", "straighten", "is_negated", "denied_after", "non_latin_share", "strip_non_latin"]
+__all__ = [
+    "Clause",
+    "clauses",
+    "normalise",
+    "straighten",
+    "is_negated",
+    "denied_after",
+    "non_latin_share",
+    "strip_non_latin",
+]

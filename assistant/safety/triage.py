@@ -29,21 +29,26 @@ _PAST = re.compile(
     r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
     r"|when i was (?:a |\d|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
-    r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b")
+    r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b"
+)
 _OVER = re.compile(
     r"\b(?:(?:it'?s|it has|it|that'?s|that has|which has|which|but|and) ?(?:all |completely |long )?(?:gone|passed|cleared"
     r"|settled|healed|better|fine|over|resolved)|(?:all |fine |better |gone |healed )(?:now|since)|fully (?:healed|recovered)"
     r"|no (?:fever|temperature|problems?|issues?) (?:now|since)|(?:healed|recovered) (?:fine|well|completely|fully)"
-    r"|(?:no longer|not any more|not anymore)|since then)\b")
+    r"|(?:no longer|not any more|not anymore)|since then)\b"
+)
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
     r"\bmy (?:mum|mom|mother|dad|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
     r"|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
     r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated)\b"
-    r"|\bruns? in (?:my|the) family\b|\bfamily history\b")
-_OWN = re.compile(r"\b(?:i|i've|i'm|i am|i have|i had|i've had|i was diagnosed|me)\b(?: \w+){0,3} (?:had|have|with|got)?"
-                  r" ?(?:cancer|a tumou?r|chemo\w*|radiotherapy|a (?:blood )?clot|dvt|thrombosis)\b")
+    r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
+)
+_OWN = re.compile(
+    r"\b(?:i|i've|i'm|i am|i have|i had|i've had|i was diagnosed|me)\b(?: \w+){0,3} (?:had|have|with|got)?"
+    r" ?(?:cancer|a tumou?r|chemo\w*|radiotherapy|a (?:blood )?clot|dvt|thrombosis)\b"
+)
 
 
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
@@ -78,18 +83,24 @@ _AGE_NUMBER = re.compile(
     r"|husband|wife|partner|grandma|grandmother|grandad|granddad|grandpa|nan|nana|gran|friend|neighbou?r)(?:'s)?"
     r"(?: \w+)? (?:is|aged?|who is|,) (\d{1,3})\b(?!\s*(?:weeks?|days?|months?|/|out of|mg|kg|%))"
 )
-_OVER_50_WORDS = re.compile(r"\b(?:in my (?:fifties|sixties|seventies|eighties|nineties|[5-9]0s)|over (?:50|fifty|60|sixty"
-                            r"|70|seventy)|pensioner|elderly)\b")
+_OVER_50_WORDS = re.compile(
+    r"\b(?:in my (?:fifties|sixties|seventies|eighties|nineties|[5-9]0s)|over (?:50|fifty|60|sixty"
+    r"|70|seventy)|pensioner|elderly)\b"
+)
 _CHILD = re.compile(
     r"\b(?:my|our|a|his|her|the) (?:\w+ )?(?:child|kid|toddler|teen|teenager|teenage (?:son|daughter|boy|girl)"
     r"|little (?:boy|girl|one)|young (?:son|daughter)|schoolboy|schoolgirl)s?(?:'s)?\b(?! (?:seat|safety|birth))"
     r"|\b(?:for|on|massage|massaging|massaged) (?:a |my |our )?(?:children|child|kids|kid|teenagers?|babies|toddlers)\b"
     r"|\b(?:children|kids|teenagers)(?: can| should| have| get| need)\b"
 )
-_CHILD_EXCLUDE = re.compile(r"\b(?:as a|when i was a|since i was a) (?:child|kid|toddler|teen|teenager)\b"
-                            r"|\b(?:lift\w*|carry\w*|carried|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
-                            r"(?:children|child|kids?|toddlers?|babies|baby)\b")
-_SYMPTOM = re.compile(r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b")
+_CHILD_EXCLUDE = re.compile(
+    r"\b(?:as a|when i was a|since i was a) (?:child|kid|toddler|teen|teenager)\b"
+    r"|\b(?:lift\w*|carry\w*|carried|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
+    r"(?:children|child|kids?|toddlers?|babies|baby)\b"
+)
+_SYMPTOM = re.compile(
+    r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
+)
 _NEW_ONSET = re.compile(
     r"\b(?:new|newly|recent\w*|sudden\w*|for the first time|first (?:time|ever|episode|bout)|never had (?:it|this|sciatica"
     r"|back pain|anything like this) before|out of (?:the )?(?:blue|nowhere)|(?:just )?(?:started|began|begun|came on"
@@ -97,8 +108,10 @@ _NEW_ONSET = re.compile(
     r"|sunday|the weekend|this)|(?:a|one|two|three|four|five|few|couple of) (?:days?|weeks?) ago|(?:past|last) (?:few |two"
     r" |three )?(?:days?|weeks?))\b"
 )
-_CHRONIC = re.compile(r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
-                      r"|chronic|long[- ]standing|since i was|for decades|for ages)\b")
+_CHRONIC = re.compile(
+    r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
+    r"|chronic|long[- ]standing|since i was|for decades|for ages)\b"
+)
 
 
 def _ages(norm: str) -> list[int]:

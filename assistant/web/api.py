@@ -31,6 +31,7 @@ MAX_HISTORY_CONTENT = 20_000
 
 # ---- schema (documentation and validation) ------------------------------------------------
 
+
 class HistoryMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
@@ -38,15 +39,27 @@ class HistoryMessage(BaseModel):
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"question": "Can massage help sciatica?"},
-        {"question": "How often?", "history": [
-            {"role": "user", "content": "Can massage help sciatica?"},
-            {"role": "assistant", "content": "Massage may give short-term relief [1]."}]},
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "Can massage help sciatica?"},
+                {
+                    "question": "How often?",
+                    "history": [
+                        {"role": "user", "content": "Can massage help sciatica?"},
+                        {"role": "assistant", "content": "Massage may give short-term relief [1]."},
+                    ],
+                },
+            ]
+        },
+    )
     question: str = Field(description="The visitor's question, plain text.")
-    history: list[HistoryMessage] = Field(default_factory=list, max_length=MAX_HISTORY_MESSAGES,
-                                          description="Earlier turns, oldest first (for follow-ups).")
+    history: list[HistoryMessage] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_MESSAGES,
+        description="Earlier turns, oldest first (for follow-ups).",
+    )
 
 
 class ErrorOut(BaseModel):
@@ -64,6 +77,7 @@ class HealthOut(BaseModel):
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
@@ -121,16 +135,23 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 # ---- routes ----------------------------------------------------------------------------------
 
+
 def install_api(app: FastAPI, service: AssistantService) -> None:
     router = APIRouter()
 
-    @router.post("/api/ask", response_model=Answer, tags=["assistant"],
-                 summary="Ask a question; get a cited answer",
-                 responses={400: {"model": ErrorOut, "description": "Unusable question or history"},
-                            413: {"model": ErrorOut, "description": "Body too large"},
-                            422: {"model": ErrorOut, "description": "Malformed request"},
-                            403: {"model": ErrorOut, "description": "Origin not allowed"},
-                            503: {"model": ErrorOut, "description": "Starting up or busy"}})
+    @router.post(
+        "/api/ask",
+        response_model=Answer,
+        tags=["assistant"],
+        summary="Ask a question; get a cited answer",
+        responses={
+            400: {"model": ErrorOut, "description": "Unusable question or history"},
+            413: {"model": ErrorOut, "description": "Body too large"},
+            422: {"model": ErrorOut, "description": "Malformed request"},
+            403: {"model": ErrorOut, "description": "Origin not allowed"},
+            503: {"model": ErrorOut, "description": "Starting up or busy"},
+        },
+    )
     def ask(body: AskRequest):
         """Answer one question from the curated articles, with citations, triage and the disclaimer.
 
@@ -153,28 +174,33 @@ def install_api(app: FastAPI, service: AssistantService) -> None:
             return error(500, INTERNAL_MESSAGE)
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
 
-    @router.get("/healthz", response_model=HealthOut, tags=["operations"],
-                summary="Readiness: 200 when answering, 503 while starting or if start-up failed",
-                responses={503: {"model": HealthOut}})
+    @router.get(
+        "/healthz",
+        response_model=HealthOut,
+        tags=["operations"],
+        summary="Readiness: 200 when answering, 503 while starting or if start-up failed",
+        responses={503: {"model": HealthOut}},
+    )
     def healthz():
         ready = service.ready
         status = "ready" if ready else ("failed" if service.error else "starting")
         payload = {
-            "status": status, "ready": ready, "passage_count": service.passage_count,
-            "versions": versions(service), "uptime_s": round(time.monotonic() - service.started_at, 2),
+            "status": status,
+            "ready": ready,
+            "passage_count": service.passage_count,
+            "versions": versions(service),
+            "uptime_s": round(time.monotonic() - service.started_at, 2),
             "load_s": round(service.load_seconds, 2) if service.load_seconds is not None else None,
         }
         if service.error:
             payload["error"] = service.error
-        return JSONResponse(payload, status_code=200 if ready else 503,
-                            headers={"Cache-Control": "no-store"})
+        return JSONResponse(payload, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})
 
     @router.get("/docs", include_in_schema=False)
     def docs(request: Request):
         return HTMLResponse(docs_page(app.openapi(), str(request.base_url)))
 
-    @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
-                      include_in_schema=False)
+    @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def api_not_found(rest: str, request: Request):
         if rest == "ask":
             return error(405, "Use POST with a JSON body.", {"Allow": "POST"})
@@ -213,13 +239,15 @@ def docs_page(spec: dict, base_url: str) -> str:
             curl = ""
             if method == "post" and example_list:
                 payload = json.dumps(example_list[0])
-                curl = (f"curl -s -X POST {base_url.rstrip('/')}{path} "
-                        f"-H 'Content-Type: application/json' -d '{payload}'")
+                curl = (
+                    f"curl -s -X POST {base_url.rstrip('/')}{path} -H 'Content-Type: application/json' -d '{payload}'"
+                )
             elif method == "get":
                 curl = f"curl -s {base_url.rstrip('/')}{path}"
             responses = "".join(
                 f"<li><code>{e(code)}</code> {e(r.get('description', ''))}</li>"
-                for code, r in op.get("responses", {}).items())
+                for code, r in op.get("responses", {}).items()
+            )
             sections.append(
                 f'<section id="{e(method)}-{e(path.strip("/").replace("/", "-"))}">'
                 f"<h2><code>{e(method.upper())} {e(path)}</code></h2>"
@@ -227,12 +255,13 @@ def docs_page(spec: dict, base_url: str) -> str:
                 f"<p>{e(op.get('description', ''))}</p>"
                 + (f"<h3>Request body</h3><p><code>{e(schema_name)}</code></p>" if schema_name else "")
                 + (f"<h3>Example</h3><pre>{e(curl)}</pre>" if curl else "")
-                + f"<h3>Responses</h3><ul>{responses}</ul></section>")
+                + f"<h3>Responses</h3><ul>{responses}</ul></section>"
+            )
     schemas = json.dumps(spec.get("components", {}).get("schemas", {}), indent=2)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(info.get('title', 'API'))} - API documentation</title>
+<title>{e(info.get("title", "API"))} - API documentation</title>
 <style>
 body {{ font: 15px/1.5 system-ui, sans-serif; margin: 0; background: #fafafa; color: #1b1b1b; }}
 main {{ max-width: 900px; margin: 0 auto; padding: 16px; }}
@@ -240,10 +269,10 @@ pre {{ background: #0f1720; color: #e6edf3; padding: 10px; border-radius: 6px; o
       white-space: pre-wrap; word-break: break-word; }}
 section {{ background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 4px 16px; margin: 12px 0; }}
 </style></head><body><main>
-<h1>{e(info.get('title', 'API'))} <small>{e(info.get('version', ''))}</small></h1>
-<p>{e(info.get('description', ''))}</p>
+<h1>{e(info.get("title", "API"))} <small>{e(info.get("version", ""))}</small></h1>
+<p>{e(info.get("description", ""))}</p>
 <p>Machine-readable schema: <a href="openapi.json">openapi.json</a>. Errors are always
 <code>{{"error": "..."}}</code>.</p>
-{''.join(sections)}
+{"".join(sections)}
 <details><summary><h2 style="display:inline">Schemas</h2></summary><pre>{e(schemas)}</pre></details>
 </main></body></html>"""

@@ -43,24 +43,33 @@ def _default_factory(settings: Settings) -> Callable[[], AssistantLike]:
     return build
 
 
-def create_app(settings: Settings, assistant: AssistantLike | None = None, *,
-               factory: Callable[[], AssistantLike] | None = None,
-               load_in_background: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings,
+    assistant: AssistantLike | None = None,
+    *,
+    factory: Callable[[], AssistantLike] | None = None,
+    load_in_background: bool = True,
+) -> FastAPI:
     """The FastAPI app serving ``/``, ``/api/ask``, ``/healthz``, ``/embed``, ``/embed.js``, ``/docs``."""
     try:
         origins = validate_origins(settings.allowed_origins)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    service = AssistantService(assistant, factory or _default_factory(settings),
-                               max_concurrent=settings.pipeline_concurrency)
+    service = AssistantService(
+        assistant, factory or _default_factory(settings), max_concurrent=settings.pipeline_concurrency
+    )
     feedback = FeedbackStore(settings.data_dir / "feedback" / "feedback.jsonl", settings.feedback_enabled)
 
     app = FastAPI(
         title=settings.assistant_name,
         version="1",
-        description=("Answers questions about sciatica and massage therapy from a curated article "
-                     "corpus, with cited passages. General information, not medical advice."),
-        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        description=(
+            "Answers questions about sciatica and massage therapy from a curated article "
+            "corpus, with cited passages. General information, not medical advice."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
     )
     app.state.service = service
     app.state.settings = settings
@@ -79,18 +88,29 @@ def create_app(settings: Settings, assistant: AssistantLike | None = None, *,
 
     @app.get("/embed.js", include_in_schema=False)
     def embed_script():
-        return Response(embed_js(settings), media_type="application/javascript",
-                        headers={"Cache-Control": "public, max-age=300"})
+        return Response(
+            embed_js(settings), media_type="application/javascript", headers={"Cache-Control": "public, max-age=300"}
+        )
 
     demo = build_chat(settings, service, feedback)
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=settings.queue_max_size, api_open=False)
     blocked = [str(p) for p in {settings.data_dir.resolve(), settings.corpus_dir.resolve()}]
     app = gr.mount_gradio_app(
-        app, demo, path="/",
-        server_name=settings.host, server_port=settings.port,
-        footer_links=[], run_history=False, enable_monitoring=False, mcp_server=False,
-        ssr_mode=False, show_error=False, max_file_size="16kb", pwa=False,
-        allowed_paths=[], blocked_paths=blocked,
+        app,
+        demo,
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=[],
+        run_history=False,
+        enable_monitoring=False,
+        mcp_server=False,
+        ssr_mode=False,
+        show_error=False,
+        max_file_size="16kb",
+        pwa=False,
+        allowed_paths=[],
+        blocked_paths=blocked,
         css=chat_css(settings),
     )
     if assistant is None and load_in_background:

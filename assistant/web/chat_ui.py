@@ -34,9 +34,11 @@ def new_session() -> dict[str, Any]:
 
 def header_html(settings: Settings, feedback_enabled: bool) -> str:
     e = render.escape_html
-    privacy = ("If you rate an answer, that question and answer are kept on this server "
-               "(no IP address or other identifier)." if feedback_enabled
-               else "Your questions are not stored.")
+    privacy = (
+        "If you rate an answer, that question and answer are kept on this server (no IP address or other identifier)."
+        if feedback_enabled
+        else "Your questions are not stored."
+    )
     return (
         '<header class="app-header">'
         f'<h1 class="app-title">{e(settings.assistant_name)}</h1>'
@@ -124,8 +126,11 @@ class ChatHandlers:
             yield session["display"], question, session
             return
 
-        pending = {"role": "assistant", "content": "",
-                   "metadata": {"title": "Looking through the articles\u2026", "status": "pending"}}
+        pending = {
+            "role": "assistant",
+            "content": "",
+            "metadata": {"title": "Looking through the articles\u2026", "status": "pending"},
+        }
         yield base + [pending], "", session
 
         try:
@@ -155,13 +160,19 @@ class ChatHandlers:
             time.sleep(STREAM_DELAY_S)
         final = render.answer_messages(answer, emergency)
         turn = {
-            "first": len(base), "last": len(base) + len(final) - 1,
-            "question": question, "outcome": answer.outcome, "answer": answer.answer,
+            "first": len(base),
+            "last": len(base) + len(final) - 1,
+            "question": question,
+            "outcome": answer.outcome,
+            "answer": answer.answer,
             "passage_ids": [c.passage_id for c in answer.citations],
         }
         session = {
-            "history": [*session["history"], {"role": "user", "content": question},
-                        {"role": "assistant", "content": answer.answer}],
+            "history": [
+                *session["history"],
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": answer.answer},
+            ],
             "display": base + final,
             "turns": [*session["turns"], turn],
         }
@@ -184,9 +195,13 @@ class ChatHandlers:
             return
         for turn in session.get("turns", []):
             if turn["first"] <= int(index) <= turn["last"]:
-                self.feedback.record(liked=bool(evt.liked), question=turn["question"],
-                                     outcome=turn["outcome"], answer=turn["answer"],
-                                     passage_ids=turn["passage_ids"])
+                self.feedback.record(
+                    liked=bool(evt.liked),
+                    question=turn["question"],
+                    outcome=turn["outcome"],
+                    answer=turn["answer"],
+                    passage_ids=turn["passage_ids"],
+                )
                 return
 
     def status(self) -> tuple[Any, Any]:
@@ -201,8 +216,9 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
     handlers = ChatHandlers(settings, service, feedback)
     with gr.Blocks(title=settings.assistant_name, analytics_enabled=False, fill_height=True) as demo:
         gr.Markdown(header_html(settings, feedback.enabled), elem_id="app-header", sanitize_html=True)
-        status = gr.Markdown(status_block(service.status_message()), visible=not service.ready,
-                             elem_id="app-status", sanitize_html=True)
+        status = gr.Markdown(
+            status_block(service.status_message()), visible=not service.ready, elem_id="app-status", sanitize_html=True
+        )
         timer = gr.Timer(1.0, active=not service.ready)
         session = gr.State(new_session())
         chatbot = gr.Chatbot(
@@ -233,21 +249,26 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
         )
         with gr.Row(equal_height=True):
             ask = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=2, min_width=80)
-            new = gr.Button("New conversation", variant="secondary", elem_id="new-conversation", scale=1,
-                            min_width=120)
+            new = gr.Button("New conversation", variant="secondary", elem_id="new-conversation", scale=1, min_width=120)
         gr.Markdown(disclaimer_block(settings), elem_id="app-disclaimer", sanitize_html=True)
 
-        io = dict(fn=handlers.respond, inputs=[textbox, session], outputs=[chatbot, textbox, session],
-                  show_progress="hidden", concurrency_id="ask", trigger_mode="always_last")
+        io = dict(
+            fn=handlers.respond,
+            inputs=[textbox, session],
+            outputs=[chatbot, textbox, session],
+            show_progress="hidden",
+            concurrency_id="ask",
+            trigger_mode="always_last",
+        )
         textbox.submit(api_name="ask", api_description="Ask a question; returns the chat messages.", **io)
         ask.click(api_visibility="private", **io)
-        chatbot.example_select(handlers.fill_example, None, textbox, api_visibility="private",
-                               show_progress="hidden").then(
-            api_visibility="private", **io)
-        new.click(handlers.clear, None, [chatbot, textbox, session], api_visibility="private",
-                  show_progress="hidden")
-        chatbot.clear(handlers.clear, None, [chatbot, textbox, session], api_visibility="private",
-                      show_progress="hidden")
+        chatbot.example_select(
+            handlers.fill_example, None, textbox, api_visibility="private", show_progress="hidden"
+        ).then(api_visibility="private", **io)
+        new.click(handlers.clear, None, [chatbot, textbox, session], api_visibility="private", show_progress="hidden")
+        chatbot.clear(
+            handlers.clear, None, [chatbot, textbox, session], api_visibility="private", show_progress="hidden"
+        )
         chatbot.like(handlers.on_like, [session], None, api_visibility="private", show_progress="hidden")
         timer.tick(handlers.status, None, [status, timer], api_visibility="private", show_progress="hidden")
         demo.load(handlers.status, None, [status, timer], api_visibility="private", show_progress="hidden")

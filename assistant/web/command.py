@@ -16,10 +16,12 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("serve", help="serve the chat, the JSON API and the embed page over HTTP")
     p.add_argument("--host", help="interface to listen on (default: settings.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: settings.port, 7860)")
-    p.add_argument("--access-log", action="store_true",
-                   help="log each request line (paths and client addresses; never question text)")
-    p.add_argument("--proxy-headers", action="store_true",
-                   help="trust X-Forwarded-* from a reverse proxy on this host")
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log each request line (paths and client addresses; never question text)",
+    )
+    p.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from a reverse proxy on this host")
     p.set_defaults(func=run)
 
 
@@ -53,17 +55,26 @@ def run(args: argparse.Namespace, settings) -> int:
     app = create_app(settings, load_in_background=False)
     service = app.state.service
     config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level="info",
-        access_log=bool(args.access_log), proxy_headers=bool(args.proxy_headers),
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=bool(args.access_log),
+        proxy_headers=bool(args.proxy_headers),
         forwarded_allow_ips="127.0.0.1" if args.proxy_headers else None,
-        server_header=False, workers=1, timeout_graceful_shutdown=5,
+        server_header=False,
+        workers=1,
+        timeout_graceful_shutdown=5,
     )
     config.load()  # import uvicorn's protocol modules before the loader thread starts importing
     # the model loads once the warm-up imports are done; the server listens meanwhile (/healthz: 503)
     threading.Thread(target=lambda: (warm.join(), service.start_loading()), name="load-after-warm", daemon=True).start()
     url = f"http://{settings.host}:{settings.port}/"
-    print(f"{settings.assistant_name}: starting on {url} after {time.monotonic() - t0:.1f} s "
-          "(the model and index load in the background; /healthz says when ready)", file=sys.stderr)
+    print(
+        f"{settings.assistant_name}: starting on {url} after {time.monotonic() - t0:.1f} s "
+        "(the model and index load in the background; /healthz says when ready)",
+        file=sys.stderr,
+    )
     server = uvicorn.Server(config)
     server.run()
     return 0

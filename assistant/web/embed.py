@@ -35,8 +35,7 @@ def branding(settings: Settings) -> dict[str, str]:
 
 def _js_json(value: object) -> str:
     """JSON safe to place in a JS file (and even inside a <script> element)."""
-    return (json.dumps(value, ensure_ascii=True)
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return json.dumps(value, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 EMBED_JS_TEMPLATE = r"""/* Chat widget for the __NAME_COMMENT__: a floating button that opens the chat in an iframe.
@@ -142,9 +141,7 @@ EMBED_JS_TEMPLATE = r"""/* Chat widget for the __NAME_COMMENT__: a floating butt
 
 def embed_js(settings: Settings) -> str:
     comment = re.sub(r"[^A-Za-z0-9 &'.,-]", "", settings.assistant_name)[:80] or "assistant"
-    return (EMBED_JS_TEMPLATE
-            .replace("__NAME_COMMENT__", comment)
-            .replace("__CONFIG__", _js_json(branding(settings))))
+    return EMBED_JS_TEMPLATE.replace("__NAME_COMMENT__", comment).replace("__CONFIG__", _js_json(branding(settings)))
 
 
 def script_snippet(base_url: str) -> str:
@@ -153,10 +150,12 @@ def script_snippet(base_url: str) -> str:
 
 def iframe_snippet(base_url: str, settings: Settings) -> str:
     title = escape_html(settings.assistant_name)
-    return (f'<iframe src="{base_url}" title="{title}" loading="lazy" '
-            'referrerpolicy="no-referrer" '
-            'style="width:100%;max-width:480px;height:680px;border:1px solid #ccc;border-radius:12px">'
-            "</iframe>")
+    return (
+        f'<iframe src="{base_url}" title="{title}" loading="lazy" '
+        'referrerpolicy="no-referrer" '
+        'style="width:100%;max-width:480px;height:680px;border:1px solid #ccc;border-radius:12px">'
+        "</iframe>"
+    )
 
 
 def embed_page(settings: Settings, base_url: str) -> str:
@@ -166,36 +165,40 @@ def embed_page(settings: Settings, base_url: str) -> str:
     origins = settings.allowed_origins
     if origins:
         origin_items = "".join(f"<li><code>{escape_html(o)}</code></li>" for o in origins)
-        origin_text = (f"<p>These websites may embed the chat and call the API:</p><ul>{origin_items}</ul>"
-                       "<p>Any other website is refused (the browser will not show the chat there).</p>")
+        origin_text = (
+            f"<p>These websites may embed the chat and call the API:</p><ul>{origin_items}</ul>"
+            "<p>Any other website is refused (the browser will not show the chat there).</p>"
+        )
     else:
-        origin_text = ("<p><strong>No external website is allowed yet.</strong> Add your site's origin "
-                       "(for example <code>https://www.your-clinic.example</code>) to the "
-                       "<code>allowed_origins</code> setting "
-                       "(<code>ASSISTANT_ALLOWED_ORIGINS</code>), then restart the assistant.</p>")
+        origin_text = (
+            "<p><strong>No external website is allowed yet.</strong> Add your site's origin "
+            "(for example <code>https://www.your-clinic.example</code>) to the "
+            "<code>allowed_origins</code> setting "
+            "(<code>ASSISTANT_ALLOWED_ORIGINS</code>), then restart the assistant.</p>"
+        )
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Embed {escape_html(b['name'])} on your website</title>
+<title>Embed {escape_html(b["name"])} on your website</title>
 <style>
   body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fafafa; }}
   main {{ max-width: 780px; margin: 0 auto; padding: 24px 16px 120px; }}
-  h1 {{ color: {b['accent']}; font-size: 1.6rem; }}
+  h1 {{ color: {b["accent"]}; font-size: 1.6rem; }}
   pre {{ background: #0f1720; color: #e6edf3; padding: 12px; border-radius: 8px; overflow-x: auto;
         white-space: pre-wrap; word-break: break-all; }}
   table {{ border-collapse: collapse; width: 100%; }}
   td, th {{ border: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }}
-  .swatch {{ display: inline-block; width: 1em; height: 1em; background: {b['accent']};
+  .swatch {{ display: inline-block; width: 1em; height: 1em; background: {b["accent"]};
             border: 1px solid #999; vertical-align: middle; }}
   .note {{ background: #fff4e5; border-left: 4px solid #e08a00; padding: 8px 12px; }}
-  a {{ color: {b['accent']}; }}
+  a {{ color: {b["accent"]}; }}
 </style>
 </head>
 <body>
 <main>
-<h1>Put {escape_html(b['name'])} on your clinic's website</h1>
+<h1>Put {escape_html(b["name"])} on your clinic's website</h1>
 <p>Two ways to embed the chat. Both show the same assistant, with its disclaimer, and send
 visitors' questions only to this server: no third-party scripts, trackers or fonts.</p>
 
@@ -213,11 +216,11 @@ bottom-right corner that opens the chat in a panel; the button on this page is a
 
 <h2>Branding (from the assistant's settings)</h2>
 <table>
-<tr><th>Name</th><td>{escape_html(b['name'])}</td></tr>
-<tr><th>Accent colour</th><td><span class="swatch"></span> <code>{escape_html(b['accent'])}</code></td></tr>
-<tr><th>Greeting</th><td>{escape_html(b['greeting'])}</td></tr>
-<tr><th>Disclaimer</th><td>{escape_html(b['disclaimer'])}</td></tr>
-<tr><th>Emergency number</th><td>{escape_html(b['emergency'])}</td></tr>
+<tr><th>Name</th><td>{escape_html(b["name"])}</td></tr>
+<tr><th>Accent colour</th><td><span class="swatch"></span> <code>{escape_html(b["accent"])}</code></td></tr>
+<tr><th>Greeting</th><td>{escape_html(b["greeting"])}</td></tr>
+<tr><th>Disclaimer</th><td>{escape_html(b["disclaimer"])}</td></tr>
+<tr><th>Emergency number</th><td>{escape_html(b["emergency"])}</td></tr>
 </table>
 
 <h2>For developers</h2>

@@ -18,8 +18,7 @@ class FeedbackStore:
         self.enabled = enabled
         self._lock = threading.Lock()
 
-    def record(self, *, liked: bool, question: str, outcome: str, answer: str,
-               passage_ids: list[str]) -> bool:
+    def record(self, *, liked: bool, question: str, outcome: str, answer: str, passage_ids: list[str]) -> bool:
         """Append one record; returns False (and stores nothing) when feedback is disabled."""
         if not self.enabled:
             return False

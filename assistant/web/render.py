@@ -120,8 +120,11 @@ def highlight_quote(passage: str, quote: str) -> str:
     pieces: list[str] = []
     cursor = 0
     for start, end in spans:
-        pieces.append(_escape_block(passage[cursor:start]) if passage[cursor:start].strip() else
-                      (" " if passage[cursor:start] else ""))
+        pieces.append(
+            _escape_block(passage[cursor:start])
+            if passage[cursor:start].strip()
+            else (" " if passage[cursor:start] else "")
+        )
         pieces.append(f"<mark>{_escape_block(passage[start:end])}</mark>")
         cursor = end
     tail = passage[cursor:]
@@ -198,12 +201,13 @@ def _strip_lead(text: str, lead: str) -> str:
             if not ch.isspace():
                 seen += 1
                 if seen == need:
-                    return stripped[i + 1:].lstrip()
+                    return stripped[i + 1 :].lstrip()
     return text or ""
 
 
-def answer_messages(answer: Answer, emergency_number: str, body: str | None = None,
-                    complete: bool = True) -> list[dict]:
+def answer_messages(
+    answer: Answer, emergency_number: str, body: str | None = None, complete: bool = True
+) -> list[dict]:
     """Chat messages for one answer: [triage], answer (+ disclaimer), [Sources panel].
 
     ``body`` overrides the answer text (a streaming prefix); ``complete=False`` leaves out
@@ -224,11 +228,13 @@ def answer_messages(answer: Answer, emergency_number: str, body: str | None = No
         messages.append({"role": "assistant", "content": content})
     if complete and answer.citations:
         n = len(answer.citations)
-        messages.append({
-            "role": "assistant",
-            "content": sources_html(answer.citations),
-            "metadata": {"title": f"Sources ({n} passage{'s' if n != 1 else ''})", "status": "done"},
-        })
+        messages.append(
+            {
+                "role": "assistant",
+                "content": sources_html(answer.citations),
+                "metadata": {"title": f"Sources ({n} passage{'s' if n != 1 else ''})", "status": "done"},
+            }
+        )
     return messages
 
 
@@ -242,12 +248,24 @@ def text_prefixes(text: str, words_per_step: int = 4) -> Iterator[str]:
 
 def notice_message(text: str, kind: str = "info") -> dict:
     """A plain message from the app itself (bad input, starting up, busy): text only."""
-    return {"role": "assistant",
-            "content": f'<div class="notice notice-{escape_html(kind)}" role="status">{_escape_block(text)}</div>'}
+    return {
+        "role": "assistant",
+        "content": f'<div class="notice notice-{escape_html(kind)}" role="status">{_escape_block(text)}</div>',
+    }
 
 
 __all__ = [
-    "plain_text_markdown", "safe_markdown", "format_relevance", "find_quote_spans",
-    "highlight_quote", "sources_html", "triage_html", "disclaimer_html", "user_message",
-    "answer_messages", "text_prefixes", "notice_message", "escape_html",
+    "plain_text_markdown",
+    "safe_markdown",
+    "format_relevance",
+    "find_quote_spans",
+    "highlight_quote",
+    "sources_html",
+    "triage_html",
+    "disclaimer_html",
+    "user_message",
+    "answer_messages",
+    "text_prefixes",
+    "notice_message",
+    "escape_html",
 ]

@@ -25,14 +25,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Gradio routes the chat never needs: file access, uploads, proxying, streaming media,
 # monitoring, run history, MCP, dev/vibe editing, profiling, login pages.
 BLOCKED_PREFIXES: tuple[str, ...] = (
-    "/gradio_api/file=", "/gradio_api/file/", "/file=", "/file/",
-    "/gradio_api/upload", "/upload",
-    "/gradio_api/proxy=", "/proxy=",
-    "/gradio_api/stream/", "/gradio_api/process_recording",
-    "/gradio_api/runs", "/gradio_api/run-history",
-    "/gradio_api/mcp", "/gradio_api/dev/", "/gradio_api/profiling",
-    "/gradio_api/vibe", "/gradio_api/undo-vibe",
-    "/monitoring", "/login", "/logout",
+    "/gradio_api/file=",
+    "/gradio_api/file/",
+    "/file=",
+    "/file/",
+    "/gradio_api/upload",
+    "/upload",
+    "/gradio_api/proxy=",
+    "/proxy=",
+    "/gradio_api/stream/",
+    "/gradio_api/process_recording",
+    "/gradio_api/runs",
+    "/gradio_api/run-history",
+    "/gradio_api/mcp",
+    "/gradio_api/dev/",
+    "/gradio_api/profiling",
+    "/gradio_api/vibe",
+    "/gradio_api/undo-vibe",
+    "/monitoring",
+    "/login",
+    "/logout",
     "/gradio_api/custom_component/",
 )
 
@@ -74,21 +86,23 @@ def validate_origins(origins: Iterable[str]) -> tuple[str, ...]:
 
 def content_security_policy(allowed_origins: Iterable[str]) -> str:
     ancestors = " ".join(["'self'", *allowed_origins])
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",  # Gradio's page bootstraps with inline scripts
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "media-src 'self' blob:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "frame-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        f"frame-ancestors {ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline'",  # Gradio's page bootstraps with inline scripts
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "media-src 'self' blob:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
 
 
 def _host_origin(scope: Scope, headers: Headers) -> str:
@@ -109,15 +123,24 @@ def _netloc(origin: str) -> str:
 
 async def _send_json(send: Send, status: int, payload: dict, extra: list[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps(payload).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"cache-control", b"no-store"), *extra]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        *extra,
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str] = (),
-                 api_body_limit: int = 64 * 1024, body_limit: int = 256 * 1024):
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_origins: Iterable[str] = (),
+        api_body_limit: int = 64 * 1024,
+        body_limit: int = 256 * 1024,
+    ):
         self.app = app
         self.allowed = frozenset(validate_origins(allowed_origins))
         self.api_body_limit = api_body_limit
@@ -158,19 +181,26 @@ class SecurityMiddleware:
         cors_headers: list[tuple[bytes, bytes]] = []
         if origin is not None:
             if not self.origin_allowed(origin, scope, headers):
-                await _send_json(send, 403, {"error": "This website is not allowed to use the assistant."},
-                                 self.static_headers)
+                await _send_json(
+                    send, 403, {"error": "This website is not allowed to use the assistant."}, self.static_headers
+                )
                 return
             if is_cors_path and normalise_origin(origin) in self.allowed:
-                cors_headers = [(b"access-control-allow-origin", origin.encode("latin-1")),
-                                (b"vary", b"Origin")]
+                cors_headers = [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
                 if method == "OPTIONS" and "access-control-request-method" in headers:
-                    await send({"type": "http.response.start", "status": 204, "headers": [
-                        *cors_headers, *self.static_headers,
-                        (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
-                        (b"access-control-allow-headers", b"content-type"),
-                        (b"access-control-max-age", b"600"),
-                    ]})
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 204,
+                            "headers": [
+                                *cors_headers,
+                                *self.static_headers,
+                                (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+                                (b"access-control-allow-headers", b"content-type"),
+                                (b"access-control-max-age", b"600"),
+                            ],
+                        }
+                    )
                     await send({"type": "http.response.body", "body": b""})
                     return
 
@@ -183,8 +213,12 @@ class SecurityMiddleware:
                 except ValueError:
                     too_big = True
                 if too_big:
-                    await _send_json(send, 413, {"error": f"The request is too large (limit {limit} bytes)."},
-                                     [*cors_headers, *self.static_headers])
+                    await _send_json(
+                        send,
+                        413,
+                        {"error": f"The request is too large (limit {limit} bytes)."},
+                        [*cors_headers, *self.static_headers],
+                    )
                     return
             else:
                 receive = _capped_receive(receive, limit)
@@ -194,15 +228,13 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 existing = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *[(k, v) for k, v in extra if k not in existing]]
+                message["headers"] = [*message.get("headers", []), *[(k, v) for k, v in extra if k not in existing]]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         except _BodyTooLarge:
-            await _send_json(send, 413, {"error": f"The request is too large (limit {limit} bytes)."},
-                             extra)
+            await _send_json(send, 413, {"error": f"The request is too large (limit {limit} bytes)."}, extra)
 
 
 class _BodyTooLarge(Exception):

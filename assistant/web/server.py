@@ -1,7 +1,7 @@
 """Run the web app in a background thread on a free port (tests, benchmarks, notebooks).
 
-    with BackgroundServer(create_app(settings, assistant)) as server:
-        httpx.get(server.url + "healthz")
+with BackgroundServer(create_app(settings, assistant)) as server:
+    httpx.get(server.url + "healthz")
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ class BackgroundServer:
     def __init__(self, app, host: str = "127.0.0.1", port: int | None = None, log_level: str = "warning"):
         self.host = host
         self.port = port or free_port(host)
-        config = uvicorn.Config(app, host=host, port=self.port, log_level=log_level,
-                                access_log=False, lifespan="on", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=self.port,
+            log_level=log_level,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+        )
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 

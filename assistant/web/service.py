@@ -40,9 +40,13 @@ class Busy(Exception):
 
 
 class AssistantService:
-    def __init__(self, assistant: AssistantLike | None = None,
-                 factory: Callable[[], AssistantLike] | None = None,
-                 max_concurrent: int = 2, wait_seconds: float = 60.0):
+    def __init__(
+        self,
+        assistant: AssistantLike | None = None,
+        factory: Callable[[], AssistantLike] | None = None,
+        max_concurrent: int = 2,
+        wait_seconds: float = 60.0,
+    ):
         self._assistant = assistant
         self._factory = factory
         self._error: str | None = None
@@ -76,8 +80,7 @@ class AssistantService:
             return
         self.load_seconds = time.monotonic() - t0
         self._assistant = assistant
-        log.info("assistant ready in %.1f s (%s passages)", self.load_seconds,
-                 getattr(assistant, "passage_count", "?"))
+        log.info("assistant ready in %.1f s (%s passages)", self.load_seconds, getattr(assistant, "passage_count", "?"))
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         thread = self._thread
