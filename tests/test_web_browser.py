@@ -292,7 +292,7 @@ def test_phone_screen_keyboard_only(browser, app_server, artifacts):
         page.keyboard.type(QUESTION)
         page.keyboard.press("Enter")
         bot_with(page, "[1]").wait_for(state="visible", timeout=TIMEOUT)
-        page.wait_for_timeout(300)
+        wait_for_replies(page, 1)  # the answer is complete (its disclaimer is shown), not still streaming
         page.screenshot(path=str(artifacts / "web-chat-phone.png"))
         for y in (0, 300, 10_000):  # the disclaimer stays on screen wherever the page is scrolled
             page.evaluate("y => window.scrollTo(0, y)", y)
@@ -370,3 +370,21 @@ def test_embed_page_lists_snippets(page, app_server, web_settings, artifacts):
     page.get_by_role("button", name=f"Open chat: {web_settings.assistant_name}").wait_for(timeout=TIMEOUT)
     page.screenshot(path=str(artifacts / "web-embed-page.png"), full_page=True)
     assert page.watch.hosts() == {origin_netloc(app_server.url)}
+
+
+def test_new_conversation_during_an_answer_stays_empty(browser, app_server):
+    """Starting over while an answer is still being written stops it: it must not reappear afterwards."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        box, _ = open_chat(page, app_server.url)
+        box.fill("Does massage help sciatica?")  # a long answer: claim, evidence note, evidence section
+        box.press("Enter")
+        page.get_by_test_id("bot").first.wait_for(state="visible", timeout=TIMEOUT)
+        page.locator("#new-conversation").click()
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"bot\"]').length === 0",
+                               timeout=TIMEOUT)
+        page.wait_for_timeout(3000)  # longer than the rest of the stream would take
+        assert page.get_by_test_id("bot").count() == 0
+    finally:
+        context.close()

@@ -260,15 +260,17 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
             concurrency_id="ask",
             trigger_mode="always_last",
         )
-        textbox.submit(api_name="ask", api_description="Ask a question; returns the chat messages.", **io)
-        ask.click(api_visibility="private", **io)
-        chatbot.example_select(
-            handlers.fill_example, None, textbox, api_visibility="private", show_progress="hidden"
-        ).then(api_visibility="private", **io)
-        new.click(handlers.clear, None, [chatbot, textbox, session], api_visibility="private", show_progress="hidden")
-        chatbot.clear(
-            handlers.clear, None, [chatbot, textbox, session], api_visibility="private", show_progress="hidden"
-        )
+        asking = [
+            textbox.submit(api_name="ask", api_description="Ask a question; returns the chat messages.", **io),
+            ask.click(api_visibility="private", **io),
+            chatbot.example_select(
+                handlers.fill_example, None, textbox, api_visibility="private", show_progress="hidden"
+            ).then(api_visibility="private", **io),
+        ]
+        # a new conversation stops an answer still being written, so it cannot reappear after the reset
+        reset = dict(api_visibility="private", show_progress="hidden", cancels=asking)
+        new.click(handlers.clear, None, [chatbot, textbox, session], **reset)
+        chatbot.clear(handlers.clear, None, [chatbot, textbox, session], **reset)
         chatbot.like(handlers.on_like, [session], None, api_visibility="private", show_progress="hidden")
         timer.tick(handlers.status, None, [status, timer], api_visibility="private", show_progress="hidden")
         demo.load(handlers.status, None, [status, timer], api_visibility="private", show_progress="hidden")
