@@ -33,8 +33,8 @@ test: install browser lint
 # ruff (lint + format check, settings in pyproject.toml) on the package; mypy on the modules typed so far
 # (the rest of assistant/ still has mypy errors, listed in the house issue's note)
 TYPED := assistant/compose assistant/question.py assistant/lexicon.py assistant/spelling.py assistant/multilingual.py \
-         assistant/safety/language.py assistant/retrieve.py assistant/passages.py assistant/schema.py assistant/text.py \
-         assistant/embeddings.py
+         assistant/safety assistant/retrieve.py assistant/passages.py assistant/schema.py assistant/text.py \
+         assistant/embeddings.py assistant/pipeline.py assistant/settings.py
 lint: install
 	$(PY) -m ruff check assistant
 	$(PY) -m ruff format --check assistant

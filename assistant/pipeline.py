@@ -20,7 +20,7 @@ from .index import IndexStore, store_for
 from .inputs import clean_history, clean_question
 from .lexicon import load_lexicon
 from .question import Reading, read_question
-from .multilingual import build_cross_lingual, unavailable_reason
+from .multilingual import CrossLingualIndex, build_cross_lingual, unavailable_reason
 from .retrieve import Hit, HybridRetriever
 from .schema import Answer
 from .safety import SafetyDecision, assess, safety_net
@@ -44,7 +44,8 @@ class Assistant:
         self.generation = ""
         self.retriever: HybridRetriever | None = None
         self._cross, self._cross_generation = None, None
-        self._cross_composer_for, self._cross_composer_obj = None, None
+        self._cross_composer_for: CrossLingualIndex | None = None
+        self._cross_composer_obj: ExtractiveComposer | None = None
         self._load()
         self.composer: Composer = composer or ExtractiveComposer(
             ComposeSettings.from_settings(settings), embedder.embed_documents
@@ -155,9 +156,9 @@ class Assistant:
         """A question in another language: the English passages closest in meaning (multilingual index),
         quoted verbatim; or, where that index cannot run or nothing is close, the notice in their language."""
         retriever = self.retriever
-        cross = self._cross_lingual() if retriever is not None else None
         answer.outcome, answer.answer = "not_covered", route.message
-        if cross is None:
+        cross = self._cross_lingual() if retriever is not None else None
+        if cross is None or retriever is None:
             return
         t = time.perf_counter()
         qvec = cross.query(route.retrieval_query or answer.question)
@@ -203,6 +204,7 @@ class Assistant:
             )
             self._cross_composer_obj = ExtractiveComposer(cfg, lambda texts: np.asarray(cross.model.passage(texts)))
             self._cross_composer_for = cross
+        assert self._cross_composer_obj is not None
         return self._cross_composer_obj
 
     def _answer_from_corpus(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:

@@ -17,6 +17,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import SettingsError
 
@@ -188,7 +189,7 @@ def _coerce(name: str, kind, raw):
 def load_settings(env: dict[str, str] | None = None, config_file: Path | None = None) -> Settings:
     """Build Settings from defaults, an optional TOML file and ``ASSISTANT_*`` variables."""
     env = dict(os.environ if env is None else env)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     fields = {f.name: f for f in dataclasses.fields(Settings)}
 
     path = config_file or (Path(env["ASSISTANT_CONFIG"]) if env.get("ASSISTANT_CONFIG") else None)

@@ -617,7 +617,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
 ALL_RULES: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_RULES + CAUTION_RULES
 
 # Level of every reason code, including the age codes that triage.age_signs produces.
-CODE_LEVEL: dict[str, str] = {r.code: r.level for r in ALL_RULES} | {
+CODE_LEVEL: dict[str, str] = {r.code: str(r.level) for r in ALL_RULES} | {
     "under_16": "urgent",
     "age_over_50": "urgent",
     "child": "caution",

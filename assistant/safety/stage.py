@@ -16,11 +16,11 @@ text, and only the retrieval query drops the injected instructions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence, cast
 
 import numpy as np
 
-from ..schema import Triage
+from ..schema import Triage, TriageLevel
 from . import messages
 from .exemplars import embedding_signs
 from .language import detect_language, language_packs
@@ -82,7 +82,7 @@ def _triage(texts: list[str], settings: Any, embed: Embed | None) -> Triage:
     if not codes:
         return Triage()
     ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])  # stable: rule order within a level
-    level = codes[ordered[0]]
+    level = cast(TriageLevel, codes[ordered[0]])
     return Triage(level=level, message=messages.triage_message(level, ordered, settings), reasons=tuple(ordered))
 
 
@@ -109,7 +109,7 @@ def _assess_other_language(question: str, earlier: list[str], settings: Any, lan
         for code, level in pack.find_signs(text):
             codes.setdefault(code, level)
     ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])
-    level = codes[ordered[0]] if ordered else "none"
+    level = cast(TriageLevel, codes[ordered[0]] if ordered else "none")
     triage = Triage(level, messages.localised(pack, level, settings), tuple(ordered)) if ordered else Triage()
     if level == "emergency":
         return SafetyDecision("emergency", triage, "", question, language=lang)
