@@ -371,20 +371,3 @@ def test_embed_page_lists_snippets(page, app_server, web_settings, artifacts):
     page.screenshot(path=str(artifacts / "web-embed-page.png"), full_page=True)
     assert page.watch.hosts() == {origin_netloc(app_server.url)}
 
-
-def test_new_conversation_during_an_answer_stays_empty(browser, app_server):
-    """Starting over while an answer is still being written stops it: it must not reappear afterwards."""
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        box, _ = open_chat(page, app_server.url)
-        box.fill("Does massage help sciatica?")  # a long answer: claim, evidence note, evidence section
-        box.press("Enter")
-        page.get_by_test_id("bot").first.wait_for(state="visible", timeout=TIMEOUT)
-        page.locator("#new-conversation").click()
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"bot\"]').length === 0",
-                               timeout=TIMEOUT)
-        page.wait_for_timeout(3000)  # longer than the rest of the stream would take
-        assert page.get_by_test_id("bot").count() == 0
-    finally:
-        context.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -112,9 +113,20 @@ class ChatHandlers:
         self.settings = settings
         self.service = service
         self.feedback = feedback
+        # conversations the visitor has started over: an answer still being written for one of them stops
+        # (Gradio's own cancel can come too late when the answer is computed in a worker thread)
+        self._reset: OrderedDict[str, float] = OrderedDict()  # browser session -> when it last started over
 
-    def respond(self, message: str | None, session: dict | None) -> Iterator[tuple[list, str, dict]]:
+    def _was_reset(self, visitor: str | None, started: float) -> bool:
+        """The visitor pressed "New conversation" after this answer started."""
+        return visitor is not None and self._reset.get(visitor, 0.0) > started
+
+    def respond(
+        self, message: str | None, session: dict | None, request: gr.Request | None = None
+    ) -> Iterator[tuple[list, str, dict]]:
         session = session or new_session()
+        started = time.monotonic()
+        visitor = getattr(request, "session_hash", None) if request is not None else None
         question = message if isinstance(message, str) else ""
         display = list(session["display"])
         user = render.user_message(question) if question.strip() else None
@@ -135,6 +147,8 @@ class ChatHandlers:
 
         try:
             answer = self.service.ask(question, list(session["history"]))
+            if self._was_reset(visitor, started):
+                return
         except (NotReady, Busy) as exc:
             note = render.notice_message(str(exc), "info")
             session = {**session, "display": base + [note]}
@@ -156,8 +170,12 @@ class ChatHandlers:
         body_prefixes = list(render.text_prefixes(answer.answer, STREAM_WORDS_PER_STEP))
         keep = gr.update()  # leave the textbox alone: the visitor may be typing the next question
         for prefix in body_prefixes[:-1]:
+            if self._was_reset(visitor, started):
+                return
             yield base + render.answer_messages(answer, emergency, body=prefix, complete=False), keep, session
             time.sleep(STREAM_DELAY_S)
+        if self._was_reset(visitor, started):
+            return
         final = render.answer_messages(answer, emergency)
         turn = {
             "first": len(base),
@@ -178,7 +196,13 @@ class ChatHandlers:
         }
         yield session["display"], keep, session
 
-    def clear(self) -> tuple[list, str, dict]:
+    def clear(self, request: gr.Request | None = None) -> tuple[list, str, dict]:
+        visitor = getattr(request, "session_hash", None) if request is not None else None
+        if visitor:
+            self._reset[visitor] = time.monotonic()
+            self._reset.move_to_end(visitor)
+            while len(self._reset) > 10_000:  # bounded: only recent visitors can still have an answer running
+                self._reset.popitem(last=False)
         return [], "", new_session()
 
     def fill_example(self, evt: gr.SelectData) -> str:
