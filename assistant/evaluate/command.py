@@ -130,7 +130,7 @@ def run(  # noqa: PLR0915  (to split)
 
     from . import compare as compare_mod
     from .cases import SetFormatError, load_sets
-    from .corpus import load_corpus
+    from .corpus import load_corpus_text
     from .metrics import ThresholdError, check_thresholds, group_metrics, parse_thresholds
     from .runner import BackendUnavailable, HttpBackend, Progress, results_document, run_cases
 
@@ -207,7 +207,7 @@ def run(  # noqa: PLR0915  (to split)
             _err(err, str(exc))
             return exc.exit_code
 
-    corpus = load_corpus(settings.corpus_dir)
+    corpus = load_corpus_text(settings.corpus_dir)
     if corpus.empty:
         _err(
             err,
