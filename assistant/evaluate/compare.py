@@ -27,6 +27,9 @@ KEY_METRICS = (
     "not_covered_accuracy",
     "out_of_scope_accuracy",
     "refusal_accuracy",
+    "first_quote_accuracy",
+    "cited_any_accuracy",
+    "partial_accuracy",
 )
 
 

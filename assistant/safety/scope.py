@@ -1,6 +1,6 @@
 """Scope, refusal and prompt-injection checks on the user's question.
 
-* ``topic_in_scope``: is the question about sciatica, back or leg nerve pain, or massage?
+* ``topic_scope``: is the question about sciatica, back or leg nerve pain, or massage (in, out, or unsure)?
 * ``service_request``: asks us to find, book or price a service (or looks like advertising spam).
 * ``refusal_kind``: asks for a dose / medicine choice, a diagnosis, or a personal treatment decision.
   NHS pages send people to a pharmacist for painkillers and give no doses (NHS Sciatica); a patient-facing
@@ -198,11 +198,6 @@ def topic_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> Litera
     return "unsure"
 
 
-def topic_in_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> bool:
-    """True when the question is in scope by its words alone (see ``topic_scope``)."""
-    return topic_scope(question, earlier_user_turns) == "in"
-
-
 def refusal_kind(question: str) -> RefusalKind | None:
     """What kind of personal medical advice the question asks for, if any."""
     norm = normalise(question)
@@ -222,7 +217,6 @@ __all__ = [
     "is_social",
     "service_request",
     "mostly_non_latin",
-    "topic_in_scope",
     "topic_scope",
     "refusal_kind",
 ]
