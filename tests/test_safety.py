@@ -66,6 +66,7 @@ URGENT = [
     ("possible_dvt", "my calf is swollen, red and hot"),
     ("age_over_50", "I'm 58 and this is the first time I've had sciatica"),
     ("under_16", "my 12-year-old has leg pain like sciatica"),
+    ("under_16", "my son is 14 years old and his leg hurts down the back"),
 ]
 CAUTION = [
     ("anticoagulant", "I take warfarin, is deep tissue massage OK for sciatica?"),
@@ -163,6 +164,8 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "I lift my kids a lot and my back hurts",
     "I'm 72 and I've had sciatica for ten years, is massage OK?",
     "Is massage better than painkillers for sciatica?",
+    "Will a firmer mattress help my sciatica? Ours is 15 years old and sags in the middle.",
+    "My 10 year old office chair is killing my sciatica",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

@@ -114,8 +114,23 @@ _CHRONIC = re.compile(
 )
 
 
+# "Ours is 15 years old", "a 15-year-old mattress", "the injury is 20 years old": an age of a thing, not a person.
+_THINGS = (
+    r"(?:it|it's|its|ours|mine|theirs|mattress|bed|car|van|house|flat|chair|sofa|couch|pillow|desk"
+    r"|shoes?|trainers|boots|injury|scar|surgery|operation|fracture|problem|disc|implant|replacement|job|machine"
+    r"|cushion|computer|laptop|dog|cat|pet)"
+)
+_THING_BEFORE = re.compile(_THINGS + r"\s+(?:is|was|are|were|'s)?\s*(?:about|nearly|almost|over|around|now)?\s*$")
+_THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
+
+
 def _ages(norm: str) -> list[int]:
-    return [int(next(g for g in m.groups() if g)) for m in _AGE_NUMBER.finditer(norm)]
+    ages = []
+    for m in _AGE_NUMBER.finditer(norm):
+        if _THING_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _THING_AFTER.match(norm[m.end() :]):
+            continue
+        ages.append(int(next(g for g in m.groups() if g)))
+    return ages
 
 
 def age_signs(norm: str) -> list[Sign]:
