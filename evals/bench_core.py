@@ -23,7 +23,7 @@ from assistant.offline import apply_offline_env  # noqa: E402
 
 apply_offline_env()
 
-from assistant.indexer import index_corpus  # noqa: E402
+from assistant.ingest.build import index_corpus  # noqa: E402
 from assistant.pipeline import build_assistant  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 from test_answers import PARAPHRASED  # noqa: E402

@@ -34,7 +34,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory):
     """Settings pointing at an index of the shipped corpus, built once for the session."""
-    from assistant.indexer import index_corpus
+    from assistant.ingest.build import index_corpus
 
     tmp = tmp_path_factory.mktemp("shared-index")
     settings = make_settings(tmp)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from assistant.text import content_terms
 
@@ -27,22 +26,11 @@ def _vector(text: str) -> np.ndarray:
     return vec / norm if norm else vec
 
 
-class _LangChainSide(Embeddings):
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [_vector(t).tolist() for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return _vector(text).tolist()
-
-
 class FakeHashingEmbedder:
-    """Has what the pipeline uses of an embedder: embed_documents, embed_query, model_id, dim, lc."""
+    """An assistant.embeddings.Embedder: embed_documents, embed_query, model_id, dim."""
 
     model_id = "fake-hashing-embedder@test"
     dim = DIM
-
-    def __init__(self) -> None:
-        self.lc = _LangChainSide()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return np.asarray([_vector(t) for t in texts], dtype=np.float32).reshape(len(texts), DIM)

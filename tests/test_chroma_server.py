@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.indexer import index_corpus
+from assistant.ingest.build import index_corpus
 from assistant.pipeline import build_assistant
 from helpers import copy_corpus, free_port, make_settings
 

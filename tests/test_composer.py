@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
+from assistant.ingest.corpus import load_corpus
 from assistant.lexicon import Lexicon, load_lexicon
-from assistant.passages import is_meta_sentence, split_corpus
+from assistant.ingest.passages import is_meta_sentence, split_corpus
 from assistant.question import read_question, split_parts
 from assistant.spelling import build_speller
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus, parse_article
+from assistant.ingest.corpus import load_corpus, parse_article
 from assistant.errors import CorpusError
-from assistant.passages import split_article, split_corpus
+from assistant.ingest.passages import split_article, split_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.curate import curate_file, curate_text
+from assistant.ingest.curate import curate_file, curate_text
 from assistant.errors import CorpusError
 from assistant.text import normalise_space, split_sentences
 

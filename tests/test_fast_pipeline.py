@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.index import store_for
-from assistant.passages import is_meta_sentence, split_corpus
+from assistant.ingest.corpus import load_corpus
+from assistant.store import store_for
+from assistant.ingest.passages import is_meta_sentence, split_corpus
 from assistant.pipeline import Assistant
 from fakes import FakeHashingEmbedder
 from helpers import make_settings

@@ -6,8 +6,8 @@ import pytest
 
 from assistant.embeddings import load_embedder
 from assistant.errors import CorpusError, IndexMissingError, IndexUnusableError
-from assistant.index import store_for
-from assistant.indexer import index_corpus
+from assistant.store import store_for
+from assistant.ingest.build import index_corpus
 from assistant.pipeline import build_assistant
 
 from helpers import copy_corpus, make_settings
@@ -54,9 +54,9 @@ def test_deleting_an_article_removes_its_passages(own_index):
     extra.unlink()
     removed = index_corpus(settings)
     assert removed.deleted_passages == 1 and removed.embedded_passages == 0
-    passages, _, _ = store_for(settings, create=False).open_active(load_embedder())
-    assert passages.count() == first.passages
-    assert not [i for i in passages.get()["ids"] if i.startswith("clinic-extra::")]
+    served = store_for(settings, create=False).open_served(load_embedder())
+    assert len(served) == first.passages
+    assert not [i for i in served.ids if i.startswith("clinic-extra::")]
 
 
 def test_broken_corpus_file_is_refused_and_the_index_keeps_serving(own_index):
@@ -99,8 +99,8 @@ def test_sync_killed_before_the_switch_leaves_the_old_generation_serving(own_ind
     def crash():
         raise KeyboardInterrupt("killed before the pointer switch")
 
-    from assistant.corpus import load_corpus
-    from assistant.passages import split_corpus
+    from assistant.ingest.corpus import load_corpus
+    from assistant.ingest.passages import split_corpus
 
     passages = split_corpus(load_corpus(corpus))
     monkeypatch.setattr(store, "_meta", lambda: crash() if store._building else original())
@@ -124,7 +124,7 @@ def test_sync_killed_before_the_switch_leaves_the_old_generation_serving(own_ind
 
 def test_reads_are_paged_so_large_collections_load(own_index, monkeypatch):
     """Chroma 1.5.9 fails a get() over 32,766 rows; the store reads in pages. Small pages prove it."""
-    import assistant.index as index_module
+    import assistant.store as index_module
 
     settings, corpus, first = own_index
     monkeypatch.setattr(index_module, "PAGE", 4)

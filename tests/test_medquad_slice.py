@@ -32,7 +32,7 @@ MIN_MRR_AT_10 = 0.72
 
 @pytest.fixture(scope="module")
 def medquad_slice(tmp_path_factory):
-    from assistant.indexer import index_articles
+    from assistant.ingest.build import index_articles
 
     assert DEFAULT_PATH.is_file(), f"MedQuAD is expected at {DEFAULT_PATH} (shared/datasets beside the repo)"
     rows = document_slice(load_rows(), SLICE, SEED, MAX_ANSWER_CHARS)
@@ -74,7 +74,7 @@ def test_hybrid_retrieval_finds_each_questions_own_answer(medquad_slice, slice_a
 
 
 def test_unchanged_reindex_embeds_nothing(medquad_slice):
-    from assistant.indexer import index_articles
+    from assistant.ingest.build import index_articles
 
     settings, _rows, articles, _answer_of, stats = medquad_slice
     again = index_articles(settings, articles)

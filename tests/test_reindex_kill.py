@@ -6,8 +6,8 @@ import subprocess
 import sys
 import time
 
-from assistant.index import store_for
-from assistant.indexer import index_corpus
+from assistant.store import store_for
+from assistant.ingest.build import index_corpus
 from assistant.pipeline import build_assistant
 from helpers import copy_corpus, make_settings, write_article
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.corpus import load_article
+from assistant.ingest.corpus import load_article
 from assistant.evaluate.cases import load_sets
 from assistant.safety.language import language_packs
 from assistant.safety import SafetyDecision, assess

@@ -83,7 +83,7 @@ def app_server(assistant, web_settings):
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory, assistant):
     """The real pipeline over the shipped corpus plus one article full of markup."""
-    from assistant.indexer import index_corpus
+    from assistant.ingest.build import index_corpus
     from assistant.pipeline import build_assistant
 
     tmp = tmp_path_factory.mktemp("hostile-corpus")

@@ -27,7 +27,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ..passages import is_evidence_section, is_meta_sentence
+from ..ingest.passages import is_evidence_section, is_meta_sentence
 from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation

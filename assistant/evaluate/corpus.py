@@ -49,7 +49,7 @@ class CorpusText:
 
 
 def load_corpus_text(corpus_dir: Path) -> CorpusText:
-    """The curated articles' bodies as text, to check that quotes are verbatim (``assistant.corpus.load_corpus``
+    """The curated articles' bodies as text, to check that quotes are verbatim (``assistant.ingest.corpus.load_corpus``
     is the other loader: it returns parsed articles for indexing)."""
     corpus_dir = Path(corpus_dir)
     files = sorted(corpus_dir.glob("*.md")) if corpus_dir.is_dir() else []

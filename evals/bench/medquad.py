@@ -11,7 +11,7 @@ import gzip
 import json
 from pathlib import Path
 
-from assistant.corpus import Article, Section
+from assistant.ingest.corpus import Article, Section
 from assistant.text import normalise_space, slugify
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -268,16 +268,16 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from assistant.corpus import load_corpus
+    from assistant.ingest.corpus import load_corpus
     from assistant.embeddings import load_embedder, model_dir
-    from assistant.passages import split_corpus
+    from assistant.ingest.passages import split_corpus
     from evals.bench.medquad import load_rows, rows_to_articles
 
     if args.threads:
         torch.set_num_threads(args.threads)
     threads = torch.get_num_threads()
     report: dict = {"threads": threads, "loadavg_start": os.getloadavg()}
-    st = load_embedder().lc._client
+    st = load_embedder().sentence_transformer
     torch_enc = TorchEncoder(st)
 
     rows = document_slice(load_rows(), args.rows, args.seed)

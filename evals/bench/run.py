@@ -84,12 +84,12 @@ def bench_settings(data_dir: Path):
 
 
 def timed_embeddings(inner):
-    """A LangChain Embeddings that forwards to ``inner`` and adds up the time spent inside it."""
-    from langchain_core.embeddings import Embeddings
+    """An Embedder that forwards to ``inner`` and adds up the time spent inside it."""
 
-    class TimedEmbeddings(Embeddings):
+    class TimedEmbeddings:
         def __init__(self) -> None:
             self.inner, self.seconds, self.texts, self.calls = inner, 0.0, 0, 0
+            self.model_id, self.dim = inner.model_id, inner.dim
 
         def embed_documents(self, texts):
             t = time.perf_counter()
@@ -112,17 +112,12 @@ def timed_embeddings(inner):
 
 def index_timed(settings, articles, embedder, on_progress=None) -> tuple[object, float, object]:
     """index_articles with the time spent inside the model counted separately."""
-    from assistant.indexer import index_articles
+    from assistant.ingest.build import index_articles
 
-    original = embedder.lc
-    probe = timed_embeddings(original)
-    embedder.lc = probe
-    try:
-        t = time.perf_counter()
-        stats = index_articles(settings, articles, on_progress=on_progress)
-        seconds = time.perf_counter() - t
-    finally:
-        embedder.lc = original
+    probe = timed_embeddings(embedder)
+    t = time.perf_counter()
+    stats = index_articles(settings, articles, on_progress=on_progress, embedder=probe)
+    seconds = time.perf_counter() - t
     return stats, seconds, probe
 
 
@@ -186,7 +181,7 @@ def edited(article):
 
 
 def bench_shipped(tmp: Path, embedder, questions: list[str], asks: int) -> dict:
-    from assistant.corpus import load_corpus
+    from assistant.ingest.corpus import load_corpus
     from assistant.pipeline import build_assistant
 
     settings = bench_settings(tmp / "shipped")
@@ -286,10 +281,9 @@ def step(errors: dict, name: str, fn):
 
 
 def bench_medquad(tmp: Path, embedder, questions: list[str], args) -> tuple[dict, object, list, list, dict]:
-    from assistant.corpus import load_corpus
-    from assistant.bm25 import BM25
-    from assistant.index import passages_from_collection
-    from assistant.passages import split_corpus
+    from assistant.ingest.corpus import load_corpus
+    from assistant.retrieve.bm25 import BM25
+    from assistant.ingest.passages import split_corpus
     from assistant.pipeline import build_assistant
     from evals.bench.medquad import load_rows, rows_to_articles
 
@@ -300,7 +294,7 @@ def bench_medquad(tmp: Path, embedder, questions: list[str], args) -> tuple[dict
     articles = mq_articles + load_corpus(settings.corpus_dir)
     passages = split_corpus(articles)
     load_s = time.perf_counter() - t
-    st = embedder.lc._client
+    st = embedder.sentence_transformer
     sentences = [s for p in passages for s in p.sentence_texts()]
     tokens_all = {
         "passages": token_counts(st.tokenizer, [p.embed_text for p in passages], st.max_seq_length),
@@ -313,7 +307,7 @@ def bench_medquad(tmp: Path, embedder, questions: list[str], args) -> tuple[dict
         if done == total or done % 2048 == 0:
             log(f"medquad index: {done}/{total} passages embedded")
 
-    from assistant.indexer import index_articles
+    from assistant.ingest.build import index_articles
 
     stats, index_s, probe = index_timed(settings, articles, embedder, on_progress=progress)
     log(f"medquad: {stats.summary()}")
@@ -360,14 +354,14 @@ def bench_medquad(tmp: Path, embedder, questions: list[str], args) -> tuple[dict
     assistant = step(errors, "build_assistant", lambda: build_assistant(settings))
     if assistant is not None:
         startup = {"build_assistant_s": round(time.perf_counter() - t, 3)}
-        coll = assistant.store.client.get_collection(assistant.generation)
         t = time.perf_counter()
-        _ids, docs, metas = passages_from_collection(coll)  # texts + metadata; vectors stay in Chroma
+        served = assistant.store.open_served(assistant.embedder)  # texts + metadata; vectors stay in Chroma
+        docs, metas = served.docs, served.metas
         startup["load_all_passages_s"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
         BM25([f"{m.get('section', '')}: {d}" for d, m in zip(docs, metas)])
         startup["bm25_build_s"] = round(time.perf_counter() - t, 3)
-        del docs, metas, _ids
+        del docs, metas, served
         build["startup"] = startup
     build["rss_after_build_mb"] = peak_rss_mb()
 
@@ -396,12 +390,14 @@ def bench_baseline(tmp: Path, embedder, articles, sample, answer_of) -> dict:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    probe = timed_embeddings(embedder.lc)  # the same HuggingFaceEmbeddings instance
+    from assistant.embeddings import as_langchain
+
+    probe = timed_embeddings(embedder)  # the same model instance
     docs = [Document(page_content=a.body, metadata={"slug": a.slug}) for a in articles]
     client = chromadb.PersistentClient(path=str(tmp / "baseline"), settings=ChromaSettings(anonymized_telemetry=False))
     t = time.perf_counter()
     chunks = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50).split_documents(docs)
-    vs = Chroma.from_documents(chunks, probe, client=client, collection_name="langchain_tutorial")
+    vs = Chroma.from_documents(chunks, as_langchain(probe), client=client, collection_name="langchain_tutorial")
     index_s = time.perf_counter() - t
     log(f"baseline: {len(chunks)} chunks indexed in {index_s:.1f} s")
     similarity_ms, ranks = [], []

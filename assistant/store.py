@@ -1,4 +1,8 @@
-"""The Chroma index: passages and their sentences, in generations switched atomically.
+"""The store: the only module that talks to Chroma (``chromadb`` and ``langchain_chroma``).
+
+Swapping the vector store means rewriting this module alone: the rest of the assistant sees
+:class:`IndexStore` (build and switch generations) and :class:`ServedIndex` (read the served one: passages,
+dense search, stored passage and sentence vectors).
 
 Layout inside Chroma (embedded ``PersistentClient`` by default, or a ``chroma run`` server):
 
@@ -20,13 +24,18 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, Sequence
 
+import numpy as np
 
 from .embeddings import Embedder
 from .errors import IndexMissingError, IndexUnusableError
-from .passages import Passage
+from .ingest.passages import Passage
 from .settings import Settings
+
+SentenceVectors = dict[str, list[tuple[int, str, np.ndarray]]]  # passage id -> [(k, sentence, vector)] in order
 
 BATCH = 256
 PAGE = 5000  # Chroma 1.5.9's get() fails above 32,766 rows ("too many SQL variables"): read in pages
@@ -161,30 +170,67 @@ class IndexStore:
 
     # ----------------------------------------------------------------- reading
 
-    def open_active(self, embedder: Embedder):
-        """(passages collection, sentences collection, pointer info) of the served generation."""
+    def open_served(self, embedder: Embedder) -> "ServedIndex":
+        """The served generation, checked against the model that will query it."""
         info = self.active()
         if info is None:
             raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
         self.check_model(info, embedder)
         gen = info["generation"]
-        return self.client.get_collection(gen), self.client.get_collection(f"{gen}__sentences"), info
+        return ServedIndex(
+            self.client, self.client.get_collection(gen), self.client.get_collection(f"{gen}__sentences")
+        )
 
     # ----------------------------------------------------------------- writing
 
-    def sync(  # noqa: PLR0915  (long; splitting it is listed in the house issue)
+    def sync(
         self, passages: list[Passage], embedder: Embedder, *, rebuild: bool = False, on_progress=None
     ) -> SyncStats:
+        """Make the served generation hold exactly ``passages``: nothing written when nothing changed, else a
+        new generation (unchanged vectors copied, the rest embedded) switched to in one write."""
         started = time.perf_counter()
         stats = SyncStats(passages=len(passages))
         info = None if rebuild else self._active_or_none()
         if info is not None and (info.get("model") != embedder.model_id or int(info.get("dim", -1)) != embedder.dim):
             info = None  # another model: nothing can be reused
-        old = self.client.get_collection(info["generation"]) if info else None
+        old_gen = info["generation"] if info else None
+        unchanged, to_embed, deleted = self._plan(passages, old_gen)
+        stats.deleted_passages = len(deleted)
+        stats.changed_ids = sorted(p.id for p in to_embed)
+        if old_gen is not None and not to_embed and not deleted:
+            stats.generation = old_gen
+            stats.seconds = time.perf_counter() - started
+            return stats
 
+        # leftovers of an interrupted sync are not served by anyone: remove them first
+        for name in self._generations():
+            if name != old_gen:
+                self._drop(name)
+        number = int(old_gen.rsplit("g", 1)[1]) + 1 if old_gen else self._next_number()
+        gen = f"{self.name}__g{number}"
+        new = self._create(gen, embedder.model_id, embedder.dim)
+        new_sent = self._create(f"{gen}__sentences", embedder.model_id, embedder.dim)
+        if old_gen is not None and unchanged:
+            self._copy(old_gen, unchanged, new, new_sent)
+            stats.copied_passages = len(unchanged)
+        self._embed(to_embed, embedder, new, new_sent, stats, on_progress)
+        if new.count() != len(passages):
+            raise IndexUnusableError(
+                f"the new index generation has {new.count()} passages, expected {len(passages)}; nothing was switched"
+            )
+        self._switch(gen, embedder, len(passages))
+        if old_gen:
+            self._drop(old_gen)
+        stats.generation = gen
+        stats.switched = True
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _plan(self, passages: list[Passage], old_gen: str | None) -> tuple[list[str], list[Passage], list[str]]:
+        """(ids whose content is unchanged, passages to embed, ids to delete) against the served generation."""
         existing: dict[str, str] = {}
-        if old is not None:
-            got = get_all(old, ["metadatas"])
+        if old_gen is not None:
+            got = get_all(self.client.get_collection(old_gen), ["metadatas"])
             existing = {i: m.get("hash", "") for i, m in zip(got["ids"], got["metadatas"])}
         wanted = {p.id: p for p in passages}
         if len(wanted) != len(passages):
@@ -193,54 +239,33 @@ class IndexStore:
         unchanged = [pid for pid, p in wanted.items() if existing.get(pid) == p.content_hash]
         to_embed = [p for pid, p in wanted.items() if existing.get(pid) != p.content_hash]
         deleted = [pid for pid in existing if pid not in wanted]
-        stats.deleted_passages = len(deleted)
-        stats.changed_ids = sorted(p.id for p in to_embed)
+        return unchanged, to_embed, deleted
 
-        if old is not None and not to_embed and not deleted:
-            stats.generation = info["generation"]
-            stats.seconds = time.perf_counter() - started
-            return stats
-
-        # leftovers of an interrupted sync are not served by anyone: remove them first
-        for name in self._generations():
-            if not info or name != info["generation"]:
-                self._drop(name)
-        number = int(info["generation"].rsplit("g", 1)[1]) + 1 if info else self._next_number()
-        gen = f"{self.name}__g{number}"
-        new = self._create(gen, embedder.model_id, embedder.dim)
-        new_sent = self._create(f"{gen}__sentences", embedder.model_id, embedder.dim)
-
-        if old is not None and unchanged:
-            old_sent = self.client.get_collection(f"{info['generation']}__sentences")
-            for i in range(0, len(unchanged), BATCH):
-                ids = unchanged[i : i + BATCH]
-                got = old.get(ids=ids, include=["embeddings", "documents", "metadatas"])
-                new.add(
-                    ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+    def _copy(self, old_gen: str, unchanged: list[str], new, new_sent) -> None:
+        """Copy the unchanged passages and their sentences, vectors included, into the new generation."""
+        old, old_sent = self.client.get_collection(old_gen), self.client.get_collection(f"{old_gen}__sentences")
+        include = ["embeddings", "documents", "metadatas"]
+        for i in range(0, len(unchanged), BATCH):
+            got = old.get(ids=unchanged[i : i + BATCH], include=include)
+            new.add(
+                ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+            )
+            sent = sentences_of(old_sent, got["ids"], got["metadatas"])
+            if sent["ids"]:
+                new_sent.add(
+                    ids=sent["ids"],
+                    embeddings=sent["embeddings"],
+                    documents=sent["documents"],
+                    metadatas=sent["metadatas"],
                 )
-                if all("n_sentences" in m for m in got["metadatas"]):
-                    sent = old_sent.get(
-                        ids=sentence_ids(got["ids"], got["metadatas"]), include=["embeddings", "documents", "metadatas"]
-                    )
-                else:  # built before sentence counts were stored
-                    sent = old_sent.get(
-                        where={"passage_id": {"$in": ids}}, include=["embeddings", "documents", "metadatas"]
-                    )
-                if sent["ids"]:
-                    new_sent.add(
-                        ids=sent["ids"],
-                        embeddings=sent["embeddings"],
-                        documents=sent["documents"],
-                        metadatas=sent["metadatas"],
-                    )
-            stats.copied_passages = len(unchanged)
 
+    def _embed(self, to_embed: list[Passage], embedder: Embedder, new, new_sent, stats: SyncStats, on_progress) -> None:
+        """Embed the new or edited passages and their sentences into the new generation."""
         for i in range(0, len(to_embed), BATCH):
             batch = to_embed[i : i + BATCH]
-            vectors = embedder.embed_documents([p.embed_text for p in batch])
             new.add(
                 ids=[p.id for p in batch],
-                embeddings=vectors,
+                embeddings=embedder.embed_documents([p.embed_text for p in batch]),
                 documents=[p.text for p in batch],
                 metadatas=[p.metadata() for p in batch],
             )
@@ -260,10 +285,8 @@ class IndexStore:
             if on_progress:
                 on_progress(stats.embedded_passages, len(to_embed))
 
-        if new.count() != len(passages):
-            raise IndexUnusableError(
-                f"the new index generation has {new.count()} passages, expected {len(passages)}; nothing was switched"
-            )
+    def _switch(self, gen: str, embedder: Embedder, passages: int) -> None:
+        """Point ``active`` at the new generation: one write, so readers see the old or the new, never a mix."""
         self._meta().upsert(
             ids=["active"],
             embeddings=[[0.0]],
@@ -272,17 +295,11 @@ class IndexStore:
                     "generation": gen,
                     "model": embedder.model_id,
                     "dim": embedder.dim,
-                    "passages": len(passages),
+                    "passages": passages,
                     "built_at": time.time(),
                 }
             ],
         )
-        if info:
-            self._drop(info["generation"])
-        stats.generation = gen
-        stats.switched = True
-        stats.seconds = time.perf_counter() - started
-        return stats
 
     def _active_or_none(self) -> dict | None:
         try:
@@ -302,20 +319,87 @@ class IndexStore:
                 pass
 
 
-def sentence_ids(passage_ids: list[str], metas: list[dict]) -> list[str]:
-    """Ids of the stored sentences of these passages (``<passage id>::s<k>``)."""
-    return [f"{pid}::s{k}" for pid, m in zip(passage_ids, metas) for k in range(int(m.get("n_sentences", 0)))]
+def sentences_of(sentences, passage_ids: Sequence[str], metas: Sequence[dict]) -> dict:
+    """The stored sentences (ids, documents, metadatas, embeddings) of these passages.
+
+    Looked up by id (``<passage id>::s<k>``; each passage records its sentence count): a metadata filter
+    slows down as the sentence collection grows (22 ms against 1.4 ms at 174k sentences). An index built
+    before sentence counts were recorded falls back to the filter."""
+    include = ["embeddings", "documents", "metadatas"]
+    if all("n_sentences" in m for m in metas):
+        ids = [f"{pid}::s{k}" for pid, m in zip(passage_ids, metas) for k in range(int(m["n_sentences"]))]
+        return sentences.get(ids=ids, include=include)
+    return sentences.get(where={"passage_id": {"$in": list(passage_ids)}}, include=include)
 
 
-def passages_from_collection(collection) -> tuple[list[str], list[str], list[dict]]:
-    """Every passage's id, text and metadata, sorted by id (vectors stay in Chroma)."""
-    got = get_all(collection, ["documents", "metadatas"])
-    order = sorted(range(len(got["ids"])), key=got["ids"].__getitem__)
-    return [got["ids"][i] for i in order], [got["documents"][i] for i in order], [got["metadatas"][i] for i in order]
+class StoreReadError(RuntimeError):
+    """Chroma did not answer a read of the served generation: a re-index dropped it a moment ago, or the
+    Chroma server is gone. The caller may reload the served generation and try once more."""
+
+
+@contextmanager
+def _reading(what: str):
+    try:
+        yield
+    except Exception as exc:  # chromadb raises several unrelated types (NotFoundError, ValueError, httpx errors)
+        raise StoreReadError(f"{what} failed ({type(exc).__name__})") from exc
+
+
+class ServedIndex:
+    """One served generation, read-only: every passage's id, text and metadata (sorted by id; the vectors stay
+    in Chroma), dense search through langchain_chroma, and the stored vectors."""
+
+    def __init__(self, client, passages, sentences):
+        from langchain_chroma import Chroma
+
+        self.generation: str = passages.name
+        self._passages, self._sentences = passages, sentences
+        # only searched by vector: no embedding function (queries are embedded once, upstream, for every stage)
+        self._search = Chroma(client=client, collection_name=passages.name)
+        got = get_all(passages, ["documents", "metadatas"])
+        order = sorted(range(len(got["ids"])), key=got["ids"].__getitem__)
+        self.ids: list[str] = [got["ids"][i] for i in order]
+        self.docs: list[str] = [got["documents"][i] for i in order]
+        self.metas: list[dict[str, Any]] = [got["metadatas"][i] for i in order]
+        self.row: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def dense_search(self, query_vec: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(row, cosine similarity) of the k nearest passages (approximate, HNSW)."""
+        with _reading("dense search"):
+            found = self._search.similarity_search_by_vector_with_relevance_scores(
+                np.asarray(query_vec).tolist(), k=min(k, len(self.ids))
+            )
+        # the collection's space is cosine, so similarity = 1 - distance
+        return [(self.row[doc.id], 1.0 - float(distance)) for doc, distance in found if doc.id in self.row]
+
+    def passage_vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """Stored vectors of these passage rows, in order."""
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        with _reading("reading passage vectors"):
+            got = self._passages.get(ids=[self.ids[i] for i in rows], include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"]))
+        return np.asarray([by_id[self.ids[i]] for i in rows], dtype=np.float32)
+
+    def sentence_vectors(self, passage_ids: Sequence[str]) -> SentenceVectors:
+        """Stored sentences of these passages with their vectors: pid -> [(k, sentence, vector)] in order."""
+        if not passage_ids:
+            return {}
+        with _reading("reading sentence vectors"):
+            got = sentences_of(self._sentences, passage_ids, [self.metas[self.row[pid]] for pid in passage_ids])
+        out: SentenceVectors = {}
+        for doc, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"]):
+            out.setdefault(meta["passage_id"], []).append((int(meta["k"]), doc, np.asarray(vec, dtype=np.float32)))
+        for items in out.values():
+            items.sort(key=lambda t: t[0])
+        return out
 
 
 def store_for(settings: Settings, *, create: bool) -> IndexStore:
     return IndexStore(open_client(settings, create=create), settings.collection)
 
 
-__all__ = ["IndexStore", "SyncStats", "open_client", "store_for", "passages_from_collection"]
+__all__ = ["IndexStore", "ServedIndex", "StoreReadError", "SentenceVectors", "SyncStats", "open_client", "store_for"]

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CorpusError
-from .text import has_control_chars, normalise_space, slugify
+from ..errors import CorpusError
+from ..text import has_control_chars, normalise_space, slugify
 
 INTRO = "Introduction"
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

@@ -16,15 +16,15 @@ import re
 from dataclasses import dataclass
 
 from .corpus import Article
-from .text import sentence_spans, slugify
+from ..text import sentence_spans, slugify
 
 EMBED_RECIPE = "v2:heading+body;heading+sentence"  # bump when the text given to the embedder changes
 
 # Sentences about the page rather than the subject ("This post will discuss...", "This page explains...",
 # "Source: ..."): kept in the passage for context, never quoted as an answer.
 _META = re.compile(
-    r"^(?:this|the following|our|in this|below,? (?:this|the)) (?:blog )?(?:post|page|article|guide|section|blog|leaflet"
-    r"|factsheet|fact sheet)\b"
+    r"^(?:this|the following|our|in this|below,? (?:this|the)) (?:blog )?"
+    r"(?:post|page|article|guide|section|blog|leaflet|factsheet|fact sheet)\b"
     r"|^(?:in this|on this) (?:post|page|article|guide|section)\b"
     r"|^(?:sources?|references?|read more|see also|further reading|disclaimer)\s*:"
     r"|^(?:read on|keep reading|let'?s (?:take a look|look|explore|discuss))\b"

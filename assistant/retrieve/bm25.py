@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from .text import content_terms
+from ..text import content_terms
 
 
 class BM25:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CorpusError
-from .text import normalise_space
+from ..errors import CorpusError
+from ..text import normalise_space
 
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+", re.IGNORECASE)
 

@@ -7,10 +7,10 @@ working index anything.
 from __future__ import annotations
 
 from .corpus import Article, load_corpus
-from .embeddings import load_embedder, set_threads
-from .index import SyncStats, store_for
+from ..embeddings import Embedder, load_embedder, set_threads
+from ..store import SyncStats, store_for
 from .passages import split_corpus
-from .settings import Settings
+from ..settings import Settings
 
 
 def index_corpus(settings: Settings, *, rebuild: bool = False, on_progress=None) -> SyncStats:
@@ -18,12 +18,18 @@ def index_corpus(settings: Settings, *, rebuild: bool = False, on_progress=None)
 
 
 def index_articles(
-    settings: Settings, articles: list[Article], *, rebuild: bool = False, on_progress=None
+    settings: Settings,
+    articles: list[Article],
+    *,
+    rebuild: bool = False,
+    on_progress=None,
+    embedder: Embedder | None = None,
 ) -> SyncStats:
-    """Index already-loaded articles (the benchmarks feed MedQuAD through here)."""
+    """Index already-loaded articles (the benchmarks feed MedQuAD through here, with a timed embedder)."""
     passages = split_corpus(articles)
     store = store_for(settings, create=True)
-    embedder = load_embedder(threads=settings.index_threads)
+    loaded = load_embedder(threads=settings.index_threads)
+    embedder = embedder or loaded
     try:
         return store.sync(passages, embedder, rebuild=rebuild, on_progress=on_progress)
     finally:
