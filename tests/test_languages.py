@@ -101,3 +101,28 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     broken.write_text(source.read_text(encoding="utf-8").replace("source:", "sauce:", 1), encoding="utf-8")
     with pytest.raises(SettingsError, match="must name its public source"):
         load_pack(broken)
+
+
+@pytest.mark.parametrize("lang, text, code", [
+    ("es", "de repente me duele mucho el pecho y el dolor me pasa a la espalda", "chest_pain"),
+    ("es", "a mi abuelo se le torcio la boca y habla arrastrando las palabras", "stroke_signs"),
+    ("es", "el pie me 'chancletea' y tropiezo con los bordillos", "foot_drop"),
+    ("ko", "허리 아프다가 갑자기 가슴이 조이듯이 아파요", "chest_pain"),
+    ("ko", "아빠가 입이 돌아가고 말이 어눌해졌어요", "stroke_signs"),
+])
+def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
+    from assistant.safety.language import language_packs
+
+    assert code in [c for c, _ in language_packs()[lang].find_signs(text)]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("es", "de chico me quebre el brazo y quedo todo bien; ahora tengo ciatica, ¿me puedo dar un masaje?"),
+    ("ko", "항문이나 사타구니 저림 없고 소변도 정상이에요. 마사지는 몇 번 받으면 되나요?"),
+    ("ko", "예전 골절은 다 나았어요. 좌골신경통에 마사지 받아도 되나요?"),
+    ("ko", "요즘 일이 안 풀려서 가슴이 답답해요. 좌골신경통 마사지 추천해주세요"),
+])
+def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
+    from assistant.safety.language import language_packs
+
+    assert language_packs()[lang].find_signs(text) == []

@@ -39,6 +39,8 @@ def decide(question: str, history: list[dict] | None = None, settings=S) -> Safe
 # ---- red flags: each sign caught at the right level -------------------------------------------------------
 
 EMERGENCY = [
+    ("chest_pain", "he has a tearing pain in his chest that goes through to his back"),
+    ("stroke_signs", "my dad's face is drooping on one side and his speech is slurred, is it his sciatica?"),
     ("saddle_numbness", "It's gone numb between my legs when I wipe"),
     ("saddle_numbness", "I can't feel anything down there"),
     ("saddle_numbness", "my bum is numb when I sit on the toilet"),
@@ -166,6 +168,9 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "Is massage better than painkillers for sciatica?",
     "Will a firmer mattress help my sciatica? Ours is 15 years old and sags in the middle.",
     "My 10 year old office chair is killing my sciatica",
+    "I broke my leg as a kid and it's all healed, now I have sciatica after a long drive",
+    "My mum had breast cancer but I've never had cancer myself. Is massage good for sciatica?",
+    "Are long slow strokes or deep pressure better for sciatica?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

@@ -40,6 +40,9 @@ _identifier = None
 _lock = threading.Lock()
 
 
+_QUOTE_MARKS = re.compile("[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb`]")
+
+
 def detect_language(text: str, min_prob: float = 0.5) -> str:
     """ISO 639-1 code of ``text``'s language ("en" when short or unsure)."""
     global _identifier
@@ -82,7 +85,8 @@ class LanguagePack:
         return any(p.search(s) for s in self.sentences(text) for p in self.out_of_scope)
 
     def normalise(self, text: str) -> str:
-        low = text.lower()
+        # quotation marks around a word ("el pie me 'chancletea'") would break the patterns' word sequences
+        low = _QUOTE_MARKS.sub("", text.lower())
         if self.code == "ko":
             return low
         return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))

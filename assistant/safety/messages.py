@@ -28,6 +28,7 @@ SIGN_PHRASES: dict[str, str] = {
     "sexual_dysfunction": "new problems with sexual function or feeling",
     "severe_weakness": "severe or quickly worsening weakness in the legs",
     "chest_pain": "chest pain",
+    "stroke_signs": "signs of a stroke (face, arm or speech)",
     "foot_drop": "a foot that drags, slaps or will not lift",
     "leg_weakness": "weakness in the leg or foot, or trouble with balance",
     "trauma": "back or leg pain after a fall, accident or injury",
@@ -51,6 +52,8 @@ EXTRA: dict[str, str] = {
     ),
     "severe_weakness": "Weakness that is severe or getting worse quickly needs to be checked in hospital straight away.",
     "chest_pain": "Chest pain together with back pain needs to be checked straight away.",
+    "stroke_signs": "A drooping face, an arm or leg that will not lift, or slurred speech can be a stroke: "
+    "call {emergency_number} now.",
     "possible_dvt": "Do not massage or rub that leg until a doctor has checked it: if it is a clot, pressure could move it.",
     "trauma": "If it was a serious accident, or a fall from a height, call {emergency_number}.",
     "under_16": "Back or leg pain is uncommon in children and should be checked by a doctor rather than treated with massage.",

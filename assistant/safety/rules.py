@@ -298,12 +298,30 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"chest (?:pain|pains|tightness|hurts|is tight)",
-                r"pain (?:in|across) (?:my |the )?chest",
-                r"tight chest",
+                r"chest (?:\w+ )?(?:pain|pains|tightness|hurts|is tight)",
+                r"(?:pain|ache|pressure|tightness) (?:\w+ ){0,3}(?:in|across|through|on) (?:my |the |his |her |their )?chest",
+                r"(?:tight|crushing|squeezing|tearing|ripping|heavy) (?:\w+ )?(?:pain )?(?:in (?:my |his |her |the )?)?chest",
             ),
         ),
         "NHS Back pain (nhs.uk)",
+    ),
+    # Signs of a stroke: the face drooping on one side, an arm (or arm and leg) that will not lift, slurred or
+    # muddled speech. Not a sign of sciatica, but people blame it on the back. Source: NHS Stroke symptoms
+    # (nhs.uk, "Act FAST": call 999).
+    Rule(
+        "stroke_signs",
+        "emergency",
+        (
+            _re(
+                r"(?:face|mouth|smile) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*)",
+                r"(?:droop\w*|lopsided|crooked) (?:face|mouth|smile)",
+                r"slurr\w* (?:\w+ )?(?:speech|words|talk\w*)|(?:speech|talking|words) (?:\w+ ){0,2}slurr\w*",
+                r"(?:can't|cannot|unable to|couldn't) (?:speak|talk) (?:properly|clearly|right)|talking (?:gibberish|nonsense)",
+                r"(?:can't|cannot|unable to|couldn't) (?:lift|raise|move) (?:\w+ ){0,2}arm(?: or| and) (?:\w+ )?leg",
+                r"having a stroke|(?:think|thinks|worried|scared|afraid|could|might) (?:\w+ ){0,4}(?:a|mini) stroke",
+            ),
+        ),
+        "NHS Stroke symptoms (nhs.uk, Act FAST)",
     ),
 )
 

@@ -35,7 +35,8 @@ _OVER = re.compile(
     r"\b(?:(?:it'?s|it has|it|that'?s|that has|which has|which|but|and) ?(?:all |completely |long )?(?:gone|passed|cleared"
     r"|settled|healed|better|fine|over|resolved)|(?:all |fine |better |gone |healed )(?:now|since)|fully (?:healed|recovered)"
     r"|no (?:fever|temperature|problems?|issues?) (?:now|since)|(?:healed|recovered) (?:fine|well|completely|fully)"
-    r"|(?:no longer|not any more|not anymore)|since then)\b"
+    r"|(?:no longer|not any more|not anymore)|since then|(?:all|long|completely|fully) healed"
+    r"|healed (?:up|fine|well|long ago|years ago|decades ago))\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
@@ -51,10 +52,18 @@ _OWN = re.compile(
 )
 
 
+_DENIED = re.compile(r"\b(?:never|not|no)\b|n't")
+
+
+def _own_history(norm: str) -> bool:
+    """The asker says the history is theirs ("I had cancer"), not that it is not ("I've never had cancer")."""
+    return any(not _DENIED.search(m.group()) for m in _OWN.finditer(norm))
+
+
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code in RESOLVABLE and _PAST.search(cl.sentence) and _OVER.search(cl.sentence):
         return True
-    return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _OWN.search(norm)
+    return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm)
 
 
 def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
