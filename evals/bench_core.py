@@ -9,7 +9,6 @@ compares dense-only, BM25-only, weighted-sum and RRF fusion by hit@1 of the expe
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time
@@ -23,15 +22,11 @@ from assistant.offline import apply_offline_env  # noqa: E402
 
 apply_offline_env()
 
+from assistant.evaluate.stats import percentile  # noqa: E402
 from assistant.ingest.build import index_corpus  # noqa: E402
 from assistant.pipeline import build_assistant  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 from test_answers import PARAPHRASED  # noqa: E402
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def main() -> None:
@@ -53,7 +48,7 @@ def main() -> None:
                 stages.setdefault(stage, []).append(ms)
         print(f"warm ask over {len(questions)} questions (ms):")
         for stage, values in stages.items():
-            print(f"  {stage:9s} p50 {statistics.median(values):6.2f}   p95 {pct(values, 0.95):6.2f}")
+            print(f"  {stage:9s} p50 {percentile(values, 50):6.2f}   p95 {percentile(values, 95):6.2f}")
 
         r = assistant.retriever
         rows = {"dense": 0, "bm25": 0, "weighted 0.5/0.5": 0, "rrf k=60": 0}

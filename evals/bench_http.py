@@ -27,6 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.evaluate.stats import percentile  # noqa: E402
 from assistant.web.server import free_port  # noqa: E402  (the server helper: no gradio import)
 
 QUESTIONS = [
@@ -43,13 +44,9 @@ QUESTIONS = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+def _ms(values: list[float], p: float) -> float | None:
+    value = percentile(values, p)
+    return None if value is None else round(value, 1)
 
 
 def start_server(port: int, timeout: float) -> tuple[subprocess.Popen, dict]:
@@ -114,8 +111,8 @@ async def run_load(base: str, clients: int, total: int, timeout: float) -> dict:
     return {
         "clients": clients, "requests": total, "wall_s": round(wall, 2),
         "requests_per_s": round(total / wall, 1),
-        "p50_ms": round(percentile(latencies, 0.50), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
-        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "p50_ms": _ms(latencies, 50), "p95_ms": _ms(latencies, 95),
+        "p99_ms": _ms(latencies, 99),
         "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
         "errors": len(errors), "error_samples": sorted(set(errors))[:5], "outcomes": outcomes,
     }

@@ -16,7 +16,6 @@ import argparse
 import gzip
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate.cases import load_sets  # noqa: E402
+from assistant.evaluate.stats import percentile  # noqa: E402
 from assistant.safety import assess  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -73,8 +73,7 @@ def latency(questions, settings, embed=None, repeat: int = 5) -> str:
             wall.append((time.perf_counter() - w0) * 1000)
 
     def p(xs: list[float]) -> str:
-        xs = sorted(xs)
-        return f"p50 {statistics.median(xs):.3f} ms, p95 {xs[min(len(xs) - 1, int(0.95 * len(xs)))]:.3f} ms"
+        return f"p50 {percentile(xs, 50):.3f} ms, p95 {percentile(xs, 95):.3f} ms"
 
     return f"wall {p(wall)}; cpu {p(cpu)}"
 

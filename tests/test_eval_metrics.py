@@ -166,6 +166,18 @@ def test_percentile_nearest_rank():
     assert percentile([], 50) is None
     assert percentile([3, 1, 2], 50) == 2
     assert percentile(list(range(1, 101)), 95) == 95
+    # ceil(0.95 * 20) is 19, not 20 (floating point would say 19.000000000000004)
+    assert percentile(list(range(1, 21)), 95) == 19
+    assert percentile([4, 1, 3, 2], 50) == 2  # the lower middle value, never an interpolated one
+    assert percentile([7.5], 99) == 7.5 and percentile((x for x in [5, 1]), 100) == 5
+
+
+def test_one_percentile_is_shared():
+    from assistant.evaluate import metrics, stats
+
+    assert metrics.percentile is stats.percentile
+    with pytest.raises(ValueError):
+        stats.percentile([1], 120)
 
 
 def test_thresholds_parse_and_check():

@@ -12,7 +12,6 @@ Definitions (also in ``evals/README.md``):
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -21,6 +20,7 @@ from assistant.schema import LEVEL_RANK, OUTCOMES, TRIAGE_LEVELS
 
 from .cases import Case
 from .corpus import CorpusText, squash
+from .stats import percentile
 
 ALERT_LEVELS = tuple(level for level in TRIAGE_LEVELS if level != "none")
 
@@ -237,13 +237,9 @@ def _ratio(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
 
 
-def percentile(values: list[float], p: float) -> float | None:
-    """Nearest-rank percentile (deterministic, no interpolation)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return round(ordered[rank - 1], 2)
+def _latency(values: list[float], p: float) -> float | None:
+    value = percentile(values, p)
+    return None if value is None else round(value, 2)
 
 
 def aggregate(results: list[CaseResult]) -> dict[str, Any]:
@@ -322,8 +318,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
             if isinstance(ms, (int, float)) and not isinstance(ms, bool):
                 stages.setdefault(str(stage), []).append(float(ms))
     for stage in sorted(stages):
-        m[f"latency_p50_{stage}"] = percentile(stages[stage], 50)
-        m[f"latency_p95_{stage}"] = percentile(stages[stage], 95)
+        m[f"latency_p50_{stage}"] = _latency(stages[stage], 50)
+        m[f"latency_p95_{stage}"] = _latency(stages[stage], 95)
     return m
 
 

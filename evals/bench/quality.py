@@ -11,6 +11,8 @@ import random
 import statistics
 from typing import Iterable, Sequence
 
+from assistant.evaluate.stats import percentile
+
 
 def sample_questions(rows: list[dict], n: int, seed: int = 13) -> list[dict]:
     """A seeded sample of rows (all of them when n >= len(rows)), in a stable order."""
@@ -60,12 +62,10 @@ def percentiles(values: Sequence[float], qs: Sequence[float] = (0.50, 0.95, 0.99
     """Nearest-rank percentiles (p50/p95/p99) plus mean and count; empty input gives zeros."""
     if not values:
         return {"n": 0, **{f"p{int(round(q * 100))}": 0.0 for q in qs}, "mean": 0.0}
-    ordered = sorted(values)
-    out: dict[str, float] = {"n": len(ordered)}
+    out: dict[str, float] = {"n": len(values)}
     for q in qs:
-        index = min(len(ordered) - 1, max(0, int(-(-q * len(ordered) // 1)) - 1))  # ceil(q*n) - 1
-        out[f"p{int(round(q * 100))}"] = round(ordered[index], 3)
-    out["mean"] = round(statistics.fmean(ordered), 3)
+        out[f"p{int(round(q * 100))}"] = round(percentile(values, q * 100) or 0.0, 3)
+    out["mean"] = round(statistics.fmean(values), 3)
     return out
 
 
