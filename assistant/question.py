@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from .lexicon import Lexicon
 from .spelling import Speller
 
-# A follow-up leans on the previous turn: it opens with a connective or points back with a pronoun.
+# A follow-up leans on the previous turn: it opens with a connective or a bare question word ("how often?",
+# "is it safe?"), or points back with a pronoun. Used to read the question and to judge its scope.
 _FOLLOW_UP = re.compile(
-    r"^\s*(and|but|also|so|or|then|what about|how about|what else|which one|same|ok|okay)\b"
-    r"|\b(it|its|that|this|those|these|they|them|one|ones|which one|the other|either|both)\b",
+    r"^\s*(?:and|but|also|so|or|then|what about|how about|what else|which one|same|ok|okay|how often|how long"
+    r"|how many|which|why|when|is it|is that|are they|can i|should i|will it|would it|does it|do they)\b"
+    r"|\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|there|the other|either|both)\b",
     re.IGNORECASE,
 )
 

@@ -349,7 +349,7 @@ class ServedIndex:
     """One served generation, read-only: every passage's id, text and metadata (sorted by id; the vectors stay
     in Chroma), dense search through langchain_chroma, and the stored vectors."""
 
-    def __init__(self, client, passages, sentences):
+    def __init__(self, client: Any, passages: Any, sentences: Any) -> None:
         from langchain_chroma import Chroma
 
         self.generation: str = passages.name

@@ -246,7 +246,7 @@ def dominant_script(text: str) -> str:
         script = _script_of(ch)
         if script:
             counts[script] = counts.get(script, 0) + 1
-    return max(counts, key=counts.get) if counts else "LATIN"
+    return max(counts, key=lambda s: counts[s]) if counts else "LATIN"
 
 
 def _foreign_share(token: str, script: str) -> float:

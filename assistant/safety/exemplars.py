@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 
 from .rules import CODE_LEVEL
-from .text import NEGATION_CUE, PSEUDO_NEGATION, clauses, normalise
+from .clauses import NEGATION_CUE, PSEUDO_NEGATION, clauses, fold_for_rules
 
 THRESHOLD = 0.78
 
@@ -66,7 +66,7 @@ def embedding_signs(
     threshold = THRESHOLD if threshold is None else threshold
     pieces = []
     for text in texts:
-        for cl in clauses(normalise(text)):
+        for cl in clauses(fold_for_rules(text)):
             if NEGATION_CUE.search(PSEUDO_NEGATION.sub(" ", cl.text)) is None and len(cl.text.split()) >= 2:
                 pieces.append(cl.text)
     if not pieces:

@@ -1,11 +1,10 @@
 """The words the safety stage shows. Plain, NHS-style English, written by the project team.
 
-The emergency number, the urgent service and (optionally) the wording of each level come from Settings.
-Optional Settings fields, read with ``getattr`` so this module works before they exist:
+The emergency number, the urgent service and (optionally) the wording of each level come from Settings:
 
-* ``emergency_department`` (str): "" means derive it from the number (999 -> "A&E", 911 -> "the emergency
+* ``emergency_department``: "" means derive it from the number (999 -> "A&E", 911 -> "the emergency
   room", anything else -> "the nearest emergency department").
-* ``triage_emergency_text``, ``triage_urgent_text``, ``triage_caution_text`` (str): "" means the default
+* ``triage_emergency_text``, ``triage_urgent_text``, ``triage_caution_text``: "" means the default
   below. Placeholders: {emergency_number} {emergency_department} {urgent_service} {signs} {extra}
   {precautions} {assistant_name}. Unknown placeholders are left as they are.
 
@@ -14,9 +13,13 @@ No message ever repeats the user's words: signs are described with our own phras
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .rules import CODE_LEVEL
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+    from .language import LanguagePack
 
 # How each reason code is described to the user (our wording).
 SIGN_PHRASES: dict[str, str] = {
@@ -80,6 +83,9 @@ PRECAUTIONS: dict[str, str] = {
     "NICE guideline on sciatica covers people aged 16 and over.",
 }
 
+# The signs that need emergency care at once, named in every urgent reply and in the safety net of every reply.
+EMERGENCY_SIGNS = "numbness around your genitals or bottom, new problems peeing or pooing, or sciatica in both legs"
+
 DEFAULT_EMERGENCY = (
     "Call {emergency_number} or go to {emergency_department} now. You mentioned {signs}. {extra} "
     "Do not wait to see if it gets better, and do not have a massage for this."
@@ -87,8 +93,7 @@ DEFAULT_EMERGENCY = (
 DEFAULT_URGENT = (
     "Please get medical advice today: contact {urgent_service}. You mentioned {signs}. This needs to be "
     "checked by a doctor, and massage should not be used to put off that check. {extra} If it gets worse quickly, or "
-    "you notice numbness around your genitals or bottom, or problems peeing or pooing, call {emergency_number} or go "
-    "to {emergency_department}."
+    f"you notice {EMERGENCY_SIGNS}, call {{emergency_number}} or go to {{emergency_department}}."
 )
 DEFAULT_CAUTION = (
     "Before you have a massage, check with your doctor first, and tell your massage therapist. {precautions}"
@@ -145,8 +150,8 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return " ".join(text.split())
 
 
-def emergency_department(settings: Any) -> str:
-    configured = str(getattr(settings, "emergency_department", "") or "").strip()
+def emergency_department(settings: Settings) -> str:
+    configured = settings.emergency_department.strip()
     if configured:
         return configured
     return {"999": "A&E", "911": "the emergency room"}.get(
@@ -160,7 +165,7 @@ def _join(phrases: list[str]) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
-def _values(settings: Any, codes: Iterable[str]) -> dict[str, str]:
+def _values(settings: Settings, codes: Iterable[str]) -> dict[str, str]:
     codes = list(codes)
     extra: list[str] = []
     if _CES_CODES & set(codes):
@@ -170,7 +175,7 @@ def _values(settings: Any, codes: Iterable[str]) -> dict[str, str]:
         "emergency_number": str(settings.emergency_number),
         "emergency_department": emergency_department(settings),
         "urgent_service": str(settings.urgent_service),
-        "assistant_name": str(getattr(settings, "assistant_name", "assistant")),
+        "assistant_name": settings.assistant_name,
     }
     base["signs"] = _join([SIGN_PHRASES[c] for c in codes if c in SIGN_PHRASES])
     base["extra"] = _fill(" ".join(extra), base)
@@ -178,31 +183,30 @@ def _values(settings: Any, codes: Iterable[str]) -> dict[str, str]:
     return base
 
 
-def triage_message(level: str, codes: Iterable[str], settings: Any) -> str:
+def triage_message(level: str, codes: Iterable[str], settings: Settings) -> str:
     """The text shown first for a triage level ("" for none). ``codes`` are reason codes, any level."""
     codes = list(codes)
     if level == "none":
         return ""
     if level == "caution":
-        template = getattr(settings, "triage_caution_text", "") or DEFAULT_CAUTION
+        template = settings.triage_caution_text or DEFAULT_CAUTION
         return _fill(template, _values(settings, codes))
     at_level = [c for c in codes if CODE_LEVEL.get(c) == level]
     if level == "emergency":
-        template = getattr(settings, "triage_emergency_text", "") or DEFAULT_EMERGENCY
+        template = settings.triage_emergency_text or DEFAULT_EMERGENCY
         return _fill(template, _values(settings, at_level))
-    template = getattr(settings, "triage_urgent_text", "") or DEFAULT_URGENT
+    template = settings.triage_urgent_text or DEFAULT_URGENT
     text = _fill(template, _values(settings, at_level))
     precautions = " ".join(PRECAUTIONS[c] for c in codes if c in PRECAUTIONS)
     return f"{text} {precautions}".strip()
 
 
 SAFETY_NET = (
-    "If you notice numbness around your genitals or bottom, new problems peeing or pooing, or sciatica in both "
-    "legs, call {emergency_number} or go to {emergency_department} straight away."
+    f"If you notice {EMERGENCY_SIGNS}, call {{emergency_number}} or go to {{emergency_department}} straight away."
 )
 
 
-def safety_net(settings: Any) -> str:
+def safety_net(settings: Settings) -> str:
     """One safety-netting line (NHS style) a pipeline can add to ordinary sciatica answers.
 
     Rules cannot recognise every way a person describes a red flag, so ordinary answers should still tell
@@ -214,19 +218,19 @@ def safety_net(settings: Any) -> str:
     )
 
 
-def localised(pack: Any, key: str, settings: Any) -> str:
+def localised(pack: LanguagePack, key: str, settings: Settings) -> str:
     """A message from a language file (``key``: a triage level or a message name), placeholders filled."""
     values = _values(settings, ())
-    if getattr(pack, "emergency_department", ""):
+    if pack.emergency_department:
         values["emergency_department"] = pack.emergency_department
     return _fill(pack.messages[key], values)
 
 
-def out_of_scope_message(kind: str, settings: Any) -> str:
+def out_of_scope_message(kind: str, settings: Settings) -> str:
     text = {"service": SERVICE_REQUEST, "language": NOT_ENGLISH, "greeting": GREETING, "thanks": THANKS}.get(
         kind, OUT_OF_SCOPE
     )
-    return _fill(text, {"assistant_name": str(getattr(settings, "assistant_name", "assistant"))})
+    return _fill(text, {"assistant_name": settings.assistant_name})
 
 
 def refusal_message(kind: str) -> str:

@@ -1,7 +1,7 @@
 """Red-flag and precaution rules: a lexicon of regular expressions, one rule per sign.
 
 Each rule names the public source of its medical fact (the team-written summary with the same sources is
-corpus/curated/when-to-seek-urgent-care.md). Patterns run on text from ``text.normalise`` and are
+corpus/curated/when-to-seek-urgent-care.md). Patterns run on text from ``clauses.fold_for_rules`` and are
 matched clause by clause; a match is dropped when a negation cue governs it (``text.is_negated``).
 Patterns that describe a deficit carry their own negative ("can't feel", "nothing comes out"), so the
 match starts at the modal and the negation check looks only at the words before it.

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal, Sequence
 
-from .text import non_latin_share, normalise, straighten, strip_non_latin
+from ..question import is_follow_up
+from .clauses import non_latin_share, fold_for_rules, straighten, strip_non_latin
 
 RefusalKind = Literal["dosing", "diagnosis", "treatment_decision"]
 
@@ -43,12 +44,6 @@ _HEALTH = re.compile(
     r"|sessions?|treatments?|therap\w*|techniques?|symptoms?|sensations?|condition|heal\w*|inflamm\w*|hormones?"
     r"|endorphins?|cortisol|exercis\w*|posture|doctor|gp|physio\w*|relief|relieve|comfort\w*|body|bodies|nerve\w*"
     r"|injur\w*|recover\w*|rehab\w*|flare\w*|warning signs?|urgent|emergency|a&e)\b"
-)
-# Follow-ups that only make sense in an ongoing conversation ("how often?", "is it safe?").
-_FOLLOW_UP = re.compile(
-    r"^(?:and|also|so|what about|how about|how often|how long|how many|which|why|when|is it|is that|are they|can i"
-    r"|should i|will it|would it|does it|do they|ok|okay)\b|\b(?:it|it's|that|this|them|they|their|those|these|one"
-    r"|ones|there)\b"
 )
 _SOCIAL = re.compile(
     r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|thanks?|thank you|cheers|ta|bye"
@@ -148,7 +143,7 @@ _PERSONAL = re.compile(
 
 def is_personal(question: str) -> bool:
     """Talks about someone's own situation ("I have a fever") rather than a topic ("What is dengue fever?")."""
-    return _PERSONAL.search(normalise(question)) is not None
+    return _PERSONAL.search(fold_for_rules(question)) is not None
 
 
 def strip_injection(question: str) -> str:
@@ -164,12 +159,12 @@ def strip_injection(question: str) -> str:
 
 def is_social(question: str) -> bool:
     """A greeting or a thank-you with nothing else in it."""
-    return _SOCIAL.match(normalise(question)) is not None
+    return _SOCIAL.match(fold_for_rules(question)) is not None
 
 
 def service_request(question: str) -> bool:
     """Asks to find, book or price a provider, or reads like advertising for one."""
-    return _SERVICE.search(normalise(question)) is not None
+    return _SERVICE.search(fold_for_rules(question)) is not None
 
 
 def mostly_non_latin(question: str) -> bool:
@@ -185,22 +180,22 @@ def topic_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> Litera
     (how close the question is to the curated passages), so "should I just stay in bed until it settles?"
     is answered without a topic keyword.
     """
-    norm = normalise(question)
+    norm = fold_for_rules(question)
     if _TOPIC.search(norm):
         return "in"
     if _OFF_DOMAIN.search(norm):
         return "out"
     if _HEALTH.search(norm):
         return "in"
-    if len(norm.split()) <= 20 and _FOLLOW_UP.search(norm):
-        if any(_TOPIC.search(normalise(t)) or _HEALTH.search(normalise(t)) for t in earlier_user_turns):
+    if is_follow_up(norm):
+        if any(_TOPIC.search(fold_for_rules(t)) or _HEALTH.search(fold_for_rules(t)) for t in earlier_user_turns):
             return "in"
     return "unsure"
 
 
 def refusal_kind(question: str) -> RefusalKind | None:
     """What kind of personal medical advice the question asks for, if any."""
-    norm = normalise(question)
+    norm = fold_for_rules(question)
     if _DOSING.search(norm):
         return "dosing"
     if _DIAGNOSIS.search(norm):

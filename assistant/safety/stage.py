@@ -21,6 +21,7 @@ from typing import Any, Callable, Literal, Sequence, cast
 import numpy as np
 
 from ..schema import Triage, TriageLevel
+from ..settings import Settings
 from . import messages
 from .exemplars import embedding_signs
 from .language import detect_language, language_packs
@@ -34,7 +35,7 @@ from .scope import (
     strip_injection,
     topic_scope,
 )
-from .text import normalise
+from .clauses import fold_for_rules
 from .triage import find_signs
 
 Route = Literal["answer", "out_of_scope", "refusal", "emergency"]
@@ -70,7 +71,7 @@ def recent_user_turns(history: Sequence[dict] | None, limit: int) -> list[str]:
     return turns[-limit:] if limit > 0 else []
 
 
-def _triage(texts: list[str], settings: Any, embed: Embed | None) -> Triage:
+def _triage(texts: list[str], settings: Settings, embed: Embed | None) -> Triage:
     codes: dict[str, str] = {}
     texts = list(dict.fromkeys(t for t in texts if t.strip()))
     for text in texts:
@@ -87,13 +88,13 @@ def _triage(texts: list[str], settings: Any, embed: Embed | None) -> Triage:
 
 
 def _scope_kind(question: str) -> str:
-    norm = normalise(question)
+    norm = fold_for_rules(question)
     if norm.startswith(("thank", "cheers", "ta ")) or norm in {"ta", "ta!"}:
         return "thanks"
     return "greeting"
 
 
-def _assess_other_language(question: str, earlier: list[str], settings: Any, lang: str) -> SafetyDecision:
+def _assess_other_language(question: str, earlier: list[str], settings: Settings, lang: str) -> SafetyDecision:
     """A question in another language: red flags read with that language's file, replies in that language.
 
     Answers come from English articles that the English model cannot match across languages, so an in-scope
@@ -122,9 +123,11 @@ def _assess_other_language(question: str, earlier: list[str], settings: Any, lan
     return SafetyDecision("answer", triage, notice, question, language=lang)
 
 
-def assess(question: str, history: Sequence[dict] | None, settings: Any, embed: Embed | None = None) -> SafetyDecision:
+def assess(
+    question: str, history: Sequence[dict] | None, settings: Settings, embed: Embed | None = None
+) -> SafetyDecision:
     """Decide what the pipeline does with this question. Pure; no I/O. ``embed`` is optional."""
-    earlier = recent_user_turns(history, int(getattr(settings, "max_history_turns", 6)))
+    earlier = recent_user_turns(history, settings.max_history_turns)
     lang = detect_language(question)
     if lang != "en":
         return _assess_other_language(question, earlier, settings, lang)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .rules import ALL_RULES, Rule
-from .text import Clause, clauses, denied_after, is_negated, normalise
+from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def age_signs(norm: str) -> list[Sign]:
 
 def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
     """All signs in one piece of user text, in rule order, without duplicates."""
-    norm = normalise(text)
+    norm = fold_for_rules(text)
     parts = clauses(norm)
     found: list[Sign] = []
     for rule in rules:

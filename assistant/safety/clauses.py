@@ -1,4 +1,4 @@
-"""Text helpers for the safety stage: normalisation, clause spans and negation scope.
+"""Clauses and negation for the safety rules: the folded form the rules match, clause spans, negation scope.
 
 Everything here is a pure function of its input. Patterns elsewhere are written against the
 normalised form: lower case, straight apostrophes, common contractions restored ("cant" -> "can't").
@@ -57,7 +57,7 @@ def straighten(text: str) -> str:
     return text.translate(_QUOTES)
 
 
-def normalise(text: str) -> str:
+def fold_for_rules(text: str) -> str:
     """Lower-case, straighten quotes, turn dashes into ' - ', restore contractions, squeeze spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     text = _DASHES.sub(" - ", text)
@@ -152,7 +152,7 @@ def strip_non_latin(text: str) -> str:
 __all__ = [
     "Clause",
     "clauses",
-    "normalise",
+    "fold_for_rules",
     "straighten",
     "is_negated",
     "denied_after",
