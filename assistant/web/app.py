@@ -23,7 +23,7 @@ from starlette.middleware.cors import CORSMiddleware  # noqa: E402
 from ..errors import SettingsError  # noqa: E402
 from ..settings import Settings  # noqa: E402
 from .api import install_api  # noqa: E402
-from .chat_ui import build_chat, chat_css  # noqa: E402
+from .chat_ui import build_chat, chat_css, chat_head  # noqa: E402
 from .embed import embed_js, embed_page  # noqa: E402
 from .feedback import FeedbackStore  # noqa: E402
 from .security import SecurityMiddleware, validate_origins  # noqa: E402
@@ -112,6 +112,7 @@ def create_app(
         allowed_paths=[],
         blocked_paths=blocked,
         css=chat_css(settings),
+        head=chat_head(),
     )
     if assistant is None and load_in_background:
         service.start_loading()

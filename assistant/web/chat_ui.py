@@ -21,12 +21,13 @@ from ..settings import Settings
 from . import render
 from .embed import safe_colour
 from .feedback import FeedbackStore
-from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady
+from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady, without_surrogates
 
 log = logging.getLogger("assistant.web")
 
 STREAM_WORDS_PER_STEP = 4
 STREAM_DELAY_S = 0.02
+MAX_API_HISTORY = 40
 
 
 def new_session() -> dict[str, Any]:
@@ -93,17 +94,129 @@ def chat_css(settings: Settings) -> str:
 .src-passage {{ margin: 0; padding: 6px 10px; border-left: 3px solid var(--assistant-accent);
   font-size: .9rem; }}
 .src-passage mark {{ background: #ffe066; color: #000; padding: 0 2px; }}
-.src-evidence, .src-file {{ margin: 2px 0; font-size: .8rem; opacity: .85; }}
+/* Sources sit in Gradio's collapsible panel, which dims its content: undo it, so the small print of
+   the evidence and file lines keeps a 4.5:1 contrast (it inherits the theme's text colour, light or dark) */
+#chat .thought-group .message-content, #chat .thought-group .md {{ opacity: 1 !important; }}
+.src-evidence, .src-file {{ margin: 2px 0; font-size: .8rem; opacity: 1; color: inherit; }}
+/* long links in answers and sources wrap instead of widening the page on a phone */
+#chat .message-content, #chat .md {{ overflow-wrap: anywhere; }}
 @media (max-width: 640px), (max-height: 700px) {{
-  .app-title {{ font-size: 1.15rem; }}
-  .app-ai-note {{ font-size: .75rem; }}
+  .app-title {{ font-size: 1.15rem; margin: 0 0 2px; }}
+  .app-ai-note {{ font-size: .75rem; line-height: 1.3; }}
   .app-disclaimer {{ font-size: .72rem; padding: 3px 8px; line-height: 1.25; }}
-  #ask-button, #new-conversation {{ padding: 6px 8px !important; }}
-  /* Small screens: size the chat so header, input, buttons and disclaimer all stay on screen. */
-  #chat {{ flex: none !important; height: max(200px, calc(100dvh - 500px)) !important; }}
-  .gradio-container {{ padding: 4px !important; }}
+  #ask-button, #new-conversation {{ padding: 6px 10px !important; min-height: 40px !important; white-space: nowrap; }}
+  #ask-button {{ flex: 1 1 0 !important; }}
+  #new-conversation {{ flex: 0 0 auto !important; min-width: max-content !important; }}
+  /* the question's label stays for screen readers only; the placeholder says the same */
+  #question [data-testid="block-info"] {{ position: absolute !important; width: 1px !important; height: 1px !important;
+    overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important; }}
+  /* Small screens: the chat takes what header, input, buttons and disclaimer leave (measured: about 340 px),
+     so all of them stay on screen and the pane shows the question and the start of its answer. */
+  #chat {{ flex: none !important; height: max(240px, calc(100dvh - 360px)) !important; }}
+  .column, .row {{ gap: 8px !important; }}
 }}
 """
+
+
+# Runs once in the visitor's browser when the chat page loads (an inline script in the page's head: the
+# Content-Security-Policy allows inline scripts, which Gradio needs, but not the ``eval`` behind Gradio's
+# own ``js=`` hooks). It
+# * repairs Gradio markup that screen readers and axe-core object to: the example questions are a
+#   ``role="list"`` of plain buttons (now a named group), and the collapsible Sources title is a
+#   ``div role="button"`` holding a second, unnamed button (now disabled and hidden from assistive
+#   technology; the title itself toggles, and says whether it is expanded);
+# * keeps the visitor's latest question at the top of the chat pane while its answer streams in and
+#   after, so a small screen shows the question and the START of the answer, not its tail. Scrolling,
+#   a swipe or a key press in the pane hands scrolling back to the visitor;
+# * marks the page when it runs inside a clinic's widget (an iframe), for the compact layout.
+# It only sets attributes and scroll positions: it never writes markup.
+CHAT_JS = r"""
+(() => {
+  if (window.__assistantChatUi) { return; }
+  window.__assistantChatUi = true;
+  if (window.self !== window.top) { document.documentElement.classList.add("app-in-frame"); }
+  let pinned = null;
+  let userCount = 0;
+  let hooked = null;
+
+  function set(el, name, value) { if (el.getAttribute(name) !== value) { el.setAttribute(name, value); } }
+
+  function repair() {
+    document.querySelectorAll('.examples[role="list"]').forEach(el => {
+      set(el, "role", "group");
+      set(el, "aria-label", "Example questions");
+    });
+    document.querySelectorAll('[role="button"] button').forEach(inner => {
+      if (!inner.disabled) { inner.disabled = true; }  // not focusable; clicks pass to the title (CSS)
+      set(inner, "tabindex", "-1");
+      set(inner, "aria-hidden", "true");
+    });
+    document.querySelectorAll('.thought-group > .title[role="button"]').forEach(title => {
+      set(title, "aria-expanded", title.classList.contains("expanded") ? "true" : "false");
+    });
+  }
+
+  function pane() { return document.querySelector("#chat .bubble-wrap"); }
+
+  function keepQuestionInView() {
+    const wrap = pane();
+    if (!wrap || !pinned || !pinned.isConnected) { return; }
+    const row = pinned.closest(".message-row") || pinned;
+    const top = row.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop - 8;
+    if (wrap.scrollTop > top) { wrap.scrollTop = Math.max(0, top); }
+  }
+
+  function release() { pinned = null; }
+
+  function follow() {
+    const wrap = pane();
+    if (!wrap) { return; }
+    if (hooked !== wrap) {
+      hooked = wrap;
+      wrap.addEventListener("scroll", keepQuestionInView, {passive: true});
+      ["wheel", "touchmove", "keydown"].forEach(type => wrap.addEventListener(type, release, {passive: true}));
+    }
+    const questions = wrap.querySelectorAll('[data-testid="user"]');
+    if (questions.length > userCount) { pinned = questions[questions.length - 1]; }
+    if (questions.length === 0) { pinned = null; }
+    userCount = questions.length;
+    keepQuestionInView();
+  }
+
+  function update() { repair(); follow(); }
+  function start() {
+    new MutationObserver(update).observe(document.body,
+      {childList: true, subtree: true, attributes: true, attributeFilter: ["class"]});
+    update();
+  }
+  if (document.body) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
+})();
+"""
+
+
+# Rules that must reach outside Gradio's content box (Gradio scopes the ``css=`` rules inside it).
+HEAD_CSS = """
+@media (max-width: 640px), (max-height: 700px) {
+  .gradio-container .app { padding: 6px 8px !important; }
+}
+/* the arrow inside the Sources title is decoration: clicks go through to the title, which toggles */
+.gradio-container .contain [role="button"] button[disabled] { pointer-events: none; opacity: 1 !important; }
+/* inside a clinic's widget the panel's own header already names the assistant: the title is kept for
+   screen readers only */
+html.app-in-frame .gradio-container .contain .app-title { position: absolute !important; width: 1px; height: 1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; margin: 0; }
+@media (max-width: 640px), (max-height: 700px) {
+  html.app-in-frame .gradio-container .contain #chat { height: max(140px, calc(100dvh - 320px)) !important; }
+}
+/* the standing disclaimer never scrolls out of view: should the page outgrow the screen (a very short
+   window, a large font), it stays pinned to the bottom edge */
+.gradio-container .contain #app-disclaimer { position: sticky !important; bottom: 0; z-index: 20; }
+"""
+
+
+def chat_head() -> str:
+    """Extra ``<head>`` content for the chat page: the style and script above (fixed text, no settings)."""
+    return f"<style>{HEAD_CSS}</style><script>{CHAT_JS}</script>"
 
 
 class ChatHandlers:
@@ -127,7 +240,8 @@ class ChatHandlers:
         session = session or new_session()
         started = time.monotonic()
         visitor = getattr(request, "session_hash", None) if request is not None else None
-        question = message if isinstance(message, str) else ""
+        asked = message if isinstance(message, str) else ""
+        question = without_surrogates(asked)  # what is shown and sent back; service.ask refuses the original
         display = list(session["display"])
         user = render.user_message(question) if question.strip() else None
         base = display + ([user] if user else [])
@@ -146,7 +260,7 @@ class ChatHandlers:
         yield base + [pending], "", session
 
         try:
-            answer = self.service.ask(question, list(session["history"]))
+            answer = self.service.ask(asked, list(session["history"]))
             if self._was_reset(visitor, started):
                 return
         except (NotReady, Busy) as exc:
@@ -195,6 +309,27 @@ class ChatHandlers:
             "turns": [*session["turns"], turn],
         }
         yield session["display"], keep, session
+
+    def answer_api(self, question: str, history: list[dict] | None = None) -> dict:
+        """The answer schema for one question (what ``POST /api/ask`` returns), for ``gradio_client``."""
+        turns = history or []
+        if not isinstance(turns, list) or len(turns) > MAX_API_HISTORY:
+            raise gr.Error(f"history must be a list of at most {MAX_API_HISTORY} messages")
+        for turn in turns:
+            if (
+                not isinstance(turn, dict)
+                or turn.get("role") not in ("user", "assistant")
+                or not isinstance(turn.get("content"), str)
+            ):
+                raise gr.Error('each history message must be {"role": "user" or "assistant", "content": text}')
+        try:
+            answer = self.service.ask(question if isinstance(question, str) else "", [dict(t) for t in turns])
+        except (NotReady, Busy, AssistantError) as exc:
+            raise gr.Error(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - never a stack trace, never the question in logs
+            log.error("api answer failed: %s", type(exc).__name__)
+            raise gr.Error(INTERNAL_MESSAGE) from None
+        return answer.to_dict()
 
     def clear(self, request: gr.Request | None = None) -> tuple[list, str, dict]:
         visitor = getattr(request, "session_hash", None) if request is not None else None
@@ -247,6 +382,7 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
         session = gr.State(new_session())
         chatbot = gr.Chatbot(
             label="Conversation",
+            show_label=False,  # a floating label covered the first line of the pane
             elem_id="chat",
             height=None,
             min_height=180,
@@ -291,6 +427,16 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
                 handlers.fill_example, None, textbox, api_visibility="private", show_progress="hidden"
             ).then(api_visibility="private", **io),
         ]
+
+        def answer(question: str, history: list[dict] | None = None) -> dict:
+            """Answer one question from the curated articles; returns the answer schema (as POST /api/ask).
+
+            history: earlier turns, oldest first, as [{"role": "user" | "assistant", "content": text}].
+            The answer and quotes are corpus text and the question is the caller's: escape them for a web page.
+            """
+            return handlers.answer_api(question, history)
+
+        gr.api(answer, api_name="answer", concurrency_id="ask")
         # a new conversation stops an answer still being written, so it cannot reappear after the reset
         reset = dict(api_visibility="private", show_progress="hidden", cancels=asking)
         new.click(handlers.clear, None, [chatbot, textbox, session], **reset)

@@ -47,6 +47,31 @@ EMBED_JS_TEMPLATE = r"""/* Chat widget for the __NAME_COMMENT__: a floating butt
   if (!script || !script.src || window.__clinicAssistantWidget) { return; }
   window.__clinicAssistantWidget = true;
   var chatUrl = new URL("./", script.src).href;
+  var healthUrl = new URL("healthz", script.src).href;
+  var here = window.location.origin;
+  // Is this website allowed to show the chat? The server answers /healthz cross-origin only to allowed
+  // websites. "refused": the server is reachable but will not serve this website (the iframe would show
+  // the browser's "refused to connect" page); anything else opens the chat as before.
+  var access = "checking";
+  var waiting = [];
+  function settle(value) {
+    access = value;
+    if (value === "refused" && window.console) {
+      console.warn("Chat widget: this website (" + here + ") is not in the assistant's allowed_origins " +
+        "(ASSISTANT_ALLOWED_ORIGINS) setting, so the chat cannot be shown here.");
+    }
+    var calls = waiting; waiting = [];
+    for (var i = 0; i < calls.length; i++) { calls[i](); }
+  }
+  function whenChecked(fn) { if (access === "checking") { waiting.push(fn); } else { fn(); } }
+  if (!window.fetch) { settle("unknown"); } else {
+    fetch(healthUrl, { mode: "cors", credentials: "omit", cache: "no-store" }).then(
+      function () { settle("allowed"); },
+      function () {
+        fetch(healthUrl, { mode: "no-cors", credentials: "omit", cache: "no-store" }).then(
+          function () { settle("refused"); }, function () { settle("unknown"); });
+      });
+  }
 
   function make(tag, styles) {
     var node = document.createElement(tag);
@@ -105,8 +130,25 @@ EMBED_JS_TEMPLATE = r"""/* Chat widget for the __NAME_COMMENT__: a floating butt
     panel.appendChild(notice);
     var frame = null;
 
+    var refusedNote = null;
+    function showRefused() {
+      if (refusedNote) { return; }
+      refusedNote = make("div", { padding: "16px", fontSize: "15px", lineHeight: "1.5", color: "#111" });
+      refusedNote.id = "clinic-assistant-refused";
+      refusedNote.setAttribute("role", "status");
+      var lead = make("p", { margin: "0 0 8px", fontWeight: "600" });
+      lead.textContent = "The chat is not switched on for this website yet.";
+      var how = make("p", { margin: "0" });
+      how.textContent = "Website owner: add " + here + " to the assistant's allowed_origins setting " +
+        "(ASSISTANT_ALLOWED_ORIGINS) on the assistant's server, then restart the assistant.";
+      refusedNote.appendChild(lead);
+      refusedNote.appendChild(how);
+      panel.appendChild(refusedNote);
+    }
+
     function open() {
-      if (!frame) {
+      if (access === "checking") { whenChecked(open); return; }
+      if (access === "refused") { showRefused(); } else if (!frame) {
         frame = make("iframe", { border: "0", width: "100%", flex: "1" });
         frame.src = chatUrl;
         frame.title = CONFIG.name + " chat";
