@@ -60,6 +60,12 @@ def _cmd_chat(args, settings: Settings) -> int:
 
 
 def _cmd_index(args, settings: Settings) -> int:
+    if args.check:
+        from .ingest.build import check_corpus
+
+        check, total = check_corpus(settings)
+        print(check.summary(total))
+        return 0 if check.up_to_date else 1
     from .ingest.build import index_corpus
 
     def progress(done: int, total: int) -> None:
@@ -110,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index from the curated corpus")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only say whether the index matches the corpus (exit 1 if not); embeds and writes nothing",
+    )
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("curate", help="turn a raw article (txt, md, html) into curated Markdown plus a report")

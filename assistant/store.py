@@ -78,6 +78,32 @@ class SyncStats:
         )
 
 
+@dataclass
+class IndexCheck:
+    """The index against the corpus: built at all, with this model, and which passages differ."""
+
+    built: bool
+    same_model: bool
+    to_embed: list[str]  # new or edited passage ids
+    deleted: list[str]
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.built and self.same_model and not self.to_embed and not self.deleted
+
+    def summary(self, total: int) -> str:
+        if not self.built:
+            return f"no index yet: {total} passages to embed; run 'sciatica-assistant index'"
+        if not self.same_model:
+            return "the index was built with another model; run 'sciatica-assistant index --rebuild'"
+        if self.up_to_date:
+            return f"index up to date: {total} passages"
+        return (
+            f"index out of date: {len(self.to_embed)} new or edited passages, {len(self.deleted)} removed; "
+            "run 'sciatica-assistant index'"
+        )
+
+
 def open_client(settings: Settings, *, create: bool):
     """A Chroma client: HTTP when ``chroma_url`` is set, else embedded under data_dir."""
     import chromadb
@@ -225,6 +251,16 @@ class IndexStore:
         stats.switched = True
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def check(self, passages: list[Passage], model_id: str, dim: int) -> "IndexCheck":
+        """What a sync would do, without embedding or writing anything (and without loading the model)."""
+        info = self._active_or_none()
+        if info is None:
+            return IndexCheck(built=False, same_model=True, to_embed=[p.id for p in passages], deleted=[])
+        if info.get("model") != model_id or int(info.get("dim", -1)) != dim:
+            return IndexCheck(built=True, same_model=False, to_embed=[p.id for p in passages], deleted=[])
+        _, to_embed, deleted = self._plan(passages, info["generation"])
+        return IndexCheck(built=True, same_model=True, to_embed=sorted(p.id for p in to_embed), deleted=sorted(deleted))
 
     def _plan(self, passages: list[Passage], old_gen: str | None) -> tuple[list[str], list[Passage], list[str]]:
         """(ids whose content is unchanged, passages to embed, ids to delete) against the served generation."""

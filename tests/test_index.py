@@ -135,3 +135,20 @@ def test_reads_are_paged_so_large_collections_load(own_index, monkeypatch):
     path.write_text(path.read_text().replace("Every person's sciatica experience is different.", "People differ."))
     stats = index_corpus(settings)
     assert stats.embedded_passages == 1 and stats.copied_passages == first.passages - 1
+
+
+def test_index_check_says_what_a_sync_would_do_without_writing(own_index, capsys):
+    from assistant.cli import main
+
+    settings, corpus, first = own_index
+    config = corpus.parent / "assistant.toml"
+    config.write_text(f'data_dir = "{settings.data_dir}"\ncorpus_dir = "{corpus}"\n')
+    assert main(["--config", str(config), "index", "--check"]) == 0
+    assert f"index up to date: {first.passages} passages" in capsys.readouterr().out
+
+    path = corpus / SEED
+    path.write_text(path.read_text().replace("widely recognized", "widely known"))
+    assert main(["--config", str(config), "index", "--check"]) == 1
+    assert "1 new or edited passages, 0 removed" in capsys.readouterr().out
+    again = index_corpus(settings)  # the check wrote nothing: the sync still has the edit to embed
+    assert again.embedded_passages == 1

@@ -7,10 +7,16 @@ working index anything.
 from __future__ import annotations
 
 from .corpus import Article, load_corpus
-from ..embeddings import Embedder, load_embedder, set_threads
-from ..store import SyncStats, store_for
+from ..embeddings import MODEL_DIM, MODEL_ID, Embedder, load_embedder, set_threads
+from ..store import IndexCheck, SyncStats, store_for
 from .passages import split_corpus
 from ..settings import Settings
+
+
+def check_corpus(settings: Settings) -> tuple[IndexCheck, int]:
+    """Compare the corpus with the served index without loading the model: (the check, passage count)."""
+    passages = split_corpus(load_corpus(settings.corpus_dir))
+    return store_for(settings, create=False).check(passages, MODEL_ID, MODEL_DIM), len(passages)
 
 
 def index_corpus(settings: Settings, *, rebuild: bool = False, on_progress=None) -> SyncStats:
