@@ -308,3 +308,46 @@ def test_shipped_examples_and_sets_load():
     for folder in (root / "examples", root / "sets"):
         if folder.is_dir() and any(folder.iterdir()):
             assert load_sets([folder])
+
+
+def test_messages_name_types_in_users_words(tmp_path):
+    path = write(tmp_path, "w.yaml", """
+    - id: w1
+      question: ok?
+      tags: [fine, {a: 1}]
+      history: ["hello", {role: user}]
+      expect: {outcome: answer, cites_any: {a: b}, contains_all: [x, null]}
+    - {id: w2, question: "ok?", expect: {outcome: null}}
+    """)
+    found = problems(path)
+    text = "\n".join(found)
+    assert "case 'w1': 'tags' item 2 must be a string, got mapping" in text
+    assert "case 'w1': 'history' item 1 must be a mapping with role and content, got str" in text
+    assert "case 'w1': 'history' item 2: missing 'content'" in text
+    assert "case 'w1': 'expect.cites_any' must be a list of strings, got mapping" in text
+    assert "case 'w1': 'expect.contains_all' item 2 must be a string, got null" in text
+    assert "w.yaml:6: case 'w2': 'expect' has no checks" in text  # outcome: null checks nothing
+
+
+def test_cases_are_typed_models():
+    from pydantic import ValidationError
+
+    from assistant.evaluate.cases import Case, Expect
+
+    expect = Expect(outcome="answer", cites_any=("a",))
+    case = Case(id="x", question="q?", expect=expect)
+    assert case.expect.outcome == "answer" and case.origin == "native"
+    with pytest.raises(ValidationError):
+        Expect(outcome="maybe")
+    with pytest.raises(ValidationError):
+        case.id = "y"  # frozen
+
+
+def test_importers_do_not_import_the_loader():
+    import subprocess
+    import sys
+
+    code = "import sys, assistant.evaluate.importers; print('assistant.evaluate.cases' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "False"

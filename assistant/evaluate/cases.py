@@ -1,11 +1,13 @@
-"""Question sets: load, validate, and turn into :class:`Case` objects.
+"""Question sets: read the files, validate every row, and turn them into :class:`Case` objects.
 
 A set is a YAML, JSON, JSONL or CSV file (format in ``evals/README.md``). Every problem found is
 reported with the file, the line and the case it belongs to, and nothing runs until all files
 load cleanly: a reviewer should never get half a run from a typo.
 
-Rows written for promptfoo (``vars`` + ``assert``) and ragas (``user_input`` ...) are recognised
-row by row and mapped by :mod:`assistant.evaluate.importers`.
+The rows are validated by the pydantic models in :mod:`.models` (which also says what each error
+means in users' words); this module finds the rows and their lines. Rows written for promptfoo
+(``vars`` + ``assert``) and ragas (``user_input`` ...) are recognised row by row and mapped by
+:mod:`.importers`.
 """
 
 from __future__ import annotations
@@ -13,131 +15,64 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
-from assistant.errors import AssistantError
-from assistant.schema import OUTCOMES, TRIAGE_LEVELS
+from . import importers
+from .models import (
+    CASE_KEYS,
+    EXPECT_KEYS,
+    SET_KEYS,
+    Case,
+    CaseRow,
+    Expect,
+    LineDict,
+    Problems,
+    SetDocument,
+    SetFormatError,
+    case_label,
+    kind,
+    line_of,
+    validate_row,
+)
 
 SET_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
-
-CASE_KEYS = ("id", "question", "history", "tags", "expect", "note")
-EXPECT_KEYS = (
-    "outcome",
-    "triage",
-    "cites_any",
-    "first_any",
-    "partial",
-    "contains_any",
-    "contains_all",
-    "not_contains",
-    "max_citations",
-)
-SET_KEYS = ("name", "description", "tags", "cases")
 # CSV: flat columns; list cells are separated by "|" (or written as a JSON list).
 CSV_COLUMNS = ("id", "question", "history", "tags", "note") + EXPECT_KEYS
+CSV_LIST_COLUMNS = ("cites_any", "first_any", "contains_any", "contains_all", "not_contains")
 
-
-class SetFormatError(AssistantError):
-    """One or more question-set files are malformed. ``problems`` lists every one found."""
-
-    exit_code = 2
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        head = self.problems[0] if self.problems else "invalid question set"
-        more = len(self.problems) - 1
-        super().__init__(head if more <= 0 else f"{head} (and {more} more problem(s))")
-
-
-@dataclass(frozen=True)
-class Expect:
-    outcome: str | None = None
-    triage: str | None = None
-    cites_any: tuple[str, ...] = ()
-    first_any: tuple[str, ...] = ()  # the first quoted sentence must hold one of these
-    partial: bool | None = None  # True: the answer must say which part of the question is not covered
-    contains_any: tuple[str, ...] = ()
-    contains_all: tuple[str, ...] = ()
-    not_contains: tuple[str, ...] = ()
-    max_citations: int | None = None
-
-    def to_dict(self) -> dict:
-        out: dict[str, Any] = {}
-        for key in EXPECT_KEYS:
-            value = getattr(self, key)
-            if value is None or value == ():
-                continue
-            out[key] = list(value) if isinstance(value, tuple) else value
-        return out
+__all__ = [
+    "CASE_KEYS",
+    "CSV_COLUMNS",
+    "EXPECT_KEYS",
+    "SET_KEYS",
+    "SET_SUFFIXES",
+    "Case",
+    "Expect",
+    "SetFormatError",
+    "discover",
+    "load_file",
+    "load_sets",
+    "native_case",
+]
 
 
 @dataclass(frozen=True)
-class Case:
-    id: str
-    question: str
-    expect: Expect
-    history: tuple[dict, ...] = ()
-    tags: tuple[str, ...] = ()
-    note: str = ""
-    set_name: str = ""
-    source: str = ""  # file the case came from
-    line: int = 0  # line of the case in that file (1-based)
-    origin: str = "native"  # native | promptfoo | ragas
+class SetFile:
+    """Where rows come from: the set's name and the file as messages show it."""
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "set": self.set_name,
-            "source": f"{self.source}:{self.line}",
-            "origin": self.origin,
-            "question": self.question,
-            "history": [dict(m) for m in self.history],
-            "tags": list(self.tags),
-            "note": self.note,
-            "expect": self.expect.to_dict(),
-        }
+    name: str
+    shown: str
 
 
-@dataclass
-class Problems:
-    """Collects errors for one file, each prefixed with ``file:line: case 'id':``; ``items``
-    lists them in line order."""
-
-    path: str
-    _found: list[tuple[int, int, str]] = field(default_factory=list)
-
-    def add(self, line: int | None, case: str | None, message: str) -> None:
-        where = f"{self.path}:{line}" if line else self.path
-        who = f" case {case}:" if case else ""
-        self._found.append((line or 0, len(self._found), f"{where}:{who} {message}"))
-
-    @property
-    def items(self) -> list[str]:
-        return [text for _, _, text in sorted(self._found)]
-
-    def clear(self) -> None:
-        self._found.clear()
+Numbered = list[tuple[int, Any]]  # (line, row)
 
 
 # --------------------------------------------------------------------------------------------
 # YAML with line numbers
-
-
-class LineDict(dict):
-    """A mapping that remembers the line of itself and of each of its keys."""
-
-    line: int = 0
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key_lines: dict[Any, int] = {}
-
-    def line_of(self, key: Any) -> int:
-        return self.key_lines.get(key, self.line)
 
 
 class _DuplicateKey(Exception):
@@ -150,7 +85,7 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode):
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Iterable[LineDict]:
     data = LineDict()
     data.line = node.start_mark.line + 1
     yield data
@@ -169,7 +104,7 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode):
         data.key_lines[key] = key_node.start_mark.line + 1
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore[arg-type]
 
 
 def _yaml_load(text: str, problems: Problems) -> Any:
@@ -188,156 +123,6 @@ def _yaml_load(text: str, problems: Problems) -> Any:
 
 
 # --------------------------------------------------------------------------------------------
-# field validation helpers (shared with importers)
-
-
-def case_label(row: Any, index: int) -> str:
-    if isinstance(row, dict) and isinstance(row.get("id"), (str, int)) and not isinstance(row.get("id"), bool):
-        return repr(str(row["id"]))
-    return f"#{index}"
-
-
-def line_of(row: Any, key: str | None = None, default: int = 0) -> int:
-    if isinstance(row, LineDict):
-        return row.line_of(key) if key is not None else row.line
-    return default
-
-
-def as_text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def text_list(value: Any, what: str, errors: list[str]) -> tuple[str, ...]:
-    """A list of non-empty strings; a single string is accepted as a one-item list."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        errors.append(f"{what!r} must be a list of strings, got {type(value).__name__}")
-        return ()
-    out = []
-    for i, item in enumerate(value, 1):
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            errors.append(f"{what!r} item {i} must be a string, got {type(item).__name__}")
-            continue
-        text = str(item).strip()
-        if not text:
-            errors.append(f"{what!r} item {i} is empty")
-            continue
-        out.append(text)
-    return tuple(out)
-
-
-def check_history(value: Any, errors: list[str]) -> tuple[dict, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        errors.append(f"'history' must be a list of {{role, content}}, got {type(value).__name__}")
-        return ()
-    out = []
-    for i, msg in enumerate(value, 1):
-        if not isinstance(msg, dict):
-            errors.append(f"'history' item {i} must be a mapping with role and content")
-            continue
-        extra = sorted(str(k) for k in msg if k not in ("role", "content"))
-        if extra:
-            errors.append(f"'history' item {i}: unknown key {extra[0]!r} (allowed: role, content)")
-        role, content = msg.get("role"), msg.get("content")
-        if role not in ("user", "assistant"):
-            errors.append(f"'history' item {i}: role must be 'user' or 'assistant', got {role!r}")
-        if not isinstance(content, str) or not content.strip():
-            errors.append(f"'history' item {i}: content must be a non-empty string")
-        if role in ("user", "assistant") and isinstance(content, str) and content.strip():
-            out.append({"role": role, "content": content})
-    return tuple(out)
-
-
-def check_expect(
-    value: Any, errors: list[str], *, line_errors: list[tuple[int, str]] | None = None, require_checks: bool = True
-) -> Expect:
-    """Validate an ``expect`` mapping. With ``line_errors`` and a YAML mapping, each problem is
-    reported at the line of the key it concerns."""
-    if line_errors is not None and isinstance(value, LineDict):
-        keyed: list[str] = []
-        result = _check_expect(value, keyed, require_checks)
-        for msg in keyed:
-            key = msg.split("'", 2)[1].split(".")[-1] if msg.count("'") >= 2 else None
-            line_errors.append((value.line_of(key) if key in value else value.line, msg))
-        return result
-    return _check_expect(value, errors, require_checks)
-
-
-def _check_expect(value: Any, errors: list[str], require_checks: bool) -> Expect:
-    if value is None:
-        if require_checks:
-            errors.append("missing 'expect' (e.g. expect: {outcome: answer, triage: none})")
-        return Expect()
-    if not isinstance(value, dict):
-        errors.append(f"'expect' must be a mapping, got {type(value).__name__}")
-        return Expect()
-    if require_checks and not any(key in EXPECT_KEYS for key in value):
-        errors.append("'expect' has no checks (give at least outcome or triage)")
-    for key in value:
-        if key not in EXPECT_KEYS:
-            errors.append(f"unknown key 'expect.{key}' (allowed: {', '.join(EXPECT_KEYS)})")
-    outcome = value.get("outcome")
-    if outcome is not None and outcome not in OUTCOMES:
-        errors.append(f"'expect.outcome' must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
-        outcome = None
-    triage = value.get("triage")
-    if triage is not None and triage not in TRIAGE_LEVELS:
-        errors.append(f"'expect.triage' must be one of {', '.join(TRIAGE_LEVELS)}, got {triage!r}")
-        triage = None
-    partial = value.get("partial")
-    if partial is not None and not isinstance(partial, bool):
-        errors.append(f"'expect.partial' must be true or false, got {partial!r}")
-        partial = None
-    max_c = value.get("max_citations")
-    if max_c is not None and (isinstance(max_c, bool) or not isinstance(max_c, int) or max_c < 0):
-        errors.append(f"'expect.max_citations' must be a whole number >= 0, got {max_c!r}")
-        max_c = None
-    return Expect(
-        outcome=outcome,
-        triage=triage,
-        cites_any=text_list(value.get("cites_any"), "expect.cites_any", errors),
-        first_any=text_list(value.get("first_any"), "expect.first_any", errors),
-        partial=partial,
-        contains_any=text_list(value.get("contains_any"), "expect.contains_any", errors),
-        contains_all=text_list(value.get("contains_all"), "expect.contains_all", errors),
-        not_contains=text_list(value.get("not_contains"), "expect.not_contains", errors),
-        max_citations=max_c,
-    )
-
-
-def check_id(value: Any, errors: list[str]) -> str | None:
-    if value is None:
-        errors.append("missing 'id'")
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        errors.append(f"'id' must be a string, got {type(value).__name__}")
-        return None
-    text = str(value).strip()
-    if not text:
-        errors.append("'id' is empty")
-        return None
-    return text
-
-
-def check_question(value: Any, errors: list[str]) -> str | None:
-    if value is None:
-        errors.append("missing 'question'")
-        return None
-    if not isinstance(value, str):
-        errors.append(f"'question' must be a string, got {type(value).__name__}")
-        return None
-    if not value.strip():
-        errors.append("'question' is empty")
-        return None
-    return value
-
-
-# --------------------------------------------------------------------------------------------
 # one native row
 
 
@@ -351,76 +136,35 @@ def native_case(
     set_tags: tuple[str, ...],
     problems: Problems,
 ) -> Case | None:
+    """Validate one native row (a :class:`CaseRow`); report its problems; the case, or None."""
     label = case_label(row, index)
     line = line_of(row, None, default_line)
     if not isinstance(row, dict):
-        problems.add(line, label, f"a case must be a mapping, got {type(row).__name__}")
+        problems.add(line, label, f"a case must be a mapping, got {kind(row)}")
         return None
-    errors: list[str] = []  # about the case as a whole: reported at its first line
-    line_errors: list[tuple[int, str]] = []  # about one key: reported at that key's line
-
-    def at(key: str, found: list[str]) -> None:
-        target = line_errors if key in row else None
-        for msg in found:
-            if target is None:
-                errors.append(msg)
-            else:
-                target.append((line_of(row, key, default_line), msg))
-
-    for key in row:
-        if key not in CASE_KEYS:
-            line_errors.append(
-                (line_of(row, key, default_line), f"unknown key {key!r} (allowed: {', '.join(CASE_KEYS)})")
-            )
-    found: list[str] = []
-    case_id = check_id(row.get("id"), found)
-    at("id", found)
-    found = []
-    question = check_question(row.get("question"), found)
-    at("question", found)
-    found = []
-    history = check_history(row.get("history"), found)
-    at("history", found)
-    found = []
-    tags = text_list(row.get("tags"), "tags", found)
-    at("tags", found)
-    note = row.get("note", "")
-    if not isinstance(note, str):
-        at("note", [f"'note' must be a string, got {type(note).__name__}"])
-        note = ""
-    found = []
-    expect = check_expect(row.get("expect"), found, line_errors=line_errors)
-    at("expect", found)
-    for ln, msg in line_errors:
-        problems.add(ln, label, msg)
-    for msg in errors:
-        problems.add(line, label, msg)
-    if errors or line_errors or case_id is None or question is None:
+    parsed, errors = validate_row(row, CaseRow, default_line)
+    for at, message in errors:
+        problems.add(at, label, message)
+    if not isinstance(parsed, CaseRow):
         return None
-    return Case(
-        id=case_id,
-        question=question,
-        expect=expect,
-        history=history,
-        tags=_merge_tags(set_tags, tags),
-        note=note.strip(),
-        set_name=set_name,
-        source=source,
-        line=line,
-        origin="native",
+    return parsed.to_case(set_name=set_name, source=source, line=line, set_tags=set_tags)
+
+
+def _case_from_row(row: Any, index: int, line: int, where: SetFile, set_tags: tuple[str, ...], problems: Problems):
+    kind_ = importers.row_format(row)
+    if kind_ == "promptfoo":
+        return importers.promptfoo_case(
+            row, index, set_name=where.name, source=where.shown, line=line, problems=problems
+        )
+    if kind_ == "ragas":
+        return importers.ragas_case(row, index, set_name=where.name, source=where.shown, line=line, problems=problems)
+    return native_case(
+        row, index, set_name=where.name, source=where.shown, default_line=line, set_tags=set_tags, problems=problems
     )
 
 
-def _merge_tags(*groups: Iterable[str]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for group in groups:
-        for tag in group:
-            seen.setdefault(tag, None)
-    return tuple(seen)
-
-
 # --------------------------------------------------------------------------------------------
-# files
+# YAML / JSON / JSONL
 
 
 def _rows_from_structured(data: Any, problems: Problems) -> tuple[list[Any], tuple[str, ...]]:
@@ -430,46 +174,32 @@ def _rows_from_structured(data: Any, problems: Problems) -> tuple[list[Any], tup
         return [], ()
     if isinstance(data, list):
         return data, ()
-    if isinstance(data, dict):
-        if "tests" in data and "cases" not in data:
-            # a promptfoo config with inline tests
-            tests = data["tests"]
-            if isinstance(tests, str):
-                problems.add(
-                    line_of(data, "tests"), None, "'tests' refers to another file; point eval at that file instead"
-                )
-                return [], ()
-            if not isinstance(tests, list):
-                problems.add(line_of(data, "tests"), None, "'tests' must be a list of test cases")
-                return [], ()
-            return tests, ()
-        errors = []
-        for key in data:
-            if key not in SET_KEYS:
-                problems.add(
-                    line_of(data, key),
-                    None,
-                    f"unknown top-level key {key!r} (allowed: {', '.join(SET_KEYS)}; or make the file a list of cases)",
-                )
-        cases = data.get("cases")
-        if cases is None:
-            problems.add(line_of(data), None, "missing 'cases' (a list of cases)")
-            return [], ()
-        if not isinstance(cases, list):
-            problems.add(line_of(data, "cases"), None, "'cases' must be a list of cases")
-            return [], ()
-        for key in ("name", "description"):
-            if key in data and not isinstance(data[key], str):
-                problems.add(line_of(data, key), None, f"{key!r} must be a string")
-        tags = text_list(data.get("tags"), "tags", errors)
-        for msg in errors:
-            problems.add(line_of(data, "tags"), None, msg)
-        return cases, tags
-    problems.add(None, None, f"expected a list of cases, got {type(data).__name__}")
-    return [], ()
+    if not isinstance(data, dict):
+        problems.add(None, None, f"expected a list of cases, got {kind(data)}")
+        return [], ()
+    if "tests" in data and "cases" not in data:
+        return _promptfoo_tests(data, problems), ()
+    document, errors = validate_row(data, SetDocument, line_of(data))
+    for at, message in errors:
+        problems.add(at, None, message)
+    if not isinstance(document, SetDocument):
+        return [], ()
+    return document.cases, document.tags
 
 
-def _parse_jsonl(text: str, problems: Problems) -> list[tuple[int, Any]]:
+def _promptfoo_tests(data: dict, problems: Problems) -> list[Any]:
+    """A promptfoo config with inline tests."""
+    tests = data["tests"]
+    if isinstance(tests, str):
+        problems.add(line_of(data, "tests"), None, "'tests' refers to another file; point eval at that file instead")
+        return []
+    if not isinstance(tests, list):
+        problems.add(line_of(data, "tests"), None, "'tests' must be a list of test cases")
+        return []
+    return tests
+
+
+def _parse_jsonl(text: str, problems: Problems) -> Numbered:
     rows = []
     for n, raw in enumerate(text.splitlines(), 1):
         if not raw.strip():
@@ -481,14 +211,43 @@ def _parse_jsonl(text: str, problems: Problems) -> list[tuple[int, Any]]:
     return rows
 
 
-def _split_cell(cell: str) -> list[str] | str:
+def _parse_structured(text: str, suffix: str, problems: Problems) -> tuple[Numbered, tuple[str, ...]]:
+    """Rows with their lines and the set's tags from a YAML or JSON file."""
+    data = _yaml_load(text, problems)  # JSON is YAML; this also gives line numbers
+    if problems.items and suffix == ".json":
+        problems.clear()
+        try:  # e.g. tab-indented JSON, which YAML rejects: no line numbers then
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.add(exc.lineno, None, f"not valid JSON: {exc.msg}")
+    problems.raise_if_any()
+    rows, set_tags = _rows_from_structured(data, problems)
+    return [(line_of(r, None, 0), r) for r in rows], set_tags
+
+
+def _load_rows(numbered: Numbered, set_tags: tuple[str, ...], where: SetFile, problems: Problems) -> list[Case]:
+    problems.raise_if_any()
+    if not numbered:
+        raise SetFormatError([f"{where.shown}: the file is empty: no cases"])
+    cases = []
+    for index, (line, row) in enumerate(numbered, 1):
+        case = _case_from_row(row, index, line, where, set_tags, problems)
+        if case is not None:
+            cases.append(case)
+    return cases
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+
+
+def _split_cell(cell: str) -> Any:
     cell = cell.strip()
     if cell.startswith("["):
         try:
-            value = json.loads(cell)
+            return json.loads(cell)
         except json.JSONDecodeError:
             return cell
-        return value
     return [part.strip() for part in cell.split("|") if part.strip()]
 
 
@@ -502,56 +261,96 @@ def _parse_csv(text: str, problems: Problems) -> tuple[list[str], list[tuple[int
         for row in reader:
             if None in row:
                 problems.add(line, None, "more cells than columns")
-                row.pop(None)
-            if all(not (v or "").strip() for v in row.values()):
-                line = reader.line_num + 1
-                continue
-            rows.append((line, row))
+                row.pop(None)  # type: ignore[call-overload]
+            if any((v or "").strip() for v in row.values()):
+                rows.append((line, row))
             line = reader.line_num + 1
     except csv.Error as exc:
         problems.add(reader.line_num, None, f"not valid CSV: {exc}")
     return header, rows
 
 
+def _csv_value(key: str, cell: str) -> Any:
+    """One non-empty cell as the native row holds it (types are checked by the model)."""
+    if key in CSV_LIST_COLUMNS or key == "tags":
+        return _split_cell(cell)
+    if key == "partial":
+        return {"true": True, "false": False}.get(cell.lower(), cell)
+    if key == "max_citations":
+        try:
+            return int(cell)
+        except ValueError:
+            return cell  # reported as a wrong type
+    return cell
+
+
 def _native_csv_row(row: dict, errors: list[str]) -> dict:
-    """Turn a flat CSV row into the nested native shape (types checked later)."""
+    """Turn a flat CSV row into the nested native shape."""
     out: dict[str, Any] = {}
     expect: dict[str, Any] = {}
     for key, raw in row.items():
         cell = (raw or "").strip()
         if not cell:
             continue
-        if key in ("cites_any", "first_any", "contains_any", "contains_all", "not_contains"):
-            expect[key] = _split_cell(cell)
-        elif key == "partial":
-            expect[key] = {"true": True, "false": False}.get(cell.lower(), cell)
-        elif key in ("outcome", "triage"):
-            expect[key] = cell
-        elif key == "max_citations":
-            try:
-                expect[key] = int(cell)
-            except ValueError:
-                expect[key] = cell  # reported as a wrong type below
-        elif key == "tags":
-            out[key] = _split_cell(cell)
-        elif key == "history":
+        if key == "history":
             try:
                 out[key] = json.loads(cell)
             except json.JSONDecodeError as exc:
                 errors.append(f"'history' must be a JSON list of {{role, content}}: {exc.msg}")
+        elif key in EXPECT_KEYS:
+            expect[key] = _csv_value(key, cell)
         else:
-            out[key] = raw if key == "question" else cell
+            out[key] = raw if key == "question" else _csv_value(key, cell)
     out["expect"] = expect
     return out
 
 
-def load_file(path: Path, display: str | None = None) -> list[Case]:  # noqa: PLR0915  (to split)
-    """Load one set file. Raises :class:`SetFormatError` listing every problem found."""
-    from . import importers
+def _check_csv_header(header: list[str], problems: Problems) -> None:
+    for col in header:
+        if col not in CSV_COLUMNS:
+            problems.add(1, None, f"unknown column {col!r} (allowed: {', '.join(CSV_COLUMNS)})")
+    if "question" not in header:
+        problems.add(1, None, "missing column 'question'")
 
-    shown = display or str(path)
-    problems = Problems(shown)
-    set_name = path.stem
+
+def _load_csv(text: str, where: SetFile, problems: Problems) -> list[Case]:
+    header, rows = _parse_csv(text, problems)
+    promptfoo = importers.csv_format(header) == "promptfoo"
+    if not promptfoo:
+        _check_csv_header(header, problems)
+    problems.raise_if_any()
+    if not rows:
+        raise SetFormatError([f"{where.shown}: no cases (only a header row)"])
+    cases = []
+    for index, (line, row) in enumerate(rows, 1):
+        if promptfoo:
+            case = importers.promptfoo_csv_case(
+                row, index, set_name=where.name, source=where.shown, line=line, problems=problems
+            )
+        else:
+            errors: list[str] = []
+            nested = _native_csv_row(row, errors)
+            for msg in errors:
+                problems.add(line, case_label(nested, index), msg)
+            case = native_case(
+                nested,
+                index,
+                set_name=where.name,
+                source=where.shown,
+                default_line=line,
+                set_tags=(),
+                problems=problems,
+            )
+        if case is not None:
+            cases.append(case)
+    return cases
+
+
+# --------------------------------------------------------------------------------------------
+# files
+
+
+def _read_text(path: Path, shown: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -562,77 +361,28 @@ def load_file(path: Path, display: str | None = None) -> list[Case]:  # noqa: PL
         raise SetFormatError([f"{shown}: not UTF-8 text"]) from None
     if not text.strip():
         raise SetFormatError([f"{shown}: the file is empty: no cases"])
+    return text
 
+
+def load_file(path: Path, display: str | None = None) -> list[Case]:
+    """Load one set file. Raises :class:`SetFormatError` listing every problem found."""
+    where = SetFile(name=path.stem, shown=display or str(path))
+    text = _read_text(path, where.shown)
+    problems = Problems(where.shown)
     suffix = path.suffix.lower()
-    cases: list[Case] = []
     if suffix == ".csv":
-        header, rows = _parse_csv(text, problems)
-        fmt = importers.csv_format(header)
-        if fmt == "native":
-            for col in header:
-                if col not in CSV_COLUMNS:
-                    problems.add(1, None, f"unknown column {col!r} (allowed: {', '.join(CSV_COLUMNS)})")
-            if "question" not in header:
-                problems.add(1, None, "missing column 'question'")
-        if problems.items:
-            raise SetFormatError(problems.items)
-        if not rows:
-            raise SetFormatError([f"{shown}: no cases (only a header row)"])
-        for index, (line, row) in enumerate(rows, 1):
-            if fmt == "promptfoo":
-                case = importers.promptfoo_csv_case(
-                    row, index, set_name=set_name, source=shown, line=line, problems=problems
-                )
-            else:
-                errors: list[str] = []
-                nested = _native_csv_row(row, errors)
-                for msg in errors:
-                    problems.add(line, case_label(nested, index), msg)
-                case = native_case(
-                    nested, index, set_name=set_name, source=shown, default_line=line, set_tags=(), problems=problems
-                )
-            if case is not None:
-                cases.append(case)
+        cases = _load_csv(text, where, problems)
+    elif suffix == ".jsonl":
+        cases = _load_rows(_parse_jsonl(text, problems), (), where, problems)
+    elif suffix in (".yaml", ".yml", ".json"):
+        numbered, set_tags = _parse_structured(text, suffix, problems)
+        cases = _load_rows(numbered, set_tags, where, problems)
     else:
-        if suffix == ".jsonl":
-            numbered = _parse_jsonl(text, problems)
-            set_tags: tuple[str, ...] = ()
-        elif suffix in (".yaml", ".yml", ".json"):
-            data = _yaml_load(text, problems)  # JSON is YAML; this also gives line numbers
-            if problems.items and suffix == ".json":
-                problems.clear()
-                try:  # e.g. tab-indented JSON, which YAML rejects: no line numbers then
-                    data = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    problems.add(exc.lineno, None, f"not valid JSON: {exc.msg}")
-            if problems.items:
-                raise SetFormatError(problems.items)
-            rows, set_tags = _rows_from_structured(data, problems)
-            numbered = [(line_of(r, None, 0), r) for r in rows]
-        else:
-            raise SetFormatError([f"{shown}: unsupported file type {suffix!r} (use one of {', '.join(SET_SUFFIXES)})"])
-        if problems.items:
-            raise SetFormatError(problems.items)
-        if not numbered:
-            raise SetFormatError([f"{shown}: the file is empty: no cases"])
-        for index, (line, row) in enumerate(numbered, 1):
-            kind = importers.row_format(row)
-            if kind == "promptfoo":
-                case = importers.promptfoo_case(
-                    row, index, set_name=set_name, source=shown, line=line, problems=problems
-                )
-            elif kind == "ragas":
-                case = importers.ragas_case(row, index, set_name=set_name, source=shown, line=line, problems=problems)
-            else:
-                case = native_case(
-                    row, index, set_name=set_name, source=shown, default_line=line, set_tags=set_tags, problems=problems
-                )
-            if case is not None:
-                cases.append(case)
-
+        raise SetFormatError(
+            [f"{where.shown}: unsupported file type {suffix!r} (use one of {', '.join(SET_SUFFIXES)})"]
+        )
     _check_duplicates(cases, problems)
-    if problems.items:
-        raise SetFormatError(problems.items)
+    problems.raise_if_any()
     return cases
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cases import (
+from .models import (
     Case,
     Expect,
     Problems,
@@ -156,7 +156,7 @@ def _apply_asserts(
 def _finish(expect_lists: dict[str, list], extra: dict, errors: list[str]) -> Expect:
     raw = {k: v for k, v in expect_lists.items() if v}
     raw.update({k: v for k, v in extra.items() if v is not None})
-    return check_expect(raw, errors, require_checks=False)
+    return check_expect(raw, errors)
 
 
 def promptfoo_case(row: dict, index: int, *, set_name: str, source: str, line: int, problems: Problems) -> Case | None:
