@@ -31,6 +31,8 @@ from .spelling import Speller, build_speller
 
 log = logging.getLogger("assistant")
 
+UNAVAILABLE_MESSAGE = "the articles cannot be searched right now; please try again in a moment"
+
 
 class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore, composer: Composer | None = None):
@@ -41,6 +43,7 @@ class Assistant:
         self.speller: Speller | None = None
         self._lock = threading.Lock()
         self._checked_at = 0.0
+        self._store_down_since: float | None = None
         self.generation = ""
         self.retriever: HybridRetriever | None = None
         self._cross, self._cross_generation = None, None
@@ -81,6 +84,28 @@ class Assistant:
                         raise
                     time.sleep(0.2)
 
+    # ----------------------------------------------------------------- store health
+
+    def index_reachable(self) -> bool:
+        """Whether the index answers now (a Chroma server's heartbeat). Logs once when an outage starts and once
+        when it ends."""
+        ok = self.store.reachable()
+        self._note_store(ok)
+        return ok
+
+    def _note_store(self, ok: bool, detail: object = "") -> None:
+        with self._lock:
+            down_since, now = self._store_down_since, time.monotonic()
+            if not ok and down_since is None:
+                self._store_down_since = now
+                log.warning(
+                    "the index cannot be reached (%s); questions get 'try again' until it is back",
+                    detail or self.store.remote or "embedded store",
+                )
+            elif ok and down_since is not None:
+                self._store_down_since = None
+                log.warning("the index can be reached again after %.1f s", now - down_since)
+
     @property
     def passage_count(self) -> int:
         return len(self.retriever) if self.retriever else 0
@@ -108,17 +133,20 @@ class Assistant:
             self._answer_across_languages(answer, route, timings)
         else:
             try:
-                self._refresh()
-                self._answer_from_corpus(answer, route, turns, timings)
-            except StoreReadError:  # e.g. the generation was dropped under us by a re-index: reload once
-                try:
-                    self._refresh(force=True)
-                    self._answer_from_corpus(answer, route, turns, timings)
-                except StoreReadError as exc:
-                    log.warning("the index cannot be read: %s", exc.__cause__ or exc)
-                    raise IndexUnavailableError(
-                        "the articles cannot be searched right now; please try again in a moment"
-                    ) from None
+                self._answer_with_one_retry(answer, route, turns, timings)
+                if self._store_down_since is not None:
+                    self._note_store(True)
+            except IndexUnavailableError as exc:
+                self._note_store(False, exc)
+                if route.triage.level == "none":
+                    raise IndexUnavailableError(UNAVAILABLE_MESSAGE) from None
+                # a red flag or a precaution never waits for the index: the triage words need no article
+                answer.outcome = "emergency" if route.route == "emergency" else "not_covered"
+                answer.answer = (
+                    route.triage.message
+                    if route.route == "emergency"
+                    else (f"{route.triage.message}\n\n{UNAVAILABLE_MESSAGE[0].upper()}{UNAVAILABLE_MESSAGE[1:]}.")
+                )
         pack = language_packs(self.settings.languages_dir).get(route.language) if route.language != "en" else None
         if pack is not None:  # the reply's own words in the user's language; quotes stay verbatim English
             if answer.outcome in ("out_of_scope", "not_covered") and route.triage.level != "none":
@@ -135,6 +163,17 @@ class Assistant:
         timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = timings
         return answer
+
+    def _answer_with_one_retry(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:
+        try:
+            self._refresh()
+            self._answer_from_corpus(answer, route, turns, timings)
+        except StoreReadError:  # e.g. the generation was dropped under us by a re-index: reload once
+            try:
+                self._refresh(force=True)
+                self._answer_from_corpus(answer, route, turns, timings)
+            except StoreReadError as exc:
+                raise IndexUnavailableError(str(exc.__cause__ or exc)) from None
 
     def _cross_lingual(self):
         """The multilingual index of the served generation, or None where it cannot run (reason logged once)."""

@@ -21,6 +21,7 @@ generation serving; its partial leftovers are removed by the next sync.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import Counter
@@ -31,7 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .embeddings import Embedder
-from .errors import IndexMissingError, IndexUnusableError
+from .errors import IndexMissingError, IndexUnavailableError, IndexUnusableError
 from .ingest.passages import Passage
 from .settings import Settings
 
@@ -115,6 +116,8 @@ def open_client(settings: Settings, *, create: bool):
         if not match:
             raise IndexUnusableError(f"ASSISTANT_CHROMA_URL {settings.chroma_url!r} is not like http://host:port")
         scheme, host, port = match.groups()
+        # the HTTP client logs every request at INFO (422 of 429 log lines in a load test): requests are not news
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         try:
             return chromadb.HttpClient(
                 host=host,
@@ -123,7 +126,7 @@ def open_client(settings: Settings, *, create: bool):
                 settings=chroma_settings,
             )
         except Exception as exc:  # connection refused, wrong server...
-            raise IndexUnusableError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
+            raise IndexUnavailableError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
     path = settings.chroma_path
     if not create and not (path / "chroma.sqlite3").is_file():
         raise IndexMissingError(f"no index at {path}; build it with 'sciatica-assistant index'")
@@ -140,10 +143,21 @@ def open_client(settings: Settings, *, create: bool):
 class IndexStore:
     """All reads and writes of the index go through here."""
 
-    def __init__(self, client, name: str, ef_search: int = 200):
+    def __init__(self, client, name: str, ef_search: int = 200, remote: str = ""):
         self.client = client
         self.name = name
         self.ef_search = ef_search
+        self.remote = remote  # the Chroma server's URL, "" for the embedded store
+
+    def reachable(self) -> bool:
+        """Whether the store answers right now (a Chroma server's heartbeat; the embedded store always does)."""
+        if not self.remote:
+            return True
+        try:
+            self.client.heartbeat()
+            return True
+        except Exception:  # connection refused, reset, timeout: the server is not there
+            return False
 
     # ----------------------------------------------------------------- pointer
 
@@ -158,6 +172,8 @@ class IndexStore:
         try:
             names = {c.name for c in self.client.list_collections()}
         except Exception as exc:
+            if self.remote:  # a server that does not answer is down, not broken: worth retrying
+                raise IndexUnavailableError(f"the Chroma server at {self.remote} does not answer ({exc})") from None
             raise IndexUnusableError(f"the index cannot be read ({type(exc).__name__}: {exc})") from None
         if self.meta_name not in names:
             return None
@@ -435,7 +451,7 @@ class ServedIndex:
 
 
 def store_for(settings: Settings, *, create: bool) -> IndexStore:
-    return IndexStore(open_client(settings, create=create), settings.collection)
+    return IndexStore(open_client(settings, create=create), settings.collection, remote=settings.chroma_url.strip())
 
 
 __all__ = ["IndexStore", "ServedIndex", "StoreReadError", "SentenceVectors", "SyncStats", "open_client", "store_for"]

@@ -17,27 +17,29 @@ pytestmark = pytest.mark.server
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
+def start_chroma(path: Path, port: int) -> subprocess.Popen:
+    """A real `chroma run` on localhost, returned once its heartbeat answers."""
     proc = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return proc
         except httpx.HTTPError:
             time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
-    yield url
+    proc.kill()
+    pytest.fail("chroma run did not start within 60 s")
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    port = free_port()
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=20)
 
@@ -94,3 +96,40 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     settings = make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(AssistantError, match="Chroma server"):
         build_assistant(settings)
+
+
+def test_a_killed_server_is_reported_and_the_assistant_recovers_when_it_returns(tmp_path, caplog):
+    from assistant.errors import IndexUnavailableError
+
+    port, path = free_port(), tmp_path / "chroma"
+    proc = start_chroma(path, port)
+    try:
+        settings = make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{port}", collection="outage")
+        index_corpus(settings)
+        served = build_assistant(settings)
+        question = "Which massage techniques help with tight muscles?"
+        assert served.ask(question).outcome == "answer"
+
+        proc.kill()
+        proc.wait(timeout=20)
+        t = time.monotonic()
+        assert not served.index_reachable()
+        with pytest.raises(IndexUnavailableError, match="try again"):
+            served.ask(question)
+        assert time.monotonic() - t < 1.0, "an outage must be reported at once, not after retries"
+        emergency = served.ask("I can't feel my bum and I wet myself")  # safety needs no index
+        assert emergency.outcome == "emergency" and "999" in emergency.answer
+        urgent = served.ask("I have a fever and my back hurts, would massage help?")
+        assert urgent.triage.level == "urgent" and "try again" in urgent.answer
+
+        proc = start_chroma(path, port)
+        deadline = time.monotonic() + 2.0
+        while not served.index_reachable() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        answer = served.ask(question)
+        assert answer.outcome == "answer" and answer.citations
+        outage_lines = [r.getMessage() for r in caplog.records if "index can" in r.getMessage()]
+        assert len(outage_lines) == 2, outage_lines  # one when it starts, one when it ends
+    finally:
+        proc.kill()
+        proc.wait(timeout=20)
