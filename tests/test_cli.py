@@ -4,20 +4,42 @@ import json
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
+from assistant.cli import main
 
-def run(args, settings=None, **env):
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """Run the command line in this process (``main(argv)``), with only the given ASSISTANT_* variables set."""
+
+    def run(args, settings=None, **env):
+        for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
+            monkeypatch.delenv(key)
+        if settings is not None:
+            env = {"ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), **env}
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+    return run
+
+
+def test_the_installed_command_answers(built_settings):
+    """One run through the real entry point, as a user types it; the others call main() in-process."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    if settings is not None:
-        environ["ASSISTANT_DATA_DIR"] = str(settings.data_dir)
-        environ["ASSISTANT_CORPUS_DIR"] = str(settings.corpus_dir)
-    environ.update(env)
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=environ, timeout=300)
+    environ |= {"ASSISTANT_DATA_DIR": str(built_settings.data_dir), "ASSISTANT_CORPUS_DIR": str(built_settings.corpus_dir)}
+    command = [sys.executable, "-m", "assistant", "ask", "--json", "Which massage techniques help with tight muscles?"]
+    result = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "answer"
 
 
-def test_ask_json_prints_the_answer_schema(built_settings):
+def test_ask_json_prints_the_answer_schema(built_settings, run):
     result = run(["ask", "--json", "Which massage techniques help with tight muscles?"], built_settings)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -26,7 +48,7 @@ def test_ask_json_prints_the_answer_schema(built_settings):
     assert "[1]" in data["answer"] and data["disclaimer"]
 
 
-def test_ask_prints_answer_sources_then_disclaimer(built_settings):
+def test_ask_prints_answer_sources_then_disclaimer(built_settings, run):
     result = run(["ask", "Which massage techniques help with tight muscles?"], built_settings)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -38,25 +60,25 @@ def test_ask_prints_answer_sources_then_disclaimer(built_settings):
     "question, message",
     [("", "empty"), ("   ", "empty"), ("x" * 1200, "limit is 1,000"), ("bad\x07bell", "control characters")],
 )
-def test_bad_questions_exit_non_zero_with_one_line(question, message, tmp_path):
+def test_bad_questions_exit_non_zero_with_one_line(question, message, tmp_path, run):
     result = run(["ask", question], ASSISTANT_DATA_DIR=str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_length_limit_comes_from_settings(tmp_path):
+def test_length_limit_comes_from_settings(tmp_path, run):
     result = run(["ask", "x" * 60], ASSISTANT_MAX_QUESTION_CHARS="50", ASSISTANT_DATA_DIR=str(tmp_path))
     assert result.returncode == 2 and "limit is 50" in result.stderr
 
 
-def test_missing_index_says_how_to_build_it(tmp_path):
+def test_missing_index_says_how_to_build_it(tmp_path, run):
     result = run(["ask", "Does massage help?"], ASSISTANT_DATA_DIR=str(tmp_path / "nothing-here"))
     assert result.returncode == 1
     assert "sciatica-assistant index" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_corrupt_index_is_reported_and_left_untouched(tmp_path):
+def test_corrupt_index_is_reported_and_left_untouched(tmp_path, run):
     chroma = tmp_path / "chroma"
     chroma.mkdir()
     garbage = b"this is not a database" * 100
@@ -67,18 +89,18 @@ def test_corrupt_index_is_reported_and_left_untouched(tmp_path):
     assert (chroma / "chroma.sqlite3").read_bytes() == garbage
 
 
-def test_empty_corpus_folder_is_a_clear_error(tmp_path):
+def test_empty_corpus_folder_is_a_clear_error(tmp_path, run):
     (tmp_path / "corpus").mkdir()
     result = run(["index"], ASSISTANT_DATA_DIR=str(tmp_path / "data"), ASSISTANT_CORPUS_DIR=str(tmp_path / "corpus"))
     assert result.returncode == 1
     assert "no curated articles" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_invalid_setting_is_a_clear_error():
+def test_invalid_setting_is_a_clear_error(run):
     result = run(["ask", "hello"], ASSISTANT_MAX_QUESTION_CHARS="lots")
     assert result.returncode == 1 and "max_question_chars" in result.stderr
 
 
-def test_empty_disclaimer_setting_is_refused():
+def test_empty_disclaimer_setting_is_refused(run):
     result = run(["ask", "hello"], ASSISTANT_DISCLAIMER="  ")
     assert result.returncode == 1 and "disclaimer cannot be empty" in result.stderr
