@@ -21,7 +21,15 @@ import argparse
 import fnmatch
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Iterable, TextIO
+
+if TYPE_CHECKING:  # the imports themselves stay inside the functions: importing this module is cheap
+    from assistant.settings import Settings
+
+    from .cases import Case
+    from .corpus import CorpusText
+    from .metrics import Threshold
+    from .runner import Backend
 
 DEFAULT_REPORT_DIR = "reports/eval"
 
@@ -119,148 +127,190 @@ def _err(stream: TextIO, message: str) -> None:
     stream.write(f"eval: {message}\n")
 
 
-def run(  # noqa: PLR0915  (to split)
-    args: argparse.Namespace, settings=None, *, stdout: TextIO | None = None, stderr: TextIO | None = None, backend=None
+class _Stop(Exception):
+    """Ends :func:`run` early with an exit code and the lines to write to stderr (``eval: `` first)."""
+
+    def __init__(self, code: int, message: str = "", details: Iterable[str] = ()):
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, list(details)
+
+
+def run(
+    args: argparse.Namespace,
+    settings: Settings | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    backend: Backend | None = None,
 ) -> int:
     """Run the ``eval`` subcommand; returns the process exit code.
 
     ``backend`` (an object with ``ask(question, history) -> dict``) is for tests.
     """
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        if args.compare:
+            return _compare(args, out)
+        thresholds = _thresholds(args)
+        cases, set_files = _select_cases(args, thresholds)
+        if args.check:
+            out.write(f"eval: {len(cases)} cases in {len(set_files)} file(s) are valid\n")
+            return 0
+        settings = settings if settings is not None else _settings()
+        corpus = _corpus(settings)
+        backend = backend if backend is not None else _backend(args, settings)
+        document = _evaluate(args, cases, set_files, thresholds, backend, corpus, settings, err)
+        paths = _write(args, document)
+    except _Stop as stop:
+        if stop.message:
+            _err(err, stop.message)
+        for line in stop.details:
+            err.write(f"  {line}\n")
+        return stop.code
+    out.write(console_summary(document, paths) + "\n")
+    return 1 if document["summary"]["status"] == "fail" else 0
+
+
+def _compare(args: argparse.Namespace, out: TextIO) -> int:
+    """``--compare OLD NEW``: print what changed; 1 when a case newly fails."""
     from assistant.errors import AssistantError
 
     from . import compare as compare_mod
-    from .cases import SetFormatError, load_sets
-    from .corpus import load_corpus_text
-    from .metrics import ThresholdError, check_thresholds, group_metrics, parse_thresholds
-    from .runner import BackendUnavailable, HttpBackend, Progress, results_document, run_cases
+    from .runner import write_json
 
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    if args.paths:
+        raise _Stop(2, "give either question sets or --compare OLD NEW, not both")
+    try:
+        old = compare_mod.load_results(args.compare[0])
+        new = compare_mod.load_results(args.compare[1])
+    except AssistantError as exc:
+        raise _Stop(exc.exit_code, str(exc)) from None
+    result = compare_mod.compare_documents(old, new)
+    out.write(compare_mod.format_compare(result) + "\n")
+    if args.report:
+        report_dir = Path(args.report)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        write_json(report_dir / "compare.json", result)
+    return 1 if result["regressed"] else 0
 
-    if args.compare:
-        if args.paths:
-            _err(err, "give either question sets or --compare OLD NEW, not both")
-            return 2
-        try:
-            old = compare_mod.load_results(args.compare[0])
-            new = compare_mod.load_results(args.compare[1])
-        except AssistantError as exc:
-            _err(err, str(exc))
-            return exc.exit_code
-        result = compare_mod.compare_documents(old, new)
-        out.write(compare_mod.format_compare(result) + "\n")
-        if args.report:
-            from .runner import write_json
 
-            report_dir = Path(args.report)
-            report_dir.mkdir(parents=True, exist_ok=True)
-            write_json(report_dir / "compare.json", result)
-        return 1 if result["regressed"] else 0
+def _thresholds(args: argparse.Namespace) -> list[Threshold]:
+    from .metrics import ThresholdError, parse_thresholds
 
     if not args.paths:
-        _err(err, "name at least one question-set file or folder (e.g. evals/sets/)")
-        return 2
-
+        raise _Stop(2, "name at least one question-set file or folder (e.g. evals/sets/)")
     try:
-        thresholds = parse_thresholds(args.fail_under, args.fail_over)
+        return parse_thresholds(args.fail_under, args.fail_over)
     except ThresholdError as exc:
-        _err(err, str(exc))
-        return 2
+        raise _Stop(2, str(exc)) from None
+
+
+def _select_cases(args: argparse.Namespace, thresholds: list[Threshold]) -> tuple[list[Case], list[str]]:
+    """Load every set, check that each threshold's scope exists, then apply --tag and --case: the cases
+    to run and every set file read."""
+    from .cases import SetFormatError, load_sets
 
     try:
         cases = load_sets(args.paths)
     except SetFormatError as exc:
-        _err(err, f"{len(exc.problems)} problem(s) in the question sets; nothing was run:")
-        for problem in exc.problems:
-            err.write(f"  {problem}\n")
-        return 2
-
+        raise _Stop(2, f"{len(exc.problems)} problem(s) in the question sets; nothing was run:", exc.problems) from None
     set_files = sorted({c.source for c in cases})
     set_names = {c.set_name for c in cases}
     tag_names = {t for c in cases for t in c.tags}
     for t in thresholds:
         if t.scope.startswith("set:") and t.scope[4:] not in set_names:
-            _err(err, f"threshold {t.spec!r}: no set named {t.scope[4:]!r} (sets: {', '.join(sorted(set_names))})")
-            return 2
+            raise _Stop(2, f"threshold {t.spec!r}: no set named {t.scope[4:]!r} (sets: {', '.join(sorted(set_names))})")
         if t.scope.startswith("tag:") and t.scope[4:] not in tag_names:
-            _err(err, f"threshold {t.spec!r}: no case has the tag {t.scope[4:]!r}")
-            return 2
-
+            raise _Stop(2, f"threshold {t.spec!r}: no case has the tag {t.scope[4:]!r}")
     if args.tag:
         cases = [c for c in cases if set(c.tags) & set(args.tag)]
     if args.case:
         cases = [c for c in cases if any(fnmatch.fnmatchcase(c.id, pat) for pat in args.case)]
     if not cases:
-        _err(err, "no cases left after --tag/--case filtering")
-        return 2
+        raise _Stop(2, "no cases left after --tag/--case filtering")
+    return cases, set_files
 
-    if args.check:
-        out.write(f"eval: {len(cases)} cases in {len(set_files)} file(s) are valid\n")
-        return 0
 
-    if settings is None:
-        from assistant.settings import load_settings
+def _settings() -> Settings:
+    from assistant.errors import AssistantError
+    from assistant.settings import load_settings
 
-        try:
-            settings = load_settings()
-        except AssistantError as exc:
-            _err(err, str(exc))
-            return exc.exit_code
+    try:
+        return load_settings()
+    except AssistantError as exc:
+        raise _Stop(exc.exit_code, str(exc)) from None
+
+
+def _corpus(settings: Settings) -> CorpusText:
+    from .corpus import load_corpus_text
 
     corpus = load_corpus_text(settings.corpus_dir)
     if corpus.empty:
-        _err(
-            err,
+        raise _Stop(
+            2,
             f"no curated corpus files (*.md) in {settings.corpus_dir}: "
             "citation validity cannot be checked (set ASSISTANT_CORPUS_DIR)",
         )
-        return 2
+    return corpus
 
-    if backend is None:
-        try:
-            if args.url:
-                backend = HttpBackend(args.url, timeout=args.timeout)
-            else:
-                from assistant.offline import apply_offline_env
 
-                from .runner import InProcessBackend
+def _backend(args: argparse.Namespace, settings: Settings) -> Backend:
+    """The server behind ``--url``, or the in-process pipeline (which loads the model)."""
+    from assistant.errors import AssistantError
 
-                apply_offline_env()  # the CLI does this too; direct callers of run() may not
+    from .runner import HttpBackend
 
-                backend = InProcessBackend(settings)
-        except AssistantError as exc:
-            _err(err, str(exc))
-            return exc.exit_code
-    backend_name = getattr(backend, "name", "custom")
+    try:
+        if args.url:
+            return HttpBackend(args.url, timeout=args.timeout)
+        from assistant.offline import apply_offline_env
+
+        from .runner import InProcessBackend
+
+        apply_offline_env()  # the CLI does this too; direct callers of run() may not
+        return InProcessBackend(settings)
+    except AssistantError as exc:
+        raise _Stop(exc.exit_code, str(exc)) from None
+
+
+def _evaluate(
+    args: argparse.Namespace,
+    cases: list[Case],
+    set_files: list[str],
+    thresholds: list[Threshold],
+    backend: Backend,
+    corpus: CorpusText,
+    settings: Settings,
+    err: TextIO,
+) -> dict:
+    """Ask every case, judge the answers, measure, check the thresholds: the results document."""
+    from .metrics import check_thresholds, group_metrics
+    from .runner import BackendUnavailable, Progress, results_document, run_cases
 
     progress = Progress(len(cases), stream=err, enabled=not args.no_progress)
     try:
         results = run_cases(cases, backend, corpus, progress)
     except BackendUnavailable as exc:
-        _err(err, str(exc))
-        return 1
-
+        raise _Stop(1, str(exc)) from None
     metrics = group_metrics(results)
-    checked = check_thresholds(thresholds, metrics)
-    document = results_document(
+    return results_document(
         results,
         metrics,
-        checked,
-        backend=backend_name,
+        check_thresholds(thresholds, metrics),
+        backend=getattr(backend, "name", "custom"),
         set_files=set_files,
         corpus=corpus,
         settings=settings if not args.url else None,
     )
 
+
+def _write(args: argparse.Namespace, document: dict) -> dict[str, Path]:
     report_dir = Path(args.report or DEFAULT_REPORT_DIR)
     try:
-        paths = write_outputs(report_dir, document)
+        return write_outputs(report_dir, document)
     except OSError as exc:
-        _err(err, f"cannot write the report to {report_dir}: {exc.strerror or exc}")
-        return 2
-
-    out.write(console_summary(document, paths) + "\n")
-    return 1 if any(not t["ok"] for t in checked) else 0
+        raise _Stop(2, f"cannot write the report to {report_dir}: {exc.strerror or exc}") from None
 
 
 def write_outputs(report_dir: Path, document: dict) -> dict[str, Path]:

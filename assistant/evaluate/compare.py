@@ -88,11 +88,11 @@ def compare_documents(old: dict, new: dict) -> dict[str, Any]:
     }
     for cid in sorted(set(old_cases) | set(new_cases)):
         o, n = old_cases.get(cid), new_cases.get(cid)
-        if o is None:
-            sections["added"].append({"id": cid, "set": n["set"], "status": n["status"], "reasons": n["reasons"]})
-            continue
-        if n is None:
-            sections["removed"].append({"id": cid, "set": o["set"], "status": o["status"]})
+        if o is None or n is None:
+            if n is not None:
+                sections["added"].append({"id": cid, "set": n["set"], "status": n["status"], "reasons": n["reasons"]})
+            elif o is not None:
+                sections["removed"].append({"id": cid, "set": o["set"], "status": o["status"]})
             continue
         row = {
             "id": cid,

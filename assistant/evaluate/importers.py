@@ -140,7 +140,7 @@ def _apply_asserts(
             )
             continue
         value = item.get("value")
-        if kind.endswith("-any") or kind.endswith("-all"):
+        if str(kind).endswith(("-any", "-all")):
             values = text_list(value, f"assert[{i}].value", errors)
         elif isinstance(value, str) and value.strip():
             values = (value.strip(),)
@@ -160,7 +160,8 @@ def _finish(expect_lists: dict[str, list], extra: dict, errors: list[str]) -> Ex
 
 
 def promptfoo_case(row: dict, index: int, *, set_name: str, source: str, line: int, problems: Problems) -> Case | None:
-    meta = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
+    raw_meta = row.get("metadata")
+    meta: dict = raw_meta if isinstance(raw_meta, dict) else {}
     label = repr(str(meta["id"])) if isinstance(meta.get("id"), (str, int)) else f"#{index}"
     errors: list[str] = []
     line_errors: list[tuple[int, str]] = []

@@ -110,8 +110,8 @@ def to_junit(document: dict) -> str:
                 ET.SubElement(
                     tc, "failure", {"message": _clean(f"{t['threshold']}: actual {actual}"), "type": "ThresholdMissed"}
                 )
-        root.set("tests", str(int(root.get("tests")) + len(summary["thresholds"])))
-        root.set("failures", str(int(root.get("failures")) + len(missed)))
+        root.set("tests", str(int(root.get("tests", "0")) + len(summary["thresholds"])))
+        root.set("failures", str(int(root.get("failures", "0")) + len(missed)))
 
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -62,6 +62,13 @@ class CaseResult:
     def ok(self) -> bool:
         return self.status == "pass"
 
+    @property
+    def got(self) -> dict:
+        """The answer, for a result that has one (``aggregate`` only reads answered results)."""
+        if self.answer is None:
+            raise ValueError(f"case {self.case.id!r} has no answer")
+        return self.answer
+
     def to_dict(self) -> dict:
         data = self.case.to_dict()
         data.update(
@@ -281,12 +288,12 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     m["citation_validity"] = _ratio(sum(valid), len(valid))
 
     m["disclaimer_presence"] = _ratio(
-        sum(bool(str(r.answer.get("disclaimer") or "").strip()) for r in answered), len(answered)
+        sum(bool(str(r.got.get("disclaimer") or "").strip()) for r in answered), len(answered)
     )
 
     # triage
     def level_of(r: CaseResult) -> str:
-        return r.answer["triage"]["level"]
+        return r.got["triage"]["level"]
 
     with_triage = [r for r in answered if r.case.expect.triage is not None]
     for lvl in ALERT_LEVELS:
@@ -305,16 +312,16 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     # outcomes
     with_outcome = [r for r in answered if r.case.expect.outcome is not None]
     m["outcome_accuracy"] = _ratio(
-        sum(r.answer["outcome"] == r.case.expect.outcome for r in with_outcome), len(with_outcome)
+        sum(r.got["outcome"] == r.case.expect.outcome for r in with_outcome), len(with_outcome)
     )
     for outcome in OUTCOMES:
         group = [r for r in with_outcome if r.case.expect.outcome == outcome]
-        m[f"{outcome}_accuracy"] = _ratio(sum(r.answer["outcome"] == outcome for r in group), len(group))
+        m[f"{outcome}_accuracy"] = _ratio(sum(r.got["outcome"] == outcome for r in group), len(group))
 
     # latency per stage (pipeline timings) plus the runner's wall clock
     stages: dict[str, list[float]] = {"wall": [r.wall_ms for r in answered]}
     for r in answered:
-        for stage, ms in (r.answer.get("timings_ms") or {}).items():
+        for stage, ms in (r.got.get("timings_ms") or {}).items():
             if isinstance(ms, (int, float)) and not isinstance(ms, bool):
                 stages.setdefault(str(stage), []).append(float(ms))
     for stage in sorted(stages):

@@ -395,7 +395,7 @@ def explain(error: ErrorDetails, model: type[RowModel] = CaseRow, root: tuple[st
         if item is not None:
             name = f"{inner}.{key}" if inner else str(key)
             return f"'{path}' item {item}: unknown key {name!r} (allowed: {allowed})"
-        name = f"{path}.{key}" if path else key
+        name = f"{path}.{key}" if path else str(key)
         return f"{model.UNKNOWN} {name!r} (allowed: {allowed})"
     path, item, inner = _where(loc)
     prefix = f"'{path}'" + (f" item {item}" if item is not None else "") + (f": {inner}" if inner else "")
