@@ -55,7 +55,7 @@ eval: index
 	$(PY) -m assistant eval evals/sets/ --report reports/eval $$(grep -v '^#' evals/ci-gate.txt)
 
 bench: index
-	$(PY) evals/bench_core.py
+	$(PY) -m evals.bench.core
 	$(PY) -m evals.bench.run --out reports/bench.json
 
 clean:

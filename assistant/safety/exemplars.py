@@ -3,7 +3,7 @@
 Only used when the caller passes ``embed`` (list[str] -> array of L2-normalised vectors). It can only
 add signs, never remove them. A clause that carries a negation cue is skipped, because sentence
 embeddings barely tell "no numbness in my groin" from "numbness in my groin".
-Measured in evals/bench_safety.py (see the report there); off by default.
+Measured in evals/bench/safety.py (see the report there); off by default.
 """
 
 from __future__ import annotations

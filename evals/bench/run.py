@@ -14,7 +14,7 @@ Sections
   d. cold start: a fresh process imports the package, builds the assistant on the shipped index
      (and on the MedQuAD one) and answers one question;
   e. peak RSS of this process and of the cold-start processes;
-  f. HTTP /api/ask, delegated to ``evals/bench_http.py`` when it exists.
+  f. HTTP /api/ask under load (evals/bench/http.py).
 
 Everything is written under a temporary folder; the project's ``data/`` is never touched.
 The full run (all of MedQuAD: 15,809 distinct answers) embeds ~39.8k passages + ~174k sentences for our
@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
-import inspect
 import json
 import os
 import platform
@@ -460,29 +458,15 @@ def cold_start(data_dir: str, question: str, runs: int) -> dict:
 
 
 def bench_http(args, shipped_dir: str) -> dict:
-    """Delegate to evals/bench_http.py: a ``run``-style function if it has one, else its own
-    ``start_server`` + ``run_load`` pieces against a server on the shipped index built in (a)."""
+    """/api/ask under load (evals/bench/http.py) against a server on the shipped index built in (a)."""
     if args.skip_http:
         return {"status": "skipped", "reason": "--skip-http"}
-    if not (ROOT / "evals" / "bench_http.py").is_file():
-        return {"status": "skipped", "reason": "evals/bench_http.py does not exist (yet)"}
-    try:
-        module = importlib.import_module("evals.bench_http")
-    except Exception as exc:  # a broken sibling must not lose the rest of the report
-        return {"status": "error", "reason": f"import evals.bench_http failed: {type(exc).__name__}: {exc}"}
+    from evals.bench import http as module
+
     overrides = {"ASSISTANT_DATA_DIR": shipped_dir, "ASSISTANT_CORPUS_DIR": str(CORPUS)}
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)  # the server subprocess inherits them
     try:
-        names = ("run_http_bench", "bench_http", "run")
-        fn = next((getattr(module, n) for n in names if callable(getattr(module, n, None))), None)
-        if fn is not None:
-            offered = {"data_dir": shipped_dir, "clients": HTTP_CLIENTS, "concurrency": HTTP_CLIENTS, "corpus_dir": str(CORPUS)}
-            kwargs = {k: v for k, v in offered.items() if k in inspect.signature(fn).parameters}
-            result = fn(**kwargs)
-            return {"status": "ran", "function": fn.__name__, "result": json.loads(json.dumps(result, default=str))}
-        if not all(callable(getattr(module, n, None)) for n in ("start_server", "run_load", "free_port")):
-            return {"status": "skipped", "reason": "evals/bench_http.py exposes neither run() nor start_server/run_load"}
         import asyncio
 
         port = module.free_port()
@@ -499,7 +483,7 @@ def bench_http(args, shipped_dir: str) -> dict:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        return {"status": "ran", "function": "start_server+run_load", "startup": startup, "loads": loads}
+        return {"status": "ran", "startup": startup, "loads": loads}
     except BaseException as exc:  # start_server raises SystemExit on failure
         if isinstance(exc, KeyboardInterrupt):
             raise

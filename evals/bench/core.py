@@ -1,6 +1,6 @@
 """Core benchmark (prints figures; not a test): index time, re-index work, warm ask latency, fusion choice.
 
-    .venv/bin/python evals/bench_core.py
+    .venv/bin/python -m evals.bench.core
 
 Builds a fresh index of the shipped corpus in a temporary folder, re-runs the index, then asks
 50 questions (the paraphrased test questions, repeated) and reports p50/p95 per stage. Finally it
@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 

@@ -1,8 +1,8 @@
 """Measure the safety stage: recall and false alarms per triage level, route accuracy, assess() latency.
 
-    .venv/bin/python evals/bench_safety.py                 # rules only (the default stage)
-    .venv/bin/python evals/bench_safety.py --embed         # also rules + MiniLM exemplar similarity
-    .venv/bin/python evals/bench_safety.py --medquad ../shared/datasets/medquad/medquad.jsonl.gz
+    .venv/bin/python -m evals.bench.safety                 # rules only (the default stage)
+    .venv/bin/python -m evals.bench.safety --embed         # also rules + MiniLM exemplar similarity
+    .venv/bin/python -m evals.bench.safety --medquad ../shared/datasets/medquad/medquad.jsonl.gz
 
 Groups: the five safety sets in evals/sets/ (the rules were tuned on them), the lead's other sets in
 evals/sets/ (in-scope questions: false alarms and wrongful out-of-scope only), and evals/heldout/
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate.cases import load_sets  # noqa: E402

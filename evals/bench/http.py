@@ -1,7 +1,7 @@
 """HTTP benchmark: start-up time and /api/ask latency/throughput under concurrent clients.
 
-    .venv/bin/python evals/bench_http.py                       # starts `python -m assistant serve`
-    .venv/bin/python evals/bench_http.py --url http://127.0.0.1:7860/ --clients 16 --requests 400
+    .venv/bin/python -m evals.bench.http                       # starts `python -m assistant serve`
+    .venv/bin/python -m evals.bench.http --url http://127.0.0.1:7860/ --clients 16 --requests 400
 
 Without ``--url`` it starts the real server as a subprocess on a free port (the index must
 exist: ``make index``), times how long it takes to listen and to become ready (``/healthz``
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate.stats import percentile  # noqa: E402
