@@ -55,7 +55,7 @@ def main() -> None:
         for q, section in PARAPHRASED:
             sections = (section,) if isinstance(section, str) else section
             qv = assistant.embedder.embed_query(q)
-            dense = r.dense(qv, len(r))
+            dense = r.served.dense_search(qv, len(r))
             bm = r.bm25.scores(q)
             dense_rank = [i for i, _ in dense]
             bm_rank = list(bm.argsort()[::-1])

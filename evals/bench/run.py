@@ -249,7 +249,7 @@ def retrieval_quality(assistant, sample: list, embed_ms: list[float], answer_of:
     ms = {"embed": embed_ms, "dense": [], "bm25": [], "hybrid": [], "sentence_vectors": []}
     for row, qv in sample:
         q, target = row["question"], answer_of[row["id"]]
-        t = time.perf_counter(); dense = r.dense(qv, 10); ms["dense"].append((time.perf_counter() - t) * 1000)  # noqa: E702
+        t = time.perf_counter(); dense = r.served.dense_search(qv, 10); ms["dense"].append((time.perf_counter() - t) * 1000)  # noqa: E702
         t = time.perf_counter(); lexical = r.bm25.top(q, 10); ms["bm25"].append((time.perf_counter() - t) * 1000)  # noqa: E702
         t = time.perf_counter(); hybrid = r.retrieve(q, qv, 10, candidates); ms["hybrid"].append((time.perf_counter() - t) * 1000)  # noqa: E702
         t = time.perf_counter(); r.sentence_vectors([h.passage_id for h in hybrid[:4]]); ms["sentence_vectors"].append((time.perf_counter() - t) * 1000)  # noqa: E702
