@@ -59,6 +59,21 @@ REGIONS: dict[str, dict[str, str]] = {
 }
 REGIONAL_FIELDS = ("emergency_number", "urgent_service", "emergency_department")
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address (or ``localhost``) that only this machine can reach."""
+    import ipaddress
+
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -130,6 +145,10 @@ class Settings:
     )
     pipeline_concurrency: int = 2  # pipeline calls at once (chat and API together); CPU-bound
     queue_max_size: int = 64  # waiting chat events before "queue is full"
+    # Host header names the server answers to (DNS-rebinding defence); "name" matches any port, "name:port" only
+    # that port, "*.example.org" its subdomains, "*" anything. Empty: the loopback names when bound to a loopback
+    # address, no check otherwise (see allowed_host_names)
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         preset = REGIONS.get(self.region.strip().lower())
@@ -157,6 +176,13 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def allowed_host_names(self) -> tuple[str, ...]:
+        """The Host header names to accept: ``allowed_hosts``, else loopback names on a loopback bind, else any."""
+        if self.allowed_hosts:
+            return tuple(h.strip().lower() for h in self.allowed_hosts if h.strip())
+        return LOOPBACK_HOSTS if is_loopback(self.host) else ("*",)
 
 
 def _coerce(name: str, kind, raw):

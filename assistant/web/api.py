@@ -17,49 +17,90 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from ..errors import AssistantError, InputError
 from ..schema import Answer
+from ..settings import Settings
+from ..text import has_control_chars
 from .render import escape_html
-from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady
+from .security import API_BODY_LIMIT
+from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady, has_lone_surrogate, public_message
 
 log = logging.getLogger("assistant.web")
 
-MAX_HISTORY_MESSAGES = 40
-MAX_HISTORY_CONTENT = 20_000
+MAX_HISTORY_MESSAGES = 40  # messages in ``history`` (the pipeline reads the last max_history_turns turns)
+HISTORY_CONTENT_FACTOR = 4  # a history message may be this many times max_question_chars long
+
+# What ``inputs.has_control_chars`` refuses (C0/C1 controls other than tab, newline and carriage return, and the
+# replacement character), written so that JSON Schema validators (ECMA-262, or Rust's regex in schemathesis) and
+# Python's ``re`` read it the same way. Lone UTF-16 surrogates are refused too (400), but no pattern can name them:
+# they are not Unicode text, which a JSON Schema string is by definition; the descriptions say so.
+_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd"
+# Characters ``str.strip`` removes (other than those refused anyway): a question must have one character besides.
+_SPACES = "".join(f"\\u{code:04x}" for code in range(0x20, 0x3001) if chr(code).isspace() and code != 0x85)
+TEXT_PATTERN = rf"^[^{_REFUSED}]*$"
+QUESTION_PATTERN = rf"^[^{_REFUSED}]*[^{_REFUSED}\t\n\r{_SPACES}][^{_REFUSED}]*$"
+
+SURROGATE_MESSAGE = (
+    "{subject} contains an invalid character (a lone UTF-16 surrogate, which is not text); please send it as "
+    "plain UTF-8 text."
+)
+CONTROL_MESSAGE = "{subject} contains control characters or binary data; please type it as plain text."
 
 
 # ---- schema (documentation and validation) ------------------------------------------------
 
 
-class HistoryMessage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    role: Literal["user", "assistant"]
-    content: str = Field(max_length=MAX_HISTORY_CONTENT)
+def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]]:
+    """The request body's models, with the limits of these settings (so the schema states what is enforced)."""
+    question_limit = settings.max_question_chars
+    content_limit = settings.max_question_chars * HISTORY_CONTENT_FACTOR
 
+    class HistoryMessage(BaseModel):
+        model_config = ConfigDict(extra="forbid", regex_engine="python-re")
+        role: Literal["user", "assistant"]
+        content: str = Field(
+            max_length=content_limit,
+            pattern=TEXT_PATTERN,
+            description=(
+                f"Plain text, at most {content_limit:,} characters, no control characters or lone surrogates."
+            ),
+        )
 
-class AskRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"question": "Can massage help sciatica?"},
-                {
-                    "question": "How often?",
-                    "history": [
-                        {"role": "user", "content": "Can massage help sciatica?"},
-                        {"role": "assistant", "content": "Massage may give short-term relief [1]."},
-                    ],
-                },
-            ]
-        },
-    )
-    question: str = Field(description="The visitor's question, plain text.")
-    history: list[HistoryMessage] = Field(
-        default_factory=list,
-        max_length=MAX_HISTORY_MESSAGES,
-        description="Earlier turns, oldest first (for follow-ups).",
-    )
+    class AskRequest(BaseModel):
+        model_config = ConfigDict(
+            extra="forbid",
+            regex_engine="python-re",
+            json_schema_extra={
+                "examples": [
+                    {"question": "Can massage help sciatica?"},
+                    {
+                        "question": "How often?",
+                        "history": [
+                            {"role": "user", "content": "Can massage help sciatica?"},
+                            {"role": "assistant", "content": "Massage may give short-term relief [1]."},
+                        ],
+                    },
+                ]
+            },
+        )
+        question: str = Field(
+            min_length=1,
+            max_length=question_limit,
+            pattern=QUESTION_PATTERN,
+            description=(
+                f"The visitor's question, plain text: 1 to {question_limit:,} characters, not only spaces, "
+                "no control characters (tab and newline are fine), no lone UTF-16 surrogates."
+            ),
+        )
+        history: list[HistoryMessage] = Field(
+            default_factory=list,
+            max_length=MAX_HISTORY_MESSAGES,
+            description=f"Earlier turns, oldest first (for follow-ups); at most {MAX_HISTORY_MESSAGES} messages.",
+        )
+
+    return HistoryMessage, AskRequest
 
 
 class ErrorOut(BaseModel):
@@ -111,6 +152,47 @@ def versions(service: AssistantService) -> dict[str, str]:
     return out
 
 
+def text_problem(value: object, subject: str, limit: int) -> str | None:
+    """Why a question (``subject`` "The question") or a history message's text is refused, naming the limit."""
+    if not isinstance(value, str):
+        return None
+    if has_lone_surrogate(value):
+        return SURROGATE_MESSAGE.format(subject=subject)
+    if has_control_chars(value):
+        return CONTROL_MESSAGE.format(subject=subject)
+    question = subject == "The question"
+    if len(value) > limit:
+        advice = "Please shorten it to the part you most want answered." if question else "Send a shorter excerpt."
+        unit = "characters" if question else "characters per history message"
+        return f"{subject} is {len(value):,} characters long; the limit is {limit:,} {unit}. {advice}"
+    if question and not value.strip():
+        return "Please type a question; the message was empty."
+    return None
+
+
+_VALUE_ERRORS = {"string_too_short", "string_too_long", "string_pattern_mismatch", "string_unicode", "too_long"}
+
+
+def _input_problem(first: dict, settings: Settings) -> str | None:
+    """A 400 message for a value the schema refuses (length, characters, count), or None for a malformed body."""
+    if first.get("type") not in _VALUE_ERRORS:
+        return None
+    loc = [p for p in first.get("loc", ()) if p != "body"]
+    value = first.get("input")
+    if loc == ["question"]:
+        return text_problem(value, "The question", settings.max_question_chars) or "The question is not usable text."
+    if loc == ["history"] and isinstance(value, list):
+        return (
+            f"The conversation history has {len(value)} messages; the limit is {MAX_HISTORY_MESSAGES}. "
+            "Send only the most recent ones."
+        )
+    if len(loc) == 3 and loc[0] == "history" and loc[2] == "content" and isinstance(loc[1], int):
+        subject = f"History message {loc[1] + 1}"
+        limit = settings.max_question_chars * HISTORY_CONTENT_FACTOR
+        return text_problem(value, subject, limit) or f"{subject} is not usable text."
+    return None
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     errors = exc.errors()
     if not errors:
@@ -136,23 +218,12 @@ def _validation_message(exc: RequestValidationError) -> str:
 # ---- routes ----------------------------------------------------------------------------------
 
 
-def install_api(app: FastAPI, service: AssistantService) -> None:
+def install_api(app: FastAPI, service: AssistantService, settings: Settings | None = None) -> None:
+    settings = settings or Settings()
+    _, AskRequest = request_models(settings)
     router = APIRouter()
 
-    @router.post(
-        "/api/ask",
-        response_model=Answer,
-        tags=["assistant"],
-        summary="Ask a question; get a cited answer",
-        responses={
-            400: {"model": ErrorOut, "description": "Unusable question or history"},
-            413: {"model": ErrorOut, "description": "Body too large"},
-            422: {"model": ErrorOut, "description": "Malformed request"},
-            403: {"model": ErrorOut, "description": "Origin not allowed"},
-            503: {"model": ErrorOut, "description": "Starting up or busy"},
-        },
-    )
-    def ask(body: AskRequest):
+    def ask(body):
         """Answer one question from the curated articles, with citations, triage and the disclaimer.
 
         The answer and the quotes are text from the corpus and the question is the caller's own
@@ -168,11 +239,32 @@ def install_api(app: FastAPI, service: AssistantService) -> None:
         except Busy as exc:
             return error(503, str(exc), {"Retry-After": "2"})
         except AssistantError as exc:
-            return error(500, str(exc))
+            return error(500, public_message(exc))
         except Exception as exc:  # noqa: BLE001 - never a stack trace, never the question in logs
             log.error("api answer failed: %s", type(exc).__name__)
             return error(500, INTERNAL_MESSAGE)
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
+
+    ask.__annotations__ = {"body": AskRequest}  # a model built for these settings (not a module-level name)
+    router.post(
+        "/api/ask",
+        response_model=Answer,
+        tags=["assistant"],
+        summary="Ask a question; get a cited answer",
+        responses={
+            400: {"model": ErrorOut, "description": "Unusable question or history (empty, too long, not plain text)"},
+            413: {"model": ErrorOut, "description": f"Body larger than {API_BODY_LIMIT:,} bytes"},
+            422: {"model": ErrorOut, "description": "Malformed request"},
+            403: {"model": ErrorOut, "description": "Origin not allowed"},
+            503: {"model": ErrorOut, "description": "Starting up or busy"},
+        },
+        openapi_extra={
+            "requestBody": {
+                "description": f"A JSON object of at most {API_BODY_LIMIT:,} bytes ({API_BODY_LIMIT // 1024} KiB).",
+                "x-max-body-bytes": API_BODY_LIMIT,
+            }
+        },
+    )(ask)
 
     @router.get(
         "/healthz",
@@ -196,31 +288,57 @@ def install_api(app: FastAPI, service: AssistantService) -> None:
             payload["error"] = service.error
         return JSONResponse(payload, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})
 
+    # Any other method on a documented path: 405 with an Allow header (these routes match every method; the
+    # documented ones above come first, so they only see the rest).
+    for path, allowed in (("/api/ask", "POST"), ("/healthz", "GET")):
+        router.add_route(path, MethodNotAllowed(allowed), include_in_schema=False)
+
     @router.get("/docs", include_in_schema=False)
     def docs(request: Request):
         return HTMLResponse(docs_page(app.openapi(), str(request.base_url)))
 
-    @router.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
-    def api_not_found(rest: str, request: Request):
-        if rest == "ask":
-            return error(405, "Use POST with a JSON body.", {"Allow": "POST"})
-        return error(404, "Not found.")
+    router.add_route("/api/{rest:path}", NotFound(), include_in_schema=False)
 
     app.include_router(router)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        problem = _input_problem(errors[0], settings) if errors else None
+        if problem is not None:
+            return error(400, problem)
         return error(422, _validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
-        return error(exc.status_code, detail)
+        if exc.status_code >= 500:
+            log.error("http error %s: %s", exc.status_code, detail)
+            detail = INTERNAL_MESSAGE
+        return error(exc.status_code, detail, dict(exc.headers or {}) or None)
 
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception):  # pragma: no cover - last resort
         log.error("unhandled error: %s", type(exc).__name__)
         return error(500, INTERNAL_MESSAGE)
+
+
+class MethodNotAllowed:
+    """ASGI endpoint (so its route matches every method): 405 with the methods the path does answer."""
+
+    def __init__(self, allowed: str):
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"This address only answers {self.allowed} requests."
+        await error(405, message, {"Allow": self.allowed})(scope, receive, send)
+
+
+class NotFound:
+    """ASGI endpoint for any method on an unknown ``/api/`` path."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await error(404, "Not found.")(scope, receive, send)
 
 
 def docs_page(spec: dict, base_url: str) -> str:

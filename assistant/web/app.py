@@ -26,7 +26,7 @@ from .api import install_api  # noqa: E402
 from .chat_ui import build_chat, chat_css, chat_head  # noqa: E402
 from .embed import embed_js, embed_page  # noqa: E402
 from .feedback import FeedbackStore  # noqa: E402
-from .security import SecurityMiddleware, validate_origins  # noqa: E402
+from .security import SecurityMiddleware, validate_hosts, validate_origins  # noqa: E402
 from .service import AssistantLike, AssistantService  # noqa: E402
 
 log = logging.getLogger("assistant.web")
@@ -53,6 +53,7 @@ def create_app(
     """The FastAPI app serving ``/``, ``/api/ask``, ``/healthz``, ``/embed``, ``/embed.js``, ``/docs``."""
     try:
         origins = validate_origins(settings.allowed_origins)
+        hosts = validate_hosts(settings.allowed_host_names)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     service = AssistantService(
@@ -78,9 +79,9 @@ def create_app(
     # Gradio adds its own origin-reflecting CORS unless the parent app has a CORSMiddleware.
     # This one allows nothing: SecurityMiddleware (outermost) answers CORS for /api/* itself.
     app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
-    app.add_middleware(SecurityMiddleware, allowed_origins=origins)
+    app.add_middleware(SecurityMiddleware, allowed_origins=origins, allowed_hosts=hosts)
 
-    install_api(app, service)
+    install_api(app, service, settings)
 
     @app.get("/embed", include_in_schema=False)
     def embed(request: Request):

@@ -9,7 +9,11 @@
   ``Referrer-Policy: no-referrer`` and a closed ``Permissions-Policy``.
 * Gradio routes that serve or accept files (and monitoring, run history, MCP, vibe editing)
   answer 404: the chat needs none of them.
-* Request bodies are capped (413) before any handler reads them.
+* Host header: a request naming a host the server does not answer to is refused with 400 (a
+  defence against DNS rebinding, where another site's name resolves to this machine). The names
+  come from ``settings.allowed_host_names``: by default the loopback names on a loopback bind.
+* Request bodies are capped (413) before any handler reads them; a body sent without a length
+  (chunked) is read up to the cap in here, so an over-long one is a 413 too, never a parse error.
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ BLOCKED_PREFIXES: tuple[str, ...] = (
 
 CORS_PREFIXES: tuple[str, ...] = ("/api/", "/healthz")
 
+API_BODY_LIMIT = 64 * 1024  # bytes, for /api/* (documented in the OpenAPI schema)
+BODY_LIMIT = 256 * 1024  # bytes, for everything else (the chat's own requests)
+DRAIN_LIMIT = 16 * 1024 * 1024  # an over-long body is read and dropped up to this, so the client sees the 413
+
 _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 
 
@@ -82,6 +90,81 @@ def validate_origins(origins: Iterable[str]) -> tuple[str, ...]:
             raise ValueError(f"allowed origin {origin!r} must look like https://clinic.example")
         out.append(normalise_origin(origin))
     return tuple(dict.fromkeys(out))
+
+
+def split_host(value: str) -> tuple[str, int | None]:
+    """``"[::1]:7860"`` -> ``("::1", 7860)``, ``"Example.org."`` -> ``("example.org", None)``.
+
+    Raises ValueError for a value that is not a host with an optional numeric port.
+    """
+    value = value.strip().lower()
+    port_text = ""
+    if value.startswith("["):
+        host, sep, rest = value[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise ValueError(value)
+        port_text = rest[1:] if rest else ""
+    elif value.count(":") > 1:  # a bare IPv6 address (as in a setting): no port
+        host = value
+    else:
+        host, _, port_text = value.partition(":")
+    host = host.rstrip(".")
+    if not host or not _HOST_RE.match(host):
+        raise ValueError(value)
+    if port_text:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ValueError(value)
+        return host, int(port_text)
+    if value.endswith(":"):
+        raise ValueError(value)
+    return host, None
+
+
+_HOST_RE = re.compile(r"^[a-z0-9._\-:*]+$")
+
+
+def validate_hosts(hosts: Iterable[str]) -> tuple[str, ...]:
+    """Allowed Host names as given (lower-cased); raises ValueError for one that is not ``name[:port]``."""
+    out: list[str] = []
+    for entry in hosts:
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry != "*":
+            try:
+                host, _ = split_host(entry)
+            except ValueError:
+                message = f"allowed host {entry!r} must look like clinic.example or clinic.example:8443"
+                raise ValueError(message) from None
+            if "*" in host and not (host.startswith("*.") and "*" not in host[2:]):
+                raise ValueError(f"allowed host {entry!r}: a wildcard may only open the name, as in *.clinic.example")
+        out.append(entry)
+    return tuple(dict.fromkeys(out))
+
+
+def host_allowed(value: str | None, allowed: Iterable[str]) -> bool:
+    """Whether a request's Host header names one of ``allowed`` (see ``validate_hosts``)."""
+    allowed = tuple(allowed)
+    if "*" in allowed:
+        return True
+    if not value:
+        return False
+    try:
+        host, port = split_host(value)
+    except ValueError:
+        return False
+    if "*" in host:
+        return False
+    for entry in allowed:
+        name, want_port = split_host(entry)
+        if want_port is not None and want_port != port:
+            continue
+        if name.startswith("*."):
+            if host.endswith(name[1:]):
+                return True
+        elif host == name:
+            return True
+    return False
 
 
 def content_security_policy(allowed_origins: Iterable[str]) -> str:
@@ -138,11 +221,13 @@ class SecurityMiddleware:
         self,
         app: ASGIApp,
         allowed_origins: Iterable[str] = (),
-        api_body_limit: int = 64 * 1024,
-        body_limit: int = 256 * 1024,
+        api_body_limit: int = API_BODY_LIMIT,
+        body_limit: int = BODY_LIMIT,
+        allowed_hosts: Iterable[str] = ("*",),
     ):
         self.app = app
         self.allowed = frozenset(validate_origins(allowed_origins))
+        self.allowed_hosts = validate_hosts(allowed_hosts)
         self.api_body_limit = api_body_limit
         self.body_limit = body_limit
         self.csp = content_security_policy(sorted(self.allowed)).encode()
@@ -171,6 +256,12 @@ class SecurityMiddleware:
         path: str = scope.get("path", "")
         headers = Headers(scope=scope)
         method = scope.get("method", "GET")
+
+        if not host_allowed(headers.get("host"), self.allowed_hosts):
+            await _send_json(
+                send, 400, {"error": "This server does not answer to that host name."}, self.static_headers
+            )
+            return
 
         if path.startswith(BLOCKED_PREFIXES):
             await _send_json(send, 404, {"error": "Not found."}, self.static_headers)
@@ -205,25 +296,24 @@ class SecurityMiddleware:
                     return
 
         limit = self.api_body_limit if path.startswith("/api/") else self.body_limit
-        if method in ("POST", "PUT", "PATCH"):
-            length = headers.get("content-length")
-            if length is not None:
-                try:
-                    too_big = int(length) > limit
-                except ValueError:
-                    too_big = True
-                if too_big:
-                    await _send_json(
-                        send,
-                        413,
-                        {"error": f"The request is too large (limit {limit} bytes)."},
-                        [*cors_headers, *self.static_headers],
-                    )
-                    return
-            else:
-                receive = _capped_receive(receive, limit)
-
         extra = [*cors_headers, *self.static_headers]
+        length = headers.get("content-length")
+        if length is not None:
+            try:
+                size: int | None = int(length)
+            except ValueError:
+                size = None
+            if size is None or size > limit:
+                if size is not None and size <= DRAIN_LIMIT:
+                    await _drain(receive)
+                await _send_json(send, 413, {"error": too_large_message(limit)}, extra)
+                return
+        elif "chunked" in headers.get("transfer-encoding", "").lower():
+            buffered = await _read_capped(receive, limit)
+            if buffered is None:
+                await _send_json(send, 413, {"error": too_large_message(limit)}, extra)
+                return
+            receive = _replay(buffered, receive)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -231,26 +321,50 @@ class SecurityMiddleware:
                 message["headers"] = [*message.get("headers", []), *[(k, v) for k, v in extra if k not in existing]]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_headers)
-        except _BodyTooLarge:
-            await _send_json(send, 413, {"error": f"The request is too large (limit {limit} bytes)."}, extra)
+        await self.app(scope, receive, send_with_headers)
 
 
-class _BodyTooLarge(Exception):
-    pass
+def too_large_message(limit: int) -> str:
+    return f"The request body is too large: the limit is {limit // 1024} KiB ({limit:,} bytes)."
 
 
-def _capped_receive(receive: Receive, limit: int) -> Receive:
+async def _drain(receive: Receive, budget: int = DRAIN_LIMIT) -> None:
+    """Read and drop the rest of a request body (so the client gets the answer instead of a reset)."""
     seen = 0
-
-    async def wrapped() -> Message:
-        nonlocal seen
+    while seen <= budget:
         message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise _BodyTooLarge()
-        return message
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
-    return wrapped
+
+async def _read_capped(receive: Receive, limit: int) -> list[Message] | None:
+    """The body's messages, or None once it passes ``limit`` bytes (the rest is then drained)."""
+    messages: list[Message] = []
+    seen = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            if message.get("more_body", False):
+                await _drain(receive)
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A receive channel that hands out the buffered messages first, then reads on."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed

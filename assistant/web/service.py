@@ -9,12 +9,13 @@ oversubscribed by the chat and the API together.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..errors import AssistantError
+from ..errors import AssistantError, IndexMissingError, IndexUnusableError, InputError, ModelError
 from ..schema import Answer
 
 log = logging.getLogger("assistant.web")
@@ -23,6 +24,45 @@ STARTING_MESSAGE = "The assistant is starting up. Please try again in a few seco
 BUSY_MESSAGE = "The assistant is busy right now. Please try again in a moment."
 FAILED_MESSAGE = "The assistant could not start. Please contact the site administrator."
 INTERNAL_MESSAGE = "Something went wrong while answering. Please try again."
+
+
+NO_INDEX_MESSAGE = "The assistant has no article index yet. Please contact the site administrator."
+BAD_INDEX_MESSAGE = "The assistant's article index cannot be used. Please contact the site administrator."
+MODEL_MESSAGE = "The assistant's language model could not be loaded. Please contact the site administrator."
+
+# what must not reach a visitor: file-system paths, exception class names, errno texts, tracebacks
+_LEAKY = re.compile(r"[/\\]|\b[A-Z]\w*(?:Error|Exception)\b|\b[Ee]rrno\b|[Tt]raceback")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when the text holds a UTF-16 surrogate code point (JSON can carry one; it is not text)."""
+    return bool(_SURROGATE.search(text))
+
+
+def without_surrogates(text: str) -> str:
+    """The text with each lone surrogate shown as U+FFFD (so it can be displayed and sent back)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def public_message(exc: AssistantError) -> str:
+    """What a visitor may read about a failure: the message if it is plain, else a fixed sentence for its kind."""
+    message = str(exc)
+    if message.strip() and not _LEAKY.search(message):
+        return message
+    if isinstance(exc, InputError):
+        return "The question cannot be used."
+    if isinstance(exc, IndexMissingError):
+        return NO_INDEX_MESSAGE
+    if isinstance(exc, IndexUnusableError):
+        return BAD_INDEX_MESSAGE
+    if isinstance(exc, ModelError):
+        return MODEL_MESSAGE
+    return FAILED_MESSAGE
+
+
+class PublicError(AssistantError):
+    """A failure reworded for visitors (``public_message``); the details went to the server log."""
 
 
 class AssistantLike(Protocol):
@@ -71,7 +111,7 @@ class AssistantService:
         try:
             assistant = self._factory()  # type: ignore[misc]
         except AssistantError as exc:
-            self._error = str(exc)
+            self._error = public_message(exc)  # the details (paths, causes) only in the log
             log.error("assistant failed to start: %s", exc)
             return
         except Exception as exc:  # noqa: BLE001 - a bug; keep the server up and say so
@@ -117,9 +157,28 @@ class AssistantService:
         assistant = self._assistant
         if assistant is None:
             raise NotReady(self.status_message())
+        _refuse_surrogates(question, history)
         if not self._slots.acquire(timeout=self._wait):
             raise Busy(BUSY_MESSAGE)
         try:
             return assistant.ask(question, history)
+        except InputError:
+            raise
+        except AssistantError as exc:
+            message = public_message(exc)
+            if message != str(exc):
+                log.error("answer failed: %s", exc)
+                raise PublicError(message) from None
+            raise
         finally:
             self._slots.release()
+
+
+def _refuse_surrogates(question: object, history: list[dict[str, Any]]) -> None:
+    """A lone surrogate cannot be encoded as UTF-8, so it would break the reply (and the chat's session)."""
+    if isinstance(question, str) and has_lone_surrogate(question):
+        raise InputError("The question contains an invalid character (a lone UTF-16 surrogate); please retype it.")
+    for i, item in enumerate(history or [], start=1):
+        content = item.get("content") if isinstance(item, dict) else None
+        if isinstance(content, str) and has_lone_surrogate(content):
+            raise InputError(f"History message {i} contains an invalid character (a lone UTF-16 surrogate).")
