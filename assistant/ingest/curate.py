@@ -1,7 +1,10 @@
 """Curate: turn a raw article (plain text, Markdown or HTML) into curated Markdown plus a report.
 
 What it does, in order:
-1. decode the file (refusing binary), and for HTML keep only headings, paragraphs and list items;
+1. decode the file (refusing binary), and for HTML keep only headings, paragraphs, list items and table
+   rows of the page's main content: ``trafilatura`` judges which blocks are the article and which are
+   page furniture (menus, sidebars, cookie banners, comments, related posts, footers); the blocks and
+   their headings are still read by this module's own parser, so the article keeps its structure;
 2. remove inline SEO spam: runs of words in a script other than the article's own (e.g. Korean
    link-farm anchors inside an English article), and URLs;
 3. flag, for a reviewer, what it must not remove on its own: link-farm keywords
@@ -17,6 +20,7 @@ Every removal and flag goes into the report, so nothing disappears silently.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -139,7 +143,9 @@ def decode_raw(data: bytes, name: str) -> str:
 class _HTMLBlocks(HTMLParser):
     """Collects (kind, text) blocks from HTML: ('h2', 'Heading'), ('p', 'Paragraph') ..."""
 
-    _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "div"}
+    # a table row is one block, its cells joined by " | ", so a cell is read with its row (never as a heading)
+    _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "div"}
+    _CELLS = {"td", "th"}
     _SKIP = {"script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form", "iframe"}
 
     def __init__(self) -> None:
@@ -170,6 +176,8 @@ class _HTMLBlocks(HTMLParser):
             self._stack.append(tag)
         elif tag == "br":
             self._buf.append(" ")
+        elif tag in self._CELLS and self._stack and self._stack[-1] == "tr" and "".join(self._buf).strip():
+            self._buf.append(" | ")
         elif tag == "a":
             self._href = dict(attrs).get("href") or ""
             self._anchor = []
@@ -211,7 +219,10 @@ def _looks_like_html(text: str, suffix: str) -> bool:
 
 
 def raw_blocks(text: str, suffix: str) -> tuple[list[tuple[str, str]], str, list[tuple[str, str]]]:
-    """Split raw text into (kind, text) blocks. Returns blocks, an HTML <title> if any, and links."""
+    """Split raw text into (kind, text) blocks. Returns blocks, an HTML <title> if any, and links.
+
+    For HTML these are all the page's blocks; ``main_content`` tells which of them are the article.
+    """
     if _looks_like_html(text, suffix):
         parser = _HTMLBlocks()
         parser.feed(text)
@@ -228,6 +239,47 @@ def raw_blocks(text: str, suffix: str) -> tuple[list[tuple[str, str]], str, list
         else:
             blocks.append(("p", line))
     return blocks, "", []
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower())
+
+
+def main_content(html: str, blocks: list[tuple[str, str]]) -> list[bool] | None:
+    """Which of ``blocks`` (from ``raw_blocks``) belong to the page's main content, or None if unknown.
+
+    ``trafilatura`` extracts the article's text; each block is kept when most of its words line up
+    with that text, in order (so a menu entry that repeats a heading is not kept by the heading's
+    words). A heading is kept with what follows it (a paragraph or a lower heading), because
+    trafilatura drops headings that sit directly in <body>. None when trafilatura finds no article:
+    the caller then keeps every block.
+    """
+    import trafilatura
+
+    extracted = trafilatura.extract(html, include_comments=False, include_tables=True, deduplicate=False)
+    article = _tokens(extracted or "")
+    if not article:
+        return None
+    owner: list[int] = []
+    page: list[str] = []
+    for i, (_, text) in enumerate(blocks):
+        words = _tokens(text)
+        page += words
+        owner += [i] * len(words)
+    matched = [0] * len(blocks)
+    for match in difflib.SequenceMatcher(None, page, article, autojunk=False).get_matching_blocks():
+        for pos in range(match.a, match.a + match.size):
+            matched[owner[pos]] += 1
+    keep = [bool(_tokens(text)) and matched[i] * 2 >= len(_tokens(text)) for i, (_, text) in enumerate(blocks)]
+    for i in range(len(blocks) - 2, -1, -1):  # from the end, so "## Part" over "### Sub" follows its content
+        kind, nxt = blocks[i][0], blocks[i + 1][0]
+        if _is_heading_kind(kind) and (not _is_heading_kind(nxt) or nxt > kind):
+            keep[i] = keep[i] or keep[i + 1]
+    return keep
+
+
+def _is_heading_kind(kind: str) -> bool:
+    return kind[:1] == "h" and kind[1:].isdigit()
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -305,6 +357,42 @@ def clean_block(text: str, script: str, where: str, findings: list[Finding]) -> 
 # --------------------------------------------------------------------------- structure
 
 
+FURNITURE = "page furniture outside the main content"
+
+
+def _drop_page_furniture(html: str, blocks: list[tuple[str, str]], findings: list[Finding]) -> list[tuple[str, str]]:
+    """The article's blocks of an HTML page; every other block is reported as removed."""
+    keep = main_content(html, blocks)
+    if keep is None or not any(keep):
+        findings.append(
+            Finding(
+                "flagged",
+                "whole page",
+                "HTML",
+                "no main content found: every block was kept; remove menus, banners and footers by hand",
+            )
+        )
+        return blocks
+    for i, ((_, text), kept) in enumerate(zip(blocks, keep), start=1):
+        if not kept:
+            findings.append(Finding("removed", text, f"page block {i}", FURNITURE))
+    return [block for block, kept in zip(blocks, keep) if kept]
+
+
+def _front_matter_notes(findings: list[Finding]) -> list[str]:
+    """Report lines for the front matter; page furniture is summed up in one line (the report lists it)."""
+    furniture = [f for f in findings if f.detail == FURNITURE]
+    notes = [f.line(redact=True) for f in findings if f.detail != FURNITURE]
+    if furniture:
+        chars = sum(len(f.what) for f in furniture)
+        notes.insert(
+            0,
+            f"removed: {len(furniture)} blocks ({chars} characters) of {FURNITURE} (menus, banners, sidebars,"
+            " comments, footers); listed in the curation report",
+        )
+    return notes
+
+
 def _is_heading(text: str) -> bool:
     words = text.split()
     return 0 < len(words) <= 10 and len(text) <= 80 and not re.search(r"[.!?:;,]$", text) and text[:1].isupper()
@@ -323,6 +411,8 @@ def curate_text(
     blocks, html_title, links = raw_blocks(raw, suffix)
     if not blocks:
         raise CorpusError(f"{name}: has no text to curate")
+    if _looks_like_html(raw, suffix):
+        blocks = _drop_page_furniture(raw, blocks, findings)
     script = dominant_script(" ".join(t for _, t in blocks))
 
     for href, anchor in links:
@@ -347,7 +437,7 @@ def curate_text(
             label_run = 0
             continue
         is_last = i == len(blocks)
-        if not is_last and _is_heading(text):
+        if not is_last and kind in {"p", "div", "blockquote"} and _is_heading(text):
             body.append(f"## {text}")
             label_run = 0
             continue
@@ -381,7 +471,7 @@ def curate_text(
         )
 
     today = today or _dt.date.today()
-    notes = [f.line(redact=True) for f in findings]
+    notes = _front_matter_notes(findings)
     front = {
         "title": derived_title,
         "source": source or "",
