@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 
+from .answer_cache import AnswerCache, cache_key
 from .compose import ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
 from .embeddings import Embedder, load_embedder
 from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
@@ -44,6 +45,7 @@ class Assistant:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self._store_down_since: float | None = None
+        self.cache = AnswerCache(settings.answer_cache_size) if settings.answer_cache_size > 0 else None
         self.generation = ""
         self.retriever: HybridRetriever | None = None
         self._cross, self._cross_generation = None, None
@@ -117,6 +119,10 @@ class Assistant:
         timings: dict[str, float] = {}
         text = clean_question(question, self.settings)
         turns = clean_history(history, self.settings)
+        key = cache_key(text, turns, self.generation) if self.cache is not None else None
+        if key is not None and self.cache is not None and (cached := self.cache.get(key)) is not None:
+            cached.timings_ms = {"cache": (time.perf_counter() - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
+            return cached
 
         t = time.perf_counter()
         route = assess(text, turns, self.settings)
@@ -162,6 +168,8 @@ class Assistant:
         answer.disclaimer = disclaimer if answer.outcome == "emergency" else f"{disclaimer} {net}"
         timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = timings
+        if key is not None and self.cache is not None and self._store_down_since is None:
+            self.cache.put(key, answer)
         return answer
 
     def _answer_with_one_retry(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:

@@ -100,6 +100,9 @@ class Settings:
     max_question_chars: int = 1000
     max_history_turns: int = 6
 
+    # whole answers kept for repeated questions (same words, same conversation, same index); 0 turns it off
+    answer_cache_size: int = 512
+
     # retrieval and answer composition
     # (values chosen on the tuning half of the development set; README "Retrieval and answers")
     lexicon_dir: Path = PROJECT_ROOT / "corpus" / "lexicon"
@@ -249,6 +252,8 @@ def validate(settings: Settings) -> None:
         raise SettingsError("the disclaimer cannot be empty: every answer must carry one")
     if settings.max_question_chars < 10:
         raise SettingsError("max_question_chars must be at least 10")
+    if settings.answer_cache_size < 0:
+        raise SettingsError("answer_cache_size must be 0 (off) or more")
     if settings.top_k < 1 or settings.dense_candidates < settings.top_k:
         raise SettingsError("top_k must be >= 1 and dense_candidates >= top_k")
     if not settings.emergency_number.strip():

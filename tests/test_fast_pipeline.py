@@ -57,3 +57,18 @@ def test_every_reply_names_the_emergency_number(fast_assistant, question):
 def test_an_emergency_is_routed_first(fast_assistant):
     answer = fast_assistant.ask("I can't pee and both legs are numb, which massage should I book?")
     assert answer.outcome == "emergency" and answer.triage.level == "emergency"
+
+
+def test_a_repeated_question_is_answered_from_the_cache_with_the_same_answer(fast_assistant):
+    assistant = fast_assistant
+    assistant.cache = type(assistant.cache)(8)
+    first = assistant.ask("Which massage techniques help with tight muscles?")
+    again = assistant.ask("  which massage techniques help with TIGHT muscles?  ")
+    assert assistant.cache.stats()["hits"] == 1
+    assert again.to_dict() | {"timings_ms": {}} == first.to_dict() | {"timings_ms": {}}
+    assert "cache" in again.timings_ms and "embed" not in again.timings_ms
+    again.citations.clear()  # a caller changing its copy does not change the cached answer
+    assert assistant.ask("Which massage techniques help with tight muscles?").citations == first.citations
+    history = [{"role": "user", "content": "I take warfarin."}, {"role": "assistant", "content": "OK."}]
+    other = assistant.ask("Which massage techniques help with tight muscles?", history)
+    assert other.triage.level == "caution"  # another conversation is another key

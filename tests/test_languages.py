@@ -76,6 +76,7 @@ def test_where_the_engine_cannot_run_the_user_gets_a_notice_in_their_language(as
 
     monkeypatch.setattr(pipeline, "unavailable_reason", lambda: "this CPU lacks AVX2/FMA")
     monkeypatch.setattr(assistant, "_cross_generation", None)
+    monkeypatch.setattr(assistant, "cache", None)  # the same question was answered (and cached) with the engine
     try:
         answer = assistant.ask("¿El masaje ayuda con la ciática?")
         assert answer.outcome == "not_covered" and not answer.citations
