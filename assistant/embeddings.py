@@ -13,12 +13,15 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 import numpy as np
 
 from .errors import ModelError
 from .offline import apply_offline_env
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -138,3 +141,21 @@ def load_embedder(batch_size: int = 64, threads: int | None = None) -> MiniLMEmb
         )
         _cached = MiniLMEmbedder(lc)
         return _cached
+
+
+def load_configured_embedder(settings: "Settings", *, threads: int | None = None) -> Embedder:
+    """The embedder ``settings.embedder`` names, loaded once per process: ``onnx`` (onnxruntime, the model exported
+    into ``data_dir/onnx`` on first use; torch is imported only for that export) or ``torch``
+    (sentence-transformers). Both give the same vectors under the same model id.
+
+    ``threads`` defaults to ``settings.torch_threads`` (answering); indexing passes ``settings.index_threads``.
+    For ``onnx`` it is the session's intra-op thread count (each count gets its own session); for ``torch`` it
+    sets torch's process-wide count, as ``load_embedder`` does."""
+    count = settings.torch_threads if threads is None else threads
+    if settings.embedder == "torch":
+        return load_embedder(threads=count)
+    if settings.embedder == "onnx":
+        from .embeddings_onnx import load_onnx_embedder
+
+        return load_onnx_embedder(settings.data_dir / "onnx", threads=count)
+    raise ModelError(f"unknown embedder {settings.embedder!r}; choose 'onnx' or 'torch'")

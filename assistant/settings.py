@@ -59,6 +59,8 @@ REGIONS: dict[str, dict[str, str]] = {
 }
 REGIONAL_FIELDS = ("emergency_number", "urgent_service", "emergency_department")
 
+EMBEDDERS = ("onnx", "torch")  # Settings.embedder
+
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
@@ -132,6 +134,10 @@ class Settings:
     # CPU threads for torch: answering (1 per request is fastest under load), indexing (0 = all cores)
     torch_threads: int = 1
     index_threads: int = 0
+    # how MiniLM runs: "onnx" (onnxruntime, exported once into data_dir/onnx; no torch when answering) or "torch"
+    # (sentence-transformers). Same weights and vectors (max difference <= 1e-5), so either serves the same index;
+    # the two thread settings above apply to both
+    embedder: str = "onnx"
 
     # web front end
     host: str = "127.0.0.1"
@@ -260,6 +266,8 @@ def validate(settings: Settings) -> None:
         raise SettingsError("emergency_number cannot be empty")
     if settings.pipeline_concurrency < 1 or settings.queue_max_size < 1:
         raise SettingsError("pipeline_concurrency and queue_max_size must be at least 1")
+    if settings.embedder not in EMBEDDERS:
+        raise SettingsError(f"unknown embedder {settings.embedder!r}; choose one of {', '.join(EMBEDDERS)}")
 
 
 __all__ = ["Settings", "load_settings", "validate", "DEFAULT_DISCLAIMER", "PROJECT_ROOT"]
