@@ -114,6 +114,21 @@ class Assistant:
 
     # ----------------------------------------------------------------- asking
 
+    def cached_answer(self, question: object, history: object = None) -> Answer | None:
+        """The answer to a question asked before in the same conversation, or None (nothing computed)."""
+        if self.cache is None:
+            return None
+        t0 = time.perf_counter()
+        try:
+            text, turns = clean_question(question, self.settings), clean_history(history, self.settings)
+        except AssistantError:
+            return None  # ask() says what is wrong with it
+        cached = self.cache.get(cache_key(text, turns, self.generation))
+        if cached is not None:
+            elapsed = (time.perf_counter() - t0) * 1000
+            cached.timings_ms = {"cache": elapsed, "total": elapsed}
+        return cached
+
     def ask(self, question: object, history: object = None) -> Answer:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}

@@ -154,6 +154,13 @@ class Settings:
     )
     pipeline_concurrency: int = 2  # pipeline calls at once (chat and API together); CPU-bound
     queue_max_size: int = 64  # waiting chat events before "queue is full"
+    # load shedding on /api/ask (README "Under load"): questions in flight at once before an immediate 503 with
+    # Retry-After; threads the API may use (the chat and /healthz keep the rest); questions a minute per client
+    # address before a 429 with Retry-After (0 = no limit), never for the exempt addresses
+    api_max_in_flight: int = 32
+    api_threads: int = 8
+    rate_limit_per_minute: int = 120
+    rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1")
     # Host header names the server answers to (DNS-rebinding defence); "name" matches any port, "name:port" only
     # that port, "*.example.org" its subdomains, "*" anything. Empty: the loopback names when bound to a loopback
     # address, no check otherwise (see allowed_host_names)
@@ -266,6 +273,8 @@ def validate(settings: Settings) -> None:
         raise SettingsError("emergency_number cannot be empty")
     if settings.pipeline_concurrency < 1 or settings.queue_max_size < 1:
         raise SettingsError("pipeline_concurrency and queue_max_size must be at least 1")
+    if settings.api_max_in_flight < 1 or settings.api_threads < 1 or settings.rate_limit_per_minute < 0:
+        raise SettingsError("api_max_in_flight and api_threads must be at least 1, rate_limit_per_minute 0 or more")
     if settings.embedder not in EMBEDDERS:
         raise SettingsError(f"unknown embedder {settings.embedder!r}; choose one of {', '.join(EMBEDDERS)}")
 

@@ -340,7 +340,7 @@ def test_start_up_failures_do_not_leak_paths_or_exception_names(web_settings, tm
         settings = web_settings.with_overrides(chroma_url=f"http://127.0.0.1:{free_port()}")
     with caplog.at_level(logging.ERROR, logger="assistant.web"):
         app = create_app(settings)
-        assert app.state.service.wait_ready(120) is False
+        assert app.state.service.wait_ready(3) is False  # it keeps trying in the background
     with BackgroundServer(app) as srv, httpx.Client(base_url=srv.url, timeout=10) as c:
         health = c.get("/healthz")
         assert health.status_code == 503 and health.json()["status"] == "failed"
@@ -349,7 +349,8 @@ def test_start_up_failures_do_not_leak_paths_or_exception_names(web_settings, tm
         ask = c.post("/api/ask", json={"question": QUESTION})
         msg = assert_error(ask, 503)
         assert_no_leak(msg)
-        assert "administrator" in msg
+        assert ("administrator" if broken == "no-index" else "try again") in msg
+    app.state.service.stop()
     # the details went to the server log
     logged = "\n".join(r.getMessage() for r in caplog.records)
     if broken == "no-index":
@@ -382,7 +383,8 @@ def test_answer_failures_do_not_leak(web_settings, exc, caplog):
     app = create_app(web_settings, Failing(exc))
     with caplog.at_level(logging.ERROR, logger="assistant.web"):
         with BackgroundServer(app) as srv, httpx.Client(base_url=srv.url, timeout=10) as c:
-            msg = assert_error(c.post("/api/ask", json={"question": QUESTION}), 500)
+            status = 503 if isinstance(exc, IndexUnavailableError) else 500  # an outage: try again later
+            msg = assert_error(c.post("/api/ask", json={"question": QUESTION}), status)
             assert_no_leak(msg)
             from gradio_client import Client
 
@@ -394,7 +396,8 @@ def test_answer_failures_do_not_leak(web_settings, exc, caplog):
             notice = content_text(messages[-1])
             assert "notice-error" in notice
             assert_no_leak(re.sub(r"<[^>]+>", "", notice))
-    if isinstance(exc, AssistantError):  # the detail is in the server log (question text is not)
+    if isinstance(exc, AssistantError) and not isinstance(exc, IndexUnavailableError):
+        # the detail is in the server log (question text is not); an outage is logged by the pipeline
         assert "Errno" in caplog.text and QUESTION not in caplog.text
 
 

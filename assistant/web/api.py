@@ -5,6 +5,7 @@ Every error is ``{"error": "<one sentence>"}`` with a 4xx/5xx status; never a st
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import platform
@@ -12,6 +13,8 @@ import time
 from importlib import metadata
 from typing import Literal
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -19,13 +22,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from ..errors import AssistantError, InputError
+from ..errors import AssistantError, IndexUnavailableError, InputError
 from ..schema import Answer
 from ..settings import Settings
 from ..text import has_control_chars
 from .render import escape_html
 from .security import API_BODY_LIMIT
-from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady, has_lone_surrogate, public_message
+from .admission import Admission, RateLimiter
+from .service import (
+    BUSY_MESSAGE,
+    INTERNAL_MESSAGE,
+    UNAVAILABLE_MESSAGE,
+    AssistantService,
+    Busy,
+    NotReady,
+    has_lone_surrogate,
+    public_message,
+)
 
 log = logging.getLogger("assistant.web")
 
@@ -47,6 +60,7 @@ SURROGATE_MESSAGE = (
     "plain UTF-8 text."
 )
 CONTROL_MESSAGE = "{subject} contains control characters or binary data; please type it as plain text."
+RATE_LIMITED_MESSAGE = "Too many questions from your address in the last minute. Please wait a moment and ask again."
 
 
 # ---- schema (documentation and validation) ------------------------------------------------
@@ -107,13 +121,20 @@ class ErrorOut(BaseModel):
     error: str
 
 
+class LoadOut(BaseModel):
+    in_flight: int
+    shed: int
+    rate_limited: int
+
+
 class HealthOut(BaseModel):
-    status: Literal["ready", "starting", "failed"]
+    status: Literal["ready", "starting", "failed", "index unavailable"]
     ready: bool
     passage_count: int | None
     versions: dict[str, str]
     uptime_s: float
     load_s: float | None = None
+    load: LoadOut | None = None
     error: str | None = None
 
 
@@ -124,6 +145,7 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> J
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+@functools.cache
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -222,30 +244,49 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
     settings = settings or Settings()
     _, AskRequest = request_models(settings)
     router = APIRouter()
+    admission = Admission(settings.api_max_in_flight)
+    limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.rate_limit_exempt))
+    threads = anyio.CapacityLimiter(settings.api_threads)  # the API's own threads: the chat keeps the shared pool
+    app.state.admission, app.state.rate_limiter = admission, limiter
 
-    def ask(body):
+    async def ask(body, request: Request):
         """Answer one question from the curated articles, with citations, triage and the disclaimer.
 
         The answer and the quotes are text from the corpus and the question is the caller's own
-        text: escape them before you put them into a web page.
+        text: escape them before you put them into a web page. Under load the reply may be 503 (too many
+        questions in flight) or 429 (too many from this address), each with ``Retry-After`` in seconds.
         """
+        wait = limiter.retry_after(request.client.host if request.client else None)
+        if wait:
+            return error(429, RATE_LIMITED_MESSAGE, {"Retry-After": str(wait)})
+        if not admission.enter():
+            return error(503, BUSY_MESSAGE, {"Retry-After": "1"})
         history = [m.model_dump() for m in body.history]
         try:
-            answer = service.ask(body.question, history)
+            answer = await anyio.to_thread.run_sync(
+                functools.partial(service.ask, body.question, history, api=True), limiter=threads
+            )
         except InputError as exc:
             return error(400, str(exc))
         except NotReady as exc:
             return error(503, str(exc), {"Retry-After": "5"})
         except Busy as exc:
             return error(503, str(exc), {"Retry-After": "2"})
+        except IndexUnavailableError:
+            return error(503, UNAVAILABLE_MESSAGE, {"Retry-After": "2"})
         except AssistantError as exc:
             return error(500, public_message(exc))
         except Exception as exc:  # noqa: BLE001 - never a stack trace, never the question in logs
             log.error("api answer failed: %s", type(exc).__name__)
             return error(500, INTERNAL_MESSAGE)
+        finally:
+            admission.leave()
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
 
-    ask.__annotations__ = {"body": AskRequest}  # a model built for these settings (not a module-level name)
+    ask.__annotations__ = {
+        "body": AskRequest,
+        "request": Request,
+    }  # a model built for these settings (not a module-level name)
     router.post(
         "/api/ask",
         response_model=Answer,
@@ -256,7 +297,8 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
             413: {"model": ErrorOut, "description": f"Body larger than {API_BODY_LIMIT:,} bytes"},
             422: {"model": ErrorOut, "description": "Malformed request"},
             403: {"model": ErrorOut, "description": "Origin not allowed"},
-            503: {"model": ErrorOut, "description": "Starting up or busy"},
+            429: {"model": ErrorOut, "description": "Too many questions from this address; see Retry-After"},
+            503: {"model": ErrorOut, "description": "Starting up, busy or the index unreachable; see Retry-After"},
         },
         openapi_extra={
             "requestBody": {
@@ -273,9 +315,13 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
         summary="Readiness: 200 when answering, 503 while starting or if start-up failed",
         responses={503: {"model": HealthOut}},
     )
-    def healthz():
-        ready = service.ready
-        status = "ready" if ready else ("failed" if service.error else "starting")
+    async def healthz():  # on the event loop: answered even when every worker thread is busy
+        ready = service.ready and service.index_ok
+        status = (
+            "ready"
+            if ready
+            else ("index unavailable" if service.ready else ("failed" if service.error else "starting"))
+        )
         payload = {
             "status": status,
             "ready": ready,
@@ -283,6 +329,7 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
             "versions": versions(service),
             "uptime_s": round(time.monotonic() - service.started_at, 2),
             "load_s": round(service.load_seconds, 2) if service.load_seconds is not None else None,
+            "load": {"in_flight": admission.in_flight, "shed": admission.shed, "rate_limited": limiter.limited},
         }
         if service.error:
             payload["error"] = service.error

@@ -21,7 +21,7 @@ from ..settings import Settings
 from . import render
 from .embed import safe_colour
 from .feedback import FeedbackStore
-from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady, without_surrogates
+from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady, public_message, without_surrogates
 
 log = logging.getLogger("assistant.web")
 
@@ -268,8 +268,8 @@ class ChatHandlers:
             session = {**session, "display": base + [note]}
             yield session["display"], question, session
             return
-        except AssistantError as exc:  # InputError and friends: one plain sentence
-            note = render.notice_message(str(exc), "error")
+        except AssistantError as exc:  # InputError and friends: one plain sentence (never a path or a cause)
+            note = render.notice_message(public_message(exc), "error")
             session = {**session, "display": base + [note]}
             yield session["display"], question, session
             return

@@ -1,9 +1,12 @@
-"""The assistant as the web app sees it: loaded in the background, ready or not, rate-limited.
+"""The assistant as the web app sees it: loaded in the background, ready or not, its index reachable or not.
 
-The server starts listening at once; the pipeline (slow: sentence-transformers import, model
-load, index open) is built in a thread. Until it is ready the API answers 503 and the chat says
-it is starting up. Concurrent ``ask`` calls share one semaphore so the two CPU cores are not
-oversubscribed by the chat and the API together.
+The server starts listening at once; the pipeline (model load, index open) is built in a thread, and if that
+fails because the index is missing or its server is down, it is tried again with backoff until it works (so
+running ``sciatica-assistant index`` is enough; no restart). Until it is ready the API answers 503 and the chat
+says it is starting up. Concurrent ``ask`` calls share ``pipeline_concurrency`` slots so the CPU cores are not
+oversubscribed; the API may hold all but one of them, so a chat turn never waits behind a queue of API calls.
+A repeated question is answered from the answer cache without taking a slot. With a Chroma server, a monitor
+checks its heartbeat twice a second so ``/healthz`` says 503 within a second of an outage.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..errors import AssistantError, IndexMissingError, IndexUnusableError, InputError, ModelError
+from ..errors import (
+    AssistantError,
+    IndexMissingError,
+    IndexUnavailableError,
+    IndexUnusableError,
+    InputError,
+    ModelError,
+)
 from ..schema import Answer
 
 log = logging.getLogger("assistant.web")
@@ -27,6 +37,7 @@ INTERNAL_MESSAGE = "Something went wrong while answering. Please try again."
 
 
 NO_INDEX_MESSAGE = "The assistant has no article index yet. Please contact the site administrator."
+UNAVAILABLE_MESSAGE = "The articles cannot be searched right now. Please try again in a moment."
 BAD_INDEX_MESSAGE = "The assistant's article index cannot be used. Please contact the site administrator."
 MODEL_MESSAGE = "The assistant's language model could not be loaded. Please contact the site administrator."
 
@@ -54,6 +65,8 @@ def public_message(exc: AssistantError) -> str:
         return "The question cannot be used."
     if isinstance(exc, IndexMissingError):
         return NO_INDEX_MESSAGE
+    if isinstance(exc, IndexUnavailableError):
+        return UNAVAILABLE_MESSAGE
     if isinstance(exc, IndexUnusableError):
         return BAD_INDEX_MESSAGE
     if isinstance(exc, ModelError):
@@ -69,6 +82,10 @@ class AssistantLike(Protocol):
     passage_count: int
 
     def ask(self, question: str, history: list[dict]) -> Answer: ...
+
+
+RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0)  # seconds between start-up attempts; the last one repeats
+MONITOR_INTERVAL = 0.5  # seconds between heartbeats of a Chroma server
 
 
 class NotReady(Exception):
@@ -93,7 +110,11 @@ class AssistantService:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
+        self._api_slots = threading.BoundedSemaphore(max(1, max_concurrent - 1))
         self._wait = wait_seconds
+        self._stop = threading.Event()
+        self.index_ok = True  # False while the index (a Chroma server) does not answer
+        self.attempts = 0
         self.started_at = time.monotonic()
         self.load_seconds: float | None = 0.0 if assistant is not None else None
 
@@ -108,19 +129,45 @@ class AssistantService:
 
     def _load(self) -> None:
         t0 = time.monotonic()
-        try:
-            assistant = self._factory()  # type: ignore[misc]
-        except AssistantError as exc:
-            self._error = public_message(exc)  # the details (paths, causes) only in the log
-            log.error("assistant failed to start: %s", exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug; keep the server up and say so
-            self._error = FAILED_MESSAGE
-            log.exception("assistant failed to start (%s)", type(exc).__name__)
+        while not self._stop.is_set():
+            self.attempts += 1
+            try:
+                assistant = self._factory()  # type: ignore[misc]
+                break
+            except (ModelError, InputError) as exc:  # nothing outside the process will mend these: stop
+                self._error = public_message(exc)  # the details (paths, causes) only in the log
+                log.error("assistant failed to start: %s", exc)
+                return
+            except AssistantError as exc:  # no index yet, its server down, an index to rebuild: try again
+                delay = RETRY_DELAYS[min(self.attempts, len(RETRY_DELAYS)) - 1]
+                if self._error is None or self.attempts <= 2:
+                    log.error("assistant cannot start yet (%s); trying again every %.0f s or less", exc, delay)
+                self._error = public_message(exc)
+                self._stop.wait(delay)
+            except Exception as exc:  # noqa: BLE001 - a bug; keep the server up and say so
+                self._error = FAILED_MESSAGE
+                log.exception("assistant failed to start (%s)", type(exc).__name__)
+                return
+        else:
             return
         self.load_seconds = time.monotonic() - t0
         self._assistant = assistant
+        self._error = None
         log.info("assistant ready in %.1f s (%s passages)", self.load_seconds, getattr(assistant, "passage_count", "?"))
+        if getattr(getattr(assistant, "store", None), "remote", ""):
+            threading.Thread(target=self._monitor, name="index-monitor", daemon=True).start()
+
+    def _monitor(self) -> None:
+        """Keep ``index_ok`` current from the store's heartbeat (the pipeline logs outages as they start and end)."""
+        while not self._stop.wait(MONITOR_INTERVAL):
+            assistant = self._assistant
+            check = getattr(assistant, "index_reachable", None)
+            if check is not None:
+                self.index_ok = bool(check())
+
+    def stop(self) -> None:
+        """Stop retrying and monitoring (the app's shutdown)."""
+        self._stop.set()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         thread = self._thread
@@ -152,17 +199,31 @@ class AssistantService:
         return self._error or STARTING_MESSAGE
 
     # -- work ------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict[str, Any]]) -> Answer:
-        """Ask the pipeline. Raises NotReady, Busy, or the pipeline's AssistantError."""
+    def ask(self, question: str, history: list[dict[str, Any]], *, api: bool = False) -> Answer:
+        """Ask the pipeline. Raises NotReady, Busy, or the pipeline's AssistantError.
+
+        ``api`` calls may hold all slots but one, so a chat turn always finds one."""
         assistant = self._assistant
         if assistant is None:
             raise NotReady(self.status_message())
         _refuse_surrogates(question, history)
+        cached = getattr(assistant, "cached_answer", None)
+        if cached is not None and (answer := cached(question, history)) is not None:
+            return answer  # a repeated question: no slot, no model
+        if api and not self._api_slots.acquire(timeout=self._wait):
+            raise Busy(BUSY_MESSAGE)
+        try:
+            return self._ask_in_slot(assistant, question, history)
+        finally:
+            if api:
+                self._api_slots.release()
+
+    def _ask_in_slot(self, assistant: AssistantLike, question: str, history: list[dict[str, Any]]) -> Answer:
         if not self._slots.acquire(timeout=self._wait):
             raise Busy(BUSY_MESSAGE)
         try:
             return assistant.ask(question, history)
-        except InputError:
+        except (InputError, IndexUnavailableError):  # the pipeline logged an outage already
             raise
         except AssistantError as exc:
             message = public_message(exc)
