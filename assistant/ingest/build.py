@@ -7,7 +7,7 @@ working index anything.
 from __future__ import annotations
 
 from .corpus import Article, load_corpus
-from ..embeddings import MODEL_DIM, MODEL_ID, Embedder, load_embedder, set_threads
+from ..embeddings import MODEL_DIM, MODEL_ID, Embedder, load_configured_embedder, set_threads
 from ..store import IndexCheck, SyncStats, store_for
 from .passages import split_corpus
 from ..settings import Settings
@@ -34,9 +34,9 @@ def index_articles(
     """Index already-loaded articles (the benchmarks feed MedQuAD through here, with a timed embedder)."""
     passages = split_corpus(articles)
     store = store_for(settings, create=True)
-    loaded = load_embedder(threads=settings.index_threads)
-    embedder = embedder or loaded
+    embedder = embedder or load_configured_embedder(settings, threads=settings.index_threads)
     try:
         return store.sync(passages, embedder, rebuild=rebuild, on_progress=on_progress)
     finally:
-        set_threads(settings.torch_threads)  # back to the answering setting for this process
+        if settings.embedder == "torch":
+            set_threads(settings.torch_threads)  # back to the answering setting for this process
