@@ -4,7 +4,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 STAMP   := .venv/.installed
 
-.PHONY: install run chat index test test-fast lint eval bench browser clean
+.PHONY: install run chat index test test-fast lint eval bench browser wrk clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -54,9 +54,14 @@ test-fast: install
 eval: index
 	$(PY) -m assistant eval evals/sets/ --report reports/eval $$(grep -v '^#' evals/ci-gate.txt)
 
-bench: index
+# wrk (Debian) for the HTTP load levels: a Python client cannot hold 1,000 connections on 2 cores
+wrk:
+	@test -x /usr/bin/wrk || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: index wrk
 	$(PY) -m evals.bench.core
-	$(PY) -m evals.bench.run --out reports/bench.json
+	$(PY) -m evals.bench.http
+	$(PY) -m evals.bench.run --skip-http --out reports/bench.json
 
 clean:
 	rm -rf .venv data reports test-artifacts node_modules

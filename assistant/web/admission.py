@@ -13,6 +13,9 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 
 @dataclass
 class Admission:
@@ -74,3 +77,38 @@ def _normal(address: str) -> str:
         return address
     mapped = getattr(ip, "ipv4_mapped", None)
     return str(mapped or ip)
+
+
+BUSY = "The assistant is busy right now. Please try again in a moment."
+RATE_LIMITED = "Too many questions from your address in the last minute. Please wait a moment and ask again."
+
+
+class AdmissionMiddleware:
+    """Sheds ``POST /api/ask`` before any work is done on it (no body read, no validation, no thread): under
+    1,000 connections the event loop itself is the bottleneck, so the cheaper a refusal, the sooner every
+    client hears back. Sits inside SecurityMiddleware, so Host checks and CORS headers still apply."""
+
+    def __init__(self, app: ASGIApp, admission: Admission, limiter: RateLimiter, path: str = "/api/ask"):
+        self.app, self.admission, self.limiter, self.path = app, admission, limiter, path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        wait = self.limiter.retry_after(client[0] if client else None)
+        if wait:
+            await _refuse(429, RATE_LIMITED, wait, scope, receive, send)
+            return
+        if not self.admission.enter():
+            await _refuse(503, BUSY, 1, scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.admission.leave()
+
+
+async def _refuse(status: int, message: str, retry_after: int, scope: Scope, receive: Receive, send: Send) -> None:
+    headers = {"Retry-After": str(retry_after), "Cache-Control": "no-store"}
+    await JSONResponse({"error": message}, status_code=status, headers=headers)(scope, receive, send)

@@ -30,7 +30,6 @@ from .render import escape_html
 from .security import API_BODY_LIMIT
 from .admission import Admission, RateLimiter
 from .service import (
-    BUSY_MESSAGE,
     INTERNAL_MESSAGE,
     UNAVAILABLE_MESSAGE,
     AssistantService,
@@ -60,7 +59,6 @@ SURROGATE_MESSAGE = (
     "plain UTF-8 text."
 )
 CONTROL_MESSAGE = "{subject} contains control characters or binary data; please type it as plain text."
-RATE_LIMITED_MESSAGE = "Too many questions from your address in the last minute. Please wait a moment and ask again."
 
 
 # ---- schema (documentation and validation) ------------------------------------------------
@@ -244,10 +242,10 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
     settings = settings or Settings()
     _, AskRequest = request_models(settings)
     router = APIRouter()
-    admission = Admission(settings.api_max_in_flight)
-    limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.rate_limit_exempt))
+    # load shedding happens in AdmissionMiddleware (app.py), before any work; /healthz reports its counts
+    admission = getattr(app.state, "admission", None) or Admission(settings.api_max_in_flight)
+    limiter = getattr(app.state, "rate_limiter", None) or RateLimiter(0)
     threads = anyio.CapacityLimiter(settings.api_threads)  # the API's own threads: the chat keeps the shared pool
-    app.state.admission, app.state.rate_limiter = admission, limiter
 
     async def ask(body, request: Request):
         """Answer one question from the curated articles, with citations, triage and the disclaimer.
@@ -256,11 +254,6 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
         text: escape them before you put them into a web page. Under load the reply may be 503 (too many
         questions in flight) or 429 (too many from this address), each with ``Retry-After`` in seconds.
         """
-        wait = limiter.retry_after(request.client.host if request.client else None)
-        if wait:
-            return error(429, RATE_LIMITED_MESSAGE, {"Retry-After": str(wait)})
-        if not admission.enter():
-            return error(503, BUSY_MESSAGE, {"Retry-After": "1"})
         history = [m.model_dump() for m in body.history]
         try:
             answer = await anyio.to_thread.run_sync(
@@ -279,8 +272,6 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
         except Exception as exc:  # noqa: BLE001 - never a stack trace, never the question in logs
             log.error("api answer failed: %s", type(exc).__name__)
             return error(500, INTERNAL_MESSAGE)
-        finally:
-            admission.leave()
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
 
     ask.__annotations__ = {

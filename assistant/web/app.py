@@ -22,6 +22,7 @@ from starlette.middleware.cors import CORSMiddleware  # noqa: E402
 
 from ..errors import SettingsError  # noqa: E402
 from ..settings import Settings  # noqa: E402
+from .admission import Admission, AdmissionMiddleware, RateLimiter  # noqa: E402
 from .api import install_api  # noqa: E402
 from .chat_ui import build_chat, chat_css, chat_head  # noqa: E402
 from .embed import embed_js, embed_page  # noqa: E402
@@ -79,6 +80,9 @@ def create_app(
     # Gradio adds its own origin-reflecting CORS unless the parent app has a CORSMiddleware.
     # This one allows nothing: SecurityMiddleware (outermost) answers CORS for /api/* itself.
     app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
+    app.state.admission = Admission(settings.api_max_in_flight)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.rate_limit_exempt))
+    app.add_middleware(AdmissionMiddleware, admission=app.state.admission, limiter=app.state.rate_limiter)
     app.add_middleware(SecurityMiddleware, allowed_origins=origins, allowed_hosts=hosts)
 
     install_api(app, service, settings)
