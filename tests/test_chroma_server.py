@@ -133,3 +133,42 @@ def test_a_killed_server_is_reported_and_the_assistant_recovers_when_it_returns(
     finally:
         proc.kill()
         proc.wait(timeout=20)
+
+
+def test_the_web_app_reports_a_chroma_outage_and_recovers_on_its_own(tmp_path):
+    from assistant.web.app import create_app
+    from assistant.web.server import BackgroundServer
+
+    port, path = free_port(), tmp_path / "chroma"
+    proc = start_chroma(path, port)
+    settings = make_settings(tmp_path, chroma_url=f"http://127.0.0.1:{port}", collection="web_outage",
+                             feedback_enabled=False)
+    index_corpus(settings)
+    app = create_app(settings)
+    try:
+        assert app.state.service.wait_ready(120)
+        with BackgroundServer(app) as srv, httpx.Client(base_url=srv.url, timeout=30) as c:
+            question = {"question": "Which massage techniques help with tight muscles?"}
+            assert c.get("/healthz").status_code == 200 and c.post("/api/ask", json=question).status_code == 200
+
+            proc.kill()
+            proc.wait(timeout=20)
+            killed = time.monotonic()
+            while c.get("/healthz").status_code != 503 and time.monotonic() - killed < 10:
+                time.sleep(0.05)
+            print(f"/healthz said 503 {time.monotonic() - killed:.2f} s after the kill")  # the benchmark figure
+            health = c.get("/healthz")
+            assert health.status_code == 503 and health.json()["status"] == "index unavailable"
+            ask = c.post("/api/ask", json={"question": "Does massage reduce stress?"})
+            assert ask.status_code == 503 and ask.headers["Retry-After"] and "try again" in ask.json()["error"]
+
+            proc = start_chroma(path, port)
+            back = time.monotonic()
+            while c.get("/healthz").status_code != 200 and time.monotonic() - back < 10:
+                time.sleep(0.05)
+            print(f"/healthz said 200 {time.monotonic() - back:.2f} s after the restart")
+            assert c.post("/api/ask", json={"question": "Does massage reduce stress?"}).json()["outcome"] == "answer"
+    finally:
+        app.state.service.stop()
+        proc.kill()
+        proc.wait(timeout=20)
