@@ -157,7 +157,7 @@ class Settings:
     # load shedding on /api/ask (README "Under load"): questions in flight at once before an immediate 503 with
     # Retry-After; threads the API may use (the chat and /healthz keep the rest); questions a minute per client
     # address before a 429 with Retry-After (0 = no limit), never for the exempt addresses
-    api_max_in_flight: int = 64
+    api_max_in_flight: int = 32
     api_threads: int = 8
     rate_limit_per_minute: int = 120
     rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1")
