@@ -49,6 +49,25 @@ def assistant(built_settings):
     return build_assistant(built_settings)
 
 
+@pytest.fixture(scope="module")
+def server(assistant, web_settings):
+    """The real web app on the session's assistant, in a uvicorn thread; each web test module defines
+    ``web_settings``."""
+    from assistant.web.app import create_app
+    from assistant.web.server import BackgroundServer
+
+    with BackgroundServer(create_app(web_settings, assistant)) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -30,18 +30,6 @@ def web_settings(built_settings):
     return built_settings.with_overrides(allowed_origins=(CLINIC,), feedback_enabled=False)
 
 
-@pytest.fixture(scope="module")
-def server(assistant, web_settings):
-    with BackgroundServer(create_app(web_settings, assistant)) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client
-
-
 def ask(http, payload, **headers):
     return http.post("/api/ask", json=payload, headers=headers)
 

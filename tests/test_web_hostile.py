@@ -37,18 +37,6 @@ def web_settings(built_settings):
     return built_settings.with_overrides(feedback_enabled=False)
 
 
-@pytest.fixture(scope="module")
-def server(assistant, web_settings):
-    with BackgroundServer(create_app(web_settings, assistant)) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        yield client
-
-
 @pytest.fixture
 def client(server):
     from gradio_client import Client
