@@ -15,7 +15,7 @@ import numpy as np
 
 from .answer_cache import AnswerCache, cache_key
 from .compose import ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
-from .embeddings import Embedder, load_embedder
+from .embeddings import Embedder, load_configured_embedder
 from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
 from .store import IndexStore, StoreReadError, store_for
 from .inputs import clean_history, clean_question
@@ -330,4 +330,4 @@ def build_assistant(settings: Settings) -> Assistant:
         from .errors import IndexMissingError
 
         raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
-    return Assistant(settings, load_embedder(threads=settings.torch_threads), store)
+    return Assistant(settings, load_configured_embedder(settings), store)
