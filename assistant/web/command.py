@@ -25,12 +25,19 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _warm_imports() -> None:
+def _warm_imports(embedder: str) -> None:
+    """Import the answering stack (the model runtime, Chroma) while the main thread imports gradio."""
     from ..offline import apply_offline_env
 
     apply_offline_env()
-    import langchain_huggingface  # noqa: F401
-    import sentence_transformers  # noqa: F401
+    if embedder == "torch":
+        import langchain_huggingface  # noqa: F401
+        import sentence_transformers  # noqa: F401
+    else:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    import chromadb  # noqa: F401
+    import langchain_chroma  # noqa: F401
 
 
 def run(args: argparse.Namespace, settings) -> int:
@@ -44,9 +51,9 @@ def run(args: argparse.Namespace, settings) -> int:
         settings = settings.with_overrides(**overrides)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Start importing the model stack (~6 s) while the main thread imports gradio (~3 s): imports
-    # spend much of their time in disk reads and C extension set-up, so the two overlap usefully.
-    warm = threading.Thread(target=_warm_imports, name="import-warmer", daemon=True)
+    # Start importing the model stack while the main thread imports gradio (~2 s): imports spend much of
+    # their time in disk reads and C extension set-up, so the two overlap usefully.
+    warm = threading.Thread(target=_warm_imports, args=(settings.embedder,), name="import-warmer", daemon=True)
     warm.start()
     import uvicorn
 
