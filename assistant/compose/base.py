@@ -2,7 +2,7 @@
 
 Retrieval and safety never depend on how an answer is worded: any object with ``compose(request)``
 returning :class:`Composed` can stand in for the default :class:`~assistant.compose.extractive.ExtractiveComposer`
-(a generated-answer composer plugs in here).
+(the generated-answer composer, :mod:`~assistant.compose.generative`, plugs in here).
 """
 
 from __future__ import annotations
@@ -35,12 +35,25 @@ class Composed:
     text: str
     citations: list[Citation]
     uncovered: tuple[str, ...] = ()  # parts of the question the articles do not answer
+    # which composer wrote the text: "extractive", "generative", or "extractive-fallback" (generative mode showing
+    # the extractive answer), and why it fell back ("timeout", "error", "too little supported", "not covered")
+    composer: str = "extractive"
+    fallback_reason: str = ""
+    # numbers about how it was composed, carried into Answer.timings_ms (generative mode: generated 1/0, generate
+    # ms, sentences_drafted, sentences_removed; compose/generative.py); empty in extractive mode
+    meta: Mapping[str, float] = field(default_factory=dict)
 
 
 class Composer(Protocol):
     name: str
 
     def compose(self, request: ComposeRequest) -> Composed: ...
+
+
+def uncovered_text(uncovered: tuple[str, ...] | list[str]) -> str:
+    """The closing line naming the parts of a question the articles do not answer."""
+    asks = "; ".join(f"\u201c{u.strip()}\u201d" for u in uncovered)
+    return f"The articles I answer from do not cover this part of your question: {asks}."
 
 
 def not_covered_text() -> str:

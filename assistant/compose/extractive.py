@@ -32,7 +32,7 @@ from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation
 from ..text import content_terms
-from .base import Composed, ComposeRequest, not_covered_text
+from .base import Composed, ComposeRequest, not_covered_text, uncovered_text
 
 # Questions that say nothing beyond "massage / sciatica". The part of a question along these directions
 # is only "on topic"; what is left is what it is really about (README, "Saying not covered").
@@ -311,8 +311,7 @@ class ExtractiveComposer:
             lo, hi = min(ks), max(ks)
             citations.append(_citation(n, hit, hit.text[spans[lo][0] : spans[hi][1]]))
         if uncovered:
-            asks = "; ".join(f"\u201c{u.strip()}\u201d" for u in uncovered)
-            parts.append(f"The articles I answer from do not cover this part of your question: {asks}.")
+            parts.append(uncovered_text(uncovered))
         return Composed("answer", "\n\n".join(parts), citations, tuple(uncovered))
 
 

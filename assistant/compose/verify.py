@@ -1,0 +1,232 @@
+"""Checks every sentence of a generated draft against the passage it cites. Pure functions; no model.
+
+A drafted sentence is shown only when all of these hold (README, "Generated answers (optional)"):
+
+1. it carries a citation ``[n]`` and every ``n`` is one of the passages the model was given (a draft written from
+   one passage cites it without markers: a small model is asked about one passage at a time);
+2. it has at least ``min_terms`` content words (a bare "Yes [1]." says nothing that can be checked), and is not
+   about the page itself ("This post will discuss ...", never quoted in extractive mode either);
+3. for one of the passages it cites:
+   - *content-word overlap*: at least ``min_overlap`` of its content words (stemmed) occur in the passage
+     or its heading;
+   - *numbers and units*: every number it states occurs in the passage, with the same unit when it names one
+     ("30 minutes" is not supported by "30 seconds"; "two" and "2" are the same number);
+   - *embedding similarity*: its cosine with the closest sentence of the passage is at least ``min_similarity``
+     (same embedder as retrieval; the threshold was measured, see ``MIN_SIMILARITY``);
+   - *no negation flipped*: it is negated ("not", "never", "no", "without", "-n't" ...) exactly when that closest
+     passage sentence is.
+
+Unsupported sentences are removed and counted. When fewer than ``min_kept`` sentences, or less than
+``min_kept_share`` of the draft, survive, the draft as a whole is not trusted (:func:`enough`) and the caller
+shows the extractive answer instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..ingest.passages import is_meta_sentence
+from ..text import content_terms
+
+# Measured with evals/verify_threshold.py (README, "Generated answers (optional)"): each of the corpus's 60 quotable
+# sentences, embedded alone as a generated sentence is, against the stored sentence vectors of its own passage
+# (a faithful restatement), of its own passage with only its last two thirds (a shortened one), and of three
+# passages of other sections (180 pairs about something else). Similarity >= 0.60 passes 96.7% / 78.3% / 20.6% of
+# them; overlap >= 0.60 passes 100% / 100% / 1.7%; both together pass 1.1% of the other-section pairs. MiniLM
+# finds every sentence of this narrow corpus somewhat alike, so overlap is the sharper rule and similarity the
+# second opinion.
+MIN_SIMILARITY = 0.60
+MIN_OVERLAP = 0.60
+
+CITATION = re.compile(r"\s*\[(\d{1,2})\]")
+# a marker written after the full stop ("... muscles. [1] Next") belongs to the sentence before it
+_MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_DRAFT_END = re.compile(r"(?<=[.!?])[\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Za-z0-9])")
+_LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.MULTILINE)
+
+NEGATIONS = frozenset(
+    "not no never none nothing nobody nor neither without cannot cant wont dont doesnt isnt arent wasnt werent "
+    "shouldnt wouldnt couldnt didnt hasnt havent".split()
+)
+# "one" is left out: it is far more often a pronoun ("one of the causes") than a count
+_SPELLED = "two three four five six seven eight nine ten eleven twelve"
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(_SPELLED.split(), 2)}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:[\s-]*(%|[a-z]+))?")
+UNITS = {
+    "%": "%",
+    "percent": "%",
+    "per": "",
+    **{
+        u: u.rstrip("s")
+        for u in (
+            "second seconds minute minutes min mins hour hours day days week weeks month months year years "
+            "session sessions time times mg milligram milligrams g kg ml cm mm inch inches"
+        ).split()
+    },
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_overlap: float = MIN_OVERLAP
+    min_similarity: float = MIN_SIMILARITY
+    min_terms: int = 2
+    min_kept: int = 1  # fewer shown sentences than this: the extractive answer instead
+    min_kept_share: float = 0.5  # a draft that loses more than half its sentences is not trusted as a whole
+
+
+DEFAULT_RULES = Rules()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A passage as the verifier sees it: its text, heading, sentences and their (unit) vectors."""
+
+    text: str
+    heading: str
+    sentences: tuple[str, ...]
+    vectors: np.ndarray  # one row per sentence
+
+
+@dataclass(frozen=True)
+class Check:
+    text: str  # the sentence without its markers
+    cites: tuple[int, ...]
+    supported: bool
+    reason: str = ""  # the first rule it failed ("" when supported)
+    source: int = 0  # the cited passage that supports it
+    quote: str = ""  # that passage's sentence closest to it (verbatim)
+    overlap: float = 0.0
+    similarity: float = 0.0
+
+
+def draft_sentences(draft: str) -> list[str]:
+    """The sentences of a model's draft, each with its markers. List marks and line breaks end sentences, and so
+    does a full stop before a lower-case word (small models do not always capitalise)."""
+    text = _LIST_MARK.sub("", draft.replace("\r", ""))
+    text = _MARKER_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", text)
+    out: list[str] = []
+    for line in text.split("\n"):
+        for sentence in _DRAFT_END.split(line.strip()):
+            sentence = sentence.strip().strip('"\u201c\u201d').strip()
+            if sentence:
+                out.append(sentence)
+    return out
+
+
+def citations(sentence: str) -> tuple[str, tuple[int, ...]]:
+    """The sentence without its ``[n]`` markers, and the numbers it cites (in order, once each)."""
+    cites = tuple(dict.fromkeys(int(n) for n in CITATION.findall(sentence)))
+    text = CITATION.sub("", sentence).strip()
+    text = re.sub(r"\s+([.!?,;:])", r"\1", text)
+    return text, cites
+
+
+def numbers(text: str) -> list[tuple[str, str]]:
+    """(number, unit) pairs stated in ``text``; the unit is "" when none follows. Number words count."""
+    lower = text.lower().replace("\u2019", "'").replace("per cent", "percent")
+    lower = _NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1)], lower)
+    out: list[tuple[str, str]] = []
+    for m in _NUMBER.finditer(lower):
+        value = m.group(1).replace(",", "")
+        unit = UNITS.get(m.group(2) or "", "")
+        if (value, unit) not in out:
+            out.append((value, unit))
+    return out
+
+
+def numbers_supported(sentence: str, passage: str) -> bool:
+    """Every number of the sentence occurs in the passage, with the same unit when the sentence names one."""
+    have = numbers(passage)
+    values = {v for v, _ in have}
+    return all((v, u) in have if u else v in values for v, u in numbers(sentence))
+
+
+def negated(text: str) -> bool:
+    """Whether the sentence says "not" in some form ("no", "never", "without", "doesn't" ...)."""
+    return any(w.endswith("n't") or w.replace("'", "") in NEGATIONS for w in _words(text))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def overlap(sentence: str, passage: str) -> float:
+    """The share of the sentence's content words (stemmed, each counted once) found in the passage."""
+    terms = set(content_terms(sentence))
+    if not terms:
+        return 0.0
+    return len(terms & set(content_terms(passage))) / len(terms)
+
+
+def check_sentence(
+    sentence: str,
+    vector: np.ndarray,
+    sources: Mapping[int, Source],
+    rules: Rules = DEFAULT_RULES,
+    only: int | None = None,
+) -> Check:
+    """Whether one drafted sentence (with its markers) is supported by a passage it cites. ``only``: the draft
+    was written from that one passage, so a sentence without a marker cites it (there was nothing else to cite)."""
+    text, cites = citations(sentence)
+    if not cites and only is not None:
+        cites = (only,)
+    if not cites:
+        return Check(text, cites, False, "no citation")
+    missing = [n for n in cites if n not in sources]
+    if missing:
+        return Check(text, cites, False, f"cites [{missing[0]}], which it was not given")
+    if len(set(content_terms(text))) < rules.min_terms:
+        return Check(text, cites, False, "too short to check")
+    if is_meta_sentence(text):
+        return Check(text, cites, False, "about the page, not the question")
+    failed = Check(text, cites, False, "")
+    for n in cites:
+        check = _against(text, cites, n, sources[n], vector, rules)
+        if check.supported:
+            return check
+        failed = failed if failed.reason else check
+    return failed
+
+
+def _against(text: str, cites: tuple[int, ...], n: int, src: Source, vector: np.ndarray, rules: Rules) -> Check:
+    ov = overlap(text, f"{src.heading} {src.text}")
+    sims = src.vectors @ np.asarray(vector, dtype=np.float32) if len(src.sentences) else np.zeros(1)
+    k = int(np.argmax(sims))
+    sim = float(sims[k])
+    quote = src.sentences[k] if src.sentences else ""
+    found = Check(text, cites, True, "", n, quote, round(ov, 3), round(sim, 3))
+    if ov < rules.min_overlap:
+        return replace(found, supported=False, reason=f"overlap {ov:.2f} with [{n}]")
+    if not numbers_supported(text, src.text):
+        return replace(found, supported=False, reason=f"a number not in [{n}]")
+    if sim < rules.min_similarity:
+        return replace(found, supported=False, reason=f"similarity {sim:.2f} with [{n}]")
+    if negated(text) != negated(quote):
+        return replace(found, supported=False, reason=f"negation differs from [{n}]")
+    return found
+
+
+def verify_draft(
+    draft: str, sources: Mapping[int, Source], embed: Callable[[list[str]], np.ndarray], rules: Rules = DEFAULT_RULES
+) -> list[Check]:
+    """Check every sentence of ``draft``; the sentences are embedded in one call. A draft written from a single
+    passage needs no markers: its sentences cite that passage."""
+    only = next(iter(sources)) if len(sources) == 1 else None
+    sentences = list(dict.fromkeys(draft_sentences(draft)))  # a small model repeats itself; a repeat is not news
+    if not sentences:
+        return []
+    vectors = np.asarray(embed([citations(s)[0] or s for s in sentences]), dtype=np.float32)
+    return [check_sentence(s, v, sources, rules, only) for s, v in zip(sentences, vectors)]
+
+
+def enough(checks: Sequence[Check], rules: Rules = DEFAULT_RULES) -> bool:
+    """Whether what survives is worth showing instead of the extractive answer."""
+    kept = sum(c.supported for c in checks)
+    return kept >= rules.min_kept and kept >= rules.min_kept_share * len(checks)
