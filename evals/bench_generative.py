@@ -36,20 +36,23 @@ def recheck(assistant, answer) -> tuple[int, int]:
     if answer.triage.message and body.startswith(answer.triage.message):
         body = body[len(answer.triage.message) :]
     shown = ok = 0
-    for paragraph in body.split("\n\n"):
-        for sentence in draft_sentences(paragraph):
-            if sentence.startswith(("What the evidence says:", "The articles I answer from do not cover")):
-                continue
-            text, cites = citations(sentence)
-            sources = {}
-            for n in cites:
-                if n in by_n:
-                    items = retriever.sentence_vectors([by_n[n].passage_id]).get(by_n[n].passage_id, [])
-                    vectors = np.asarray([v for _, _, v in items], dtype=np.float32).reshape(len(items), -1)
-                    sources[n] = Source(by_n[n].passage, by_n[n].section, tuple(t for _, t, _ in items), vectors)
-            vector = assistant.embedder.embed_documents([text])[0]
-            shown += 1
-            ok += check_sentence(sentence, vector, sources, DEFAULT_RULES).supported
+    # the curator's evidence notes and the closing line about uncovered parts are not the model's sentences
+    skip = ("What the evidence says:", "The articles I answer from")
+    lines = [x for x in body.splitlines() if not x.startswith(skip)]
+    for sentence in draft_sentences("\n".join(lines)):
+        text, cites = citations(sentence)
+        if cites and all(n in by_n and text.rstrip(".") in by_n[n].passage for n in cites):
+            shown, ok = shown + 1, ok + 1  # a verbatim quote (the precaution a caution answer leads with)
+            continue
+        sources = {}
+        for n in cites:
+            if n in by_n:
+                items = retriever.sentence_vectors([by_n[n].passage_id]).get(by_n[n].passage_id, [])
+                vectors = np.asarray([v for _, _, v in items], dtype=np.float32).reshape(len(items), -1)
+                sources[n] = Source(by_n[n].passage, by_n[n].section, tuple(t for _, t, _ in items), vectors)
+        vector = assistant.embedder.embed_documents([text])[0]
+        shown += 1
+        ok += check_sentence(sentence, vector, sources, DEFAULT_RULES).supported
     return shown, ok
 
 

@@ -97,6 +97,14 @@ def test_numbers_and_units_must_be_identical():
     assert not result.supported and "number" in result.reason
 
 
+def test_a_claim_made_stronger_or_a_question_is_removed():
+    result = check("Massage treatment is a proven way to ease tension on the sciatic nerve [1].")
+    assert not result.supported and "proven" in result.reason
+    assert not check("Does massage treatment ease tension on the sciatic nerve [1]?").supported
+    strong = source("Massage is safe for most people and eases tension.", "Safety")
+    assert check("Massage is safe for most people and eases tension [1].", {1: strong}).supported
+
+
 def test_a_flipped_negation_is_removed():
     assert negated("Massage does not cure it") and negated("It doesn\u2019t cure it") and negated("never")
     assert not negated("Massage cures the underlying cause")
@@ -143,9 +151,11 @@ def test_llm_settings_are_parsed_and_checked():
     for bad in ("", "llama", "openai:http://x/v1", "gguf:"):
         with pytest.raises(SettingsError):
             parse_llm(bad)
-    env = {"ASSISTANT_ANSWER_MODE": "generative", "ASSISTANT_LLM": "openai:http://x/v1#m", "ASSISTANT_LLM_API_KEY": "sk-secret-17"}
+    env = {"ASSISTANT_ANSWER_MODE": "generative", "ASSISTANT_LLM": "openai:http://x/v1#m",
+           "ASSISTANT_LLM_API_KEY": "sk-secret-17"}
     settings = load_settings(env=env)
-    assert settings.answer_mode == "generative" and settings.llm_api_key == "sk-secret-17" and "secret-17" not in repr(settings)
+    assert settings.answer_mode == "generative" and settings.llm_api_key == "sk-secret-17"
+    assert "secret-17" not in repr(settings)
     with pytest.raises(SettingsError):
         load_settings(env={"ASSISTANT_ANSWER_MODE": "generative"})
     with pytest.raises(SettingsError):
@@ -269,15 +279,26 @@ def test_an_emergency_never_reaches_the_model(fast_assistant):
             "timings_ms": {}}
 
 
-def test_triage_and_disclaimer_are_the_same_in_both_modes(fast_assistant):
-    question = "I'm on warfarin, is deep tissue massage ok for my sciatica?"
+class EchoChatModel(FakeListChatModel):
+    """A FAKE chat model that "answers" with the first sentence of passage [1] of its prompt, marked [1]."""
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs: Any) -> str:
+        line = next(x for x in messages[-1].content.splitlines() if x.startswith("[1] "))
+        return f"{draft_sentences(line[4:])[0].rstrip('.')} [1]. Massage is completely safe for everyone [1]."
+
+
+def test_triage_precautions_and_disclaimer_are_the_same_in_both_modes(fast_assistant):
+    question = "I'm on warfarin, which massage techniques help tight muscles?"
     extractive = fast_assistant.ask(question)
-    model = ScriptedChatModel(responses=["Massage is completely safe for everyone [1]."])
-    answer = generative(fast_assistant, model).ask(question)
-    assert answer.triage == extractive.triage and answer.disclaimer == extractive.disclaimer
-    assert answer.answer.startswith(extractive.triage.message)
-    assert "completely safe" not in answer.answer
-    assert "Triage level: caution" in model.seen[-1][1].content
+    app = generative(fast_assistant, EchoChatModel(responses=[""]))
+    answer = app.ask(question)
+    assert answer.triage == extractive.triage and answer.triage.level in ("caution", "urgent")
+    assert answer.disclaimer == extractive.disclaimer and answer.answer.startswith(extractive.triage.message)
+    assert answer.timings_ms["generated"] == 1.0 and "completely safe" not in answer.answer
+    # the precaution the extractive answer leads with is quoted, verbatim, first: the model never words it
+    first = extractive.answer.removeprefix(extractive.triage.message).strip().split("\n\n")[0]
+    assert answer.answer.removeprefix(answer.triage.message).strip().startswith(first)
+    assert answer.citations[0] == extractive.citations[0] and [c.n for c in answer.citations] == [1, 2]
 
 
 # ------------------------------------------------------------------------------------------ the real SmolLM2
@@ -306,9 +327,8 @@ def test_smollm2_answers_are_verified_or_fall_back(smollm2_assistant, assistant,
     if answer.timings_ms["generated"] == 1.0:
         retriever = smollm2_assistant.retriever
         by_n = {c.n: c for c in answer.citations}
-        for sentence in draft_sentences(answer.answer):
-            if sentence.startswith("What the evidence says:"):
-                continue
+        body = "\n".join(line for line in answer.answer.splitlines() if not line.startswith("What the evidence says:"))
+        for sentence in draft_sentences(body):
             text, cites = citations(sentence)
             assert cites and set(cites) <= set(by_n), sentence
             sources = {}
@@ -322,7 +342,7 @@ def test_smollm2_answers_are_verified_or_fall_back(smollm2_assistant, assistant,
         assert answer.answer == assistant.ask(question).answer
 
 
-# ------------------------------------------------------------------------------------------ a real OpenAI-compatible server
+# ------------------------------------------------------------------------------------ a real OpenAI-compatible server
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,9 @@
    an instruction. Nothing depends on the model obeying that: every sentence it writes is checked.
 3. Every drafted sentence goes through :mod:`.verify` against the passage it cites; unsupported ones are
    removed and counted. The model erring, timing out, or too little surviving gives the extractive answer.
-4. Shown: the surviving sentences with their markers renumbered, each cited passage's curator's evidence note
+4. Shown: for a caution or urgent question, first the verbatim precaution the extractive answer leads with (the
+   model never words a precaution); then the surviving sentences with their markers renumbered, each cited
+   passage's curator's evidence note
    ("What the evidence says: ...") after the sentences citing it, and the parts of a two-part question the
    articles do not cover, as in extractive mode.
 
@@ -99,7 +101,8 @@ class GenerativeComposer:
         base = self.fallback.compose(req)
         if base.outcome != "answer":
             return replace(base, composer="extractive-fallback", fallback_reason="not covered", meta={"generated": 0.0})
-        hits = self.passages(req, base)
+        lead, lead_citation = self._precaution(req, base)
+        hits = self.passages(req, base, lead_citation.passage_id if lead_citation else "")
         t = time.perf_counter()
         try:
             draft = self._draft(req, hits)
@@ -122,11 +125,24 @@ class GenerativeComposer:
         if not enough(checks, self.rules):
             meta["generated"] = 0.0
             return replace(base, composer="extractive-fallback", fallback_reason="too little supported", meta=meta)
-        text, citations = self.render(req, hits, kept)
+        text, citations = self.render(req, hits, kept, first=2 if lead_citation else 1)
+        if lead_citation is not None:
+            text, citations = f"{lead}\n\n{text}", [lead_citation, *citations]
         if base.uncovered:
             text = f"{text}\n\n{uncovered_text(base.uncovered)}"
         meta["generated"] = 1.0
         return Composed("answer", text, citations, base.uncovered, composer="generative", meta=meta)
+
+    def _precaution(self, req: ComposeRequest, base: Composed) -> tuple[str, Citation | None]:
+        """A caution or urgent answer leads, in both modes, with the verbatim precaution that matches what the user
+        said (the extractive answer's first block): the model never words a precaution."""
+        find = getattr(self.fallback, "_precaution", None)
+        if req.triage.level not in ("caution", "urgent") or find is None or not base.citations:
+            return "", None
+        found = find(req)
+        if found is None or req.hits[found.h].passage_id != base.citations[0].passage_id:
+            return "", None
+        return base.text.split("\n\n")[0], base.citations[0]
 
     def _draft(self, req: ComposeRequest, hits: list[Hit]) -> str:
         from langchain_core.messages import HumanMessage, SystemMessage
@@ -145,12 +161,15 @@ class GenerativeComposer:
 
     # ------------------------------------------------------------------------------- passages
 
-    def passages(self, req: ComposeRequest, base: Composed) -> list[Hit]:
-        """The passages the model sees: those the extractive answer quotes, then the other close hits."""
-        by_id = {h.passage_id: h for h in req.hits}
+    def passages(self, req: ComposeRequest, base: Composed, exclude: str = "") -> list[Hit]:
+        """The passages the model sees: those the extractive answer quotes, then the other close hits (not the
+        precaution the answer leads with, ``exclude``)."""
+        by_id = {h.passage_id: h for h in req.hits if h.passage_id != exclude}
         chosen = [by_id[c.passage_id] for c in base.citations if c.passage_id in by_id]
         for hit in sorted(req.hits, key=lambda h: -h.dense):
-            if hit.dense >= self.min_passage_score and hit not in chosen and hit.meta.get("role") != "safety":
+            if hit.passage_id == exclude or hit in chosen or hit.meta.get("role") == "safety":
+                continue
+            if hit.dense >= self.min_passage_score:
                 chosen.append(hit)
         unique = list({h.passage_id: h for h in chosen}.values())
         return unique[: self.max_passages]
@@ -167,14 +186,14 @@ class GenerativeComposer:
     # ------------------------------------------------------------------------------- rendering
 
     @staticmethod
-    def render(req: ComposeRequest, hits: list[Hit], kept: list[Check]) -> tuple[str, list[Citation]]:
-        """The verified sentences with markers renumbered by first use; one citation per passage used, quoting
-        (verbatim) the span of its sentences that support them."""
+    def render(req: ComposeRequest, hits: list[Hit], kept: list[Check], first: int = 1) -> tuple[str, list[Citation]]:
+        """The verified sentences with markers renumbered by first use, from ``first``; one citation per passage
+        used, quoting (verbatim) the span of its sentences that support them."""
         number: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}
         paragraphs: list[tuple[int, list[str]]] = []
         for c in kept:
-            m = number.setdefault(c.source, len(number) + 1)
+            m = number.setdefault(c.source, len(number) + first)
             quotes.setdefault(c.source, []).append(c.quote)
             if paragraphs and paragraphs[-1][0] == c.source:
                 paragraphs[-1][1].append(f"{c.text} [{m}]")

@@ -4,13 +4,16 @@ A drafted sentence is shown only when all of these hold (README, "Generated answ
 
 1. it carries a citation ``[n]`` and every ``n`` is one of the passages the model was given (a draft written from
    one passage cites it without markers: a small model is asked about one passage at a time);
-2. it has at least ``min_terms`` content words (a bare "Yes [1]." says nothing that can be checked), and is not
-   about the page itself ("This post will discuss ...", never quoted in extractive mode either);
+2. it has at least ``min_terms`` content words (a bare "Yes [1]." says nothing that can be checked), is not
+   about the page itself ("This post will discuss ...", never quoted in extractive mode either), and is not a
+   question;
 3. for one of the passages it cites:
    - *content-word overlap*: at least ``min_overlap`` of its content words (stemmed) occur in the passage
      or its heading;
    - *numbers and units*: every number it states occurs in the passage, with the same unit when it names one
      ("30 minutes" is not supported by "30 seconds"; "two" and "2" are the same number);
+   - *claim strength*: a word that makes a claim stronger ("proven", "cures", "always", "safe" ...) occurs in
+     the passage too;
    - *embedding similarity*: its cosine with the closest sentence of the passage is at least ``min_similarity``
      (same embedder as retrieval; the threshold was measured, see ``MIN_SIMILARITY``);
    - *no negation flipped*: it is negated ("not", "never", "no", "without", "-n't" ...) exactly when that closest
@@ -52,6 +55,13 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.MULTILINE)
 NEGATIONS = frozenset(
     "not no never none nothing nobody nor neither without cannot cant wont dont doesnt isnt arent wasnt werent "
     "shouldnt wouldnt couldnt didnt hasnt havent".split()
+)
+# Words that set how strong a claim is: a sentence may use one only where its passage does. SmolLM2 turned "massage
+# is a potential treatment option" into "massage is a proven treatment", which the overlap rule let through.
+STRENGTH = frozenset(
+    "proven prove proves proved proof cure cures cured curing guarantee guaranteed guarantees always definitely "
+    "certainly completely permanently permanent safe safely harmless best effective effectively scientifically "
+    "clinically everyone nobody instantly immediately".split()
 )
 # "one" is left out: it is far more often a pronoun ("one of the causes") than a count
 _SPELLED = "two three four five six seven eight nine ten eleven twelve"
@@ -157,6 +167,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
+def strength_words(text: str) -> set[str]:
+    """The words of ``text`` that set how strong a claim is ("proven", "cures", "always", "safe" ...)."""
+    return {w for w in _words(text) if w in STRENGTH}
+
+
 def overlap(sentence: str, passage: str) -> float:
     """The share of the sentence's content words (stemmed, each counted once) found in the passage."""
     terms = set(content_terms(sentence))
@@ -186,6 +201,8 @@ def check_sentence(
         return Check(text, cites, False, "too short to check")
     if is_meta_sentence(text):
         return Check(text, cites, False, "about the page, not the question")
+    if text.rstrip("\"'\u201d ").endswith("?"):
+        return Check(text, cites, False, "a question, not an answer")
     failed = Check(text, cites, False, "")
     for n in cites:
         check = _against(text, cites, n, sources[n], vector, rules)
@@ -206,6 +223,9 @@ def _against(text: str, cites: tuple[int, ...], n: int, src: Source, vector: np.
         return replace(found, supported=False, reason=f"overlap {ov:.2f} with [{n}]")
     if not numbers_supported(text, src.text):
         return replace(found, supported=False, reason=f"a number not in [{n}]")
+    stronger = sorted(strength_words(text) - strength_words(src.text))
+    if stronger:
+        return replace(found, supported=False, reason=f"'{stronger[0]}' not in [{n}]")
     if sim < rules.min_similarity:
         return replace(found, supported=False, reason=f"similarity {sim:.2f} with [{n}]")
     if negated(text) != negated(quote):
