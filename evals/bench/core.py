@@ -31,7 +31,7 @@ from test_answers import PARAPHRASED  # noqa: E402
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings().with_overrides(data_dir=Path(tmp))
+        settings = load_settings().with_overrides(data_dir=Path(tmp), answer_cache_size=0)  # every ask computed
         t = time.perf_counter()
         first = index_corpus(settings)
         print(f"index (fresh, incl. model load): {time.perf_counter() - t:.2f} s; {first.summary()}")
