@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from ..errors import AssistantError, IndexUnavailableError, InputError
 from ..schema import Answer
 from ..settings import Settings
 from ..text import has_control_chars
@@ -31,12 +30,9 @@ from .security import API_BODY_LIMIT
 from .admission import Admission, RateLimiter
 from .service import (
     INTERNAL_MESSAGE,
-    UNAVAILABLE_MESSAGE,
     AssistantService,
-    Busy,
-    NotReady,
+    failure,
     has_lone_surrogate,
-    public_message,
 )
 
 log = logging.getLogger("assistant.web")
@@ -259,19 +255,10 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
             answer = await anyio.to_thread.run_sync(
                 functools.partial(service.ask, body.question, history, api=True), limiter=threads
             )
-        except InputError as exc:
-            return error(400, str(exc))
-        except NotReady as exc:
-            return error(503, str(exc), {"Retry-After": "5"})
-        except Busy as exc:
-            return error(503, str(exc), {"Retry-After": "2"})
-        except IndexUnavailableError:
-            return error(503, UNAVAILABLE_MESSAGE, {"Retry-After": "2"})
-        except AssistantError as exc:
-            return error(500, public_message(exc))
-        except Exception as exc:  # noqa: BLE001 - never a stack trace, never the question in logs
-            log.error("api answer failed: %s", type(exc).__name__)
-            return error(500, INTERNAL_MESSAGE)
+        except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
+            said = failure(exc)
+            retry = {"Retry-After": str(said.retry_after)} if said.retry_after else None
+            return error(said.status, said.message, retry)
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
 
     ask.__annotations__ = {

@@ -16,12 +16,11 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import AssistantError
 from ..settings import Settings
 from . import render
 from .embed import safe_colour
 from .feedback import FeedbackStore
-from .service import INTERNAL_MESSAGE, AssistantService, Busy, NotReady, public_message, without_surrogates
+from .service import AssistantService, failure, without_surrogates
 
 log = logging.getLogger("assistant.web")
 
@@ -263,19 +262,9 @@ class ChatHandlers:
             answer = self.service.ask(asked, list(session["history"]))
             if self._was_reset(visitor, started):
                 return
-        except (NotReady, Busy) as exc:
-            note = render.notice_message(str(exc), "info")
-            session = {**session, "display": base + [note]}
-            yield session["display"], question, session
-            return
-        except AssistantError as exc:  # InputError and friends: one plain sentence (never a path or a cause)
-            note = render.notice_message(public_message(exc), "error")
-            session = {**session, "display": base + [note]}
-            yield session["display"], question, session
-            return
-        except Exception as exc:  # noqa: BLE001 - never show a stack trace, never log the question
-            log.error("chat answer failed: %s", type(exc).__name__)
-            note = render.notice_message(INTERNAL_MESSAGE, "error")
+        except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
+            said = failure(exc)
+            note = render.notice_message(said.message, said.kind)
             session = {**session, "display": base + [note]}
             yield session["display"], question, session
             return
@@ -324,11 +313,8 @@ class ChatHandlers:
                 raise gr.Error('each history message must be {"role": "user" or "assistant", "content": text}')
         try:
             answer = self.service.ask(question if isinstance(question, str) else "", [dict(t) for t in turns])
-        except (NotReady, Busy, AssistantError) as exc:
-            raise gr.Error(str(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - never a stack trace, never the question in logs
-            log.error("api answer failed: %s", type(exc).__name__)
-            raise gr.Error(INTERNAL_MESSAGE) from None
+        except Exception as exc:  # noqa: BLE001 - the same words as the JSON API and the chat (service.failure)
+            raise gr.Error(failure(exc).message) from None
         return answer.to_dict()
 
     def clear(self, request: gr.Request | None = None) -> tuple[list, str, dict]:

@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..errors import (
@@ -72,6 +73,33 @@ def public_message(exc: AssistantError) -> str:
     if isinstance(exc, ModelError):
         return MODEL_MESSAGE
     return FAILED_MESSAGE
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a failed question is told to a visitor: the API's status and Retry-After, the chat's notice kind."""
+
+    status: int
+    message: str
+    retry_after: int | None = None
+    kind: str = "error"  # the chat's notice style: "info" (come back later) or "error"
+
+
+def failure(exc: BaseException) -> Failure:
+    """The one mapping from an exception raised by ``AssistantService.ask`` to what a visitor reads (the API and
+    the chat both use it). Never a path, an exception name or a traceback; unexpected errors are logged by type."""
+    if isinstance(exc, InputError):
+        return Failure(400, public_message(exc))
+    if isinstance(exc, NotReady):
+        return Failure(503, str(exc), 5, "info")
+    if isinstance(exc, Busy):
+        return Failure(503, str(exc), 2, "info")
+    if isinstance(exc, IndexUnavailableError):
+        return Failure(503, UNAVAILABLE_MESSAGE, 2, "info")
+    if isinstance(exc, AssistantError):
+        return Failure(500, public_message(exc))
+    log.error("answer failed: %s", type(exc).__name__)
+    return Failure(500, INTERNAL_MESSAGE)
 
 
 class PublicError(AssistantError):
