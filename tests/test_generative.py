@@ -101,6 +101,8 @@ def test_a_claim_made_stronger_or_a_question_is_removed():
     result = check("Massage treatment is a proven way to ease tension on the sciatic nerve [1].")
     assert not result.supported and "proven" in result.reason
     assert not check("Does massage treatment ease tension on the sciatic nerve [1]?").supported
+    assert "question" in check("The question is about massage treatment easing tension [1].").reason
+    assert not check("The passages discuss how massage treatment eases tension [1].").supported
     strong = source("Massage is safe for most people and eases tension.", "Safety")
     assert check("Massage is safe for most people and eases tension [1].", {1: strong}).supported
 

@@ -5,8 +5,8 @@ A drafted sentence is shown only when all of these hold (README, "Generated answ
 1. it carries a citation ``[n]`` and every ``n`` is one of the passages the model was given (a draft written from
    one passage cites it without markers: a small model is asked about one passage at a time);
 2. it has at least ``min_terms`` content words (a bare "Yes [1]." says nothing that can be checked), is not
-   about the page itself ("This post will discuss ...", never quoted in extractive mode either), and is not a
-   question;
+   about the page itself ("This post will discuss ...", never quoted in extractive mode either) or the prompt
+   ("The question is about ...", "The passages discuss ..."), and is not a question;
 3. for one of the passages it cites:
    - *content-word overlap*: at least ``min_overlap`` of its content words (stemmed) occur in the passage
      or its heading;
@@ -48,6 +48,12 @@ MIN_OVERLAP = 0.60
 CITATION = re.compile(r"\s*\[(\d{1,2})\]")
 # a marker written after the full stop ("... muscles. [1] Next") belongs to the sentence before it
 _MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
+# "The question is about ...", "The passages discuss ...", "The answer is that ...": about the prompt, not the topic
+_ABOUT_PROMPT = re.compile(
+    r"^\s*(?:so\s+)?(?:the|this|your)\s+(?:question|passages?|text|answer(?:\s+to\s+(?:the|your)\s+question)?)"
+    r"\s+(?:is|are|was|asks|says|say|provides?|discuss(?:es)?|mentions?)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _DRAFT_END = re.compile(r"(?<=[.!?])[\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Za-z0-9])")
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.MULTILINE)
@@ -199,8 +205,8 @@ def check_sentence(
         return Check(text, cites, False, f"cites [{missing[0]}], which it was not given")
     if len(set(content_terms(text))) < rules.min_terms:
         return Check(text, cites, False, "too short to check")
-    if is_meta_sentence(text):
-        return Check(text, cites, False, "about the page, not the question")
+    if is_meta_sentence(text) or _ABOUT_PROMPT.match(text):
+        return Check(text, cites, False, "about the page or the question, not an answer")
     if text.rstrip("\"'\u201d ").endswith("?"):
         return Check(text, cites, False, "a question, not an answer")
     failed = Check(text, cites, False, "")
