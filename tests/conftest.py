@@ -60,7 +60,7 @@ def server(assistant, web_settings):
     """The real web app on the session's assistant, in a uvicorn thread; each web test module defines
     ``web_settings``."""
     from assistant.web.app import create_app
-    from assistant.web.server import BackgroundServer
+    from assistant.web.background import BackgroundServer
 
     with BackgroundServer(create_app(web_settings, assistant)) as srv:
         yield srv

@@ -34,4 +34,4 @@ def write_article(folder: Path, slug: str, title: str, source: str, sections: di
     return path
 
 
-from assistant.web.server import free_port  # noqa: E402,F401  (one helper for tests, benchmarks and the server)
+from assistant.web.background import free_port  # noqa: E402,F401  (one helper for tests, benchmarks and the server)

@@ -138,7 +138,7 @@ def test_a_killed_server_is_reported_and_the_assistant_recovers_when_it_returns(
 
 def test_the_web_app_reports_a_chroma_outage_and_recovers_on_its_own(tmp_path):
     from assistant.web.app import create_app
-    from assistant.web.server import BackgroundServer
+    from assistant.web.background import BackgroundServer
 
     port, path = free_port(), tmp_path / "chroma"
     proc = start_chroma(path, port)

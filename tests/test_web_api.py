@@ -16,7 +16,7 @@ import pytest
 from assistant.errors import IndexMissingError
 from assistant.schema import OUTCOMES, TRIAGE_LEVELS, Answer
 from assistant.web.app import create_app
-from assistant.web.server import BackgroundServer
+from assistant.web.background import BackgroundServer
 
 CLINIC = "http://clinic.test:8123"
 EVIL = "https://evil.example"
@@ -315,7 +315,7 @@ def test_serve_command_listens_first_then_becomes_ready(web_settings, artifacts)
     import time
     from pathlib import Path
 
-    from assistant.web.server import free_port
+    from assistant.web.background import free_port
 
     port = free_port()
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(web_settings.data_dir),

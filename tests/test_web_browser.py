@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from assistant.web.app import create_app
-from assistant.web.server import BackgroundServer, free_port
+from assistant.web.background import BackgroundServer, free_port
 from helpers import copy_corpus, make_settings
 
 pytestmark = pytest.mark.browser

@@ -24,7 +24,7 @@ from assistant.schema import Answer
 from assistant.settings import load_settings
 from assistant.web.app import create_app
 from assistant.web.security import API_BODY_LIMIT
-from assistant.web.server import BackgroundServer, free_port
+from assistant.web.background import BackgroundServer, free_port
 
 QUESTION = "Which massage techniques help with tight muscles?"
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ import pytest
 
 from assistant.schema import Answer
 from assistant.web.app import create_app
-from assistant.web.server import BackgroundServer
+from assistant.web.background import BackgroundServer
 from assistant.web.service import AssistantService
 from helpers import make_settings
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate.stats import percentile  # noqa: E402
-from assistant.web.server import free_port  # noqa: E402  (the server helper: no gradio import)
+from assistant.web.background import free_port  # noqa: E402  (the server helper: no gradio import)
 
 QUESTIONS = [
     "Which massage techniques help with tight muscles?",
