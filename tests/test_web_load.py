@@ -42,6 +42,14 @@ class SlowAssistant:
         return Answer(question=question, answer="ok", outcome="answer", disclaimer="Not medical advice.")
 
 
+def wait_in_flight(url: str, count: int) -> None:
+    """Until /healthz (answered on the event loop) counts ``count`` API questions in flight."""
+    deadline = time.monotonic() + 10
+    while httpx.get(url + "healthz", timeout=5).json()["load"]["in_flight"] != count:
+        assert time.monotonic() < deadline, f"never {count} questions in flight"
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def settings(tmp_path):
     return make_settings(tmp_path, feedback_enabled=False)
@@ -56,7 +64,7 @@ def test_questions_beyond_capacity_are_shed_at_once_with_retry_after(settings):
                 return c.post("/api/ask", json={"question": QUESTION})
 
         first = [pool.submit(ask) for _ in range(2)]
-        assert slow.started.acquire(timeout=10)  # one holds the pipeline, the other waits for a slot: both admitted
+        wait_in_flight(srv.url, 2)  # one holds the pipeline, the other waits for a slot: both admitted
         shed = [pool.submit(ask) for _ in range(4)]
         for future in shed:
             resp = future.result(timeout=5)  # answered while the first two are still in flight
@@ -90,7 +98,7 @@ def test_healthz_answers_while_every_api_thread_is_busy(settings):
     app = create_app(settings.with_overrides(api_threads=1, api_max_in_flight=8), slow)
     with BackgroundServer(app) as srv, ThreadPoolExecutor(4) as pool:
         busy = [pool.submit(httpx.post, srv.url + "api/ask", json={"question": QUESTION}, timeout=30) for _ in range(3)]
-        assert slow.started.acquire(timeout=10)
+        wait_in_flight(srv.url, 3)
         health = httpx.get(srv.url + "healthz", timeout=5)
         assert health.status_code == 200 and health.json()["load"]["in_flight"] == 3
         assert not any(f.done() for f in busy)  # answered before any of the questions in flight
