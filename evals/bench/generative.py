@@ -1,7 +1,7 @@
 """Generated answers on a question set: faithfulness, removed-sentence rate, fallback rate, latency.
 
     ASSISTANT_ANSWER_MODE=generative ASSISTANT_LLM=gguf:smollm2 \\
-        .venv/bin/python evals/bench_generative.py evals/sets/answers-tune.yaml [--limit N] [--out FILE.json]
+        .venv/bin/python -m evals.bench.generative evals/sets/answers-tune.yaml [--limit N] [--out FILE.json]
 
 Every question goes through the whole pipeline (``Assistant.ask``), as the chat and the API do. Then each
 shown sentence of a generated answer is checked again, independently of the composer, against the passage its

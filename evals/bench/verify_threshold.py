@@ -8,7 +8,7 @@ the stored sentence vectors of
 - three passages of other sections, chosen at random (seed 13): a sentence about something else; should fail.
 
 Prints, for each threshold, the share of each kind that passes the similarity rule and the content-word
-overlap rule. Run after ``sciatica-assistant index``: ``.venv/bin/python evals/verify_threshold.py``.
+overlap rule. Run after ``sciatica-assistant index``: ``.venv/bin/python -m evals.bench.verify_threshold``.
 """
 
 from __future__ import annotations
