@@ -35,9 +35,9 @@ import numpy as np
 from ..ingest.passages import is_meta_sentence
 from ..text import content_terms
 
-# Measured with evals/bench/verify_threshold.py (README, "Generated answers (optional)"): each of the corpus's 60 quotable
-# sentences, embedded alone as a generated sentence is, against the stored sentence vectors of its own passage
-# (a faithful restatement), of its own passage with only its last two thirds (a shortened one), and of three
+# Measured with evals/bench/verify_threshold.py (README, "Generated answers (optional)"): each of the corpus's
+# 60 quotable sentences, embedded alone as a generated sentence is, against the stored sentence vectors of its
+# own passage (a faithful restatement), of its own passage with only its last two thirds (a shortened one), and of three
 # passages of other sections (180 pairs about something else). Similarity >= 0.60 passes 96.7% / 78.3% / 20.6% of
 # them; overlap >= 0.60 passes 100% / 100% / 1.7%; both together pass 1.1% of the other-section pairs. MiniLM
 # finds every sentence of this narrow corpus somewhat alike, so overlap is the sharper rule and similarity the
