@@ -122,13 +122,18 @@ def fail(message: str) -> NoReturn:
 # field types
 
 
-def _text_item(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+def _scalar_text(value: Any, accepted: tuple[type, ...]) -> str:
+    """A non-empty string; YAML's bare numbers (``id: 12``) are accepted as their text where ``accepted`` says."""
+    if isinstance(value, bool) or not isinstance(value, accepted):
         fail(f"must be a string, got {kind(value)}")
     text = str(value).strip()
     if not text:
         fail("is empty")
     return text
+
+
+def _text_item(value: Any) -> str:
+    return _scalar_text(value, (str, int, float))
 
 
 def _text_list(value: Any) -> Any:
@@ -163,12 +168,7 @@ def _count(value: Any) -> Any:
 
 
 def _id(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        fail(f"must be a string, got {kind(value)}")
-    text = str(value).strip()
-    if not text:
-        fail("is empty")
-    return text
+    return _scalar_text(value, (str, int))
 
 
 def _question(value: Any) -> str:
