@@ -212,3 +212,23 @@ def test_corpus_body_strips_front_matter():
     assert squash(body_of(text)) == "Body text here."
     assert CorpusText(("a",), (squash(body_of(text)),)).contains("text   here.")
     assert not CorpusText(("a",), ("title: x",)).contains("")
+
+
+def test_generated_answers_report_fallback_and_removed_sentences_not_as_latencies():
+    gen = {"total": 900.0, "generate": 800.0, "generated": 1, "sentences_drafted": 4, "sentences_removed": 1}
+    fell_back = {"total": 700.0, "generate": 650.0, "generated": 0, "sentences_drafted": 3, "sentences_removed": 3}
+    results = [
+        judge(case("g1", outcome="answer"), answer(timings=gen), CORPUS),
+        judge(case("g2", outcome="answer"), answer(timings=fell_back), CORPUS),
+        judge(case("x", outcome="answer"), answer(), CORPUS),  # extractive only (e.g. not covered): not counted
+    ]
+    m = aggregate(results)
+    assert m["generated_rate"] == 0.5 and m["fallback_rate"] == 0.5
+    assert m["removed_sentence_rate"] == round(4 / 7, 4)
+    assert m["latency_p50_generate"] in (650.0, 800.0)
+    assert not any(key.endswith(("_generated", "_sentences_drafted", "_sentences_removed")) for key in m)
+
+
+def test_extractive_runs_report_no_generation_metrics():
+    m = aggregate([judge(case("x", outcome="answer"), answer(), CORPUS)])
+    assert "fallback_rate" not in m and "generated_rate" not in m

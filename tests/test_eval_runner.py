@@ -338,3 +338,11 @@ def test_url_mode_unreachable_server(tmp_path):
     code = command.run(args(str(set_path), "--url", "http://127.0.0.1:9", "--report", str(tmp_path / "o"),
                             "--no-progress"), Settings(make_corpus(tmp_path)), stdout=io.StringIO(), stderr=err)
     assert code == 1 and "cannot reach http://127.0.0.1:9/api/ask" in err.getvalue()
+
+
+def test_answer_mode_generative_without_a_model_is_a_clear_error(capsys):
+    from assistant.evaluate.__main__ import main
+
+    code = main(["evals/sets/core.yaml", "--answer-mode", "generative", "--no-progress"])
+    assert code != 0
+    assert "needs llm set to" in capsys.readouterr().err

@@ -118,6 +118,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="show what changed between two results.json files (newly failing first)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument(
+        "--answer-mode",
+        choices=("extractive", "generative"),
+        help="in-process only: quote (the default) or have a chat model write it (needs --llm or ASSISTANT_LLM)",
+    )
+    p.add_argument("--llm", help="in-process only: the chat model for --answer-mode generative (e.g. gguf:smollm2)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,7 +163,7 @@ def run(
         if args.check:
             out.write(f"eval: {len(cases)} cases in {len(set_files)} file(s) are valid\n")
             return 0
-        settings = settings if settings is not None else _settings()
+        settings = _with_answer_mode(args, settings if settings is not None else _settings())
         corpus = _corpus(settings)
         backend = backend if backend is not None else _backend(args, settings)
         document = _evaluate(args, cases, set_files, thresholds, backend, corpus, settings, err)
@@ -230,6 +236,22 @@ def _select_cases(args: argparse.Namespace, thresholds: list[Threshold]) -> tupl
     if not cases:
         raise _Stop(2, "no cases left after --tag/--case filtering")
     return cases, set_files
+
+
+def _with_answer_mode(args: argparse.Namespace, settings: Settings) -> Settings:
+    """``--answer-mode`` and ``--llm`` over whatever settings the run was given."""
+    from assistant.errors import AssistantError
+    from assistant.settings import validate
+
+    overrides = {k: v for k, v in (("answer_mode", args.answer_mode), ("llm", args.llm)) if v}
+    if not overrides:
+        return settings
+    try:
+        settings = settings.with_overrides(**overrides)
+        validate(settings)
+        return settings
+    except AssistantError as exc:
+        raise _Stop(exc.exit_code, str(exc)) from None
 
 
 def _settings() -> Settings:
@@ -363,6 +385,11 @@ def console_summary(document: dict, paths: dict[str, Path] | None = None, max_li
         f"  refusal {_pct(o['refusal_accuracy'])}  emergency {_pct(o['emergency_accuracy'])}"
         f"  answer {_pct(o['answer_accuracy'])}",
     ]
+    if "generated_rate" in o:  # --answer-mode generative
+        lines.append(
+            f"  generated answers: shown {_pct(o['generated_rate'])}  extractive fallback {_pct(o['fallback_rate'])}  "
+            f"drafted sentences removed {_pct(o['removed_sentence_rate'])}"
+        )
     stages = sorted(k[len("latency_p50_") :] for k in o if k.startswith("latency_p50_"))
     if stages:
         lines.append(

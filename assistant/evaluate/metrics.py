@@ -249,6 +249,9 @@ def _latency(values: list[float], p: float) -> float | None:
     return None if value is None else round(value, 2)
 
 
+GENERATION_COUNTS = frozenset({"generated", "sentences_drafted", "sentences_removed"})  # in timings_ms, not times
+
+
 def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     """Flat metrics for a group of results. Ratios are None when nothing was measured."""
     m: dict[str, Any] = {}
@@ -318,10 +321,20 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
         group = [r for r in with_outcome if r.case.expect.outcome == outcome]
         m[f"{outcome}_accuracy"] = _ratio(sum(r.got["outcome"] == outcome for r in group), len(group))
 
-    # latency per stage (pipeline timings) plus the runner's wall clock
+    # generated answers (answer_mode generative): how often the model's draft was shown, how much of it was cut
+    asked = [r.got.get("timings_ms") or {} for r in answered if "generated" in (r.got.get("timings_ms") or {})]
+    if asked:
+        drafted = int(sum(float(t.get("sentences_drafted", 0)) for t in asked))
+        m["generated_rate"] = _ratio(sum(float(t["generated"]) == 1 for t in asked), len(asked))
+        m["fallback_rate"] = _ratio(sum(float(t["generated"]) != 1 for t in asked), len(asked))
+        m["removed_sentence_rate"] = _ratio(int(sum(float(t.get("sentences_removed", 0)) for t in asked)), drafted)
+
+    # latency per stage (pipeline timings) plus the runner's wall clock; the generation counters are not times
     stages: dict[str, list[float]] = {"wall": [r.wall_ms for r in answered]}
     for r in answered:
         for stage, ms in (r.got.get("timings_ms") or {}).items():
+            if stage in GENERATION_COUNTS:
+                continue
             if isinstance(ms, (int, float)) and not isinstance(ms, bool):
                 stages.setdefault(str(stage), []).append(float(ms))
     for stage in sorted(stages):
