@@ -232,3 +232,8 @@ def test_generated_answers_report_fallback_and_removed_sentences_not_as_latencie
 def test_extractive_runs_report_no_generation_metrics():
     m = aggregate([judge(case("x", outcome="answer"), answer(), CORPUS)])
     assert "fallback_rate" not in m and "generated_rate" not in m
+
+
+def test_generation_metrics_can_be_gated():
+    ts = parse_thresholds(["generated_rate=0.5"], ["fallback_rate=0.5,removed_sentence_rate=0.8"])
+    assert [t.label() for t in ts] == ["generated_rate >= 0.5", "fallback_rate <= 0.5", "removed_sentence_rate <= 0.8"]

@@ -237,7 +237,9 @@ def error_result(case: Case, error: str, tb: str = "", wall_ms: float = 0.0) -> 
 # --------------------------------------------------------------------------------------------
 # aggregate
 
-LOWER_IS_BETTER = re.compile(r"^(false_alarm_rate(_\w+)?|latency_p\d+_[\w.-]+|failed|errors)$")
+LOWER_IS_BETTER = re.compile(
+    r"^(false_alarm_rate(_\w+)?|latency_p\d+_[\w.-]+|failed|errors|fallback_rate|removed_sentence_rate)$"
+)
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -386,6 +388,9 @@ KNOWN_METRICS = (
         "first_quote_accuracy",
         "cited_any_accuracy",
         "partial_accuracy",
+        "generated_rate",
+        "fallback_rate",
+        "removed_sentence_rate",
     ]
     + [f"triage_recall_{lvl}" for lvl in ALERT_LEVELS]
     + [f"triage_recall_at_or_above_{lvl}" for lvl in ALERT_LEVELS]
