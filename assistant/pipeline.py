@@ -58,7 +58,9 @@ class Assistant:
     # ----------------------------------------------------------------- index generations
 
     def _load(self) -> None:
-        retriever = HybridRetriever(self.store.open_served(self.embedder), self.settings.keyword_weight)
+        retriever = HybridRetriever(
+            self.store.open_served(self.embedder), self.settings.keyword_weight, self.settings.question_offset
+        )
         if self.settings.spelling:  # the vocabulary of the served passages and of the lexicon
             self.speller = build_speller(retriever.docs, self.lexicon.words)
         self.retriever, self.generation = retriever, retriever.generation
@@ -284,7 +286,8 @@ class Assistant:
 
         t = time.perf_counter()
         hits = retriever.retrieve(reading.keywords, rows, self.settings.top_k, self.settings.dense_candidates)
-        if route.check_scope and (not hits or max(h.dense for h in hits) < self.settings.scope_min_similarity):
+        closest = max((max(h.dense, h.asked_best - self.settings.question_offset) for h in hits), default=-1.0)
+        if route.check_scope and closest < self.settings.scope_min_similarity:
             answer.outcome, answer.answer = "out_of_scope", route.scope_message
             timings["retrieve"] = (time.perf_counter() - t) * 1000
             return

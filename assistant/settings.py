@@ -128,6 +128,11 @@ class Settings:
     sentence_margin: float = 0.20
     second_margin: float = 0.20
     precaution_min: float = 0.35
+    # sidecar questions (corpus/curated/<slug>.questions.yaml), matched question-to-question
+    question_offset: float = 0.15  # how much higher question-question cosines run than question-passage ones
+    question_min_score: float = 0.85  # a question match this close says "covered" by itself
+    question_lead_bonus: float = 0.2  # added to the sentence(s) whose question match is the best of all
+    question_lead_min: float = 0.70  # ... when that best match is at least this close
     multilingual_min_score: float = 0.79  # e5 cosine a passage needs to answer a question in another language
     multilingual_passage_weight: float = 2.0  # how much the passage's e5 cosine weighs when choosing the quote
     multilingual_max_passages: int = 2000  # larger corpora: other languages get a notice (embedding would take hours)

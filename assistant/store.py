@@ -68,15 +68,18 @@ class SyncStats:
     switched: bool = False
     seconds: float = 0.0
     changed_ids: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the corpus loader left out (edited sidecar items)
 
     def summary(self) -> str:
         if not self.switched:
-            return f"index up to date: {self.passages} passages, 0 embedded ({self.seconds:.2f} s)"
-        return (
-            f"indexed {self.passages} passages into {self.generation}: embedded {self.embedded_passages} passages "
-            f"and {self.embedded_sentences} sentences, reused {self.copied_passages}, removed {self.deleted_passages} "
-            f"({self.seconds:.2f} s)"
-        )
+            head = f"index up to date: {self.passages} passages, 0 embedded ({self.seconds:.2f} s)"
+        else:
+            head = (
+                f"indexed {self.passages} passages into {self.generation}: embedded {self.embedded_passages} passages "
+                f"and {self.embedded_sentences} sentences, reused {self.copied_passages}, removed "
+                f"{self.deleted_passages} ({self.seconds:.2f} s)"
+            )
+        return "\n".join([head, *(f"note: {n}" for n in self.notices)])
 
 
 @dataclass
@@ -302,7 +305,7 @@ class IndexStore:
             new.add(
                 ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
             )
-            sent = sentences_of(old_sent, got["ids"], got["metadatas"])
+            sent = sentences_of(old_sent, got["ids"], got["metadatas"], questions=True)
             if sent["ids"]:
                 new_sent.add(
                     ids=sent["ids"],
@@ -328,6 +331,11 @@ class IndexStore:
                     s_docs.append(sentence)
                     s_texts.append(text)
                     s_meta.append({"passage_id": p.id, "k": k})
+                for j, (k, question) in enumerate(p.questions):  # the questions a sentence answers (sidecar)
+                    s_ids.append(f"{p.id}::q{j}")
+                    s_docs.append(question)
+                    s_texts.append(question)
+                    s_meta.append({"passage_id": p.id, "k": k, "kind": "question"})
             if s_ids:
                 new_sent.add(
                     ids=s_ids, embeddings=embedder.embed_documents(s_texts), documents=s_docs, metadatas=s_meta
@@ -371,15 +379,18 @@ class IndexStore:
                 pass
 
 
-def sentences_of(sentences, passage_ids: Sequence[str], metas: Sequence[dict]) -> dict:
-    """The stored sentences (ids, documents, metadatas, embeddings) of these passages.
+def sentences_of(sentences, passage_ids: Sequence[str], metas: Sequence[dict], questions: bool = False) -> dict:
+    """The stored sentences (ids, documents, metadatas, embeddings) of these passages, and with ``questions``
+    also the sidecar questions their sentences answer.
 
-    Looked up by id (``<passage id>::s<k>``; each passage records its sentence count): a metadata filter
+    Looked up by id (``<passage id>::s<k>``, ``::q<j>``; each passage records its counts): a metadata filter
     slows down as the sentence collection grows (22 ms against 1.4 ms at 174k sentences). An index built
-    before sentence counts were recorded falls back to the filter."""
+    before sentence counts were recorded falls back to the filter (it has no questions)."""
     include = ["embeddings", "documents", "metadatas"]
     if all("n_sentences" in m for m in metas):
         ids = [f"{pid}::s{k}" for pid, m in zip(passage_ids, metas) for k in range(int(m["n_sentences"]))]
+        if questions:
+            ids += [f"{pid}::q{j}" for pid, m in zip(passage_ids, metas) for j in range(int(m.get("n_questions", 0)))]
         return sentences.get(ids=ids, include=include)
     return sentences.get(where={"passage_id": {"$in": list(passage_ids)}}, include=include)
 
@@ -435,6 +446,21 @@ class ServedIndex:
             got = self._passages.get(ids=[self.ids[i] for i in rows], include=["embeddings"])
         by_id = dict(zip(got["ids"], got["embeddings"]))
         return np.asarray([by_id[self.ids[i]] for i in rows], dtype=np.float32)
+
+    def question_vectors(self) -> tuple[list[int], list[int], np.ndarray]:
+        """Every sidecar question of the generation: (passage row, sentence number it points at, vectors)."""
+        ids = [f"{pid}::q{j}" for pid, m in zip(self.ids, self.metas) for j in range(int(m.get("n_questions", 0)))]
+        if not ids:
+            return [], [], np.zeros((0, 0), dtype=np.float32)
+        metas: list = []
+        vectors: list = []
+        with _reading("reading question vectors"):
+            for i in range(0, len(ids), PAGE):
+                got = self._sentences.get(ids=ids[i : i + PAGE], include=["metadatas", "embeddings"])
+                metas += got["metadatas"]
+                vectors += list(got["embeddings"])
+        rows = [self.row[m["passage_id"]] for m in metas]
+        return rows, [int(m["k"]) for m in metas], np.asarray(vectors, dtype=np.float32)
 
     def sentence_vectors(self, passage_ids: Sequence[str]) -> SentenceVectors:
         """Stored sentences of these passages with their vectors: pid -> [(k, sentence, vector)] in order."""

@@ -79,3 +79,21 @@ def content_terms(text: str) -> list[str]:
 def has_control_chars(text: str) -> bool:
     """True for C0/C1 control characters other than tab and newline (binary or pasted junk)."""
     return any((unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or ch == "\ufffd" for ch in text)
+
+
+# Sentences about the page rather than the subject ("This post will discuss...", "This page explains...",
+# "Source: ..."): kept in the passage for context, never quoted as an answer.
+_META = re.compile(
+    r"^(?:this|the following|our|in this|below,? (?:this|the)) (?:blog )?"
+    r"(?:post|page|article|guide|section|blog|leaflet|factsheet|fact sheet)\b"
+    r"|^(?:in this|on this) (?:post|page|article|guide|section)\b"
+    r"|^(?:sources?|references?|read more|see also|further reading|disclaimer)\s*:"
+    r"|^(?:read on|keep reading|let'?s (?:take a look|look|explore|discuss))\b"
+    r"|^(?:we|i) (?:will|'ll|are going to) (?:discuss|explain|look at|explore|cover|describe)\b",
+    re.IGNORECASE,
+)
+
+
+def is_meta_sentence(sentence: str) -> bool:
+    """True for a sentence that talks about the page itself; such sentences are never quoted."""
+    return _META.search(sentence.strip().lstrip("\"'(*_ ")) is not None

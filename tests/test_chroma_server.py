@@ -64,6 +64,8 @@ def test_queries_keep_being_answered_during_a_reindex(chroma_server, tmp_path):
     before = served.generation
     seed = corpus / "massage-for-sciatica.md"
     seed.write_text(seed.read_text().replace("Every person's sciatica experience is different.", "No two people feel sciatica the same way."))
+    sidecar = corpus / "massage-for-sciatica.questions.yaml"  # the curator points its questions at the new wording
+    sidecar.write_text(sidecar.read_text().replace("Every person's sciatica experience is different.", "No two people feel sciatica"))
 
     errors, answers = [], []
     done = threading.Event()

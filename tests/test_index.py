@@ -8,6 +8,7 @@ from assistant.embeddings import load_embedder
 from assistant.errors import CorpusError, IndexMissingError, IndexUnusableError
 from assistant.store import store_for
 from assistant.ingest.build import index_corpus
+from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import build_assistant
 
 from helpers import copy_corpus, make_settings
@@ -35,11 +36,18 @@ def test_editing_one_section_re_embeds_only_that_section(own_index):
     settings, corpus, first = own_index
     path = corpus / SEED
     text = path.read_text()
-    path.write_text(text.replace("The benefits of massage treatment for alleviating stress are widely recognized.",
-                                 "Many people find massage relaxing."))
+    path.write_text(
+        text.replace(
+            "The benefits of massage treatment for alleviating stress are widely recognized.",
+            "Many people find massage relaxing.",
+        )
+    )
     stats = index_corpus(settings)
     assert stats.embedded_passages == 1
     assert stats.changed_ids == ["massage-for-sciatica::stress-reduction::0"]
+    # the question sidecar still points at the old sentence: those questions are left out, and the report says so
+    assert any("questions.yaml: left out the questions of item" in n and "Stress Reduction" in n for n in stats.notices)
+    assert "note: massage-for-sciatica.questions.yaml" in stats.summary()
     assert stats.copied_passages == first.passages - 1
     answer = build_assistant(settings).ask("Do people find massage relaxing?")
     assert any("Many people find massage relaxing." in c.quote for c in answer.citations)
@@ -48,7 +56,9 @@ def test_editing_one_section_re_embeds_only_that_section(own_index):
 def test_deleting_an_article_removes_its_passages(own_index):
     settings, corpus, first = own_index
     extra = corpus / "clinic-extra.md"
-    extra.write_text("---\ntitle: Clinic extra\nsource: test\n---\n\n## Parking\n\nThe clinic car park is behind the building.\n")
+    extra.write_text(
+        "---\ntitle: Clinic extra\nsource: test\n---\n\n## Parking\n\nThe clinic car park is behind the building.\n"
+    )
     added = index_corpus(settings)
     assert added.embedded_passages == 1 and added.passages == first.passages + 1
     extra.unlink()
@@ -73,7 +83,9 @@ def test_index_built_with_another_model_is_a_clear_error(own_index):
     settings, _, _ = own_index
     store = store_for(settings, create=False)
     info = store.active()
-    store._meta().upsert(ids=["active"], embeddings=[[0.0]], metadatas=[{**info, "model": "other-model@123", "dim": 768}])
+    store._meta().upsert(
+        ids=["active"], embeddings=[[0.0]], metadatas=[{**info, "model": "other-model@123", "dim": 768}]
+    )
     with pytest.raises(IndexUnusableError, match="built with model other-model@123 .*--rebuild"):
         build_assistant(settings)
     # a rebuild puts it right, embedding everything again with the bundled model
@@ -152,3 +164,26 @@ def test_index_check_says_what_a_sync_would_do_without_writing(own_index, capsys
     assert "1 new or edited passages, 0 removed" in capsys.readouterr().out
     again = index_corpus(settings)  # the check wrote nothing: the sync still has the edit to embed
     assert again.embedded_passages == 1
+
+
+def test_sidecar_questions_are_indexed_copied_and_lead_to_their_sentence(own_index):
+    settings, corpus, first = own_index
+    served = store_for(settings, create=False).open_served(load_embedder())
+    rows, ks, vectors = served.question_vectors()
+    shipped = sum(len(item.questions) for article in load_corpus(corpus) for item in article.questions)
+    assert len(rows) == len(ks) == vectors.shape[0] == shipped > 0
+    # an edit elsewhere copies the unchanged passages with their questions into the new generation
+    path = corpus / "when-to-seek-urgent-care.md"
+    path.write_text(path.read_text() + "\n\n## Parking\n\nThe clinic car park is behind the building.\n")
+    sidecar = corpus / "when-to-seek-urgent-care.questions.yaml"
+    sidecar.write_text(
+        sidecar.read_text() + '\n- section: Parking\n  answer: "The clinic car park"\n'
+        '  questions: ["where do i leave the car when i come for my appointment"]\n'
+    )
+    stats = index_corpus(settings)
+    assert stats.embedded_passages == 1 and stats.copied_passages == first.passages
+    served = store_for(settings, create=False).open_served(load_embedder())
+    assert len(served.question_vectors()[0]) == len(rows) + 1
+    # a question worded like none of the article's sentences finds the sentence its sidecar question names
+    answer = build_assistant(settings).ask("where should I put my car when I visit?")
+    assert answer.citations and answer.citations[0].quote.startswith("The clinic car park is behind the building.")

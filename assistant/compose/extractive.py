@@ -22,7 +22,7 @@ How an answer is put together (measurements behind each step: README, "Retrieval
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 import numpy as np
@@ -77,6 +77,10 @@ class ComposeSettings:
     margin: float
     second_margin: float
     precaution_min: float
+    question_offset: float
+    question_min_score: float
+    question_lead_bonus: float
+    question_lead_min: float
 
     @classmethod
     def from_settings(cls, settings) -> "ComposeSettings":
@@ -93,6 +97,7 @@ class Candidate:
     spec: float
     lex: float  # share of the question's own words in the sentence
     score: float
+    asked: float = 0.0  # best cosine of the question with a sidecar question this sentence answers
 
 
 def generic_basis(generic_vecs: np.ndarray) -> np.ndarray:
@@ -151,7 +156,8 @@ class ExtractiveComposer:
         unknown = max(req.term_weights.values(), default=1.0)
         out: list[Candidate] = []
         for h, hit in enumerate(req.hits):
-            if hit.dense < cfg.min_passage_score:
+            asked = dict(hit.asked)
+            if max(hit.dense, hit.asked_best - cfg.question_offset) < cfg.min_passage_score:
                 continue
             section = hit.meta.get("section", "")
             # the passage as a whole: how close it is, whether its heading names the question's words, and
@@ -168,7 +174,13 @@ class ExtractiveComposer:
                 spec = 1.0 if generic else float((specific @ vec).max())
                 lex = lexical_share(focus, set(content_terms(text)), req.term_weights, unknown)
                 score = sim + cfg.specificity_weight * spec + cfg.lexical_weight * lex + prior
-                out.append(Candidate(h, k, sim, spec, lex, score))
+                out.append(Candidate(h, k, sim, spec, lex, score, asked.get(k, 0.0)))
+        # the sentence whose sidecar question is closest to the question, if close enough, is the likeliest answer
+        top_asked = max((c.asked for c in out), default=0.0)
+        if cfg.question_lead_bonus and top_asked >= cfg.question_lead_min:
+            out = [
+                replace(c, score=c.score + cfg.question_lead_bonus) if c.asked >= top_asked - 1e-6 else c for c in out
+            ]
         out.sort(key=lambda c: (-c.score, c.h, c.k))
         return out
 
@@ -180,8 +192,9 @@ class ExtractiveComposer:
         score: the specificity gate detects coverage, it does not pick the sentence (measured: gating each
         sentence lost "NICE advises ..." for "what does NICE say?")."""
         cfg = self.cfg
-        close = [c for c in cands if c.sim >= cfg.min_sentence_score]
-        return close if any(generic or c.spec >= cfg.min_specificity for c in close) else []
+        close = [c for c in cands if c.sim >= cfg.min_sentence_score or c.asked >= cfg.question_min_score]
+        answered = any(c.asked >= cfg.question_min_score for c in close)
+        return close if answered or any(generic or c.spec >= cfg.min_specificity for c in close) else []
 
     # ------------------------------------------------------------------------------- composing
 
@@ -284,10 +297,11 @@ class ExtractiveComposer:
             if c.h == top.h and c.k not in picks:
                 picks.append(c.k)
         texts = {k: t for k, t, _ in req.sentences.get(req.hits[top.h].passage_id, [])}
-        if top.k > 0 and top.k - 1 not in picks and _LEANS_BACK.match(texts.get(top.k, "")):
-            picks.insert(0, top.k - 1)  # keep a pointing-back sentence readable: its antecedent goes first
-        head, rest = picks[: picks.index(top.k) + 1], sorted(picks[picks.index(top.k) + 1 :])
-        return top.h, head + rest
+        rest = sorted(picks[1:])
+        if top.k > 0 and _LEANS_BACK.match(texts.get(top.k, "")):
+            # keep a pointing-back sentence ("This nerve can be pinched...") readable: its antecedent goes first
+            return top.h, [top.k - 1, top.k] + [k for k in rest if k != top.k - 1]
+        return top.h, [top.k] + rest
 
     def _render(self, req: ComposeRequest, blocks: list[tuple[int, list[int]]], uncovered: list[str]) -> Composed:
         parts: list[str] = []

@@ -36,7 +36,9 @@ def index_articles(
     store = store_for(settings, create=True)
     embedder = embedder or load_configured_embedder(settings, threads=settings.index_threads)
     try:
-        return store.sync(passages, embedder, rebuild=rebuild, on_progress=on_progress)
+        stats = store.sync(passages, embedder, rebuild=rebuild, on_progress=on_progress)
+        stats.notices = [n for a in articles for n in a.notices]
+        return stats
     finally:
         if settings.embedder == "torch":
             set_threads(settings.torch_threads)  # back to the answering setting for this process

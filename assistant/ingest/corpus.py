@@ -1,4 +1,4 @@
-"""Load curated articles: YAML front matter + Markdown sections (+ an optional evidence sidecar).
+"""Load curated articles: YAML front matter + Markdown sections (+ optional evidence and question sidecars).
 
 A curated article is ``<slug>.md`` in the corpus folder::
 
@@ -16,6 +16,8 @@ A curated article is ``<slug>.md`` in the corpus folder::
     ## Section heading
     ...
 
+An optional ``<slug>.questions.yaml`` lists the questions each sentence answers (ingest/questions.py).
+
 Files that break these rules are refused with a message naming the file, before anything is
 indexed, so a broken file can never half-replace a working index.
 """
@@ -30,6 +32,7 @@ import yaml
 
 from ..errors import CorpusError
 from ..text import has_control_chars, normalise_space, slugify
+from .questions import AnsweredBy, load_questions
 
 INTRO = "Introduction"
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -51,6 +54,8 @@ class Article:
     file: str  # file name inside the corpus folder
     role: str = "content"
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    questions: tuple[AnsweredBy, ...] = ()  # from the question sidecar, if any
+    notices: tuple[str, ...] = ()  # what loading left out, for the index report
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -95,7 +100,7 @@ def _evidence_notes(meta: dict, sidecar: Path, name: str) -> dict[str, str]:
     return out
 
 
-def parse_article(text: str, name: str, sidecar: Path | None = None) -> Article:
+def parse_article(text: str, name: str, sidecar: Path | None = None, questions: Path | None = None) -> Article:
     if has_control_chars(text.replace("\r", "")):
         raise CorpusError(f"{name}: contains control characters or undecodable bytes; fix the file")
     meta, body = split_front_matter(text, name)
@@ -152,6 +157,10 @@ def parse_article(text: str, name: str, sidecar: Path | None = None) -> Article:
     if unknown:
         raise CorpusError(f"{name}: evidence note for a section that does not exist: {sorted(unknown)[0]!r}")
     stem = Path(name).stem
+    by_heading: dict[str, str] = {}
+    for s in sections:
+        by_heading[s.heading] = f"{by_heading.get(s.heading, '')} {' '.join(s.paragraphs)}".strip()
+    asked, notices = load_questions(questions, by_heading) if questions is not None else ((), [])
     return Article(
         slug=slugify(stem),
         title=title,
@@ -159,6 +168,8 @@ def parse_article(text: str, name: str, sidecar: Path | None = None) -> Article:
         file=name,
         role=str(meta.get("role") or "content"),
         sections=tuple(sections),
+        questions=asked,
+        notices=tuple(notices),
         meta=meta,
     )
 
@@ -175,7 +186,8 @@ def load_article(path: Path) -> Article:
     except UnicodeDecodeError:
         raise CorpusError(f"{path.name}: is not UTF-8 text") from None
     sidecar = path.with_name(path.stem + ".evidence.yaml")
-    return parse_article(text.replace("\r\n", "\n"), path.name, sidecar)
+    questions = path.with_name(path.stem + ".questions.yaml")
+    return parse_article(text.replace("\r\n", "\n"), path.name, sidecar, questions)
 
 
 def load_corpus(corpus_dir: Path) -> list[Article]:

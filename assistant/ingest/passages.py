@@ -16,22 +16,11 @@ import re
 from dataclasses import dataclass
 
 from .corpus import Article
-from ..text import sentence_spans, slugify
+from ..text import is_meta_sentence, sentence_spans, slugify
+
+__all__ = ["Passage", "is_evidence_section", "is_meta_sentence", "split_article", "split_corpus"]
 
 EMBED_RECIPE = "v2:heading+body;heading+sentence"  # bump when the text given to the embedder changes
-
-# Sentences about the page rather than the subject ("This post will discuss...", "This page explains...",
-# "Source: ..."): kept in the passage for context, never quoted as an answer.
-_META = re.compile(
-    r"^(?:this|the following|our|in this|below,? (?:this|the)) (?:blog )?"
-    r"(?:post|page|article|guide|section|blog|leaflet|factsheet|fact sheet)\b"
-    r"|^(?:in this|on this) (?:post|page|article|guide|section)\b"
-    r"|^(?:sources?|references?|read more|see also|further reading|disclaimer)\s*:"
-    r"|^(?:read on|keep reading|let'?s (?:take a look|look|explore|discuss))\b"
-    r"|^(?:we|i) (?:will|'ll|are going to) (?:discuss|explain|look at|explore|cover|describe)\b",
-    re.IGNORECASE,
-)
-
 
 _EVIDENCE_SECTION = re.compile(r"\bevidence\b|\bresearch\b", re.IGNORECASE)
 
@@ -39,11 +28,6 @@ _EVIDENCE_SECTION = re.compile(r"\bevidence\b|\bresearch\b", re.IGNORECASE)
 def is_evidence_section(heading: str) -> bool:
     """A section that says what the research shows ("What the evidence says about ...")."""
     return _EVIDENCE_SECTION.search(heading) is not None
-
-
-def is_meta_sentence(sentence: str) -> bool:
-    """True for a sentence that talks about the page itself; such sentences are never quoted."""
-    return _META.search(sentence.strip().lstrip("\"'(*_ ")) is not None
 
 
 @dataclass(frozen=True)
@@ -60,6 +44,7 @@ class Passage:
     evidence_note: str
     sentences: tuple[tuple[int, int], ...]  # spans into text
     attribution: str = ""  # the article's front-matter source (where the text came from)
+    questions: tuple[tuple[int, str], ...] = ()  # (sentence number, a question it answers) from the sidecar
 
     @property
     def embed_text(self) -> str:
@@ -76,6 +61,7 @@ class Passage:
             self.evidence_note,
             self.role,
             self.attribution,
+            *(f"{k}:{q}" for k, q in self.questions),
         ):
             h.update(part.encode("utf-8"))
             h.update(b"\x1f")
@@ -101,6 +87,7 @@ class Passage:
             "evidence_note": self.evidence_note,
             "attribution": self.attribution,
             "n_sentences": len(self.sentences),
+            "n_questions": len(self.questions),
             "hash": self.content_hash,
         }
 
@@ -126,6 +113,17 @@ def _pack(paragraphs: tuple[str, ...], max_chars: int) -> list[str]:
     return chunks
 
 
+def _anchor(texts: list[str], spans: list[list[tuple[int, int]]], phrase: str) -> tuple[int, int] | None:
+    """(passage position, sentence number) of the sentence where ``phrase`` starts, or None."""
+    for pos, text in enumerate(texts):
+        at = text.find(phrase)
+        if at < 0:
+            at = text.find(phrase[:30])  # a phrase running over a passage boundary: where it starts
+        if at >= 0:
+            return pos, next(k for k, (_, e) in enumerate(spans[pos]) if at < e)
+    return None
+
+
 def split_article(article: Article, max_chars: int = 700) -> list[Passage]:
     passages: list[Passage] = []
     used: dict[str, int] = {}
@@ -133,7 +131,14 @@ def split_article(article: Article, max_chars: int = 700) -> list[Passage]:
         base = slugify(section.heading, 40)
         used[base] = used.get(base, 0) + 1
         section_slug = base if used[base] == 1 else f"{base}-{used[base]}"
-        for pos, text in enumerate(_pack(section.paragraphs, max_chars)):
+        texts = _pack(section.paragraphs, max_chars)
+        spans = [sentence_spans(t) for t in texts]
+        asked: dict[int, list[tuple[int, str]]] = {}
+        for item in article.questions:
+            where = _anchor(texts, spans, item.phrase) if item.section == section.heading else None
+            if where is not None:
+                asked.setdefault(where[0], []).extend((where[1], q) for q in item.questions)
+        for pos, text in enumerate(texts):
             passages.append(
                 Passage(
                     id=f"{article.slug}::{section_slug}::{pos}",
@@ -146,8 +151,9 @@ def split_article(article: Article, max_chars: int = 700) -> list[Passage]:
                     position=pos,
                     text=text,
                     evidence_note=section.evidence_note,
-                    sentences=tuple(sentence_spans(text)),
+                    sentences=tuple(spans[pos]),
                     attribution=article.source,
+                    questions=tuple(asked.get(pos, ())),
                 )
             )
     return passages

@@ -25,13 +25,19 @@ class Hit:
     dense: float  # cosine similarity to the query
     bm25: float
     fused: float
+    # the sidecar questions of this passage closest to the query: (sentence number, cosine), best per sentence
+    asked: tuple[tuple[int, float], ...] = ()
+
+    @property
+    def asked_best(self) -> float:
+        return max((sim for _, sim in self.asked), default=0.0)
 
 
 class HybridRetriever:
     """The served index plus what retrieval keeps in memory: BM25 state and the vectors of the few passages
     that some questions must always see (safety articles, evidence sections)."""
 
-    def __init__(self, served: ServedIndex, keyword_weight: float = 0.1):
+    def __init__(self, served: ServedIndex, keyword_weight: float = 0.1, question_offset: float = 0.1):
         self.served = served
         self.generation = served.generation
         self.ids, self.docs, self.metas = served.ids, served.docs, served.metas
@@ -49,6 +55,9 @@ class HybridRetriever:
         self.role_rows["evidence"] = (evidence, served.passage_vectors(evidence))
         self.bm25 = BM25([f"{m.get('section', '')}: {d}" for d, m in zip(self.docs, self.metas)])
         self.keyword_weight = keyword_weight
+        # the questions the sidecars say each sentence answers (none: an empty matrix, nothing changes)
+        self.q_rows, self.q_ks, self.q_vecs = served.question_vectors()
+        self.question_offset = question_offset
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -68,8 +77,15 @@ class HybridRetriever:
         missing = [i for i in bm25_score if i not in dense_score]  # found by BM25 only: score them exactly
         if missing:
             dense_score.update(zip(missing, (self.served.passage_vectors(missing) @ query_vecs.T).max(axis=1).tolist()))
+        asked = self._asked(query_vecs)
+        missing = [i for i in asked if i not in dense_score]  # found by a sidecar question only
+        if missing:
+            dense_score.update(zip(missing, (self.served.passage_vectors(missing) @ query_vecs.T).max(axis=1).tolist()))
+        # a passage is as close as its text, or as one of the questions it answers (on the passages' scale:
+        # question-to-question cosines run higher by about ``question_offset``)
         fused = {
-            i: d + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25
+            i: max(d, max(asked.get(i, {0: -1.0}).values()) - self.question_offset)
+            + self.keyword_weight * bm25_score.get(i, 0.0) / top_bm25
             for i, d in dense_score.items()
             if self.quotable[i]
         }
@@ -82,9 +98,23 @@ class HybridRetriever:
                 dense=float(dense_score[i]),
                 bm25=bm25_score.get(i, 0.0),
                 fused=fused[i],
+                asked=tuple(sorted(asked.get(i, {}).items())),
             )
             for i in order
         ]
+
+    def _asked(self, query_vecs: np.ndarray) -> dict[int, dict[int, float]]:
+        """passage row -> {sentence number: best cosine of the query with a question that sentence answers},
+        for the passages with a question among the closest few."""
+        if not len(self.q_rows):
+            return {}
+        sims = (self.q_vecs @ query_vecs.T).max(axis=1)
+        out: dict[int, dict[int, float]] = {}
+        for j in np.argsort(-sims, kind="stable")[:24]:
+            row, k, sim = self.q_rows[j], self.q_ks[j], float(sims[j])
+            if sim > out.setdefault(row, {}).get(k, -1.0):
+                out[row][k] = sim
+        return out
 
     @property
     def term_weights(self) -> dict[str, float]:
