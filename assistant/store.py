@@ -395,6 +395,20 @@ def sentences_of(sentences, passage_ids: Sequence[str], metas: Sequence[dict], q
     return sentences.get(where={"passage_id": {"$in": list(passage_ids)}}, include=include)
 
 
+@dataclass(frozen=True)
+class SidecarQuestions:
+    """The questions the sidecars say sentences answer: for question j, the passage row ``rows[j]``, the
+    sentence number ``ks[j]``, its text and its vector (row j of ``vectors``)."""
+
+    rows: list[int]
+    ks: list[int]
+    texts: list[str]
+    vectors: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 class StoreReadError(RuntimeError):
     """Chroma did not answer a read of the served generation: a re-index dropped it a moment ago, or the
     Chroma server is gone. The caller may reload the served generation and try once more."""
@@ -447,20 +461,24 @@ class ServedIndex:
         by_id = dict(zip(got["ids"], got["embeddings"]))
         return np.asarray([by_id[self.ids[i]] for i in rows], dtype=np.float32)
 
-    def question_vectors(self) -> tuple[list[int], list[int], np.ndarray]:
-        """Every sidecar question of the generation: (passage row, sentence number it points at, vectors)."""
+    def question_vectors(self) -> "SidecarQuestions":
+        """Every sidecar question of the generation, with the passage row and sentence number it points at."""
         ids = [f"{pid}::q{j}" for pid, m in zip(self.ids, self.metas) for j in range(int(m.get("n_questions", 0)))]
-        if not ids:
-            return [], [], np.zeros((0, 0), dtype=np.float32)
         metas: list = []
+        texts: list[str] = []
         vectors: list = []
         with _reading("reading question vectors"):
             for i in range(0, len(ids), PAGE):
-                got = self._sentences.get(ids=ids[i : i + PAGE], include=["metadatas", "embeddings"])
+                got = self._sentences.get(ids=ids[i : i + PAGE], include=["metadatas", "documents", "embeddings"])
                 metas += got["metadatas"]
+                texts += got["documents"]
                 vectors += list(got["embeddings"])
-        rows = [self.row[m["passage_id"]] for m in metas]
-        return rows, [int(m["k"]) for m in metas], np.asarray(vectors, dtype=np.float32)
+        return SidecarQuestions(
+            rows=[self.row[m["passage_id"]] for m in metas],
+            ks=[int(m["k"]) for m in metas],
+            texts=texts,
+            vectors=np.asarray(vectors, dtype=np.float32).reshape(len(metas), -1),
+        )
 
     def sentence_vectors(self, passage_ids: Sequence[str]) -> SentenceVectors:
         """Stored sentences of these passages with their vectors: pid -> [(k, sentence, vector)] in order."""
@@ -480,4 +498,13 @@ def store_for(settings: Settings, *, create: bool) -> IndexStore:
     return IndexStore(open_client(settings, create=create), settings.collection, remote=settings.chroma_url.strip())
 
 
-__all__ = ["IndexStore", "ServedIndex", "StoreReadError", "SentenceVectors", "SyncStats", "open_client", "store_for"]
+__all__ = [
+    "IndexStore",
+    "ServedIndex",
+    "SidecarQuestions",
+    "StoreReadError",
+    "SentenceVectors",
+    "SyncStats",
+    "open_client",
+    "store_for",
+]

@@ -169,7 +169,8 @@ def test_index_check_says_what_a_sync_would_do_without_writing(own_index, capsys
 def test_sidecar_questions_are_indexed_copied_and_lead_to_their_sentence(own_index):
     settings, corpus, first = own_index
     served = store_for(settings, create=False).open_served(load_embedder())
-    rows, ks, vectors = served.question_vectors()
+    asked = served.question_vectors()
+    rows, ks, vectors = asked.rows, asked.ks, asked.vectors
     shipped = sum(len(item.questions) for article in load_corpus(corpus) for item in article.questions)
     assert len(rows) == len(ks) == vectors.shape[0] == shipped > 0
     # an edit elsewhere copies the unchanged passages with their questions into the new generation
@@ -183,7 +184,7 @@ def test_sidecar_questions_are_indexed_copied_and_lead_to_their_sentence(own_ind
     stats = index_corpus(settings)
     assert stats.embedded_passages == 1 and stats.copied_passages == first.passages
     served = store_for(settings, create=False).open_served(load_embedder())
-    assert len(served.question_vectors()[0]) == len(rows) + 1
+    assert len(served.question_vectors()) == len(rows) + 1
     # a question worded like none of the article's sentences finds the sentence its sidecar question names
     answer = build_assistant(settings).ask("where should I put my car when I visit?")
     assert answer.citations and answer.citations[0].quote.startswith("The clinic car park is behind the building.")

@@ -33,6 +33,18 @@ class Hit:
         return max((sim for _, sim in self.asked), default=0.0)
 
 
+def closest_questions(rows: list[int], ks: list[int], sims: np.ndarray, limit: int = 24) -> dict[int, dict[int, float]]:
+    """passage row -> {sentence number: best cosine of a question that sentence answers}, over the ``limit``
+    closest sidecar questions (``sims``: one row per question, one column per reading of the user's question)."""
+    best = np.atleast_2d(sims.T).max(axis=0)
+    out: dict[int, dict[int, float]] = {}
+    for j in np.argsort(-best, kind="stable")[:limit]:
+        row, k, sim = rows[j], ks[j], float(best[j])
+        if sim > out.setdefault(row, {}).get(k, -1.0):
+            out[row][k] = sim
+    return out
+
+
 class HybridRetriever:
     """The served index plus what retrieval keeps in memory: BM25 state and the vectors of the few passages
     that some questions must always see (safety articles, evidence sections)."""
@@ -56,7 +68,7 @@ class HybridRetriever:
         self.bm25 = BM25([f"{m.get('section', '')}: {d}" for d, m in zip(self.docs, self.metas)])
         self.keyword_weight = keyword_weight
         # the questions the sidecars say each sentence answers (none: an empty matrix, nothing changes)
-        self.q_rows, self.q_ks, self.q_vecs = served.question_vectors()
+        self.questions = served.question_vectors()
         self.question_offset = question_offset
 
     def __len__(self) -> int:
@@ -104,17 +116,9 @@ class HybridRetriever:
         ]
 
     def _asked(self, query_vecs: np.ndarray) -> dict[int, dict[int, float]]:
-        """passage row -> {sentence number: best cosine of the query with a question that sentence answers},
-        for the passages with a question among the closest few."""
-        if not len(self.q_rows):
+        if not len(self.questions):
             return {}
-        sims = (self.q_vecs @ query_vecs.T).max(axis=1)
-        out: dict[int, dict[int, float]] = {}
-        for j in np.argsort(-sims, kind="stable")[:24]:
-            row, k, sim = self.q_rows[j], self.q_ks[j], float(sims[j])
-            if sim > out.setdefault(row, {}).get(k, -1.0):
-                out[row][k] = sim
-        return out
+        return closest_questions(self.questions.rows, self.questions.ks, self.questions.vectors @ query_vecs.T)
 
     @property
     def term_weights(self) -> dict[str, float]:
