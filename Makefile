@@ -42,7 +42,7 @@ test: install browser lint
 # (the rest of assistant/ still has mypy errors, listed in the house issue's note)
 TYPED := assistant/compose assistant/question.py assistant/lexicon.py assistant/spelling.py \
          assistant/safety assistant/retrieve assistant/store.py assistant/ingest/passages.py assistant/schema.py assistant/text.py \
-         assistant/embeddings.py assistant/pipeline.py assistant/settings.py assistant/evaluate
+         assistant/embeddings.py assistant/pipeline.py assistant/stream.py assistant/settings.py assistant/evaluate
 lint: install
 	$(PY) -m ruff check assistant
 	$(PY) -m ruff format --check assistant

@@ -2,6 +2,9 @@
 
 ``build_assistant(settings)`` loads the model and opens the served index generation once;
 ``Assistant.ask(question, history)`` is what the CLI, the web app and the eval runner all call.
+``Assistant.ask_stream(question, history)`` is the same answer as it is written (the chat, ``/api/ask`` with
+``"stream": true``): :class:`~assistant.stream.Delta` pieces of its text, the triage message first, then the
+:class:`Answer` that ``ask`` returns.
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
-
 from .answer_cache import AnswerCache, cache_key
-from .compose import ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
+from .compose import Composed, ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
 from .embeddings import Embedder, load_configured_embedder
 from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
 from .store import IndexStore, StoreReadError, store_for
@@ -29,10 +33,22 @@ from .safety.language import language_packs
 from .safety.messages import localised
 from .settings import Settings
 from .spelling import Speller, build_speller
+from .stream import Delta, StreamEvent, answer_events
 
 log = logging.getLogger("assistant")
 
+__all__ = ["Assistant", "Delta", "StreamEvent", "answer_events", "build_assistant"]
+
 UNAVAILABLE_MESSAGE = "the articles cannot be searched right now; please try again in a moment"
+
+
+@dataclass(frozen=True)
+class _Composing:
+    """A question retrieval has found passages for, waiting for its composer."""
+
+    route: SafetyDecision
+    request: ComposeRequest
+    composer: Composer
 
 
 class Assistant:
@@ -131,6 +147,23 @@ class Assistant:
         return cached
 
     def ask(self, question: object, history: object = None) -> Answer:
+        for event in self._run(question, history, stream=False):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("an answer always ends the run")  # pragma: no cover
+
+    def ask_stream(self, question: object, history: object = None) -> Iterator[StreamEvent]:
+        """The answer of :meth:`ask` as it is written: :class:`Delta` pieces, then the :class:`Answer` that ``ask``
+        returns for the same input (the same text when the pieces are complete; a generated answer that falls back
+        to the extractive one replaces them). The triage message, when there is one, is always the first piece.
+
+        Only a generated answer is written over time: its sentences come as the model finishes and the verifier
+        passes them (``GenerativeComposer.compose_stream``). Everything else (extractive mode, emergencies, out of
+        scope, refusals, the answer cache) is complete at once and comes as its triage message, its text, the answer.
+        Bad input and an unreachable index raise what ``ask`` raises, before the first piece."""
+        return self._run(question, history, stream=True)
+
+    def _run(self, question: object, history: object, stream: bool) -> Iterator[StreamEvent]:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         text = clean_question(question, self.settings)
@@ -138,7 +171,8 @@ class Assistant:
         key = cache_key(text, turns, self.generation) if self.cache is not None else None
         if key is not None and self.cache is not None and (cached := self.cache.get(key)) is not None:
             cached.timings_ms = {"cache": (time.perf_counter() - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
-            return cached
+            yield from answer_events(cached) if stream else (cached,)
+            return
 
         t = time.perf_counter()
         route = assess(text, turns, self.settings)
@@ -147,6 +181,7 @@ class Assistant:
         answer = Answer(
             question=text, answer="", outcome="answer", triage=route.triage, disclaimer=self.settings.disclaimer
         )
+        composing: _Composing | None = None
         if route.route in ("out_of_scope", "refusal"):
             answer.outcome = route.route
             answer.answer = route.message
@@ -155,7 +190,7 @@ class Assistant:
             self._answer_across_languages(answer, route, timings)
         else:
             try:
-                self._answer_with_one_retry(answer, route, turns, timings)
+                composing = self._answer_with_one_retry(answer, route, turns, timings)
                 if self._store_down_since is not None:
                     self._note_store(True)
             except IndexUnavailableError as exc:
@@ -169,6 +204,17 @@ class Assistant:
                     if route.route == "emergency"
                     else (f"{route.triage.message}\n\n{UNAVAILABLE_MESSAGE[0].upper()}{UNAVAILABLE_MESSAGE[1:]}.")
                 )
+        streamed = False
+        if composing is not None:
+            compose_stream = getattr(composing.composer, "compose_stream", None)
+            if stream and compose_stream is not None:  # a generated answer: its sentences as they are verified
+                streamed = True
+                yield from self._compose_streaming(answer, composing, compose_stream, timings)
+            else:
+                t = time.perf_counter()
+                composed = composing.composer.compose(composing.request)
+                timings["compose"] = (time.perf_counter() - t) * 1000
+                self._apply(answer, composing.route, composed, timings)
         pack = language_packs(self.settings.languages_dir).get(route.language) if route.language != "en" else None
         if pack is not None:  # the reply's own words in the user's language; quotes stay verbatim English
             if answer.outcome in ("out_of_scope", "not_covered") and route.triage.level != "none":
@@ -186,16 +232,48 @@ class Assistant:
         answer.timings_ms = timings
         if key is not None and self.cache is not None and self._store_down_since is None:
             self.cache.put(key, answer)
-        return answer
+        if stream and not streamed:
+            yield from answer_events(answer)
+        else:
+            yield answer
 
-    def _answer_with_one_retry(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:
+    def _compose_streaming(
+        self,
+        answer: Answer,
+        composing: _Composing,
+        compose_stream: Callable[[ComposeRequest], Iterator[str | Composed]],
+        timings: dict,
+    ) -> Iterator[Delta]:
+        """Stream a composer's pieces after the triage message (the pieces join as ``_apply`` joins the text)."""
+        route = composing.route
+        lead = route.triage.message if route.triage.level != "none" else ""
+        if lead:
+            yield Delta(lead, route.triage)
+        separator = "\n\n" if lead else ""  # before the composer's first piece, as _apply joins them
+        t = time.perf_counter()
+        composed = None
+        for item in compose_stream(composing.request):
+            if isinstance(item, str):
+                if item:
+                    yield Delta(separator + item)
+                    separator = ""
+            else:
+                composed = item
+        timings["compose"] = (time.perf_counter() - t) * 1000
+        if composed is None:
+            raise AssertionError("a streaming composer ends with what it composed")  # pragma: no cover
+        self._apply(answer, route, composed, timings)
+
+    def _answer_with_one_retry(
+        self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict
+    ) -> _Composing | None:
         try:
             self._refresh()
-            self._answer_from_corpus(answer, route, turns, timings)
+            return self._answer_from_corpus(answer, route, turns, timings)
         except StoreReadError:  # e.g. the generation was dropped under us by a re-index: reload once
             try:
                 self._refresh(force=True)
-                self._answer_from_corpus(answer, route, turns, timings)
+                return self._answer_from_corpus(answer, route, turns, timings)
             except StoreReadError as exc:
                 raise IndexUnavailableError(str(exc.__cause__ or exc)) from None
 
@@ -273,7 +351,10 @@ class Assistant:
         assert self._cross_composer_obj is not None
         return self._cross_composer_obj
 
-    def _answer_from_corpus(self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict) -> None:
+    def _answer_from_corpus(
+        self, answer: Answer, route: SafetyDecision, turns: list[dict], timings: dict
+    ) -> _Composing | None:
+        """Retrieve for the question: what to compose from, or None when the answer is complete (out of scope)."""
         retriever = self.retriever
         if retriever is None:
             raise IndexUnusableError("the index is not loaded")
@@ -290,7 +371,7 @@ class Assistant:
         if route.check_scope and closest < self.settings.scope_min_similarity:
             answer.outcome, answer.answer = "out_of_scope", route.scope_message
             timings["retrieve"] = (time.perf_counter() - t) * 1000
-            return
+            return None
         extra: list = []
         if route.route == "emergency":
             hits = retriever.best_of_role(rows, "safety", 1)
@@ -307,14 +388,14 @@ class Assistant:
         sentences = retriever.sentence_vectors([h.passage_id for h in hits])
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 
-        t = time.perf_counter()
         request = ComposeRequest(reading, vectors, hits, sentences, route.triage, retriever.term_weights)
         # an emergency is never written by a model (generative mode): its reply is the triage message and a quote
-        composer = self.extractive if route.route == "emergency" else self.composer
-        composed = composer.compose(request)
-        timings["compose"] = (time.perf_counter() - t) * 1000
-        timings.update(composed.meta)  # generative mode: generated 1/0, generate ms, sentences drafted / removed
+        return _Composing(route, request, self.extractive if route.route == "emergency" else self.composer)
 
+    @staticmethod
+    def _apply(answer: Answer, route: SafetyDecision, composed: Composed, timings: dict) -> None:
+        """The composed text after the triage message, its citations and outcome."""
+        timings.update(composed.meta)  # generative mode: generated 1/0, generate ms, sentences drafted / removed
         lead = route.triage.message if route.triage.level != "none" else ""
         if route.route == "emergency":
             answer.outcome = "emergency"

@@ -1,4 +1,5 @@
-"""FakeHashingEmbedder: a small, deterministic stand-in for the real model, for the fast unit lane only.
+"""FakeHashingEmbedder: a small, deterministic stand-in for the real model, for the fast unit lane only;
+StreamingChatModel: a fake chat model that streams a scripted draft (generated answers, streaming).
 
 It embeds a text as a hashed bag of its content words (384 dimensions, L2-normalised), so texts that share
 words are close and others are not. That is enough to exercise indexing, retrieval, composing and safety
@@ -9,8 +10,12 @@ lane (`make test`) measures.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import numpy as np
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
 
 from assistant.text import content_terms
 
@@ -37,3 +42,29 @@ class FakeHashingEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _vector(text)
+
+
+class StreamingChatModel(FakeListChatModel):
+    """A FAKE chat model: streams its first scripted response one character at a time and records every call
+    (``invoke`` or ``stream``) in ``calls``. With ``gate`` (a threading.Event) set, it stops before character
+    ``hold_at`` until the gate opens (or 60 s pass) and records in ``opened`` whether it opened."""
+
+    calls: list = []
+    gate: Any = None
+    hold_at: int = -1
+    opened: list = []
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs: Any) -> str:
+        self.calls.append("invoke")
+        return self.responses[0]
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any):
+        self.calls.append("stream")
+        for i, ch in enumerate(self.responses[0]):
+            if i == self.hold_at and self.gate is not None:
+                self.opened.append(self.gate.wait(60))
+            yield ChatGenerationChunk(message=AIMessageChunk(content=ch))
+
+
+def streaming_model(draft: str, **kwargs: Any) -> StreamingChatModel:
+    return StreamingChatModel(responses=[draft], calls=[], opened=[], **kwargs)

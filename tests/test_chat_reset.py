@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from assistant.schema import Answer, Citation
 from assistant.settings import Settings
+from assistant.stream import answer_events
 from assistant.web.chat_ui import ChatHandlers
 from assistant.web.feedback import FeedbackStore
 
@@ -20,6 +21,9 @@ class _InstantService:
         words = " ".join(["Massage eases tension."] * 30)  # long enough to stream in many steps
         return Answer(question=question, answer=f"{words} [1]", outcome="answer", citations=[citation],
                       disclaimer="This is general information, not medical advice.")
+
+    def ask_stream(self, question, history):
+        yield from answer_events(self.ask(question, history))
 
 
 def _handlers(tmp_path) -> ChatHandlers:

@@ -344,6 +344,40 @@ def test_smollm2_answers_are_verified_or_fall_back(smollm2_assistant, assistant,
         assert answer.answer == assistant.ask(question).answer
 
 
+@pytest.mark.generative
+@pytest.mark.skipif(not HAS_SMOLLM2, reason="the [generative] extra is not installed")
+def test_smollm2_streams_only_sentences_its_passages_support(smollm2_assistant, assistant):
+    """The real model through stream(): every sentence shown while it writes is supported by a passage the
+    question retrieved, and the stream ends with a complete answer (generated, or the quoted one)."""
+    from assistant.stream import Delta
+
+    question = "What kinds of massage can ease sciatica?"  # not asked above: not in the answer cache
+    events = list(smollm2_assistant.ask_stream(question))
+    final, deltas = events[-1], events[:-1]
+    assert all(isinstance(d, Delta) for d in deltas) and final.outcome == "answer" and final.citations
+    assert "generated" in final.timings_ms  # the model was asked (not the answer cache)
+    streamed = "".join(d.text for d in deltas)
+    retriever, embedder = smollm2_assistant.retriever, smollm2_assistant.embedder
+    hits = retriever.retrieve(question, embedder.embed_documents([question]), 8, 40)
+    passages = {h.passage_id: (h.text, h.meta.get("section", "")) for h in hits}
+    passages |= {c.passage_id: (c.passage, c.section) for c in final.citations}  # the one the model was shown
+    candidates = []
+    for pid, (text, section) in passages.items():
+        items = retriever.sentence_vectors([pid])[pid]
+        vectors = np.asarray([v for _, _, v in items], dtype=np.float32)
+        candidates.append(Source(text, section, tuple(t for _, t, _ in items), vectors))
+    body = "\n".join(line for line in streamed.splitlines() if not line.startswith("What the evidence says:"))
+    for sentence in draft_sentences(body):
+        text, cites = citations(sentence)
+        assert cites, sentence
+        vector = embedder.embed_documents([text])[0]
+        assert any(check_sentence(f"{text} [1]", vector, {1: c}).supported for c in candidates), sentence
+    if final.timings_ms["generated"] == 1.0:
+        assert streamed == final.answer
+    else:
+        assert final.answer == assistant.ask(question).answer
+
+
 # ------------------------------------------------------------------------------------ a real OpenAI-compatible server
 
 

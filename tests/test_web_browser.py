@@ -2,8 +2,9 @@
 
 Covers: answer with [n] markers and a Sources panel, the disclaimer, markup in a question not
 executing, triage styling, bad input, keyboard-only use on a phone-sized screen, the embed
-snippet on a second local origin (allowed) and a refused origin, and that pages talk to no
-other host. Screenshots and timings go to test-artifacts/.
+snippet on a second local origin (allowed) and a refused origin, that pages talk to no
+other host, and a generated answer streaming in (a fake chat model held mid-draft). Screenshots
+and timings go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 
 from assistant.web.app import create_app
 from assistant.web.background import BackgroundServer, free_port
+from fakes import streaming_model
 from helpers import copy_corpus, make_settings
 
 pytestmark = pytest.mark.browser
@@ -93,6 +95,32 @@ def hostile_server(tmp_path_factory, assistant):
     index_corpus(settings)
     with BackgroundServer(create_app(settings, build_assistant(settings))) as srv:
         yield srv
+
+
+# A draft the fake chat model streams for QUESTION: two sentences the verifier passes (close to the passage on
+# muscle tension, [1]) around one it removes; the model is held after the first until the test lets it go on.
+GOOD_1 = "Effective techniques for treating muscle tension include deep tissue massage and Swedish massage [1]."
+BAD = "Massage cures cancer in a week [1]."
+GOOD_2 = "Massage treatment helps ease tension and release pressure on the sciatic nerve by focusing on tight muscles [1]."
+DRAFT = f"{GOOD_1} {BAD} {GOOD_2}"
+
+
+@pytest.fixture(scope="module")
+def generative_server(assistant, web_settings):
+    """The real pipeline (MiniLM, the session index) in generative mode with a FAKE chat model held mid-draft."""
+    from assistant.compose import ComposeSettings, ExtractiveComposer
+    from assistant.compose.generative import GenerativeComposer
+    from assistant.pipeline import Assistant
+
+    gate = threading.Event()
+    model = streaming_model(DRAFT, gate=gate, hold_at=DRAFT.index(BAD) + 10)
+    embed = assistant.embedder.embed_documents
+    fallback = ExtractiveComposer(ComposeSettings.from_settings(web_settings), embed)
+    app = Assistant(web_settings, assistant.embedder, assistant.store,
+                    GenerativeComposer(model, fallback, embed, timeout_s=120))
+    with BackgroundServer(create_app(web_settings, app)) as srv:
+        yield srv, model, gate
+    gate.set()
 
 
 # ---- browser -----------------------------------------------------------------------------------
@@ -371,3 +399,36 @@ def test_embed_page_lists_snippets(page, app_server, web_settings, artifacts):
     page.screenshot(path=str(artifacts / "web-embed-page.png"), full_page=True)
     assert page.watch.hosts() == {origin_netloc(app_server.url)}
 
+
+
+def test_a_generated_answer_streams_in_verified_with_the_disclaimer_on_screen(browser, generative_server,
+                                                                               web_settings, artifacts):
+    server, model, gate = generative_server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    try:
+        box, _ = open_chat(page, server.url)
+        box.fill(QUESTION)
+        box.press("Enter")
+        # the model is held after its second sentence: the first, verified, is already on screen
+        first = "Effective techniques for treating muscle tension include deep tissue massage and Swedish massage."
+        bot_with(page, first).wait_for(state="visible", timeout=TIMEOUT)
+        chat, disclaimer = page.locator("#chat"), page.locator("#app-disclaimer")
+        assert disclaimer.is_visible() and web_settings.disclaimer in disclaimer.inner_text()
+        assert page.get_by_text("Writing the answer").first.is_visible()
+        assert "cancer" not in chat.inner_text() and chat.locator(".answer-disclaimer").count() == 0
+        assert model.opened == []  # still held: what is shown was streamed, not the finished answer
+        page.screenshot(path=str(artifacts / "web-chat-streaming.png"), full_page=True)
+
+        gate.set()
+        wait_for_replies(page, 1)  # the final answer, with its own disclaimer, replaced the pieces
+        text = chat.inner_text()
+        assert first in text and "Massage treatment helps ease tension and release pressure" in text
+        assert "cancer" not in text and "Writing the answer" not in text and "Sources (" in text
+        assert disclaimer.is_visible() and web_settings.disclaimer in chat.locator(".answer-disclaimer").last.inner_text()
+        assert model.opened == [True] and model.calls == ["stream"]
+        page.screenshot(path=str(artifacts / "web-chat-streamed.png"), full_page=True)
+        assert watch.hosts() == {origin_netloc(server.url)} and not watch.errors
+    finally:
+        context.close()

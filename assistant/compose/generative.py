@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import queue
+import threading
 import time
-from dataclasses import replace
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -34,7 +37,17 @@ from ..retrieve import Hit
 from ..schema import Citation
 from .base import Composed, ComposeRequest, Composer, uncovered_text
 from .extractive import _citation, _spans
-from .verify import DEFAULT_RULES, Check, Rules, Source, enough, verify_draft
+from .verify import (
+    DEFAULT_RULES,
+    Check,
+    Rules,
+    Source,
+    check_sentence,
+    citations,
+    enough,
+    settled_sentences,
+    verify_draft,
+)
 
 log = logging.getLogger("assistant")
 
@@ -72,6 +85,65 @@ def build_prompt(req: ComposeRequest, hits: list[Hit]) -> tuple[str, str]:
     return SYSTEM_PROMPT, "\n".join(blocks)
 
 
+def _text(content: Any) -> str:
+    """A message's (or a streamed chunk's) text: its content when that is a string, else its text blocks joined."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            b if isinstance(b, str) else str(b.get("text", "")) for b in content if isinstance(b, (str, dict))
+        )
+    return str(content)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A question the model will be asked: the extractive answer (the fallback), the precaution the answer leads
+    with (caution or urgent: its text and citation), and the passages the model is shown."""
+
+    base: Composed
+    lead: str
+    lead_citation: Citation | None
+    hits: list[Hit]
+
+
+class _Layout:
+    """The generated answer's text built up sentence by sentence, exactly as :meth:`GenerativeComposer.render`
+    lays the whole of it out (markers renumbered by first use, one paragraph per run of sentences citing the same
+    passage, the passage's evidence note after its paragraph). ``text`` is what has been handed out so far."""
+
+    def __init__(self, hits: list[Hit], first: int = 1):
+        self.hits, self.first = hits, first
+        self.text = ""
+        self.number: dict[int, int] = {}
+        self.source = 0  # the passage the current paragraph cites
+        self.notes: set[str] = set()
+
+    def start(self, lead: str) -> str:
+        self.text += lead
+        return lead
+
+    def add(self, check: Check) -> str:
+        m = self.number.setdefault(check.source, len(self.number) + self.first)
+        sentence = f"{check.text} [{m}]"
+        if self.source == check.source:
+            piece = f" {sentence}"
+        else:
+            piece = self._close() + ("\n\n" if self.text else "") + sentence
+            self.source = check.source
+        self.text += piece
+        return piece
+
+    def _close(self) -> str:
+        """The evidence note that ends the current paragraph (once per note, as in ``render``)."""
+        if not self.source:
+            return ""
+        note = self.hits[self.source - 1].meta.get("evidence_note", "")
+        shown = note in self.notes
+        self.notes.add(note)
+        return f"\nWhat the evidence says: {note}" if note and not shown else ""
+
+
 class GenerativeComposer:
     name = "generative"
 
@@ -98,20 +170,82 @@ class GenerativeComposer:
     # ------------------------------------------------------------------------------- composing
 
     def compose(self, req: ComposeRequest) -> Composed:
+        ready = self._prepare(req)
+        if isinstance(ready, Composed):
+            return ready
+        t = time.perf_counter()
+        try:
+            draft = self._draft(req, ready.hits)
+        except concurrent.futures.TimeoutError:
+            return self._fall_back(ready.base, "timeout", t)
+        except Exception as exc:  # the model or its server failed: the quotes never depend on it
+            log.warning("the chat model failed (%s: %s); showing the extractive answer", type(exc).__name__, exc)
+            return self._fall_back(ready.base, "error", t)
+        return self._finish(req, ready, draft, (time.perf_counter() - t) * 1000)
+
+    def compose_stream(self, req: ComposeRequest) -> Iterator[str | Composed]:
+        """:meth:`compose`, streamed: pieces of the answer's text as they are verified, then the :class:`Composed`
+        that :meth:`compose` returns for the same draft (``meta`` counted the same way).
+
+        The model's reply is read with ``stream()``; each sentence is checked (:func:`.verify.check_sentence`, the
+        rules of :meth:`compose`) as soon as it is complete (:func:`.verify.settled_sentences`), and only a supported
+        one is sent on, numbered and laid out as the final text lays it out. So the pieces are, in order, the
+        verbatim precaution of a caution or urgent answer, verified sentences, and the curators' evidence notes and
+        the uncovered-part line; nothing unverified. When the answer falls back (too little supported, a timeout, an
+        error), the last item is the extractive answer, which replaces what was shown. When it does not, the pieces
+        join up to its text, unless the whole draft cut its sentences differently (then nothing more is sent and the
+        final text replaces it)."""
+        ready = self._prepare(req)
+        if isinstance(ready, Composed):
+            yield ready
+            return
+        layout = _Layout(ready.hits, first=2 if ready.lead_citation else 1)
+        if ready.lead_citation is not None:
+            yield layout.start(ready.lead)  # quoted from the articles; the extractive fallback leads with it too
+        sources = self.sources(req, ready.hits)
+        only = next(iter(sources)) if len(sources) == 1 else None
+        t = time.perf_counter()
+        draft, seen, checking = "", set(), 0.0  # checking: seconds spent verifying, not in the model
+        chunks = self._chunks(req, ready.hits)
+        try:
+            for chunk in chunks:
+                draft += chunk
+                for sentence in settled_sentences(draft):
+                    if sentence in seen:  # a repeat is not news (verify_draft drops it too)
+                        continue
+                    seen.add(sentence)
+                    c0 = time.perf_counter()
+                    vector = np.asarray(self.embed([citations(sentence)[0] or sentence]), dtype=np.float32)[0]
+                    check = check_sentence(sentence, vector, sources, self.rules, only)
+                    checking += time.perf_counter() - c0
+                    if check.supported:
+                        yield layout.add(check)
+        except concurrent.futures.TimeoutError:
+            yield self._fall_back(ready.base, "timeout", t)
+            return
+        except Exception as exc:  # the model or its server failed: the quotes never depend on it
+            log.warning("the chat model failed (%s: %s); showing the extractive answer", type(exc).__name__, exc)
+            yield self._fall_back(ready.base, "error", t)
+            return
+        finally:
+            chunks.close()
+        composed = self._finish(req, ready, draft, (time.perf_counter() - t - checking) * 1000)
+        if composed.composer == "generative" and composed.text.startswith(layout.text) and composed.text != layout.text:
+            yield composed.text[len(layout.text) :]  # the last sentences, the last evidence note, the uncovered part
+        yield composed
+
+    def _prepare(self, req: ComposeRequest) -> _Ready | Composed:
+        """What the model is asked with, or the composed answer when it is not asked at all."""
         base = self.fallback.compose(req)
         if base.outcome != "answer":
             return replace(base, composer="extractive-fallback", fallback_reason="not covered", meta={"generated": 0.0})
         lead, lead_citation = self._precaution(req, base)
         hits = self.passages(req, base, lead_citation.passage_id if lead_citation else "")
-        t = time.perf_counter()
-        try:
-            draft = self._draft(req, hits)
-        except concurrent.futures.TimeoutError:
-            return self._fall_back(base, "timeout", t)
-        except Exception as exc:  # the model or its server failed: the quotes never depend on it
-            log.warning("the chat model failed (%s: %s); showing the extractive answer", type(exc).__name__, exc)
-            return self._fall_back(base, "error", t)
-        generate_ms = (time.perf_counter() - t) * 1000
+        return _Ready(base, lead, lead_citation, hits)
+
+    def _finish(self, req: ComposeRequest, ready: _Ready, draft: str, generate_ms: float) -> Composed:
+        """The model's whole draft verified sentence by sentence: the generated answer, or the extractive one."""
+        base, hits, lead_citation = ready.base, ready.hits, ready.lead_citation
         checks = verify_draft(draft, self.sources(req, hits), self.embed, self.rules)
         kept = [c for c in checks if c.supported]
         meta = {
@@ -127,7 +261,7 @@ class GenerativeComposer:
             return replace(base, composer="extractive-fallback", fallback_reason="too little supported", meta=meta)
         text, citations = self.render(req, hits, kept, first=2 if lead_citation else 1)
         if lead_citation is not None:
-            text, citations = f"{lead}\n\n{text}", [lead_citation, *citations]
+            text, citations = f"{ready.lead}\n\n{text}", [lead_citation, *citations]
         if base.uncovered:
             text = f"{text}\n\n{uncovered_text(base.uncovered)}"
         meta["generated"] = 1.0
@@ -150,8 +284,56 @@ class GenerativeComposer:
         system, user = build_prompt(req, hits)
         future = self._pool.submit(self.model.invoke, [SystemMessage(system), HumanMessage(user)])
         reply = future.result(timeout=self.timeout_s)
-        content = getattr(reply, "content", reply)
-        return content if isinstance(content, str) else str(content)
+        return _text(getattr(reply, "content", reply))
+
+    def _chunks(self, req: ComposeRequest, hits: list[Hit]) -> Generator[str, None, None]:
+        """The model's reply as it is written (``stream()``; ``invoke()`` for a model without it), read in one of
+        the composer's threads. Raises :class:`TimeoutError` once ``timeout_s`` have passed since the start, as
+        :meth:`_draft` does, and what the model raised. Closing it stops reading the model."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        system, user = build_prompt(req, hits)
+        messages = [SystemMessage(system), HumanMessage(user)]
+        out: queue.Queue[tuple[str, Any]] = queue.Queue()
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                stream = getattr(self.model, "stream", None)
+                if stream is None:
+                    reply = self.model.invoke(messages)
+                    out.put(("text", _text(getattr(reply, "content", reply))))
+                else:
+                    parts = stream(messages)
+                    try:
+                        for part in parts:
+                            if stop.is_set():
+                                break
+                            out.put(("text", _text(getattr(part, "content", part))))
+                    finally:
+                        close = getattr(parts, "close", None)
+                        if close is not None:
+                            close()
+                out.put(("end", None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the reader, which falls back
+                out.put(("error", exc))
+
+        self._pool.submit(produce)
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            while True:
+                try:
+                    kind, value = out.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise concurrent.futures.TimeoutError() from None
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise value
+                if value:
+                    yield value
+        finally:
+            stop.set()
 
     def _fall_back(self, base: Composed, reason: str, started: float) -> Composed:
         ms = (time.perf_counter() - started) * 1000

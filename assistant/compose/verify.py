@@ -57,6 +57,7 @@ _ABOUT_PROMPT = re.compile(
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _DRAFT_END = re.compile(r"(?<=[.!?])[\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Za-z0-9])")
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.MULTILINE)
+_LETTER = re.compile(r"[A-Za-z]")
 
 NEGATIONS = frozenset(
     "not no never none nothing nobody nor neither without cannot cant wont dont doesnt isnt arent wasnt werent "
@@ -134,6 +135,21 @@ def draft_sentences(draft: str) -> list[str]:
             if sentence:
                 out.append(sentence)
     return out
+
+
+def settled_sentences(partial: str) -> list[str]:
+    """The sentences of a draft still being written that what follows can no longer change: the first of
+    :func:`draft_sentences` of ``partial``, each followed by a sentence that has begun with a word. Not the last
+    one (it may still grow), nor one followed by a marker (``[1]`` written after the full stop, even on the next
+    line, belongs to the sentence before it) or by what may still become a list mark and a marker (``-``, ``2.``).
+    Every settled sentence is one of :func:`draft_sentences` of the whole draft, in the same place."""
+    sentences = draft_sentences(partial)
+    settled: list[str] = []
+    for sentence, following in zip(sentences, sentences[1:]):
+        if following.startswith("[") or not _LETTER.search(following):
+            break
+        settled.append(sentence)
+    return settled
 
 
 def citations(sentence: str) -> tuple[str, tuple[int, ...]]:

@@ -11,19 +11,22 @@ import logging
 import platform
 import time
 from importlib import metadata
+from collections.abc import AsyncIterator
 from typing import Literal
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from ..schema import Answer
 from ..settings import Settings
+from ..stream import StreamEvent
 from ..text import has_control_chars
 from .render import escape_html
 from .security import API_BODY_LIMIT
@@ -107,6 +110,17 @@ def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]
             max_length=MAX_HISTORY_MESSAGES,
             description=f"Earlier turns, oldest first (for follow-ups); at most {MAX_HISTORY_MESSAGES} messages.",
         )
+        stream: bool = Field(
+            default=False,
+            strict=True,
+            description=(
+                "true: the answer as it is written, as server-sent events (text/event-stream): `delta` events "
+                'with data {"text": "..."} to append (the first carries "triage" when it is the triage message), '
+                "then one `answer` event with the answer schema, which replaces what the deltas showed (or one "
+                '`error` event with data {"error": "..."}). Only verified sentences are ever sent. false (the '
+                "default): one JSON answer."
+            ),
+        )
 
     return HistoryMessage, AskRequest
 
@@ -133,6 +147,60 @@ class HealthOut(BaseModel):
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+SSE_MEDIA_TYPE = "text/event-stream"
+SSE_EXAMPLE = (
+    'event: delta\ndata: {"text":"Effective techniques include deep tissue massage. [1]"}\n\n'
+    'event: answer\ndata: {"question":"Which massage techniques help?","answer":"...","outcome":"answer",...}\n\n'
+)
+
+
+# One event of the stream, as OpenAPI 3.2 describes server-sent events (``itemSchema``; FastAPI's own SSE routes
+# write the same): its name, and its data, JSON for a delta, the answer or an error.
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["delta", "answer", "error"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "anyOf": [
+                    {
+                        "title": "Delta",
+                        "description": "Text to append to what is shown; triage: the triage message's level",
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "triage": {"type": "string", "enum": ["caution", "urgent", "emergency"]},
+                        },
+                        "additionalProperties": False,
+                    },
+                    {"$ref": "#/components/schemas/Answer"},
+                    {"$ref": "#/components/schemas/ErrorOut"},
+                ]
+            },
+        },
+    },
+}
+
+
+def sse(event: str, data: dict) -> str:
+    """One server-sent event. The data is JSON as ``JSONResponse`` writes it (one line: JSON escapes newlines)."""
+    payload = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    return f"event: {event}\ndata: {payload}\n\n"
+
+
+def sse_event(event: StreamEvent) -> str:
+    """``delta`` (a piece of text to append; ``triage`` on the triage message) or ``answer`` (the answer schema)."""
+    if isinstance(event, Answer):
+        return sse("answer", event.to_dict())
+    data = {"text": event.text}
+    if event.triage is not None:
+        data["triage"] = event.triage.level
+    return sse("delta", data)
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -249,8 +317,16 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
         The answer and the quotes are text from the corpus and the question is the caller's own
         text: escape them before you put them into a web page. Under load the reply may be 503 (too many
         questions in flight) or 429 (too many from this address), each with ``Retry-After`` in seconds.
+
+        With ``"stream": true`` the reply is ``text/event-stream``: ``delta`` events (append their text; the triage
+        message, when there is one, is always the first), then one ``answer`` event carrying the same JSON as
+        without streaming, which replaces what the deltas showed (a generated answer that falls back to quoting
+        does). Only sentences checked against their passage are sent. A failure after the stream has started is
+        one ``error`` event; every failure before it is the usual JSON error.
         """
         history = [m.model_dump() for m in body.history]
+        if body.stream:
+            return await stream_answer(body.question, history)
         try:
             answer = await anyio.to_thread.run_sync(
                 functools.partial(service.ask, body.question, history, api=True), limiter=threads
@@ -260,6 +336,39 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
             retry = {"Retry-After": str(said.retry_after)} if said.retry_after else None
             return error(said.status, said.message, retry)
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
+
+    async def stream_answer(question: str, history: list[dict]) -> Response:
+        """``"stream": true``: the first event is awaited before the response starts, so bad input, a full house
+        or an unreachable index are the same JSON errors as without it. The pipeline's slots are held by the
+        stream and freed when it ends or the client goes away (the stream is closed either way)."""
+        events = service.ask_stream(question, history, api=True)
+        try:
+            first = await anyio.to_thread.run_sync(next, events, None, limiter=threads)
+        except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
+            events.close()
+            said = failure(exc)
+            retry = {"Retry-After": str(said.retry_after)} if said.retry_after else None
+            return error(said.status, said.message, retry)
+
+        async def body() -> AsyncIterator[str]:
+            event = first
+            try:
+                while event is not None:
+                    yield sse_event(event)
+                    if isinstance(event, Answer):
+                        break
+                    event = await anyio.to_thread.run_sync(next, events, None, limiter=threads)
+            except Exception as exc:  # noqa: BLE001 - told as one event; never a trace
+                yield sse("error", {"error": failure(exc).message})
+            finally:
+                events.close()
+
+        return StreamingResponse(
+            body(),
+            media_type=SSE_MEDIA_TYPE,
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},  # no proxy buffering (nginx)
+            background=BackgroundTask(events.close),  # also when the client left before the first byte
+        )
 
     ask.__annotations__ = {
         "body": AskRequest,
@@ -271,6 +380,13 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
         tags=["assistant"],
         summary="Ask a question; get a cited answer",
         responses={
+            200: {
+                "description": (
+                    'The answer (JSON); with "stream": true, server-sent events: `delta` events, then `answer` '
+                    "(the same JSON) or `error`"
+                ),
+                "content": {SSE_MEDIA_TYPE: {"itemSchema": SSE_EVENT_SCHEMA, "example": SSE_EXAMPLE}},
+            },
             400: {"model": ErrorOut, "description": "Unusable question or history (empty, too long, not plain text)"},
             413: {"model": ErrorOut, "description": f"Body larger than {API_BODY_LIMIT:,} bytes"},
             422: {"model": ErrorOut, "description": "Malformed request"},

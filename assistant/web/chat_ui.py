@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from contextlib import closing
 from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 
+from ..schema import Answer, Triage
 from ..settings import Settings
 from . import render
 from .embed import safe_colour
@@ -24,9 +26,12 @@ from .service import AssistantService, failure, without_surrogates
 
 log = logging.getLogger("assistant.web")
 
-STREAM_WORDS_PER_STEP = 4
-STREAM_DELAY_S = 0.02
 MAX_API_HISTORY = 40
+
+
+def _pending(title: str) -> dict[str, Any]:
+    """A spinner while the assistant looks things up or writes (never part of the conversation)."""
+    return {"role": "assistant", "content": "", "metadata": {"title": title, "status": "pending"}}
 
 
 def new_session() -> dict[str, Any]:
@@ -251,33 +256,36 @@ class ChatHandlers:
             yield session["display"], question, session
             return
 
-        pending = {
-            "role": "assistant",
-            "content": "",
-            "metadata": {"title": "Looking through the articles\u2026", "status": "pending"},
-        }
-        yield base + [pending], "", session
+        yield base + [_pending("Looking through the articles\u2026")], "", session
 
-        try:
-            answer = self.service.ask(asked, list(session["history"]))
-            if self._was_reset(visitor, started):
-                return
-        except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
-            said = failure(exc)
-            note = render.notice_message(said.message, said.kind)
-            session = {**session, "display": base + [note]}
-            yield session["display"], question, session
-            return
-
-        emergency = self.settings.emergency_number
-        body_prefixes = list(render.text_prefixes(answer.answer, STREAM_WORDS_PER_STEP))
         keep = gr.update()  # leave the textbox alone: the visitor may be typing the next question
-        for prefix in body_prefixes[:-1]:
-            if self._was_reset(visitor, started):
+        emergency = self.settings.emergency_number
+        shown, triage = "", Triage()
+        answer: Answer | None = None
+        # the answer as it is written: the triage message first, then (a generated answer) each sentence once the
+        # verifier has passed it; every piece is rendered (escaped) as the final answer is, and the final answer,
+        # with its disclaimer and Sources, replaces them
+        with closing(self.service.ask_stream(asked, list(session["history"]))) as events:
+            try:
+                for event in events:
+                    if self._was_reset(visitor, started):
+                        return
+                    if isinstance(event, Answer):
+                        answer = event
+                        break
+                    if event.triage is not None:
+                        triage = event.triage
+                    shown += event.text
+                    partial = Answer(question, shown, "answer", triage=triage)
+                    writing = render.answer_messages(partial, emergency, complete=False)
+                    yield base + writing + [_pending("Writing the answer\u2026")], keep, session
+            except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
+                said = failure(exc)
+                note = render.notice_message(said.message, said.kind)
+                session = {**session, "display": base + [note]}
+                yield session["display"], question if answer is None and not shown else keep, session
                 return
-            yield base + render.answer_messages(answer, emergency, body=prefix, complete=False), keep, session
-            time.sleep(STREAM_DELAY_S)
-        if self._was_reset(visitor, started):
+        if answer is None or self._was_reset(visitor, started):
             return
         final = render.answer_messages(answer, emergency)
         turn = {

@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,6 +27,7 @@ from ..errors import (
     InputError,
     ModelError,
 )
+from ..stream import StreamEvent, answer_events
 from ..schema import Answer
 
 log = logging.getLogger("assistant.web")
@@ -254,13 +255,56 @@ class AssistantService:
         except (InputError, IndexUnavailableError):  # the pipeline logged an outage already
             raise
         except AssistantError as exc:
-            message = public_message(exc)
-            if message != str(exc):
-                log.error("answer failed: %s", exc)
-                raise PublicError(message) from None
-            raise
+            public = _public(exc)
+            if public is exc:
+                raise
+            raise public from None
         finally:
             self._slots.release()
+
+    def ask_stream(self, question: str, history: list[dict[str, Any]], *, api: bool = False) -> Iterator[StreamEvent]:
+        """:meth:`ask` as it is written (``Assistant.ask_stream``): text pieces, then the answer. Raises what
+        ``ask`` raises, at the first ``next()``, before any piece. The slots are held until the stream ends or is
+        closed (a client that goes away: close it, and they are free)."""
+        assistant = self._assistant
+        if assistant is None:
+            raise NotReady(self.status_message())
+        _refuse_surrogates(question, history)
+        cached = getattr(assistant, "cached_answer", None)
+        if cached is not None and (answer := cached(question, history)) is not None:
+            yield from answer_events(answer)  # a repeated question: no slot, no model
+            return
+        if api and not self._api_slots.acquire(timeout=self._wait):
+            raise Busy(BUSY_MESSAGE)
+        try:
+            if not self._slots.acquire(timeout=self._wait):
+                raise Busy(BUSY_MESSAGE)
+            try:
+                stream = getattr(assistant, "ask_stream", None)
+                yield from (
+                    stream(question, history) if stream is not None else answer_events(assistant.ask(question, history))
+                )
+            except (InputError, IndexUnavailableError):
+                raise
+            except AssistantError as exc:
+                public = _public(exc)
+                if public is exc:
+                    raise
+                raise public from None
+            finally:
+                self._slots.release()
+        finally:
+            if api:
+                self._api_slots.release()
+
+
+def _public(exc: AssistantError) -> AssistantError:
+    """The error as a visitor may read it (``public_message``); the details go to the log."""
+    message = public_message(exc)
+    if message != str(exc):
+        log.error("answer failed: %s", exc)
+        return PublicError(message)
+    return exc
 
 
 def _refuse_surrogates(question: object, history: list[dict[str, Any]]) -> None:
