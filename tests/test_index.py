@@ -106,32 +106,27 @@ def test_sync_killed_before_the_switch_leaves_the_old_generation_serving(own_ind
     path = corpus / SEED
     path.write_text(path.read_text().replace("Every person's sciatica experience is different.", "Everyone differs."))
     store = store_for(settings, create=True)
-    original = store._meta
 
-    def crash():
+    def killed(*a, **k):
         raise KeyboardInterrupt("killed before the pointer switch")
 
     from assistant.ingest.corpus import load_corpus
     from assistant.ingest.passages import split_corpus
 
-    passages = split_corpus(load_corpus(corpus))
-    monkeypatch.setattr(store, "_meta", lambda: crash() if store._building else original())
-    store._building = False
-    real_create = store._create
-
-    def create_then_mark(*a, **k):
-        store._building = True
-        return real_create(*a, **k)
-
-    monkeypatch.setattr(store, "_create", create_then_mark)
-    with pytest.raises(KeyboardInterrupt):
-        store.sync(passages, load_embedder())
+    monkeypatch.setattr(store, "_switch", killed)
+    with pytest.raises(KeyboardInterrupt):  # the edited passage is embedded and its old version marked, then killed
+        store.sync(split_corpus(load_corpus(corpus)), load_embedder())
     monkeypatch.undo()
     assistant = build_assistant(settings)
-    assert assistant.generation == first.generation
+    assert assistant.generation == first.generation and assistant.passage_count == first.passages
     assert "Every person's sciatica experience is different." in " ".join(assistant.retriever.docs)
-    finished = index_corpus(settings)  # the next run cleans up the partial generation and completes
-    assert finished.switched and finished.embedded_passages == 1
+    assert "Everyone differs." not in " ".join(assistant.retriever.docs)
+    answer = assistant.ask("Do massage therapists tailor the treatment to each person?")
+    assert answer.citations and "Every person's sciatica experience is different." in answer.citations[0].passage
+    finished = index_corpus(settings)  # the next run removes the leftovers and completes
+    assert finished.switched and finished.embedded_passages == 1 and finished.copied_passages == first.passages - 1
+    served = store_for(settings, create=False)
+    assert served.client.get_collection(served.active()["collection"]).count() == first.passages
 
 
 def test_reads_are_paged_so_large_collections_load(own_index, monkeypatch):

@@ -47,5 +47,8 @@ def test_sigkill_during_reindex_keeps_the_previous_generation(tmp_path):
 
     finished = index_corpus(settings)
     assert finished.switched and finished.passages == first.passages
-    names = sorted(c.name for c in store_for(settings, create=False).client.list_collections())
-    assert names == sorted([f"{settings.collection}__meta", finished.generation, f"{finished.generation}__sentences"])
+    store = store_for(settings, create=False)
+    names = sorted(c.name for c in store.client.list_collections())
+    served_set = store.active()["collection"]  # the interrupted run's records were removed from it, nothing else is left
+    assert names == sorted([f"{settings.collection}__meta", served_set, f"{served_set}__sentences"])
+    assert store.client.get_collection(served_set).count() == finished.passages
