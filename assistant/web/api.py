@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..schema import Answer
 from ..settings import Settings
@@ -432,13 +432,13 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
     # Any other method on a documented path: 405 with an Allow header (these routes match every method; the
     # documented ones above come first, so they only see the rest).
     for path, allowed in (("/api/ask", "POST"), ("/healthz", "GET")):
-        router.add_route(path, MethodNotAllowed(allowed), include_in_schema=False)
+        _add_asgi_route(router, path, MethodNotAllowed(allowed))
 
     @router.get("/docs", include_in_schema=False)
     def docs(request: Request):
         return HTMLResponse(docs_page(app.openapi(), str(request.base_url)))
 
-    router.add_route("/api/{rest:path}", NotFound(), include_in_schema=False)
+    _add_asgi_route(router, "/api/{rest:path}", NotFound())
 
     app.include_router(router)
 
@@ -462,6 +462,12 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
     async def on_error(request: Request, exc: Exception):  # pragma: no cover - last resort
         log.error("unhandled error: %s", type(exc).__name__)
         return error(500, INTERNAL_MESSAGE)
+
+
+def _add_asgi_route(router: APIRouter, path: str, endpoint: ASGIApp) -> None:
+    """Route every method on ``path`` to an ASGI app, left out of the schema. Starlette's ``Route`` serves an
+    endpoint that is not a function as an ASGI app, but ``add_route``'s hint only names request handlers."""
+    router.add_route(path, endpoint, include_in_schema=False)  # type: ignore[arg-type]  # an ASGI app (see above)
 
 
 class MethodNotAllowed:

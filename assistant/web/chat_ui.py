@@ -12,10 +12,11 @@ import logging
 import time
 from collections import OrderedDict
 from contextlib import closing
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal, TypedDict
 
 import gradio as gr
+from gradio.blocks import Block
 
 from ..schema import Answer, Triage
 from ..settings import Settings
@@ -27,6 +28,29 @@ from .service import AssistantService, failure, without_surrogates
 log = logging.getLogger("assistant.web")
 
 MAX_API_HISTORY = 40
+
+# what ``ChatHandlers.respond`` yields: the chat's messages, the textbox (its new value, or ``gr.update()`` to
+# leave what the visitor is typing alone) and the session
+ChatUpdate = tuple[list, str | dict[str, Any], dict]
+
+
+class _AskListener(TypedDict):
+    """The arguments shared by the listeners that ask a question (Enter, the Ask button, an example)."""
+
+    fn: Callable[..., Any]
+    inputs: Sequence[Block]
+    outputs: Sequence[Block]
+    show_progress: Literal["full", "minimal", "hidden"]
+    concurrency_id: str
+    trigger_mode: Literal["once", "multiple", "always_last"]
+
+
+class _ResetListener(TypedDict):
+    """The arguments shared by the listeners that start a new conversation."""
+
+    api_visibility: Literal["public", "private", "undocumented"]
+    show_progress: Literal["full", "minimal", "hidden"]
+    cancels: list[dict[str, Any]]
 
 
 def _pending(title: str) -> dict[str, Any]:
@@ -240,7 +264,7 @@ class ChatHandlers:
 
     def respond(
         self, message: str | None, session: dict | None, request: gr.Request | None = None
-    ) -> Iterator[tuple[list, str, dict]]:
+    ) -> Iterator[ChatUpdate]:
         session = session or new_session()
         started = time.monotonic()
         visitor = getattr(request, "session_hash", None) if request is not None else None
@@ -406,7 +430,7 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
             new = gr.Button("New conversation", variant="secondary", elem_id="new-conversation", scale=1, min_width=120)
         gr.Markdown(disclaimer_block(settings), elem_id="app-disclaimer", sanitize_html=True)
 
-        io = dict(
+        io = _AskListener(
             fn=handlers.respond,
             inputs=[textbox, session],
             outputs=[chatbot, textbox, session],
@@ -414,7 +438,7 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
             concurrency_id="ask",
             trigger_mode="always_last",
         )
-        asking = [
+        asking: list[dict[str, Any]] = [
             textbox.submit(api_name="ask", api_description="Ask a question; returns the chat messages.", **io),
             ask.click(api_visibility="private", **io),
             chatbot.example_select(
@@ -432,7 +456,7 @@ def build_chat(settings: Settings, service: AssistantService, feedback: Feedback
 
         gr.api(answer, api_name="answer", concurrency_id="ask")
         # a new conversation stops an answer still being written, so it cannot reappear after the reset
-        reset = dict(api_visibility="private", show_progress="hidden", cancels=asking)
+        reset = _ResetListener(api_visibility="private", show_progress="hidden", cancels=asking)
         new.click(handlers.clear, None, [chatbot, textbox, session], **reset)
         chatbot.clear(handlers.clear, None, [chatbot, textbox, session], **reset)
         chatbot.like(handlers.on_like, [session], None, api_visibility="private", show_progress="hidden")

@@ -10,6 +10,10 @@ import logging
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for the annotations only: importing this module stays cheap
+    from ..settings import Settings
 
 
 def register(subparsers) -> None:
@@ -40,7 +44,7 @@ def _warm_imports(embedder: str) -> None:
     import langchain_chroma  # noqa: F401
 
 
-def run(args: argparse.Namespace, settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     t0 = time.monotonic()
     overrides = {}
     if args.host:
@@ -74,8 +78,13 @@ def run(args: argparse.Namespace, settings) -> int:
         timeout_graceful_shutdown=5,
     )
     config.load()  # import uvicorn's protocol modules before the loader thread starts importing
+
     # the model loads once the warm-up imports are done; the server listens meanwhile (/healthz: 503)
-    threading.Thread(target=lambda: (warm.join(), service.start_loading()), name="load-after-warm", daemon=True).start()
+    def load_after_warm() -> None:
+        warm.join()
+        service.start_loading()
+
+    threading.Thread(target=load_after_warm, name="load-after-warm", daemon=True).start()
     url = f"http://{settings.host}:{settings.port}/"
     print(
         f"{settings.assistant_name}: starting on {url} after {time.monotonic() - t0:.1f} s "

@@ -204,7 +204,7 @@ def _netloc(origin: str) -> str:
     return f"{host}:{port}" if host else ""
 
 
-async def _send_json(send: Send, status: int, payload: dict, extra: list[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(send: Send, status: int, payload: dict, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps(payload).encode()
     headers = [
         (b"content-type", b"application/json"),

@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -107,8 +107,23 @@ class PublicError(AssistantError):
     """A failure reworded for visitors (``public_message``); the details went to the server log."""
 
 
+class EmbedderLike(Protocol):
+    @property
+    def model_id(self) -> str: ...  # name@weights-checksum (``/healthz`` versions)
+
+
 class AssistantLike(Protocol):
-    passage_count: int
+    """What the web app uses of ``pipeline.Assistant`` (``cached_answer``, ``ask_stream``, ``store`` and
+    ``index_reachable`` are used when present)."""
+
+    @property
+    def passage_count(self) -> int: ...
+
+    @property
+    def generation(self) -> str: ...  # the index generation served (``/healthz`` versions)
+
+    @property
+    def embedder(self) -> EmbedderLike: ...
 
     def ask(self, question: str, history: list[dict]) -> Answer: ...
 
@@ -153,15 +168,17 @@ class AssistantService:
         with self._lock:
             if self._assistant is not None or self._thread is not None or self._factory is None:
                 return
-            self._thread = threading.Thread(target=self._load, name="assistant-loader", daemon=True)
+            self._thread = threading.Thread(
+                target=self._load, args=(self._factory,), name="assistant-loader", daemon=True
+            )
             self._thread.start()
 
-    def _load(self) -> None:
+    def _load(self, factory: Callable[[], AssistantLike]) -> None:
         t0 = time.monotonic()
         while not self._stop.is_set():
             self.attempts += 1
             try:
-                assistant = self._factory()  # type: ignore[misc]
+                assistant = factory()
                 break
             except (ModelError, InputError) as exc:  # nothing outside the process will mend these: stop
                 self._error = public_message(exc)  # the details (paths, causes) only in the log
@@ -262,7 +279,9 @@ class AssistantService:
         finally:
             self._slots.release()
 
-    def ask_stream(self, question: str, history: list[dict[str, Any]], *, api: bool = False) -> Iterator[StreamEvent]:
+    def ask_stream(
+        self, question: str, history: list[dict[str, Any]], *, api: bool = False
+    ) -> Generator[StreamEvent, None, None]:
         """:meth:`ask` as it is written (``Assistant.ask_stream``): text pieces, then the answer. Raises what
         ``ask`` raises, at the first ``next()``, before any piece. The slots are held until the stream ends or is
         closed (a client that goes away: close it, and they are free)."""
