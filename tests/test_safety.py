@@ -500,3 +500,25 @@ def test_benign_look_alikes_raise_no_alarm(question):
 ])
 def test_current_signs_and_someone_elses_emergency_are_caught(question, level):
     assert decide(question).triage.level == level
+
+
+@pytest.mark.parametrize("question,level", [
+    # fourth blind batch, first-run misses (evals/heldout/README.md), written again in other words
+    ("My husband had two accidents in his work trousers this week, he didn't feel the urge at all. Massage ok?",
+     "emergency"),
+    ("Since lunchtime my foot has started to flop and over the last few hours the weakness is creeping up my leg.",
+     "emergency"),
+    ("My client says there's a pressure in the middle of his chest going into his left arm. Keep massaging?",
+     "emergency"),
+    ("I can't push up onto my tiptoes on the left any more and it's slowly getting worse. Will massage help?",
+     "urgent"),
+    # long ago and over: no alarm; over but back again: the alarm stands
+    ("Years ago my groin went numb for an afternoon after a long ride, it went away and never came back. "
+     "Massage for ordinary sciatica?", "none"),
+    ("Two years ago my groin went numb for a day and it went away, but since yesterday it is back. Massage?",
+     "emergency"),
+    ("Had whiplash when I was 19, all sorted within months and no problems since. Is the old whiplash relevant?",
+     "none"),
+])
+def test_unseen_wordings_of_red_flags_and_their_look_alikes(question, level):
+    assert assess(question, [], Settings()).triage.level == level

@@ -203,6 +203,26 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card",
     ),
+    # Not feeling the need to go, or not feeling it come out ("didn't feel the urge and didn't feel it come out",
+    # "two accidents in his shorts"). Same sources as above; needs a toilet word in the sentence.
+    Rule(
+        "continence",
+        "emergency",
+        (
+            _re(
+                r"(?:didn't|don't|doesn't|can't|couldn't|did not|does not|never) (?:even |really )?(?:feel|felt|notice|get"
+                r"|sense) (?:\w+ ){0,2}urges?\b",
+                r"(?:didn't|don't|doesn't|can't|couldn't|did not|does not) (?:even |really )?(?:feel|notice) (?:it|anything)"
+                r" (?:come|coming|came) out",
+                r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ )?"
+                r"accidents\b",
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); CES warning-sign card",
+        requires=_re(
+            r"toilet|loo|bathroom|pee|wee|poo|bowel|bladder|urine|pants|shorts|trousers|knickers|underwear|smell|accidents"
+        ),
+    ),
     # Sciatica on both sides, or numbness or weakness in both legs. Source: NHS Sciatica (nhs.uk);
     # GP sciatica pathway (gpreasoning.uk); Northern Trust HSCNI low back pain page.
     Rule(
@@ -288,6 +308,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"within (?:a |an )?(?:few |couple of |\d+ )?(?:hours?|minutes?).{0,40}weak\w*",
                 r"\blegs? (?:won't|don't|can't|wouldn't|couldn't) (?:\w+ )?(?:hold|support|carry|take) (?:me|my weight)",
             ),
+            _re(
+                r"(?:over|in|within|during) the (?:last|past) (?:few |couple of |two |three |\d+ )?hours?.{0,60}"
+                r"(?:weak\w*|worse|spread\w*|creep\w*|giv\w* way)",
+                r"weak\w* (?:\w+ ){0,4}(?:creep\w*|spread\w*|mov\w*|travel\w*) (?:up|higher|upwards)",
+                r"(?:worse|weaker) (?:by the hour|every hour|hour by hour)",
+            ),
         ),
         "NHS Sciatica (nhs.uk); AAFP 2012 (Casazza); AHCPR red-flag table (NCBI NBK52120)",
         requires=_re(LEG),
@@ -301,6 +327,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"chest (?:\w+ )?(?:pain|pains|tightness|hurts|is tight)",
                 r"(?:pain|ache|pressure|tightness) (?:\w+ ){0,3}(?:in|across|through|on) (?:my |the |his |her |their )?chest",
                 r"(?:tight|crushing|squeezing|tearing|ripping|heavy) (?:\w+ )?(?:pain )?(?:in (?:my |his |her |the )?)?chest",
+                r"(?:pain|ache|pressure|tightness|heaviness|squeez\w*|crush\w*) (?:\w+ ){0,2}(?:in|across) the (?:middle|centre"
+                r"|center) of (?:my |his |her |their |the )?chest",
+                r"chest (?:\w+ ){0,6}(?:going|spreading|radiating|moving|shooting) (?:\w+ ){0,2}(?:arm|jaw|neck)",
             ),
         ),
         "NHS Back pain (nhs.uk)",
@@ -347,8 +376,8 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|pull up|point|flex|move|wiggle|bend) (?:my |the )?(?:big )?(?:toes?|foot|feet|ankle)"
             ),
             _re(
-                r"(?:can't|unable to|not able to|struggl\w* to) (?:\w+ ){0,2}(?:walk|stand) on (?:my )?"
-                r"(?:heels?|tip ?toes?|toes)"
+                r"(?:can't|cannot|unable to|not able to|struggl\w* to|no longer able to) (?:\w+ ){0,2}(?:walk|stand|push|go"
+                r"|get|rise|balance)(?: up)? on(?:to)? (?:my )?(?:heels?|tip ?toes?|toes)"
             ),
             _re(r"(?:keep|kept|keeps) (?:tripping|stumbling|falling over)"),
         ),
@@ -398,7 +427,9 @@ URGENT_RULES: tuple[Rule, ...] = (
         ),
         "NHS Back pain (nhs.uk); NICE NG59 rec 1.1.1; AAFP 2012",
         unless=_re(
-            r"\b(?:last|this|next|in the|since|every|early|late) fall\b", r"fall asleep|fell asleep|fall pregnant"
+            r"\b(?:last|this|next|in the|since|every|early|late) fall\b",
+            r"fall asleep|fell asleep|fall pregnant",
+            r"\b(?:the |my |an? )?(?:old|previous|past|former) (?:\w+ )?(?:whiplash|injur\w*|accidents?|crash|fall|fracture)",
         ),
     ),
     # Fever or chills with back pain (possible infection). Source: NHS back pain; AHCPR table; AAFP 2012.

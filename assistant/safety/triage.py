@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .rules import ALL_RULES, Rule
+from .rules import ALL_RULES, EMERGENCY_RULES, Rule
 from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules
+
+EMERGENCY_CODES = frozenset(r.code for r in EMERGENCY_RULES)
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ RESOLVABLE = frozenset({"fever", "infection_risk", "trauma", "night_pain", "weig
 _PAST = re.compile(
     r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
-    r"|when i was (?:a |\d|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
+    r"|when i was (?:a |\d+|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
     r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b"
 )
 _OVER = re.compile(
@@ -60,9 +62,30 @@ def _own_history(norm: str) -> bool:
     return any(not _DENIED.search(m.group()) for m in _OWN.finditer(norm))
 
 
+# An emergency sign is set aside only when it lies months or years back and is said to be over (one afternoon's
+# groin numbness after a long ride two years ago); "yesterday, but it's gone now" still escalates.
+_LONG_PAST = re.compile(
+    r"\b(?:(?:a|one|two|three|four|five|six|several|few|couple of|many|\d+) (?:months?|years?|decades?) ago|years ago"
+    r"|last year|long ago|as a (?:child|kid|teenager|teen)|when i was (?:a |\d+|young|little|at school|in my))\b"
+)
+_NOT_BACK = re.compile(
+    r"\b(?:never|not|hasn't|hasn't ever|has never) (?:\w+ )?(?:came back|come back|returned|happened again)\b"
+)
+_RETURNED = re.compile(
+    r"\b(?:came back|come back|coming back|back again|again|returned|recurr\w*|it's back|is back|now (?:it|i|my)|since (?:yesterday|"
+    r"last night|this morning|today))\b"
+)
+_GONE = re.compile(r"\b(?:went away|gone away|cleared up|it passed|never (?:came back|returned|happened again))\b")
+
+
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code in RESOLVABLE and _PAST.search(cl.sentence) and _OVER.search(cl.sentence):
         return True
+    if code in EMERGENCY_CODES and _LONG_PAST.search(cl.sentence):
+        after = norm[cl.start : cl.start + len(cl.sentence) + 160]  # this sentence and the start of the next
+        back = _RETURNED.search(_NOT_BACK.sub(" ", after))  # "...and now it's back" escalates again
+        if (_OVER.search(after) or _GONE.search(after)) and not back:
+            return True
     return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm)
 
 
@@ -104,8 +127,9 @@ _CHILD = re.compile(
 )
 _CHILD_EXCLUDE = re.compile(
     r"\b(?:as a|when i was a|since i was a) (?:child|kid|toddler|teen|teenager)\b"
-    r"|\b(?:lift\w*|carry\w*|carried|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
-    r"(?:children|child|kids?|toddlers?|babies|baby)\b"
+    r"|\b(?:lift\w*|carry\w*|carried|lug\w*|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
+    r"(?:children|child|kids?|toddlers?|babies|baby|little one)\b"
+    r"|\b(?:had|gave birth to|since having|since i had) (?:my|our|the|a) (?:little one|baby)\b"
 )
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
