@@ -1,4 +1,4 @@
-"""A small MedQuAD slice indexed and queried for real (issue 6): ~200 NIH answers, nothing else.
+"""A small MedQuAD slice indexed and queried for real: ~200 NIH answers, nothing else.
 
 The full MedQuAD benchmark is ``python -m evals.bench.run``; this keeps its plumbing honest in
 ``make test``: the answers go through ``index_articles`` into a throw-away index, their own questions

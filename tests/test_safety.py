@@ -1,4 +1,4 @@
-"""The clinical safety stage (issue 3): red-flag triage, scope, no dosing/diagnosis, injected instructions.
+"""The clinical safety stage: red-flag triage, scope, no dosing/diagnosis, injected instructions.
 
 Everything here calls ``assess`` directly: no model, no index. End-to-end checks live with the pipeline tests.
 """

@@ -1,4 +1,4 @@
-"""Streaming answers (issue #13): ``Assistant.ask_stream``, and ``POST /api/ask`` with ``"stream": true`` (SSE).
+"""Streaming answers: ``Assistant.ask_stream``, and ``POST /api/ask`` with ``"stream": true`` (SSE).
 
 What a user relies on: a generated answer shows only sentences the verifier passed, as they are written, in
 order, and ends with exactly the answer the non-streaming call gives; a red flag is the first thing shown and

@@ -1,4 +1,4 @@
-"""Experiment (issue 6): can ONNX Runtime + dynamic int8 quantisation lower the embedding floor?
+"""Experiment: can ONNX Runtime + dynamic int8 quantisation lower the embedding floor?
 
     .venv/bin/python -m evals.bench.onnx_int8 [--rows 300] [--out reports/onnx_int8.json]
 

@@ -1,4 +1,4 @@
-"""The benchmark suite (issue 6): one command, a table on stdout, everything in JSON.
+"""The benchmark suite: one command, a table on stdout, everything in JSON.
 
     .venv/bin/python -m evals.bench.run [--medquad-limit N] [--skip-http] [--out reports/bench.json]
 
