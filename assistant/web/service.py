@@ -15,7 +15,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -268,14 +269,8 @@ class AssistantService:
         if not self._slots.acquire(timeout=self._wait):
             raise Busy(BUSY_MESSAGE)
         try:
-            return assistant.ask(question, history)
-        except (InputError, IndexUnavailableError):  # the pipeline logged an outage already
-            raise
-        except AssistantError as exc:
-            public = _public(exc)
-            if public is exc:
-                raise
-            raise public from None
+            with _public_errors():
+                return assistant.ask(question, history)
         finally:
             self._slots.release()
 
@@ -300,21 +295,32 @@ class AssistantService:
                 raise Busy(BUSY_MESSAGE)
             try:
                 stream = getattr(assistant, "ask_stream", None)
-                yield from (
-                    stream(question, history) if stream is not None else answer_events(assistant.ask(question, history))
-                )
-            except (InputError, IndexUnavailableError):
-                raise
-            except AssistantError as exc:
-                public = _public(exc)
-                if public is exc:
-                    raise
-                raise public from None
+                with _public_errors():
+                    yield from (
+                        stream(question, history)
+                        if stream is not None
+                        else answer_events(assistant.ask(question, history))
+                    )
             finally:
                 self._slots.release()
         finally:
             if api:
                 self._api_slots.release()
+
+
+@contextmanager
+def _public_errors() -> Iterator[None]:
+    """Errors as users may see them: bad input and an index outage (the pipeline logged it already) as they are,
+    any other AssistantError through :func:`_public`."""
+    try:
+        yield
+    except (InputError, IndexUnavailableError):
+        raise
+    except AssistantError as exc:
+        public = _public(exc)
+        if public is exc:
+            raise
+        raise public from None
 
 
 def _public(exc: AssistantError) -> AssistantError:
