@@ -143,7 +143,7 @@ class Assistant:
         cached = self.cache.get(cache_key(text, turns, self.generation))
         if cached is not None:
             elapsed = (time.perf_counter() - t0) * 1000
-            cached.timings_ms = {"cache": elapsed, "total": elapsed}
+            cached.timings_ms = {**_how_composed(cached.timings_ms), "cache": elapsed, "total": elapsed}
         return cached
 
     def ask(self, question: object, history: object = None) -> Answer:
@@ -170,7 +170,8 @@ class Assistant:
         turns = clean_history(history, self.settings)
         key = cache_key(text, turns, self.generation) if self.cache is not None else None
         if key is not None and self.cache is not None and (cached := self.cache.get(key)) is not None:
-            cached.timings_ms = {"cache": (time.perf_counter() - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
+            elapsed = (time.perf_counter() - t0) * 1000
+            cached.timings_ms = {**_how_composed(cached.timings_ms), "cache": elapsed, "total": elapsed}
             yield from answer_events(cached) if stream else (cached,)
             return
 
@@ -407,6 +408,15 @@ class Assistant:
             answer.citations = composed.citations
             answer.uncovered = list(composed.uncovered)
         answer.answer = "\n\n".join(part for part in (lead, body) if part)
+
+
+# what the composer reported about how an answer was written (generative mode); a cached copy keeps them, so the
+# eval's generated / fallback / removed-sentence rates count a repeated question like the first one
+COMPOSE_COUNTERS = ("generated", "sentences_drafted", "sentences_removed")
+
+
+def _how_composed(timings: dict[str, float]) -> dict[str, float]:
+    return {k: timings[k] for k in COMPOSE_COUNTERS if k in timings}
 
 
 def build_assistant(settings: Settings) -> Assistant:

@@ -216,6 +216,20 @@ def test_supported_sentences_are_shown_with_their_citations(fast_assistant):
     assert answer.disclaimer == extractive.disclaimer and answer.outcome == "answer"
 
 
+def test_a_repeated_question_keeps_how_its_answer_was_written(fast_assistant):
+    model = ScriptedChatModel(responses=[f"{SUPPORTED} Massage cures cancer in a week [1]."])
+    settings = fast_assistant.settings.with_overrides(answer_cache_size=8)
+    fallback = ExtractiveComposer(ComposeSettings.from_settings(settings), EMBED.embed_documents)
+    composer = GenerativeComposer(model, fallback, EMBED.embed_documents, timeout_s=10.0, max_passages=3)
+    assistant = Assistant(settings, EMBED, fast_assistant.store, composer)
+    first, again = assistant.ask(QUESTION), assistant.ask(QUESTION)
+    assert "cache" in again.timings_ms and again.answer == first.answer
+    # the eval counts generated / removed sentences from these: a cached copy reports what the first one did
+    for key in ("generated", "sentences_drafted", "sentences_removed"):
+        assert again.timings_ms[key] == first.timings_ms[key]
+    assert "generate" not in again.timings_ms  # no time was spent in the model this time
+
+
 @pytest.mark.parametrize(
     "model, reason",
     [
