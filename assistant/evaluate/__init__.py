@@ -15,6 +15,8 @@ Layout:
     report_html.py  the one-page HTML report (templates/report.html.j2, Jinja2, autoescaped)
     charts.py       its inline SVG charts
     junit.py        JUnit XML for CI
+    faithfulness.py re-check a generated answer's shown sentences against their cited passages
     compare.py      what changed between two results.json files
+    modes.py        --compare-modes: extractive and generative runs side by side
     command.py      the ``eval`` CLI subcommand (``register(subparsers)``)
 """

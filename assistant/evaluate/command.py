@@ -10,9 +10,13 @@ Wiring (in ``assistant/cli.py``)::
 Importing this module is cheap: no torch, sentence-transformers or gradio. The pipeline is
 imported inside :func:`run`, and only when evaluating in-process (not with ``--url``).
 
-Exit codes: 0 all thresholds met (or none given); 1 a threshold missed, the assistant could not
-start or the server could not be reached, or ``--compare`` found newly failing cases;
-2 bad input (malformed set file, bad threshold, unknown option values).
+``--compare-modes`` runs the same cases in-process twice, quoting (extractive) and with the chat model of
+``--llm`` writing (generative), writes each run's report to ``DIR/extractive/`` and ``DIR/generative/`` and
+prints the main metrics of both side by side (:mod:`.modes`).
+
+Exit codes: 0 all thresholds met (or none given); 1 a threshold missed (in either mode with
+``--compare-modes``), the assistant could not start or the server could not be reached, or ``--compare``
+found newly failing cases; 2 bad input (malformed set file, bad threshold, unknown option values).
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ import argparse
 import fnmatch
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, TextIO
+from typing import TYPE_CHECKING, Iterable, Mapping, TextIO
 
 if TYPE_CHECKING:  # the imports themselves stay inside the functions: importing this module is cheap
     from assistant.settings import Settings
 
     from .cases import Case
     from .corpus import CorpusText
+    from .faithfulness import FaithfulnessCheck
     from .metrics import Threshold
     from .runner import Backend
 
@@ -41,12 +46,16 @@ examples:
       --fail-under tag:emergency:triage_recall_emergency=1 --fail-over false_alarm_rate=0.05
   sciatica-assistant eval evals/sets/ --url http://127.0.0.1:7860
   sciatica-assistant eval --compare reports/old/results.json reports/eval/results.json
+  sciatica-assistant eval evals/sets/ --answer-mode generative --llm gguf:smollm2 --fail-under faithfulness=1
+  sciatica-assistant eval evals/sets/ --compare-modes --llm gguf:smollm2 --report reports/modes
 
 thresholds: [SET:|tag:TAG:]METRIC=VALUE, comma-separated or repeated. --fail-under for
 higher-is-better metrics (pass_rate, hit@1, hit@3, mrr, citation_precision, citation_validity,
 disclaimer_presence, triage_recall_<level>, triage_recall_at_or_above_<level>, <outcome>_accuracy,
-outcome_accuracy), --fail-over for lower-is-better ones (false_alarm_rate[_<level>],
-latency_p50_<stage>, latency_p95_<stage>, failed, errors). Metrics are defined in evals/README.md.
+outcome_accuracy, first_quote_accuracy, cited_any_accuracy, partial_accuracy; generative mode:
+generated_rate, faithfulness), --fail-over for lower-is-better ones (false_alarm_rate[_<level>],
+latency_p50_<stage>, latency_p95_<stage>, failed, errors; generative mode: fallback_rate,
+removed_sentence_rate, unsupported_sentences, unfaithful_cases). Metrics are defined in evals/README.md.
 """
 
 
@@ -124,6 +133,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="in-process only: quote (the default) or have a chat model write it (needs --llm or ASSISTANT_LLM)",
     )
     p.add_argument("--llm", help="in-process only: the chat model for --answer-mode generative (e.g. gguf:smollm2)")
+    p.add_argument(
+        "--compare-modes",
+        action="store_true",
+        help="in-process: run the sets in extractive and in generative mode (the model of --llm or ASSISTANT_LLM), "
+        "write both reports under --report (extractive/, generative/) and print their metrics side by side",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,21 +163,28 @@ def run(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     backend: Backend | None = None,
+    backends: Mapping[str, Backend] | None = None,
 ) -> int:
     """Run the ``eval`` subcommand; returns the process exit code.
 
-    ``backend`` (an object with ``ask(question, history) -> dict``) is for tests.
+    ``backend`` (an object with ``ask(question, history) -> dict``, and ``embed(texts)`` for re-checking generated
+    sentences), and ``backends`` ({"extractive": ..., "generative": ...} for ``--compare-modes``), are for tests.
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
         if args.compare:
             return _compare(args, out)
+        if getattr(args, "compare_modes", False) and (args.url or args.answer_mode):
+            raise _Stop(2, "--compare-modes runs both answer modes in-process: leave out --url and --answer-mode")
         thresholds = _thresholds(args)
         cases, set_files = _select_cases(args, thresholds)
         if args.check:
             out.write(f"eval: {len(cases)} cases in {len(set_files)} file(s) are valid\n")
             return 0
+        if getattr(args, "compare_modes", False):
+            base = settings if settings is not None else _settings()
+            return _compare_modes(args, cases, set_files, thresholds, base, backends, out, err)
         settings = _with_answer_mode(args, settings if settings is not None else _settings())
         corpus = _corpus(settings)
         backend = backend if backend is not None else _backend(args, settings)
@@ -238,12 +260,12 @@ def _select_cases(args: argparse.Namespace, thresholds: list[Threshold]) -> tupl
     return cases, set_files
 
 
-def _with_answer_mode(args: argparse.Namespace, settings: Settings) -> Settings:
-    """``--answer-mode`` and ``--llm`` over whatever settings the run was given."""
+def _with_answer_mode(args: argparse.Namespace, settings: Settings, mode: str | None = None) -> Settings:
+    """``--answer-mode`` (or ``mode``) and ``--llm`` over whatever settings the run was given."""
     from assistant.errors import AssistantError
     from assistant.settings import validate
 
-    overrides = {k: v for k, v in (("answer_mode", args.answer_mode), ("llm", args.llm)) if v}
+    overrides = {k: v for k, v in (("answer_mode", mode or args.answer_mode), ("llm", args.llm)) if v}
     if not overrides:
         return settings
     try:
@@ -306,13 +328,14 @@ def _evaluate(
     settings: Settings,
     err: TextIO,
 ) -> dict:
-    """Ask every case, judge the answers, measure, check the thresholds: the results document."""
+    """Ask every case, judge the answers (re-checking every generated one's shown sentences), measure, check the
+    thresholds: the results document."""
     from .metrics import check_thresholds, group_metrics
     from .runner import BackendUnavailable, Progress, results_document, run_cases
 
     progress = Progress(len(cases), stream=err, enabled=not args.no_progress)
     try:
-        results = run_cases(cases, backend, corpus, progress)
+        results = run_cases(cases, backend, corpus, progress, faithful=_faithfulness_check(backend, settings))
     except BackendUnavailable as exc:
         raise _Stop(1, str(exc)) from None
     metrics = group_metrics(results)
@@ -325,6 +348,59 @@ def _evaluate(
         corpus=corpus,
         settings=settings if not args.url else None,
     )
+
+
+def _faithfulness_check(backend: Backend, settings: Settings) -> FaithfulnessCheck:
+    """The eval's own re-check of generated answers, with the backend's embedder (in-process: the one the verifier
+    uses) or, for a server, the configured one, loaded only when the first generated answer comes back."""
+    from .faithfulness import FaithfulnessCheck
+
+    def load():
+        from assistant.embeddings import load_configured_embedder
+
+        return load_configured_embedder(settings).embed_documents
+
+    return FaithfulnessCheck(getattr(backend, "embed", None), load)
+
+
+def _compare_modes(
+    args: argparse.Namespace,
+    cases: list[Case],
+    set_files: list[str],
+    thresholds: list[Threshold],
+    settings: Settings,
+    backends: Mapping[str, Backend] | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """``--compare-modes``: the same cases in extractive, then generative mode; both reports and the comparison."""
+    from . import modes
+    from .compare import compare_documents
+    from .runner import write_json
+
+    per_mode = {m: _with_answer_mode(args, settings, m) for m in modes.MODES}  # a missing --llm stops it here
+    corpus = _corpus(settings)
+    report_dir = Path(args.report or DEFAULT_REPORT_DIR)
+    documents: dict[str, dict] = {}
+    paths: dict[str, dict[str, Path]] = {}
+    for mode in modes.MODES:
+        if not args.no_progress:
+            err.write(f"eval: {mode} mode\n")
+        backend = backends[mode] if backends is not None else _backend(args, per_mode[mode])
+        own = [t for t in thresholds if mode == "generative" or t.metric not in modes.GENERATIVE_ONLY]
+        documents[mode] = _evaluate(args, cases, set_files, own, backend, corpus, per_mode[mode], err)
+        del backend  # the next mode loads its own pipeline
+        try:
+            paths[mode] = write_outputs(report_dir / mode, documents[mode])
+        except OSError as exc:
+            raise _Stop(2, f"cannot write the report to {report_dir / mode}: {exc.strerror or exc}") from None
+    changes = compare_documents(documents["extractive"], documents["generative"])
+    side = modes.side_by_side(documents["extractive"], documents["generative"])
+    summary = {"llm": per_mode["generative"].llm, "reports": {m: str(paths[m]["json"]) for m in modes.MODES}}
+    write_json(report_dir / "compare-modes.json", {**summary, **side, "changes": changes})
+    out.write(modes.format_side_by_side(side, changes, documents, paths, per_mode["generative"].llm) + "\n")
+    failed = any(d["summary"]["status"] == "fail" for d in documents.values())
+    return 1 if failed else 0
 
 
 def _write(args: argparse.Namespace, document: dict) -> dict[str, Path]:
@@ -387,9 +463,16 @@ def console_summary(document: dict, paths: dict[str, Path] | None = None, max_li
     ]
     if "generated_rate" in o:  # --answer-mode generative
         lines.append(
-            f"  generated answers: shown {_pct(o['generated_rate'])}  extractive fallback {_pct(o['fallback_rate'])}  "
+            f"  generated answers ({o['asked_model']} sent to the model): shown {_pct(o['generated_rate'])}  "
+            f"extractive fallback {_pct(o['fallback_rate'])}  "
             f"drafted sentences removed {_pct(o['removed_sentence_rate'])}"
         )
+        if o.get("generated_sentences") is not None:
+            lines.append(
+                f"  faithfulness (eval's re-check of shown sentences): {_pct(o['faithfulness'])} of "
+                f"{o['generated_sentences']} supported by their cited passage; {o['unsupported_sentences']} "
+                f"unsupported in {o['unfaithful_cases']} case(s)"
+            )
     stages = sorted(k[len("latency_p50_") :] for k in o if k.startswith("latency_p50_"))
     if stages:
         lines.append(

@@ -30,7 +30,14 @@ KEY_METRICS = (
     "first_quote_accuracy",
     "cited_any_accuracy",
     "partial_accuracy",
+    "generated_rate",
+    "fallback_rate",
+    "removed_sentence_rate",
+    "faithfulness",
+    "unsupported_sentences",
+    "unfaithful_cases",
 )
+COUNTS = frozenset({"unsupported_sentences", "unfaithful_cases"})
 
 
 class CompareError(AssistantError):
@@ -143,6 +150,8 @@ def _num(key: str, value: Any) -> str:
         return f"{value:.0f}ms"
     if key == "mrr":
         return f"{value:.3f}"
+    if key in COUNTS:
+        return f"{value:g}"
     return f"{value * 100:.1f}%"
 
 
@@ -150,12 +159,16 @@ def _delta(key: str, value: float | None) -> str:
     if not value:
         return ""
     sign = "+" if value > 0 else ""
+    if key in COUNTS:
+        return f"  ({sign}{value:g})"
     if key == "mrr":
         return f"  ({sign}{value:.3f})"
     return f"  ({sign}{value * 100:.1f} pts)"
 
 
-def format_compare(result: dict) -> str:
+def format_compare(result: dict, metrics: bool = True) -> str:
+    """The comparison for the console; ``metrics=False`` leaves out the metrics (``--compare-modes`` shows its own
+    side-by-side table)."""
     s = result["sections"]
     lines = [
         f"compare: {result['old']['cases']} cases (old, {result['old']['started']}) -> "
@@ -197,6 +210,8 @@ def format_compare(result: dict) -> str:
     if not any(s.values()):
         lines.append("No case changed status or answer.")
         lines.append("")
+    if not metrics:
+        return "\n".join(lines)
     lines.append("Metrics (old -> new):")
     for m in result["metrics"]:
         delta = _delta(m["metric"], m["delta"])

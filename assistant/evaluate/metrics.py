@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from assistant.schema import LEVEL_RANK, OUTCOMES, TRIAGE_LEVELS
 
 from .cases import Case
 from .corpus import CorpusText, squash
 from .stats import percentile
+
+if TYPE_CHECKING:  # faithfulness.py imports numpy; it is imported where a generated answer is judged
+    from .faithfulness import Faithfulness
+
+    Faithful = Callable[[dict], Faithfulness | None]
 
 ALERT_LEVELS = tuple(level for level in TRIAGE_LEVELS if level != "none")
 
@@ -56,6 +61,9 @@ class CaseResult:
     first_hit: int | None = None  # 1-based rank of the first relevant citation
     first_ok: bool | None = None  # the first quoted sentence holds the answer (cases with first_any)
     partial_ok: bool | None = None  # uncovered parts named as expected (cases with partial)
+    # a generated answer's shown sentences, re-checked by the eval against their cited passages (None: the
+    # answer is not the model's, or the run did not check it)
+    faithfulness: Faithfulness | None = None
     wall_ms: float = 0.0
 
     @property
@@ -85,6 +93,8 @@ class CaseResult:
             },
             wall_ms=round(self.wall_ms, 2),
         )
+        if self.faithfulness is not None:
+            data["judged"]["faithfulness"] = self.faithfulness.to_dict()
         if self.traceback:
             data["traceback"] = self.traceback
         return data
@@ -113,6 +123,16 @@ def answer_text(answer: dict) -> str:
     return f"{message}\n{answer.get('answer') or ''}\n{answer.get('disclaimer') or ''}"
 
 
+def is_generated(answer: dict) -> bool:
+    """Whether the answer shown was written by a chat model: ``composer`` "generative" when the answer names its
+    composer, else ``timings_ms.generated`` 1 (not the extractive answer, nor generative mode's fallback to it)."""
+    composer = answer.get("composer")
+    if isinstance(composer, str):
+        return composer == "generative"
+    value = (answer.get("timings_ms") or {}).get("generated")
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value) == 1.0
+
+
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 
@@ -130,7 +150,11 @@ def first_quote(answer: dict) -> str:
     return head.rsplit("\n", 1)[-1].strip()
 
 
-def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) -> CaseResult:
+def judge(
+    case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0, faithful: Faithful | None = None
+) -> CaseResult:
+    """``faithful`` re-checks a generated answer's shown sentences (:class:`.faithfulness.FaithfulnessCheck`); a
+    case that shows one its cited passage does not support fails, whatever its ``expect`` says."""
     problem = answer_problem(answer)
     if problem:
         return CaseResult(
@@ -143,6 +167,11 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
         )
     exp = case.expect
     reasons: list[str] = []
+    faithfulness = faithful(answer) if faithful is not None else None
+    if faithfulness is not None and faithfulness.unsupported:
+        from .faithfulness import describe
+
+        reasons += [describe(s) for s in faithfulness.unsupported]
     citations = answer["citations"]
     outcome = answer["outcome"]
     level = answer["triage"]["level"]
@@ -224,6 +253,7 @@ def judge(case: Case, answer: dict, corpus: CorpusText, wall_ms: float = 0.0) ->
         first_hit=first_hit,
         first_ok=first_ok,
         partial_ok=partial_ok,
+        faithfulness=faithfulness,
         wall_ms=wall_ms,
     )
 
@@ -238,7 +268,8 @@ def error_result(case: Case, error: str, tb: str = "", wall_ms: float = 0.0) -> 
 # aggregate
 
 LOWER_IS_BETTER = re.compile(
-    r"^(false_alarm_rate(_\w+)?|latency_p\d+_[\w.-]+|failed|errors|fallback_rate|removed_sentence_rate)$"
+    r"^(false_alarm_rate(_\w+)?|latency_p\d+_[\w.-]+|failed|errors|fallback_rate|removed_sentence_rate"
+    r"|unsupported_sentences|unfaithful_cases)$"
 )
 
 
@@ -252,6 +283,32 @@ def _latency(values: list[float], p: float) -> float | None:
 
 
 GENERATION_COUNTS = frozenset({"generated", "sentences_drafted", "sentences_removed"})  # in timings_ms, not times
+
+
+def generation_metrics(answered: list[CaseResult]) -> dict[str, Any]:
+    """Generated answers (answer_mode generative; nothing in an extractive run): how often the model's draft was
+    shown and how much of it was cut, from the answers' counters; and ``faithfulness``, the eval's own re-check of
+    the shown sentences (None when a generated answer was not re-checked)."""
+    m: dict[str, Any] = {}
+    counted = [r.got.get("timings_ms") or {} for r in answered if "generated" in (r.got.get("timings_ms") or {})]
+    if not counted:
+        return m
+    # the model was asked (it has a time in the model): a question that is not covered never is, and is not a fallback
+    asked = [t for t in counted if "generate" in t]
+    drafted = int(sum(float(t.get("sentences_drafted", 0)) for t in asked))
+    m["asked_model"] = len(asked)
+    m["generated_rate"] = _ratio(sum(float(t["generated"]) == 1 for t in asked), len(asked))
+    m["fallback_rate"] = _ratio(sum(float(t["generated"]) != 1 for t in asked), len(asked))
+    m["removed_sentence_rate"] = _ratio(int(sum(float(t.get("sentences_removed", 0)) for t in asked)), drafted)
+    measured = all(r.faithfulness is not None for r in answered if is_generated(r.got))
+    checked = [r.faithfulness for r in answered if r.faithfulness is not None]
+    sentences = sum(f.shown for f in checked)
+    unsupported = sum(f.shown - f.supported for f in checked)
+    m["generated_sentences"] = sentences if measured else None
+    m["unsupported_sentences"] = unsupported if measured else None
+    m["unfaithful_cases"] = sum(f.shown > f.supported for f in checked) if measured else None
+    m["faithfulness"] = _ratio(sentences - unsupported, sentences) if measured else None
+    return m
 
 
 def aggregate(results: list[CaseResult]) -> dict[str, Any]:
@@ -323,13 +380,7 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
         group = [r for r in with_outcome if r.case.expect.outcome == outcome]
         m[f"{outcome}_accuracy"] = _ratio(sum(r.got["outcome"] == outcome for r in group), len(group))
 
-    # generated answers (answer_mode generative): how often the model's draft was shown, how much of it was cut
-    asked = [r.got.get("timings_ms") or {} for r in answered if "generated" in (r.got.get("timings_ms") or {})]
-    if asked:
-        drafted = int(sum(float(t.get("sentences_drafted", 0)) for t in asked))
-        m["generated_rate"] = _ratio(sum(float(t["generated"]) == 1 for t in asked), len(asked))
-        m["fallback_rate"] = _ratio(sum(float(t["generated"]) != 1 for t in asked), len(asked))
-        m["removed_sentence_rate"] = _ratio(int(sum(float(t.get("sentences_removed", 0)) for t in asked)), drafted)
+    m.update(generation_metrics(answered))
 
     # latency per stage (pipeline timings) plus the runner's wall clock; the generation counters are not times
     stages: dict[str, list[float]] = {"wall": [r.wall_ms for r in answered]}
@@ -391,6 +442,9 @@ KNOWN_METRICS = (
         "generated_rate",
         "fallback_rate",
         "removed_sentence_rate",
+        "faithfulness",
+        "unsupported_sentences",
+        "unfaithful_cases",
     ]
     + [f"triage_recall_{lvl}" for lvl in ALERT_LEVELS]
     + [f"triage_recall_at_or_above_{lvl}" for lvl in ALERT_LEVELS]

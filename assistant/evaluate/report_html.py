@@ -50,6 +50,19 @@ SUMMARY_ROWS = (
     ("false_alarm_rate", "Triage false-alarm rate (expected none, got any level)", "triage_cases_none"),
 )
 
+# generative mode only (absent from an extractive run's metrics)
+GENERATION_ROWS = (
+    ("generated_rate", "Generated answer shown (of the questions sent to the model)", None),
+    ("fallback_rate", "Extractive fallback (of the questions sent to the model)", None),
+    ("removed_sentence_rate", "Drafted sentences the verifier removed", None),
+    (
+        "faithfulness",
+        "Faithfulness: shown generated sentences supported by their cited passage (eval's re-check)",
+        "generated_sentences",
+    ),
+    ("unsupported_sentences", "Shown generated sentences not supported (must be 0)", None),
+)
+
 Row = list[Any]  # table cells: plain values are escaped by the template, Markup is kept
 
 
@@ -102,7 +115,8 @@ def _group_rows(groups: dict[str, dict]) -> list[Row]:
 
 def _summary_rows(overall: dict) -> list[Row]:
     rows = []
-    for key, label, den in SUMMARY_ROWS:
+    extra = GENERATION_ROWS if "generated_rate" in overall else ()
+    for key, label, den in (*SUMMARY_ROWS, *extra):
         n = overall.get(den) if den else None
         rows.append([label, fmt(key, overall.get(key)), "" if n is None else n])
     return rows

@@ -21,13 +21,16 @@ import urllib.error
 import urllib.request
 from dataclasses import fields
 from datetime import datetime, timezone
-from typing import Callable, Protocol, TextIO
+from typing import TYPE_CHECKING, Callable, Protocol, TextIO
 
 from assistant.errors import AssistantError
 
 from .cases import Case
 from .corpus import CorpusText
 from .metrics import CaseResult, error_result, judge
+
+if TYPE_CHECKING:
+    from .metrics import Faithful
 
 RESULTS_VERSION = 1
 
@@ -49,6 +52,7 @@ class InProcessBackend:
         from assistant.pipeline import build_assistant  # lazy: loads torch and the model
 
         self._assistant = build_assistant(settings)
+        self.embed = self._assistant.embedder.embed_documents  # the verifier's embedder, for the eval's re-check
 
     def ask(self, question: str, history: list[dict]) -> dict:
         answer = self._assistant.ask(question, history)
@@ -137,7 +141,7 @@ class Progress:
 # running
 
 
-def run_case(case: Case, backend: Backend, corpus: CorpusText) -> CaseResult:
+def run_case(case: Case, backend: Backend, corpus: CorpusText, faithful: Faithful | None = None) -> CaseResult:
     start = time.perf_counter()
     try:
         answer = backend.ask(case.question, [dict(m) for m in case.history])
@@ -152,7 +156,7 @@ def run_case(case: Case, backend: Backend, corpus: CorpusText) -> CaseResult:
         return error_result(case, error, traceback.format_exc(limit=8), wall_ms=wall)
     wall = (time.perf_counter() - start) * 1000
     try:
-        return judge(case, answer, corpus, wall_ms=wall)
+        return judge(case, answer, corpus, wall_ms=wall, faithful=faithful)
     except Exception as exc:  # noqa: BLE001 - a judging bug is reported, not fatal
         return error_result(
             case,
@@ -168,10 +172,12 @@ def run_cases(
     corpus: CorpusText,
     progress: Progress | None = None,
     on_result: Callable[[CaseResult], None] | None = None,
+    faithful: Faithful | None = None,
 ) -> list[CaseResult]:
+    """``faithful`` re-checks every generated answer's shown sentences (see :func:`.metrics.judge`)."""
     results = []
     for i, case in enumerate(cases, 1):
-        result = run_case(case, backend, corpus)
+        result = run_case(case, backend, corpus, faithful)
         results.append(result)
         if progress is not None:
             progress.update(i, result)
