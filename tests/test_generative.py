@@ -107,6 +107,19 @@ def test_a_claim_made_stronger_or_a_question_is_removed():
     assert check("Massage is safe for most people and eases tension [1].", {1: strong}).supported
 
 
+def test_talk_about_the_prompt_cut_off_or_looping_sentences_and_added_clauses_are_removed():
+    # each of these was shown by SmolLM2 until the rules below existed (README, "Generated answers")
+    about = check("The patient also asks whether massage treatment eases tension on the sciatic nerve [1].")
+    assert not about.supported and "about the page or the question" in about.reason
+    assert not check("The techniques mentioned in the passage ease tension on the sciatic nerve [1].").supported
+    assert check("Massage treatment helps ease tension on the sciatic nerve by focusing [1]").reason == "unfinished"
+    looping = "Massage eases tension on the nerve, and massage eases tension on the nerve [1]."
+    assert check(looping).reason == "repeats itself"
+    added = check("Massage treatment helps ease tension on the sciatic nerve, and it is the longest nerve in the body [1].")
+    assert not added.supported and added.reason.startswith("a clause overlaps")
+    assert check("Massage treatment helps ease tension on the sciatic nerve by focusing on tight muscles [1].").supported
+
+
 def test_a_flipped_negation_is_removed():
     assert negated("Massage does not cure it") and negated("It doesn\u2019t cure it") and negated("never")
     assert not negated("Massage cures the underlying cause")

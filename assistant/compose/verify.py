@@ -54,6 +54,17 @@ _ABOUT_PROMPT = re.compile(
     r"\s+(?:is|are|was|asks|says|say|provides?|discuss(?:es)?|mentions?)\b",
     re.IGNORECASE,
 )
+# the model talking about the prompt anywhere in the sentence ("The patient also asks about ...", "The techniques
+# mentioned in the passage ...": seen in SmolLM2 answers that the rules above let through)
+_ABOUT_PROMPT_ANYWHERE = re.compile(
+    r"\b(?:the|this) (?:patient|user|asker)(?:'s)? (?:also |is )?(?:asks?|asking|wants?|question|mentions?|says)\b"
+    r"|\b(?:mentioned|described|discussed|given|provided|listed) in the (?:passages?|text|context|question)\b"
+    r"|\b(?:according to|based on) the (?:passages?|text|context)\b",
+    re.IGNORECASE,
+)
+# where a sentence divides into clauses that each make a claim
+_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|or|which|while|because|so|rather|whereas)\b", re.IGNORECASE)
+_ENDED = re.compile(r"[.!?][\"'\u201d)\]]*\s*$")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _DRAFT_END = re.compile(r"(?<=[.!?])[\"'\u201d)\]]*\s+(?=[\"'\u201c(\[]?[A-Za-z0-9])")
 _LIST_MARK = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.MULTILINE)
@@ -96,6 +107,9 @@ class Rules:
     min_terms: int = 2
     min_kept: int = 1  # fewer shown sentences than this: the extractive answer instead
     min_kept_share: float = 0.5  # a draft that loses more than half its sentences is not trusted as a whole
+    # every clause of two or more content words needs this share of them in the passage: a sentence that restates
+    # the passage and then adds "and it is the longest nerve in the body" passed the whole-sentence overlap
+    min_clause_overlap: float = 0.5
 
 
 DEFAULT_RULES = Rules()
@@ -202,6 +216,24 @@ def overlap(sentence: str, passage: str) -> float:
     return len(terms & set(content_terms(passage))) / len(terms)
 
 
+def min_clause_overlap(sentence: str, passage: str) -> float:
+    """The lowest overlap with the passage among the sentence's clauses of two or more content words."""
+    source = set(content_terms(passage))
+    shares = [
+        len(terms & source) / len(terms)
+        for terms in (set(content_terms(clause)) for clause in _CLAUSE.split(sentence))
+        if len(terms) >= 2
+    ]
+    return min(shares, default=1.0)
+
+
+def repeats_itself(sentence: str, n: int = 4) -> bool:
+    """A run of ``n`` words said twice in one sentence (a model caught in a loop)."""
+    words = _words(sentence)
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return len(grams) != len(set(grams))
+
+
 def check_sentence(
     sentence: str,
     vector: np.ndarray,
@@ -221,8 +253,12 @@ def check_sentence(
         return Check(text, cites, False, f"cites [{missing[0]}], which it was not given")
     if len(set(content_terms(text))) < rules.min_terms:
         return Check(text, cites, False, "too short to check")
-    if is_meta_sentence(text) or _ABOUT_PROMPT.match(text):
+    if is_meta_sentence(text) or _ABOUT_PROMPT.match(text) or _ABOUT_PROMPT_ANYWHERE.search(text):
         return Check(text, cites, False, "about the page or the question, not an answer")
+    if not _ENDED.search(text):  # the draft stopped mid-sentence (token limit, timeout)
+        return Check(text, cites, False, "unfinished")
+    if repeats_itself(text):
+        return Check(text, cites, False, "repeats itself")
     if text.rstrip("\"'\u201d ").endswith("?"):
         return Check(text, cites, False, "a question, not an answer")
     failed = Check(text, cites, False, "")
@@ -243,6 +279,9 @@ def _against(text: str, cites: tuple[int, ...], n: int, src: Source, vector: np.
     found = Check(text, cites, True, "", n, quote, round(ov, 3), round(sim, 3))
     if ov < rules.min_overlap:
         return replace(found, supported=False, reason=f"overlap {ov:.2f} with [{n}]")
+    weakest = min_clause_overlap(text, f"{src.heading} {src.text}")
+    if weakest < rules.min_clause_overlap:
+        return replace(found, supported=False, reason=f"a clause overlaps [{n}] by {weakest:.2f}")
     if not numbers_supported(text, src.text):
         return replace(found, supported=False, reason=f"a number not in [{n}]")
     stronger = sorted(strength_words(text) - strength_words(src.text))
