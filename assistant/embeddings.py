@@ -143,6 +143,16 @@ def load_embedder(batch_size: int = 64, threads: int | None = None) -> MiniLMEmb
         return _cached
 
 
+def import_runtime(embedder: str) -> None:
+    """Import the model runtime of ``settings.embedder`` ahead of use (``serve`` does it while gradio imports)."""
+    if embedder == "torch":
+        import langchain_huggingface  # noqa: F401
+        import sentence_transformers  # noqa: F401
+    else:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+
+
 def load_configured_embedder(settings: "Settings", *, threads: int | None = None) -> Embedder:
     """The embedder ``settings.embedder`` names, loaded once per process: ``onnx`` (onnxruntime, the model exported
     into ``data_dir/onnx`` on first use; torch is imported only for that export) or ``torch``

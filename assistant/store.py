@@ -126,6 +126,12 @@ class IndexCheck:
         )
 
 
+def import_client() -> None:
+    """Import the vector store's client libraries ahead of use (``serve`` does it while gradio imports)."""
+    import chromadb  # noqa: F401
+    import langchain_chroma  # noqa: F401
+
+
 def open_client(settings: Settings, *, create: bool):
     """A Chroma client: HTTP when ``chroma_url`` is set, else embedded under data_dir."""
     import chromadb

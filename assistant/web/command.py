@@ -34,14 +34,11 @@ def _warm_imports(embedder: str) -> None:
     from ..offline import apply_offline_env
 
     apply_offline_env()
-    if embedder == "torch":
-        import langchain_huggingface  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    else:
-        import onnxruntime  # noqa: F401
-        import tokenizers  # noqa: F401
-    import chromadb  # noqa: F401
-    import langchain_chroma  # noqa: F401
+    from ..embeddings import import_runtime
+    from ..store import import_client
+
+    import_runtime(embedder)
+    import_client()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
