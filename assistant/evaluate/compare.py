@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
+from assistant.evaluate.metrics import GENERATION_METRICS
 
 KEY_METRICS = (
     "pass_rate",
@@ -30,12 +31,7 @@ KEY_METRICS = (
     "first_quote_accuracy",
     "cited_any_accuracy",
     "partial_accuracy",
-    "generated_rate",
-    "fallback_rate",
-    "removed_sentence_rate",
-    "faithfulness",
-    "unsupported_sentences",
-    "unfaithful_cases",
+    *GENERATION_METRICS,
 )
 COUNTS = frozenset({"unsupported_sentences", "unfaithful_cases"})
 

@@ -423,6 +423,16 @@ def group_metrics(results: list[CaseResult]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 # thresholds
 
+# the metrics only a generative run has (generated answers, the verifier, the eval's faithfulness re-check)
+GENERATION_METRICS = (
+    "generated_rate",
+    "fallback_rate",
+    "removed_sentence_rate",
+    "faithfulness",
+    "unsupported_sentences",
+    "unfaithful_cases",
+)
+
 KNOWN_METRICS = (
     [
         "pass_rate",
@@ -439,12 +449,7 @@ KNOWN_METRICS = (
         "first_quote_accuracy",
         "cited_any_accuracy",
         "partial_accuracy",
-        "generated_rate",
-        "fallback_rate",
-        "removed_sentence_rate",
-        "faithfulness",
-        "unsupported_sentences",
-        "unfaithful_cases",
+        *GENERATION_METRICS,
     ]
     + [f"triage_recall_{lvl}" for lvl in ALERT_LEVELS]
     + [f"triage_recall_at_or_above_{lvl}" for lvl in ALERT_LEVELS]

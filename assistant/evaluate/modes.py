@@ -7,19 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .metrics import GENERATION_METRICS
+
 MODES = ("extractive", "generative")
 
 # metrics only a generative run has: a threshold on one is checked against the generative run alone
-GENERATIVE_ONLY = frozenset(
-    {
-        "generated_rate",
-        "fallback_rate",
-        "removed_sentence_rate",
-        "faithfulness",
-        "unsupported_sentences",
-        "unfaithful_cases",
-    }
-)
+GENERATIVE_ONLY = frozenset(GENERATION_METRICS)
 
 # (metric, column label), in the order they are shown
 SIDE_BY_SIDE = (

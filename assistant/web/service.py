@@ -250,12 +250,8 @@ class AssistantService:
         """Ask the pipeline. Raises NotReady, Busy, or the pipeline's AssistantError.
 
         ``api`` calls may hold all slots but one, so a chat turn always finds one."""
-        assistant = self._assistant
-        if assistant is None:
-            raise NotReady(self.status_message())
-        _refuse_surrogates(question, history)
-        cached = getattr(assistant, "cached_answer", None)
-        if cached is not None and (answer := cached(question, history)) is not None:
+        assistant, answer = self._ready_or_cached(question, history)
+        if answer is not None:
             return answer  # a repeated question: no slot, no model
         if api and not self._api_slots.acquire(timeout=self._wait):
             raise Busy(BUSY_MESSAGE)
@@ -264,6 +260,16 @@ class AssistantService:
         finally:
             if api:
                 self._api_slots.release()
+
+    def _ready_or_cached(self, question: str, history: list[dict[str, Any]]) -> tuple[AssistantLike, Answer | None]:
+        """The loaded pipeline (NotReady while it loads), after the checks every question gets, and the cached
+        answer when the question was asked before in the same conversation."""
+        assistant = self._assistant
+        if assistant is None:
+            raise NotReady(self.status_message())
+        _refuse_surrogates(question, history)
+        cached = getattr(assistant, "cached_answer", None)
+        return assistant, (cached(question, history) if cached is not None else None)
 
     def _ask_in_slot(self, assistant: AssistantLike, question: str, history: list[dict[str, Any]]) -> Answer:
         if not self._slots.acquire(timeout=self._wait):
@@ -280,12 +286,8 @@ class AssistantService:
         """:meth:`ask` as it is written (``Assistant.ask_stream``): text pieces, then the answer. Raises what
         ``ask`` raises, at the first ``next()``, before any piece. The slots are held until the stream ends or is
         closed (a client that goes away: close it, and they are free)."""
-        assistant = self._assistant
-        if assistant is None:
-            raise NotReady(self.status_message())
-        _refuse_surrogates(question, history)
-        cached = getattr(assistant, "cached_answer", None)
-        if cached is not None and (answer := cached(question, history)) is not None:
+        assistant, answer = self._ready_or_cached(question, history)
+        if answer is not None:
             yield from answer_events(answer)  # a repeated question: no slot, no model
             return
         if api and not self._api_slots.acquire(timeout=self._wait):
