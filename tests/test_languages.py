@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import SettingsError
+from assistant.safety import assess
 from assistant.safety.language import detect_language, load_pack
+from assistant.settings import Settings
 
 HANGUL = "\uac00-\ud7a3"
 
@@ -127,3 +129,13 @@ def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs
 
     assert language_packs()[lang].find_signs(text) == []
+
+
+@pytest.mark.parametrize("question,level", [
+    # the age in one sentence, the complaint in the next: a child's back pain is urgent (AHCPR; NICE NG59 scope)
+    ("Mi hija tiene 13 años y hace gimnasia. Desde hace 3 semanas se queja de dolor de espalda y cojea.", "urgent"),
+    # the asker's own pain next to a child's age is not the child's
+    ("Mi hijo tiene 10 años. Yo tengo ciática y me duele la pierna, ¿me recomiendan un masaje?", "none"),
+])
+def test_a_spanish_sign_can_span_sentences(question, level):
+    assert assess(question, [], Settings()).triage.level == level

@@ -69,6 +69,9 @@ class LanguageSign:
     patterns: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
     source: str
+    # matched against the whole question rather than sentence by sentence ("Mi hija tiene 13 años. Desde hace
+    # tres semanas se queja de dolor...": the age and the complaint sit in different sentences)
+    across_sentences: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,12 @@ class LanguagePack:
     def find_signs(self, text: str) -> list[tuple[str, str]]:
         """(code, level) of each sign in ``text``, highest level first."""
         found: dict[str, str] = {}
-        for sentence in self.sentences(text):
+        sentences = self.sentences(text)
+        units = [(sentence, False) for sentence in sentences] + [(" . ".join(sentences), True)]
+        for sentence, whole in units:
             for sign in self.signs:
+                if sign.across_sentences != whole:
+                    continue
                 if sign.code in found or any(x.search(sentence) for x in sign.exclude):
                     continue
                 for pattern in sign.patterns:
@@ -158,6 +165,7 @@ def load_pack(path: Path) -> LanguagePack:
                 _compile(item.get("patterns"), where),
                 _compile(item.get("exclude"), where),
                 str(item["source"]),
+                bool(item.get("across_sentences", False)),
             )
         )
     code = str(data.get("language") or path.stem)
