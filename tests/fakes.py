@@ -68,3 +68,33 @@ class StreamingChatModel(FakeListChatModel):
 
 def streaming_model(draft: str, **kwargs: Any) -> StreamingChatModel:
     return StreamingChatModel(responses=[draft], calls=[], opened=[], **kwargs)
+
+
+def fake_pipeline(data_dir, **overrides):
+    """The real pipeline and a real embedded Chroma over the shipped corpus, with the FAKE hashing embedder (no
+    model). ``overrides``: settings for this pipeline."""
+    from assistant.ingest.corpus import load_corpus
+    from assistant.ingest.passages import split_corpus
+    from assistant.pipeline import Assistant
+    from assistant.store import store_for
+    from helpers import make_settings
+
+    settings = make_settings(data_dir, **{"multilingual_max_passages": 0, "answer_cache_size": 0, **overrides})
+    embedder = FakeHashingEmbedder()
+    store = store_for(settings, create=True)
+    store.sync(split_corpus(load_corpus(settings.corpus_dir)), embedder)
+    return Assistant(settings, embedder, store)
+
+
+def with_chat_model(assistant, model, *, timeout_s: float = 10.0, max_passages: int = 3, **overrides):
+    """The same pipeline (embedder, index) in generative mode: ``model`` writes, the extractive composer is the
+    fallback. ``overrides``: settings that differ from the pipeline's."""
+    from assistant.compose import ComposeSettings, ExtractiveComposer
+    from assistant.compose.generative import GenerativeComposer
+    from assistant.pipeline import Assistant
+
+    settings = assistant.settings.with_overrides(**overrides) if overrides else assistant.settings
+    embed = assistant.embedder.embed_documents
+    fallback = ExtractiveComposer(ComposeSettings.from_settings(settings), embed)
+    composer = GenerativeComposer(model, fallback, embed, timeout_s=timeout_s, max_passages=max_passages)
+    return Assistant(settings, assistant.embedder, assistant.store, composer)

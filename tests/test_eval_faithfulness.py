@@ -19,20 +19,14 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.compose import ComposeSettings, ExtractiveComposer
-from assistant.compose.generative import GenerativeComposer
 from assistant.compose.verify import draft_sentences
 from assistant.evaluate import command
 from assistant.evaluate.cases import Case, Expect
 from assistant.evaluate.corpus import load_corpus_text
 from assistant.evaluate.faithfulness import FaithfulnessCheck, model_sentences
 from assistant.evaluate.metrics import aggregate, judge, parse_thresholds
-from assistant.ingest.corpus import load_corpus
-from assistant.ingest.passages import split_corpus
 from assistant.pipeline import Assistant
-from assistant.store import store_for
-from fakes import FakeHashingEmbedder
-from helpers import make_settings
+from fakes import FakeHashingEmbedder, fake_pipeline, with_chat_model
 
 EMBED = FakeHashingEmbedder()
 QUESTION = "Which massage techniques help with tight muscles and tension?"
@@ -51,17 +45,11 @@ class EchoChatModel(FakeListChatModel):
 
 @pytest.fixture(scope="module")
 def fast_assistant(tmp_path_factory):
-    """The real pipeline and a real embedded Chroma, with the fake hashing embedder (no model)."""
-    settings = make_settings(tmp_path_factory.mktemp("eval-faith"), multilingual_max_passages=0, answer_cache_size=0)
-    store = store_for(settings, create=True)
-    store.sync(split_corpus(load_corpus(settings.corpus_dir)), EMBED)
-    return Assistant(settings, EMBED, store)
+    return fake_pipeline(tmp_path_factory.mktemp("eval-faith"))
 
 
 def generative(assistant: Assistant, model: Any) -> Assistant:
-    fallback = ExtractiveComposer(ComposeSettings.from_settings(assistant.settings), EMBED.embed_documents)
-    composer = GenerativeComposer(model, fallback, EMBED.embed_documents, timeout_s=10.0, max_passages=3)
-    return Assistant(assistant.settings, EMBED, assistant.store, composer)
+    return with_chat_model(assistant, model)
 
 
 class Backend:

@@ -15,8 +15,8 @@ import pytest
 from fastapi import Request  # at module level: FastAPI resolves the route's annotations here
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.compose import ComposeRequest, ComposeSettings, ExtractiveComposer
-from assistant.compose.generative import GenerativeComposer, build_prompt
+from assistant.compose import ComposeRequest
+from assistant.compose.generative import build_prompt
 from assistant.compose.llm import parse_llm, smollm2_path
 from assistant.compose.verify import (
     DEFAULT_RULES,
@@ -32,14 +32,10 @@ from assistant.compose.verify import (
     verify_draft,
 )
 from assistant.errors import SettingsError
-from assistant.ingest.corpus import load_corpus
-from assistant.ingest.passages import split_corpus
 from assistant.pipeline import Assistant
 from assistant.question import read_question
 from assistant.settings import load_settings
-from assistant.store import store_for
-from fakes import FakeHashingEmbedder
-from helpers import make_settings
+from fakes import FakeHashingEmbedder, fake_pipeline, with_chat_model
 
 EMBED = FakeHashingEmbedder()
 PASSAGE = (
@@ -199,17 +195,11 @@ class FailingChatModel(FakeListChatModel):
 
 @pytest.fixture(scope="module")
 def fast_assistant(tmp_path_factory):
-    """The real pipeline and a real embedded Chroma, with the fake hashing embedder (no model)."""
-    settings = make_settings(tmp_path_factory.mktemp("generative"), multilingual_max_passages=0, answer_cache_size=0)
-    store = store_for(settings, create=True)
-    store.sync(split_corpus(load_corpus(settings.corpus_dir)), EMBED)
-    return Assistant(settings, EMBED, store)
+    return fake_pipeline(tmp_path_factory.mktemp("generative"))
 
 
 def generative(assistant: Assistant, model: Any, timeout_s: float = 10.0, passages: int = 3) -> Assistant:
-    fallback = ExtractiveComposer(ComposeSettings.from_settings(assistant.settings), EMBED.embed_documents)
-    composer = GenerativeComposer(model, fallback, EMBED.embed_documents, timeout_s=timeout_s, max_passages=passages)
-    return Assistant(assistant.settings, EMBED, assistant.store, composer)
+    return with_chat_model(assistant, model, timeout_s=timeout_s, max_passages=passages)
 
 
 QUESTION = "Which massage techniques help with tight muscles and tension?"
@@ -231,10 +221,7 @@ def test_supported_sentences_are_shown_with_their_citations(fast_assistant):
 
 def test_a_repeated_question_keeps_how_its_answer_was_written(fast_assistant):
     model = ScriptedChatModel(responses=[f"{SUPPORTED} Massage cures cancer in a week [1]."])
-    settings = fast_assistant.settings.with_overrides(answer_cache_size=8)
-    fallback = ExtractiveComposer(ComposeSettings.from_settings(settings), EMBED.embed_documents)
-    composer = GenerativeComposer(model, fallback, EMBED.embed_documents, timeout_s=10.0, max_passages=3)
-    assistant = Assistant(settings, EMBED, fast_assistant.store, composer)
+    assistant = with_chat_model(fast_assistant, model, answer_cache_size=8)
     first, again = assistant.ask(QUESTION), assistant.ask(QUESTION)
     assert "cache" in again.timings_ms and again.answer == first.answer
     # the eval counts generated / removed sentences from these: a cached copy reports what the first one did
