@@ -33,6 +33,7 @@ from .safety.language import language_packs
 from .safety.messages import localised
 from .settings import Settings
 from .spelling import Speller, build_speller
+from .topics import TopicGate, load_topics
 from .stream import Delta, StreamEvent, answer_events
 
 log = logging.getLogger("assistant")
@@ -57,6 +58,8 @@ class Assistant:
         self.embedder = embedder
         self.store = store
         self.lexicon = load_lexicon(settings.lexicon_dir)
+        self.topics = load_topics(settings.topics_dir)
+        self.topic_gate = TopicGate()
         self.speller: Speller | None = None
         self._lock = threading.Lock()
         self._checked_at = 0.0
@@ -79,6 +82,7 @@ class Assistant:
         )
         if self.settings.spelling:  # the vocabulary of the served passages and of the lexicon
             self.speller = build_speller(retriever.docs, self.lexicon.words)
+        self.topic_gate = self.topics.gate(retriever.docs)
         self.retriever, self.generation = retriever, retriever.generation
 
     def _refresh(self, force: bool = False) -> None:
@@ -360,7 +364,9 @@ class Assistant:
         if retriever is None:
             raise IndexUnusableError("the index is not loaded")
         t = time.perf_counter()
-        reading: Reading = read_question(route.retrieval_query or answer.question, turns, self.lexicon, self.speller)
+        reading: Reading = read_question(
+            route.retrieval_query or answer.question, turns, self.lexicon, self.speller, self.topic_gate
+        )
         texts = [*reading.readings, *reading.parts]
         vectors = self.embedder.embed_documents(texts)
         rows = vectors[: len(reading.readings)]

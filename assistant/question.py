@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
+from .number_asks import number_ask
 from .spelling import Speller
+from .topics import TopicGate
 
 # A follow-up leans on the previous turn: it opens with a connective or a bare question word ("how often?",
 # "is it safe?"), or points back with a pronoun. Used to read the question and to judge its scope.
@@ -53,6 +55,9 @@ class Reading:
     parts: tuple[str, ...]  # the asks of a two-part question (each corrected); () for one ask
     evidence: bool  # asks whether massage works / for proof / about fixing the cause
     keywords: str  # text for the keyword (BM25) search: question, its canonical form, lexicon terms
+    absent_topics: tuple[str, ...] = ()  # domain topics it asks about that no article mentions (topics.py)
+    part_absent: tuple[tuple[str, ...], ...] = ()  # the same for each of ``parts``
+    number: str = ""  # the kind of number it asks for ("how often?", "how many sessions?"; number_asks.py)
 
     @property
     def readings(self) -> tuple[str, ...]:
@@ -81,7 +86,9 @@ def split_parts(text: str) -> tuple[str, ...]:
     return tuple(asks) if len(asks) >= 2 and len(asks) == len(pieces) else ()
 
 
-def read_question(question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None) -> Reading:
+def read_question(
+    question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None, topics: TopicGate | None = None
+) -> Reading:
     corrected = speller.correct(question) if speller is not None else question
     canonical = lexicon.canonical(corrected)
     context = previous_question(history) if is_follow_up(corrected) else ""
@@ -91,4 +98,8 @@ def read_question(question: str, history: list[dict], lexicon: Lexicon, speller:
     evidence = bool(_EVIDENCE.search(corrected))
     terms = lexicon.expansion(f"{context} {corrected}")
     keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
-    return Reading(question, corrected, canonical, context, parts, evidence, keywords)
+    gate = topics or TopicGate()
+    absent = gate.absent_in(corrected)
+    part_absent = tuple(gate.absent_in(p) for p in parts)
+    number = number_ask(corrected)
+    return Reading(question, corrected, canonical, context, parts, evidence, keywords, absent, part_absent, number)

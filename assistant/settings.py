@@ -110,6 +110,7 @@ class Settings:
     # retrieval and answer composition
     # (values chosen on the tuning half of the development set; README "Retrieval and answers")
     lexicon_dir: Path = PROJECT_ROOT / "corpus" / "lexicon"
+    topics_dir: Path = PROJECT_ROOT / "corpus" / "topics"  # domain topics; unmentioned ones are not covered
     languages_dir: Path = PROJECT_ROOT / "assistant" / "safety" / "languages"  # one YAML file per language
     spelling: bool = True
     top_k: int = 4

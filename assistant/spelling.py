@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# Chat shorthand that is not in the English list but must not be "corrected" ("30 mins" became "30 pins").
+CHAT_WORDS = frozenset(
+    "mins secs hrs wks mths yrs tbh idk imo imho btw pls plz thx thnx ngl smth sth coz cos cuz gonna wanna gotta "
+    "kinda sorta dunno lemme aint".split()
+)
 
 
 @dataclass
@@ -58,4 +63,4 @@ def build_speller(texts: list[str], extra_words: frozenset[str] | set[str] = fro
     for word, n in counts.items():
         if len(word) > 1:
             sym.create_dictionary_entry(word, n)
-    return Speller(sym, frozenset(counts) | frozenset(_english_words()))
+    return Speller(sym, frozenset(counts) | frozenset(_english_words()) | CHAT_WORDS)

@@ -33,6 +33,11 @@ NOT_COVERED = [
     "Does yoga help sciatica?",
     "What shoes are best for sciatica?",
     "Will acupuncture help sciatica?",
+    # a treatment, device or test no article mentions (corpus/topics), and a number the articles never give
+    "would a TENS machine help my sciatic nerve pain?",
+    "ibuprofen or paracetamol, which is better for sciatica?",
+    "How often should I book a massage for my sciatica?",
+    "how many sessions of massage will I need before it works?",
 ]
 
 

@@ -62,6 +62,8 @@ def test_spelling_fixes_typos_and_leaves_ordinary_words_alone():
     assert speller.correct("a herniaded disc") == "a herniated disc"
     for word in ("weekend", "garden", "husband", "coffee", "summer"):
         assert speller.correct(f"my {word}") == f"my {word}"
+    # chat shorthand is not a typo ("30 mins" once became "30 pins")
+    assert speller.correct("30 mins or 2 hrs, idk tbh") == "30 mins or 2 hrs, idk tbh"
 
 
 def test_two_part_questions_are_split_and_one_part_questions_are_not():

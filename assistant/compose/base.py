@@ -56,8 +56,10 @@ def uncovered_text(uncovered: tuple[str, ...] | list[str]) -> str:
     return f"The articles I answer from do not cover this part of your question: {asks}."
 
 
-def not_covered_text() -> str:
+def not_covered_text(topics: tuple[str, ...] | list[str] = ()) -> str:
+    """The not-covered reply; ``topics`` names what the articles never mention ("acupuncture"), when known."""
+    what = " or ".join(topics) if topics else "this question"
     return (
-        "The curated articles I answer from do not cover this question, so I can't give you a reliable answer. "
+        f"The curated articles I answer from do not cover {what}, so I can't give you a reliable answer. "
         "A healthcare provider, such as your GP or a physiotherapist, can advise you."
     )

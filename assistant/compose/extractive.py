@@ -28,6 +28,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from ..ingest.passages import is_evidence_section, is_meta_sentence
+from ..number_asks import number_ask, states
 from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation
@@ -196,6 +197,14 @@ class ExtractiveComposer:
         answered = any(c.asked >= cfg.question_min_score for c in close)
         return close if answered or any(generic or c.spec >= cfg.min_specificity for c in close) else []
 
+    @staticmethod
+    def _stating(req: ComposeRequest, cands: list[Candidate], kind: str) -> list[Candidate]:
+        """For a question asking for a number (number_asks.py), only the candidates that state one."""
+        if not kind:
+            return cands
+        text = {(h, k): t for h, hit in enumerate(req.hits) for k, t, _ in req.sentences.get(hit.passage_id, [])}
+        return [c for c in cands if states(kind, text.get((c.h, c.k), ""))]
+
     # ------------------------------------------------------------------------------- composing
 
     def compose(self, req: ComposeRequest) -> Composed:
@@ -206,13 +215,20 @@ class ExtractiveComposer:
         generic = remainder < self.cfg.generic_remainder
         focus = focus_terms(reading.corrected, reading.canonical)
         usable = self.covered(self.candidates(req, rows, focus, generic, reading.evidence), generic)
+        if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
+            usable = self._stating(req, usable, reading.number)
 
         uncovered: list[str] = []
         if reading.parts and len(part_rows) == len(reading.parts):
             part_best: list[Candidate] = []
-            for part, row in zip(reading.parts, part_rows):
+            part_absent = reading.part_absent or tuple(() for _ in reading.parts)
+            for part, row, absent in zip(reading.parts, part_rows, part_absent):
+                if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
+                    uncovered.append(part)
+                    continue
                 part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
                 found = self.covered(self.candidates(req, row[None, :], focus_terms(part), part_generic), part_generic)
+                found = self._stating(req, found, number_ask(part))
                 if found:
                     part_best.append(found[0])
                 else:
@@ -224,9 +240,12 @@ class ExtractiveComposer:
                     {(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.score, c.h, c.k)
                 )
 
+        elif reading.absent_topics:
+            usable = []  # "does acupuncture help?": the nearest massage sentence is not an answer to it
+
         precaution = self._precaution(req)
         if not usable and precaution is None:
-            return Composed("not_covered", not_covered_text(), [])
+            return Composed("not_covered", not_covered_text(reading.absent_topics), [], reading.absent_topics)
 
         blocks: list[tuple[int, list[int]]] = []
         if precaution is not None:

@@ -1,0 +1,96 @@
+"""Questions about things the articles never mention, and questions asking for a number they never give, are
+answered "not covered" (with the topic named), while the same words inside the articles stay answerable."""
+
+import pytest
+
+from assistant.errors import CorpusError
+from assistant.number_asks import number_ask, states
+from assistant.settings import PROJECT_ROOT
+from assistant.topics import Topics, load_topics
+
+ARTICLE = [
+    "Massage therapy may ease tight muscles. Deep tissue massage and Swedish massage are common techniques.",
+    "Heat packs should not go on numb skin. Physical therapy and prescription drugs are frequently used.",
+]
+
+
+def test_a_topic_no_article_mentions_is_named_in_the_question():
+    gate = Topics(("acupuncture", "massage gun", "heat", "swedish massage", "tai chi")).gate(ARTICLE)
+    assert gate.absent_in("acupuncture for sciatica - worth it?") == ("acupuncture",)
+    assert gate.absent_in("are massage guns any good??") == ("massage gun",)  # plural of a listed phrase
+    assert gate.absent_in("Is TAI CHI ok with my back") == ("tai chi",)
+    # mentioned by an article: never a reason to refuse
+    assert gate.absent_in("is heat ok on a sore back?") == ()
+    assert gate.absent_in("is swedish massage gentle?") == ()
+    assert gate.absent_in("does massage help sciatica?") == ()
+
+
+def test_a_phrase_counts_as_mentioned_only_where_its_words_stand_together():
+    gate = Topics(("drug free", "therapy dog")).gate(["Dogs are good company. Therapy works."])
+    assert gate.absent_in("is there a therapy dog for pain?") == ("therapy dog",)
+
+
+def test_the_shipped_topics_load_and_each_group_names_its_source():
+    topics = load_topics(PROJECT_ROOT / "corpus" / "topics")
+    assert {"acupuncture", "gabapentin", "mri", "tens machine", "yoga"} <= set(topics.phrases)
+    assert "massage" not in topics.phrases and "sciatica" not in topics.phrases
+
+
+def test_a_broken_topics_file_is_refused_with_its_name(tmp_path):
+    (tmp_path / "clinic.yaml").write_text("groups:\n  - topics: [cupping]\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"clinic\.yaml.*source"):
+        load_topics(tmp_path)
+    (tmp_path / "clinic.yaml").write_text("groups: [oops", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"clinic\.yaml is not valid YAML"):
+        load_topics(tmp_path)
+    assert load_topics(tmp_path / "missing").phrases == ()
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("how often should i book a massage, is weekly too much?", "frequency"),
+        ("how many massage sessions before it starts to work?", "sessions"),
+        ("how long should a sciatica massage session be, 30 mins or a full hour?", "session_length"),
+        ("what's the success rate for surgery?", "rate"),
+        ("How many people end up dealing with sciatica?", "rate"),
+        ("how long does sciatica normally last?", ""),  # "four to six weeks" answers it: not gated
+        ("does massage help sciatica?", ""),
+    ],
+)
+def test_questions_asking_for_a_number_are_recognised(question, kind):
+    assert number_ask(question) == kind
+
+
+def test_only_a_sentence_that_states_the_number_answers():
+    assert states("frequency", "Most people book once a week at first.")
+    assert not states("frequency", "Massage treatment is a holistic approach worth considering.")
+    assert states("sessions", "Relief usually came after three to five sessions.")
+    assert states("session_length", "A session lasts 45 minutes.")
+    assert states("rate", "Millions worldwide suffer from sciatica.")
+    assert states("", "anything at all")
+
+
+def test_the_reply_names_the_topic_and_an_added_article_makes_it_answerable(tmp_path):
+    """Fast lane, FAKE hashing embedder: the gate follows the served corpus, so a clinic's article on
+    acupuncture makes the same question answerable with no change to the topic list."""
+    import shutil
+
+    from fakes import fake_pipeline
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus" / "curated", corpus)
+    assistant = fake_pipeline(tmp_path / "one", corpus=corpus)
+    answer = assistant.ask("Does acupuncture help sciatica?")
+    assert answer.outcome == "not_covered" and answer.citations == []
+    assert "do not cover acupuncture" in answer.answer and answer.uncovered == ["acupuncture"]
+
+    (corpus / "acupuncture.md").write_text(
+        "---\ntitle: Acupuncture and sciatica\nsource: Clinic leaflet, 2026\n---\n\n## Acupuncture\n\n"
+        "Acupuncture for sciatica has mixed evidence in trials, and some people find acupuncture eases the pain.\n",
+        encoding="utf-8",
+    )
+    again = fake_pipeline(tmp_path / "two", corpus=corpus)
+    answer = again.ask("Does acupuncture help sciatica?")
+    assert answer.outcome == "answer", answer.answer
+    assert any("Acupuncture" in c.quote for c in answer.citations)
