@@ -75,6 +75,7 @@ CAUTION = [
     ("bleeding_disorder", "I have haemophilia, can massage help sciatica?"),
     ("pregnancy", "I'm 20 weeks pregnant with sciatica, is massage safe?"),
     ("recent_surgery", "I had a microdiscectomy three weeks ago, can I have a massage?"),
+    ("recent_surgery", "Had my hip replaced 5 weeks ago, can I get the muscles round the new hip massaged yet?"),
     ("osteoporosis", "I have osteoporosis, is massage safe for my sciatica?"),
     ("child", "Is sports massage suitable for kids?"),
     ("skin", "I have an open wound on my lower back, can I still get a massage?"),
@@ -287,6 +288,21 @@ def test_red_flag_wins_over_out_of_scope():
     assert decide("I wet myself, also who won the football?").route == "emergency"
     d = decide("I have a fever and chills, what should I do?")
     assert (d.route, d.triage.level) == ("answer", "urgent")
+
+
+def test_a_booking_question_that_names_a_precaution_is_answered_with_it():
+    """"Can I book a massage?" from someone 28 weeks pregnant asks whether massage is safe: the pregnancy
+    precaution answers it, where a plain booking request stays out of scope."""
+    d = decide("28 weeks pregnant and the sciatica is killing me, can i book a massage for it")
+    assert (d.route, d.triage.level) == ("answer", "caution") and "pregnancy" in d.triage.reasons
+    assert decide("Can I book a massage for Tuesday?").route == "out_of_scope"
+
+
+def test_a_time_of_day_is_not_an_age():
+    d = decide("Do you take my insurance? Can I book Tuesday at 3?")
+    assert (d.route, d.triage.level) == ("out_of_scope", "none")
+    # an age written the same way still counts
+    assert "under_16" in decide("my daughter, at 12, has pain down her leg").triage.reasons
 
 
 def test_short_follow_up_in_an_on_topic_conversation_is_in_scope():

@@ -606,6 +606,9 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|recovering from|my) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
                 r"|laminotomy|spinal fusion|fusion|decompression|hip replacement|knee replacement)",
                 r"post-?op\w*|stitches|staples in|sutures",
+                # "had my hip replaced 5 weeks ago", "knee was replaced in May", "new hip"
+                r"(?:hip|knee|joint|disc)s? (?:was |were |got |been |being )?(?:replaced|done|operated on)\b"
+                r"|(?:my|the|a) new (?:hip|knee)\b",
             ),
         ),
         "NCCIH massage safety (nccih.nih.gov); massage-therapy precaution lists",

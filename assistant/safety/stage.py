@@ -4,7 +4,8 @@ Order of precedence (the first that applies decides the route):
 
 1. emergency red flag in the question or a recent user turn -> "emergency" (only emergency guidance);
 2. dosing / diagnosis / personal treatment decision -> "refusal" (urgent or caution triage kept, shown first);
-3. a service request, spam or non-English text -> "out_of_scope" (urgent triage kept);
+3. a service request, spam or non-English text -> "out_of_scope" (urgent triage kept); a service request that
+   names a precaution or an urgent sign ("pregnant, can I book a massage?") is answered with it instead;
 4. off topic (after removing injected instructions) -> "out_of_scope", unless the user describes an urgent
    red flag of their own ("I have a fever"), in which case the urgent guidance wins and the route is "answer";
 5. otherwise "answer", with triage none, caution or urgent.
@@ -145,7 +146,8 @@ def assess(
     urgent = triage if triage.level == "urgent" else Triage()
     if mostly_non_latin(question):
         return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("language", settings), "")
-    if service_request(question):
+    # "28 weeks pregnant, can I book a massage?" asks whether massage is safe: the precaution answers it
+    if service_request(question) and triage.level not in ("caution", "urgent"):
         return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("service", settings), "")
     if is_social(question):
         return SafetyDecision(

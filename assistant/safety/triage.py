@@ -157,10 +157,24 @@ _THING_BEFORE = re.compile(_THINGS + r"\s+(?:is|was|are|were|'s)?\s*(?:about|nea
 _THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
 
 
+# "Can I book Tuesday at 3?", "at 3 o'clock": a time of day, not an age
+_TIME_BEFORE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|morning|afternoon"
+    r"|evening|book\w*|appointment|session|slot)\b[^.?!]{0,12}$"
+)
+_TIME_AFTER = re.compile(
+    r"^(?::\d|\.\d\d|\s*o'?clock|\s*ish\b|\s*(?:tomorrow|today|tonight|on (?:mon|tue|wed|thu|fri|sat|sun)))"
+)
+
+
 def _ages(norm: str) -> list[int]:
     ages = []
     for m in _AGE_NUMBER.finditer(norm):
         if _THING_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _THING_AFTER.match(norm[m.end() :]):
+            continue
+        if re.match(r"at\s+\d", m.group(0)) and (
+            _TIME_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _TIME_AFTER.match(norm[m.end() :])
+        ):
             continue
         ages.append(int(next(g for g in m.groups() if g)))
     return ages
