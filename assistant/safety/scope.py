@@ -91,7 +91,8 @@ _CONDITION = (
 _DIAGNOSIS = re.compile(
     rf"\b(?:do|could|might|would|can) i (?:have|be suffering from|be getting)\b(?! to) (?:\w+ )?(?:{_CONDITION})"
     rf"|\bhave i got (?:\w+ )?(?:{_CONDITION})|\bam i (?:suffering from|getting) "
-    rf"|\bis (?:it|this|that|my \w+(?: \w+)?) (?:\w+ )?(?:{_CONDITION})\b(?:.{{0,30}}\bor\b)?"
+    rf"|\bis (?:it|this|that|my \w+(?: \w+)?) (?!always|usually|ever|normally|often|sometimes|typically|generally"
+    rf"|mostly|commonly|mainly)(?:\w+ )?(?:{_CONDITION})\b(?:.{{0,30}}\bor\b)?"
     r"|\bwhat(?:'s| is) wrong with (?:me|my)\b|\b(?:can|could|will|would) you (?:please )?diagnos\w*"
     r"|\bplease diagnos\w*|\bdiagnos\w* (?:me|my|what|this|whether|if)\b|\bwhat(?:'s| is) causing (?:my|this|it)\b"
     r"|\bwhy (?:is|are) my \w+ (?:\w+ )?(?:hurting|numb|tingling)\b"
