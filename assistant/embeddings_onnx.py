@@ -367,7 +367,7 @@ class OnnxMiniLMEmbedder:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, int, int], OnnxMiniLMEmbedder] = {}
+_cache: dict[tuple[str, int, int], OnnxMiniLMEmbedder] = {}  # by folder, and by the verified model's sha256
 
 
 def load_onnx_embedder(
@@ -384,11 +384,16 @@ def load_onnx_embedder(
         apply_offline_env()
         source = model_dir()
         data = ensure_artefact(Path(folder), export=export, source=source)
-        try:
-            session = _session(data, threads)
-        except Exception as exc:  # onnxruntime raises its own types for a malformed graph
-            raise ModelError(f"onnxruntime cannot load the ONNX MiniLM in {folder}: {exc}") from None
-        embedder = OnnxMiniLMEmbedder(session, _load_tokenizer(source), threads=threads, batch_size=batch_size)
+        # the same verified model in another data_dir shares the session (each one holds its weights and arena)
+        same = (_sha256_bytes(data), threads, batch_size)
+        embedder = _cache.get(same)
+        if embedder is None:
+            try:
+                session = _session(data, threads)
+            except Exception as exc:  # onnxruntime raises its own types for a malformed graph
+                raise ModelError(f"onnxruntime cannot load the ONNX MiniLM in {folder}: {exc}") from None
+            embedder = OnnxMiniLMEmbedder(session, _load_tokenizer(source), threads=threads, batch_size=batch_size)
+            _cache[same] = embedder
         _cache[key] = embedder
         return embedder
 

@@ -256,3 +256,12 @@ def test_setting_picks_the_embedder(tmp_path, onnx_dir):
     assert isinstance(chosen, OnnxMiniLMEmbedder) and chosen.threads == settings.torch_threads
     by_torch = load_configured_embedder(settings.with_overrides(embedder="torch"))
     assert not isinstance(by_torch, OnnxMiniLMEmbedder) and by_torch.model_id == chosen.model_id
+
+
+def test_the_same_model_in_another_data_dir_shares_one_session(onnx_dir, onnx, tmp_path):
+    """Each onnxruntime session holds its own weights and arena (about 0.6 GB once it has embedded a corpus): a
+    process that opens several data dirs (a clinic's staging index, the test suite) keeps one per verified model,
+    and a changed model still gets its own."""
+    folder = _copy(onnx_dir, tmp_path / "onnx")
+    assert load_onnx_embedder(folder, threads=1, export=False) is onnx
+    assert load_onnx_embedder(folder, threads=2, export=False) is not onnx  # another thread count, another session
