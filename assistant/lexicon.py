@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .data_files import yaml_lists
 from .errors import CorpusError
 
 
@@ -60,16 +59,7 @@ class Lexicon:
 def load_lexicon(folder: Path) -> Lexicon:
     """Read every ``*.yaml`` in ``folder``; a missing folder is an empty lexicon, a broken file an error."""
     entries: list[dict] = []
-    if not folder.is_dir():
-        return Lexicon()
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise CorpusError(f"lexicon {path.name} is not valid YAML: {exc}") from None
-        items = data.get("entries") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise CorpusError(f"lexicon {path.name}: expected a mapping with a list under 'entries'")
+    for name, items in yaml_lists(folder, "lexicon", "entries"):
         for i, item in enumerate(items, 1):
             ok = isinstance(item, dict) and isinstance(item.get("term"), str) and item["term"].strip()
             lay = item.get("lay") if isinstance(item, dict) else None
@@ -78,6 +68,6 @@ def load_lexicon(folder: Path) -> Lexicon:
                 or not isinstance(lay, list)
                 or not all(isinstance(x, (str, int)) and str(x).strip() for x in lay)
             ):
-                raise CorpusError(f"lexicon {path.name}: entry {i} needs a 'term' and a list of 'lay' phrases")
+                raise CorpusError(f"lexicon {name}: entry {i} needs a 'term' and a list of 'lay' phrases")
             entries.append({"term": item["term"].strip(), "lay": [str(x) for x in lay]})
     return Lexicon.from_entries(entries)

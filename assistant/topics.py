@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
+from .data_files import yaml_lists
 from .errors import CorpusError
 from .text import content_terms
 
@@ -59,22 +58,13 @@ class Topics:
 
 def load_topics(folder: Path) -> Topics:
     """Read every ``*.yaml`` in ``folder``; a missing folder lists no topics, a broken file is an error."""
-    if not folder.is_dir():
-        return Topics()
     phrases: list[str] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise CorpusError(f"topics {path.name} is not valid YAML: {exc}") from None
-        groups = data.get("groups") if isinstance(data, dict) else None
-        if not isinstance(groups, list):
-            raise CorpusError(f"topics {path.name}: expected a mapping with a list under 'groups'")
+    for name, groups in yaml_lists(folder, "topics", "groups"):
         for i, group in enumerate(groups, 1):
             items = group.get("topics") if isinstance(group, dict) else None
             if not isinstance(items, list) or not all(isinstance(t, (str, int)) and str(t).strip() for t in items):
-                raise CorpusError(f"topics {path.name}: group {i} needs a list of 'topics' phrases")
+                raise CorpusError(f"topics {name}: group {i} needs a list of 'topics' phrases")
             if not str(group.get("source", "")).strip():
-                raise CorpusError(f"topics {path.name}: group {i} needs a 'source' naming where its topics come from")
+                raise CorpusError(f"topics {name}: group {i} needs a 'source' naming where its topics come from")
             phrases.extend(str(t).strip().lower() for t in items)
     return Topics(tuple(dict.fromkeys(phrases)))
