@@ -86,6 +86,15 @@ def split_parts(text: str) -> tuple[str, ...]:
     return tuple(asks) if len(asks) >= 2 and len(asks) == len(pieces) else ()
 
 
+def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """A part that leans on the one before it ("has anyone had an epidural? how long does the relief last")
+    asks about that part's topic: it inherits the unmentioned topics of its predecessor."""
+    for i in range(1, len(parts)):
+        if not absent[i] and absent[i - 1] and is_follow_up(parts[i]):
+            absent[i] = absent[i - 1]
+    return tuple(absent)
+
+
 def read_question(
     question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None, topics: TopicGate | None = None
 ) -> Reading:
@@ -100,6 +109,6 @@ def read_question(
     keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
     gate = topics or TopicGate()
     absent = gate.absent_in(corrected)
-    part_absent = tuple(gate.absent_in(p) for p in parts)
+    part_absent = _lean_back(parts, [gate.absent_in(p) for p in parts])
     number = number_ask(corrected)
     return Reading(question, corrected, canonical, context, parts, evidence, keywords, absent, part_absent, number)

@@ -66,5 +66,5 @@ def load_topics(folder: Path) -> Topics:
                 raise CorpusError(f"topics {name}: group {i} needs a list of 'topics' phrases")
             if not str(group.get("source", "")).strip():
                 raise CorpusError(f"topics {name}: group {i} needs a 'source' naming where its topics come from")
-            phrases.extend(str(t).strip().lower() for t in items)
+            phrases.extend(str(t).strip() for t in items)  # shown as written; matched case-blind
     return Topics(tuple(dict.fromkeys(phrases)))

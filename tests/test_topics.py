@@ -32,7 +32,7 @@ def test_a_phrase_counts_as_mentioned_only_where_its_words_stand_together():
 
 def test_the_shipped_topics_load_and_each_group_names_its_source():
     topics = load_topics(PROJECT_ROOT / "corpus" / "topics")
-    assert {"acupuncture", "gabapentin", "mri", "tens machine", "yoga"} <= set(topics.phrases)
+    assert {"acupuncture", "gabapentin", "MRI", "TENS machine", "yoga"} <= set(topics.phrases)
     assert "massage" not in topics.phrases and "sciatica" not in topics.phrases
 
 
@@ -94,3 +94,15 @@ def test_the_reply_names_the_topic_and_an_added_article_makes_it_answerable(tmp_
     answer = again.ask("Does acupuncture help sciatica?")
     assert answer.outcome == "answer", answer.answer
     assert any("Acupuncture" in c.quote for c in answer.citations)
+
+
+def test_a_part_that_leans_on_an_unmentioned_topic_is_not_covered_either():
+    from assistant.lexicon import Lexicon
+    from assistant.question import read_question
+
+    gate = Topics(("epidural", "MRI")).gate(ARTICLE)
+    leaning = read_question("has anyone had an epidural for sciatica? how long does the relief last", [], Lexicon(), None, gate)
+    assert leaning.part_absent == (("epidural",), ("epidural",))
+    # a part about something else keeps its own coverage
+    apart = read_question("what causes sciatica, and will I need an MRI to find out?", [], Lexicon(), None, gate)
+    assert apart.part_absent == ((), ("MRI",))
