@@ -112,6 +112,11 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("es", "el pie me 'chancletea' y tropiezo con los bordillos", "foot_drop"),
     ("ko", "허리 아프다가 갑자기 가슴이 조이듯이 아파요", "chest_pain"),
     ("ko", "아빠가 입이 돌아가고 말이 어눌해졌어요", "stroke_signs"),
+    # written by someone who had not read the rules (blind batch 5), missed on its first run
+    ("es", "ahora en la tarde la pierna derecha se le dobla y ya no puede pararse sola, cada hora está peor",
+     "severe_weakness"),
+    ("ko", "오늘 회사에서 나도 모르게 속옷에 큰 실수를 했어요. 변 나오는 느낌이 아예 없었어요", "bowel"),
+    ("ko", "왼쪽 다리가 자꾸 꺾여서 혼자 서 있지도 못함.. 몇 시간 사이에 계속 심해지는 중", "severe_weakness"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -124,6 +129,9 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("ko", "항문이나 사타구니 저림 없고 소변도 정상이에요. 마사지는 몇 번 받으면 되나요?"),
     ("ko", "예전 골절은 다 나았어요. 좌골신경통에 마사지 받아도 되나요?"),
     ("ko", "요즘 일이 안 풀려서 가슴이 답답해요. 좌골신경통 마사지 추천해주세요"),
+    # ten years of unchanged stress leakage; a cousin's operation heard about (blind batch 5 false alarms)
+    ("ko", "둘째 낳고 10년째 기침하거나 줄넘기하면 소변이 살짝 새는 게 있는데 그건 예전이랑 똑같아요."),
+    ("ko", "사촌형이 마미증후군으로 응급수술 받았다는 얘기 듣고 완전 쫄았어요. 저는 왼쪽 엉덩이만 아파요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

@@ -54,6 +54,12 @@ EMERGENCY = [
     ("sexual_dysfunction", "since the back pain started I can't get an erection"),
     ("severe_weakness", "my legs suddenly gave way"),
     ("severe_weakness", "my leg is getting weaker by the hour"),
+    # written by someone who had not read the rules (blind batch 5), missed on its first run
+    ("saddle_numbness", "when i wipe it feels like its someone elses bum, kind of dead and fuzzy round the back passage"),
+    ("bladder", "he's been trying to pee and hardly anything comes out"),
+    ("bladder", "he doesn't even feel like he needs to go even though his lower belly looks swollen"),
+    ("sexual_dysfunction", "last few days things arent working downstairs, cant get it up"),
+    ("chest_pain", "her chest feels really tight like someone's sat on it and her left arm aches"),
 ]
 URGENT = [
     ("foot_drop", "my foot slaps the floor when I walk"),
@@ -172,6 +178,9 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "I broke my leg as a kid and it's all healed, now I have sciatica after a long drive",
     "My mum had breast cancer but I've never had cancer myself. Is massage good for sciatica?",
     "Are long slow strokes or deep pressure better for sciatica?",
+    # blind batch 5 false alarms: a relative's operation years ago, a child's age in the asker's own history
+    "my uncle had cauda equina surgery a few years back, im terrified. ive got sciatica in my right leg only",
+    "41F. Ever since my 2nd kid (she's 9 now) I leak a tiny bit when I sneeze, unchanged for years. Now I have sciatica.",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

@@ -113,7 +113,10 @@ PSEUDO_NEGATION = re.compile(
     r"|don't (?:know|think|remember|understand|want)|didn't (?:know|think|notice|realise|realize|even)"
     r"|doesn't (?:matter|help|stop|ease|go|seem)|won't (?:stop|go|ease|lift|move|work|hold)"
     r"|nothing (?:helps|works|comes|came|happens|happened)|never (?:used to|had this before|had it before|been like this)"
-    r"|no (?:matter|way to)|without (?:trying|meaning|warning|realising|realizing|noticing|knowing|reason|any reason))\b"
+    r"|no (?:matter|way to)|without (?:trying|meaning|warning|realising|realizing|noticing|knowing|reason|any reason)"
+    # a sign that is itself worded with a negation does not negate the next one ("things aren't working
+    # downstairs, can't get it up")
+    r"|(?:aren't|isn't|not) working (?:properly |right )?(?:down there|downstairs|in bed))\b"
 )
 _NEG_WINDOW_TOKENS = 8
 

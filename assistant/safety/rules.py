@@ -39,7 +39,9 @@ NUMB = (
     r"|(?:can't|couldn't|unable to|not able to|no longer able to|hardly|barely|don't|didn't) (?:really |properly |even "
     r"|quite )?feel|(?:don't think|not sure|not certain) (?:if |whether |that )?i (?:can|could) (?:really |properly )?feel"
     r"|feels? (?:\w+ )?(?:weird|strange|odd|funny|different|dead|numb|like cotton wool|like it's not mine"
-    r"|like it isn't mine)|gone dead"
+    r"|like it isn't mine)|gone dead|fuzzy|(?:kind of|kinda|all|totally|completely|a bit) dead"
+    # "it feels like someone else's bum": a part that does not feel like one's own
+    r"|(?:feels?|feeling|felt) like (?:it'?s |its |it is )?(?:someone|somebody) else'?s"
 )
 NUMB_ADJ = r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
 SADDLE_CORE = (
@@ -133,6 +135,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 r"(?:pee|wee|urinat)\w* (?:\w+ ){0,5}(?:can't|don't|didn't) (?:really |even )?feel",
                 r"(?:can't|don't|didn't|no) (?:really )?feel(?:ing)? (?:\w+ ){0,2}(?:when|while) (?:i )?(?:pee|wee|urinate)",
+            ),
+            _re(
+                # "trying to pee and hardly anything comes out"; "he doesn't even feel like he needs to go"
+                r"(?:pee|wee|urinat|toilet|loo)\w* (?:\w+ ){0,4}(?:hardly|barely|only a (?:little|trickle|dribble|few drops)"
+                r"|very little|not much|nothing much)(?: \w+){0,2} (?:comes?|came|coming) out",
+                r"(?:doesn't|does not|don't|do not|didn't|can't|cannot) (?:even |really )?feel (?:like |that )?(?:he|she|i|they)"
+                r" (?:needs?|has|have) to (?:go|pee|wee)\b",
             ),
             _re(
                 r"(?:urinary|urine|bladder) retention|retaining urine",
@@ -280,6 +289,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)",
+                r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
+                r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
             ),
         ),
         "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
@@ -330,6 +341,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:pain|ache|pressure|tightness|heaviness|squeez\w*|crush\w*) (?:\w+ ){0,2}(?:in|across) the (?:middle|centre"
                 r"|center) of (?:my |his |her |their |the )?chest",
                 r"chest (?:\w+ ){0,6}(?:going|spreading|radiating|moving|shooting) (?:\w+ ){0,2}(?:arm|jaw|neck)",
+                # "her chest feels really tight, like someone's sat on it"
+                r"chest (?:feels?|felt|is|was|gone|going|getting) (?:\w+ ){0,2}(?:tight|heavy|crushed|squeezed)",
+                r"(?:someone|somebody|something|an elephant)(?:'s| is| has)? (?:sat|sitting|standing|stood) on (?:my |his |her"
+                r" |their |the )?chest",
             ),
         ),
         "NHS Back pain (nhs.uk)",
@@ -612,6 +627,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NCCIH massage safety (nccih.nih.gov); massage-therapy precaution lists",
+        # an operation years ago is not recent: "my uncle had cauda equina surgery a few years back"
+        unless=_re(r"(?:years?|decades?) (?:ago|back|before)|(?:as a|when i was a) (?:child|kid|teenager)"),
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.
     # Source: NCI/NCCAM-derived massage precautions; AHCPR table (steroids and fracture risk).

@@ -130,6 +130,8 @@ _CHILD_EXCLUDE = re.compile(
     r"|\b(?:lift\w*|carry\w*|carried|lug\w*|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
     r"(?:children|child|kids?|toddlers?|babies|baby|little one)\b"
     r"|\b(?:had|gave birth to|since having|since i had) (?:my|our|the|a) (?:little one|baby)\b"
+    # a birth in the asker's own history: "ever since my 2nd kid (she's 9 now) I leak a bit when I sneeze"
+    r"|\b(?:ever since|since|after) (?:having |i had |giving birth to )?(?:my|our) (?:\w+ )?(?:kid|child|baby|son|daughter)\b"
 )
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
