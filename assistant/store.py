@@ -170,11 +170,18 @@ def open_client(settings: Settings, *, create: bool):
 class IndexStore:
     """All reads and writes of the index go through here."""
 
-    def __init__(self, client, name: str, ef_search: int = 200, remote: str = ""):
+    def __init__(self, client, name: str, ef_search: int = 200, remote: str = "", passage_vectors: str = "encode"):
         self.client = client
         self.name = name
         self.ef_search = ef_search
         self.remote = remote  # the Chroma server's URL, "" for the embedded store
+        # "encode": a passage's vector is the model's encoding of its text; "sentence_mean": the normalised mean of
+        # its sentences' vectors (computed anyway), which skips encoding the passages (README, "Speed")
+        self.passage_vectors = passage_vectors
+
+    def vectors_id(self, model_id: str) -> str:
+        """What the index records as its model: vectors made another way are another model to it."""
+        return model_id if self.passage_vectors == "encode" else f"{model_id}+{self.passage_vectors}"
 
     def reachable(self) -> bool:
         """Whether the store answers right now (a Chroma server's heartbeat; the embedded store always does)."""
@@ -233,10 +240,11 @@ class IndexStore:
         )
 
     def check_model(self, info: dict, embedder: Embedder) -> None:
-        if info.get("model") != embedder.model_id or int(info.get("dim", -1)) != embedder.dim:
+        if info.get("model") != self.vectors_id(embedder.model_id) or int(info.get("dim", -1)) != embedder.dim:
             raise IndexUnusableError(
                 f"the index was built with model {info.get('model')} (dimension {info.get('dim')}) but the assistant "
-                f"uses {embedder.model_id} (dimension {embedder.dim}); run 'sciatica-assistant index --rebuild'"
+                f"uses {self.vectors_id(embedder.model_id)} (dimension {embedder.dim}); run 'sciatica-assistant index"
+                " --rebuild'"
             )
 
     # ----------------------------------------------------------------- reading
@@ -266,7 +274,8 @@ class IndexStore:
         stats = SyncStats(passages=len(passages))
         wanted = _by_id(passages)
         info = None if rebuild else self._active_or_none()
-        if info is not None and (info.get("model") != embedder.model_id or int(info.get("dim", -1)) != embedder.dim):
+        model = self.vectors_id(embedder.model_id)
+        if info is not None and (info.get("model") != model or int(info.get("dim", -1)) != embedder.dim):
             info = None  # another model: nothing can be reused
         if info is None or "number" not in info:  # nothing to build on, or an index from before collection sets
             self._build(wanted, embedder, stats, on_progress)
@@ -284,8 +293,8 @@ class IndexStore:
         sets = self._sets()
         number = int(re.split(r"__[cg]", sets[-1])[-1]) + 1 if sets else 1
         name = f"{self.name}__c{number}"
-        col = self._create(name, embedder.model_id, embedder.dim)
-        sent = self._create(f"{name}__sentences", embedder.model_id, embedder.dim)
+        col = self._create(name, self.vectors_id(embedder.model_id), embedder.dim)
+        sent = self._create(f"{name}__sentences", self.vectors_id(embedder.model_id), embedder.dim)
         stats.changed_ids = sorted(wanted)
         self._embed(list(wanted.values()), embedder, col, sent, 1, stats, on_progress)
         self._check_count(col, 1, len(wanted))
@@ -327,7 +336,7 @@ class IndexStore:
         everything = [p.id for p in passages]
         if info is None:
             return IndexCheck(built=False, same_model=True, to_embed=everything, deleted=[])
-        if info.get("model") != model_id or int(info.get("dim", -1)) != dim:
+        if info.get("model") != self.vectors_id(model_id) or int(info.get("dim", -1)) != dim:
             return IndexCheck(built=True, same_model=False, to_embed=everything, deleted=[])
         if "number" not in info:  # an index from before collection sets: the next sync rebuilds it
             return IndexCheck(built=True, same_model=True, to_embed=everything, deleted=[])
@@ -384,12 +393,6 @@ class IndexStore:
         for i in range(0, len(to_embed), BATCH):
             batch = to_embed[i : i + BATCH]
             rids = [record_id(p) for p in batch]
-            new.add(
-                ids=rids,
-                embeddings=embedder.embed_documents([p.embed_text for p in batch]),
-                documents=[p.text for p in batch],
-                metadatas=[{**p.metadata(), "pid": p.id, "born": born, "died": LIVE} for p in batch],
-            )
             s_ids, s_docs, s_texts, s_meta = [], [], [], []
             for p, rid in zip(batch, rids):
                 for k, (sentence, text) in enumerate(zip(p.sentence_texts(), p.sentence_embed_texts())):
@@ -402,14 +405,38 @@ class IndexStore:
                     s_docs.append(question)
                     s_texts.append(question)
                     s_meta.append({"passage_id": p.id, "k": k, "kind": "question"})
+            s_vecs = embedder.embed_documents(s_texts) if s_ids else None
+            new.add(
+                ids=rids,
+                embeddings=self._passage_vectors(batch, rids, s_ids, s_vecs, embedder),
+                documents=[p.text for p in batch],
+                metadatas=[{**p.metadata(), "pid": p.id, "born": born, "died": LIVE} for p in batch],
+            )
             if s_ids:
-                new_sent.add(
-                    ids=s_ids, embeddings=embedder.embed_documents(s_texts), documents=s_docs, metadatas=s_meta
-                )
+                new_sent.add(ids=s_ids, embeddings=s_vecs, documents=s_docs, metadatas=s_meta)
             stats.embedded_passages += len(batch)
             stats.embedded_sentences += len(s_ids)
             if on_progress:
                 on_progress(stats.embedded_passages, len(to_embed))
+
+    def _passage_vectors(self, batch: list[Passage], rids: list[str], s_ids: list[str], s_vecs, embedder: Embedder):
+        """The passages' vectors: encoded, or the normalised mean of their sentences' (not their sidecar questions')."""
+        if self.passage_vectors != "sentence_mean" or s_vecs is None:
+            return embedder.embed_documents([p.embed_text for p in batch])
+        rows: dict[str, list] = {rid: [] for rid in rids}
+        for sid, vec in zip(s_ids, s_vecs):
+            rid, _, kind = sid.rpartition("::")
+            if kind.startswith("s"):
+                rows[rid].append(vec)
+        out = np.zeros((len(batch), embedder.dim), dtype=np.float32)
+        missing = [i for i, rid in enumerate(rids) if not rows[rid]]
+        for i, rid in enumerate(rids):
+            if rows[rid]:
+                mean = np.mean(rows[rid], axis=0)
+                out[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        if missing:  # a passage without sentences (cannot happen for quotable text) is encoded
+            out[missing] = embedder.embed_documents([batch[i].embed_text for i in missing])
+        return out
 
     def _switch(self, name: str, number: int, embedder: Embedder, passages: int) -> None:
         """Point ``active`` at generation ``number`` of set ``name``: one write, so readers see the old or the
@@ -422,7 +449,7 @@ class IndexStore:
                     "generation": f"{name}@{number}",
                     "collection": name,
                     "number": number,
-                    "model": embedder.model_id,
+                    "model": self.vectors_id(embedder.model_id),
                     "dim": embedder.dim,
                     "passages": passages,
                     "built_at": time.time(),
@@ -606,7 +633,12 @@ class ServedIndex:
 
 
 def store_for(settings: Settings, *, create: bool) -> IndexStore:
-    return IndexStore(open_client(settings, create=create), settings.collection, remote=settings.chroma_url.strip())
+    return IndexStore(
+        open_client(settings, create=create),
+        settings.collection,
+        remote=settings.chroma_url.strip(),
+        passage_vectors=settings.passage_vectors,
+    )
 
 
 __all__ = [
