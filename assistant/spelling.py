@@ -44,7 +44,7 @@ class Speller:
         return _WORD.sub(fix, text)
 
 
-def _english_words() -> set[str]:
+def english_words() -> set[str]:
     import symspellpy
 
     path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
@@ -63,4 +63,4 @@ def build_speller(texts: list[str], extra_words: frozenset[str] | set[str] = fro
     for word, n in counts.items():
         if len(word) > 1:
             sym.create_dictionary_entry(word, n)
-    return Speller(sym, frozenset(counts) | frozenset(_english_words()) | CHAT_WORDS)
+    return Speller(sym, frozenset(counts) | frozenset(english_words()) | CHAT_WORDS)

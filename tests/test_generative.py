@@ -116,6 +116,15 @@ def test_talk_about_the_prompt_cut_off_or_looping_sentences_and_added_clauses_ar
     assert check("Massage treatment helps ease tension on the sciatic nerve by focusing on tight muscles [1].").supported
 
 
+def test_a_made_up_word_is_removed():
+    # SmolLM2 opened an answer with a name out of nowhere ("Melly, massage is a potential treatment option"): a word
+    # that is neither in the passage nor an English word is not the passage's claim
+    made_up = check("Melly, massage treatment helps ease tension on the sciatic nerve [1].")
+    assert not made_up.supported and "'melly'" in made_up.reason
+    # a rare word the passage itself uses, and ordinary English, still pass
+    assert check("Massage treatment helps ease tension on the sciatic nerve by focusing on these tight muscles [1].").supported
+
+
 def test_a_flipped_negation_is_removed():
     assert negated("Massage does not cure it") and negated("It doesn\u2019t cure it") and negated("never")
     assert not negated("Massage cures the underlying cause")

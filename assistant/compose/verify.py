@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -203,6 +204,26 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    from ..spelling import english_words
+
+    return frozenset(english_words())
+
+
+def unknown_words(sentence: str, passage: str) -> list[str]:
+    """Words of ``sentence`` that are neither in ``passage`` nor in symspellpy's 82,765-word English list (names
+    and coinages the model made up: "Melly, massage is a potential treatment option"). Words of one or two letters
+    and numbers are left to the other rules."""
+    have = {w.split("'")[0] for w in _words(passage)}
+    english = _english()
+    return [
+        w
+        for w in dict.fromkeys(x.split("'")[0] for x in _words(sentence))
+        if len(w) > 2 and not w.isdigit() and w not in have and w not in english
+    ]
+
+
 def strength_words(text: str) -> set[str]:
     """The words of ``text`` that set how strong a claim is ("proven", "cures", "always", "safe" ...)."""
     return {w for w in _words(text) if w in STRENGTH}
@@ -284,6 +305,9 @@ def _against(text: str, cites: tuple[int, ...], n: int, src: Source, vector: np.
         return replace(found, supported=False, reason=f"a clause overlaps [{n}] by {weakest:.2f}")
     if not numbers_supported(text, src.text):
         return replace(found, supported=False, reason=f"a number not in [{n}]")
+    unknown = unknown_words(text, f"{src.heading} {src.text}")
+    if unknown:
+        return replace(found, supported=False, reason=f"'{unknown[0]}' is neither in [{n}] nor an English word")
     stronger = sorted(strength_words(text) - strength_words(src.text))
     if stronger:
         return replace(found, supported=False, reason=f"'{stronger[0]}' not in [{n}]")
