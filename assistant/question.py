@@ -44,6 +44,9 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[A-Za-z]+")
+# markup is never part of what is asked ("Does massage help? <script>alert(1)</script>"): a script or style
+# element goes whole, any other tag leaves its text
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[t
 def read_question(
     question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None, topics: TopicGate | None = None
 ) -> Reading:
-    corrected = speller.correct(question) if speller is not None else question
+    text = " ".join(_MARKUP.sub(" ", question).split()) or question
+    corrected = speller.correct(text) if speller is not None else text
     canonical = lexicon.canonical(corrected)
     context = previous_question(history) if is_follow_up(corrected) else ""
     if context and speller is not None:

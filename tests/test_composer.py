@@ -71,6 +71,9 @@ def test_two_part_questions_are_split_and_one_part_questions_are_not():
         "what causes sciatica", "will I need an MRI to find out?")
     assert split_parts("Does massage help sciatica?") == ()
     assert split_parts("does massage help with stress and anxiety?") == ()
+    # markup is not an ask: it is dropped before the question is read
+    marked = read_question("Does massage help sciatica? <script>alert(1)</script>", [], Lexicon(), None)
+    assert marked.corrected == "Does massage help sciatica?" and marked.parts == ()
 
 
 def test_a_follow_up_reads_the_previous_question_even_after_an_unanswered_turn():
