@@ -387,7 +387,8 @@ def load_onnx_embedder(
         source = model_dir()
         data = ensure_artefact(Path(folder), export=export, source=source)
         # the same verified model in another data_dir shares the session (each one holds its weights and arena)
-        same = (_sha256_bytes(data), threads, batch_size)
+        manifest = read_manifest(Path(folder)) or {}  # ensure_artefact has just checked its sum against ``data``
+        same = (str(manifest.get("onnx_sha256") or _sha256_bytes(data)), threads, batch_size)
         embedder = _cache.get(same)
         if embedder is None:
             try:

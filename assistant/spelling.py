@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,13 @@ class Speller:
         return _WORD.sub(fix, text)
 
 
-def english_words() -> set[str]:
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
     import symspellpy
 
     path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
     with path.open(encoding="utf-8") as fh:
-        return {line.split(" ", 1)[0] for line in fh if line.strip()}
+        return frozenset(line.split(" ", 1)[0] for line in fh if line.strip())
 
 
 def build_speller(texts: list[str], extra_words: frozenset[str] | set[str] = frozenset()) -> Speller:
@@ -63,4 +65,4 @@ def build_speller(texts: list[str], extra_words: frozenset[str] | set[str] = fro
     for word, n in counts.items():
         if len(word) > 1:
             sym.create_dictionary_entry(word, n)
-    return Speller(sym, frozenset(counts) | frozenset(english_words()) | CHAT_WORDS)
+    return Speller(sym, frozenset(counts) | english_words() | CHAT_WORDS)

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..ingest.passages import is_meta_sentence
+from ..spelling import english_words
 from ..text import content_terms
 
 # Measured with evals/bench/verify_threshold.py (README, "Generated answers (optional)"): each of the corpus's
@@ -204,19 +204,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    from ..spelling import english_words
-
-    return frozenset(english_words())
-
-
 def unknown_words(sentence: str, passage: str) -> list[str]:
     """Words of ``sentence`` that are neither in ``passage`` nor in symspellpy's 82,765-word English list (names
     and coinages the model made up: "Melly, massage is a potential treatment option"). Words of one or two letters
     and numbers are left to the other rules."""
     have = {w.split("'")[0] for w in _words(passage)}
-    english = _english()
+    english = english_words()
     return [
         w
         for w in dict.fromkeys(x.split("'")[0] for x in _words(sentence))
