@@ -394,13 +394,16 @@ class IndexStore:
             batch = to_embed[i : i + BATCH]
             rids = [record_id(p) for p in batch]
             s_ids, s_docs, s_texts, s_meta = [], [], [], []
-            for p, rid in zip(batch, rids):
+            owner: list[int] = []  # for each sentence record, its passage's place in the batch (-1: a question)
+            for b, (p, rid) in enumerate(zip(batch, rids)):
                 for k, (sentence, text) in enumerate(zip(p.sentence_texts(), p.sentence_embed_texts())):
+                    owner.append(b)
                     s_ids.append(f"{rid}::s{k}")
                     s_docs.append(sentence)
                     s_texts.append(text)
                     s_meta.append({"passage_id": p.id, "k": k})
                 for j, (k, question) in enumerate(p.questions):  # the questions a sentence answers (sidecar)
+                    owner.append(-1)
                     s_ids.append(f"{rid}::q{j}")
                     s_docs.append(question)
                     s_texts.append(question)
@@ -408,7 +411,7 @@ class IndexStore:
             s_vecs = embedder.embed_documents(s_texts) if s_ids else None
             new.add(
                 ids=rids,
-                embeddings=self._passage_vectors(batch, rids, s_ids, s_vecs, embedder),
+                embeddings=self._passage_vectors(batch, owner, s_vecs, embedder),
                 documents=[p.text for p in batch],
                 metadatas=[{**p.metadata(), "pid": p.id, "born": born, "died": LIVE} for p in batch],
             )
@@ -419,21 +422,16 @@ class IndexStore:
             if on_progress:
                 on_progress(stats.embedded_passages, len(to_embed))
 
-    def _passage_vectors(self, batch: list[Passage], rids: list[str], s_ids: list[str], s_vecs, embedder: Embedder):
-        """The passages' vectors: encoded, or the normalised mean of their sentences' (not their sidecar questions')."""
+    def _passage_vectors(self, batch: list[Passage], owner: list[int], s_vecs, embedder: Embedder):
+        """The passages' vectors: encoded, or the normalised mean of their sentences' (``owner``: each sentence
+        record's passage in ``batch``, -1 for a sidecar question, which does not count)."""
         if self.passage_vectors != "sentence_mean" or s_vecs is None:
             return embedder.embed_documents([p.embed_text for p in batch])
-        rows: dict[str, list] = {rid: [] for rid in rids}
-        for sid, vec in zip(s_ids, s_vecs):
-            rid, _, kind = sid.rpartition("::")
-            if kind.startswith("s"):
-                rows[rid].append(vec)
         out = np.zeros((len(batch), embedder.dim), dtype=np.float32)
-        missing = [i for i, rid in enumerate(rids) if not rows[rid]]
-        for i, rid in enumerate(rids):
-            if rows[rid]:
-                mean = np.mean(rows[rid], axis=0)
-                out[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        np.add.at(out, [b for b in owner if b >= 0], np.asarray(s_vecs, dtype=np.float32)[[b >= 0 for b in owner]])
+        norms = np.linalg.norm(out, axis=1)
+        missing = [i for i, n in enumerate(norms) if n == 0]
+        out /= np.maximum(norms, 1e-9)[:, None]
         if missing:  # a passage without sentences (cannot happen for quotable text) is encoded
             out[missing] = embedder.embed_documents([batch[i].embed_text for i in missing])
         return out
