@@ -170,6 +170,7 @@ class Settings:
     # Retry-After; threads the API may use (the chat and /healthz keep the rest); questions a minute per client
     # address before a 429 with Retry-After (0 = no limit), never for the exempt addresses
     api_max_in_flight: int = 32
+    api_target_seconds: float = 1.0  # admitted questions that wait longer shrink the window, or are shed unanswered
     api_threads: int = 8
     rate_limit_per_minute: int = 120
     rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1")
@@ -302,8 +303,15 @@ def validate(settings: Settings) -> None:
         raise SettingsError("emergency_number cannot be empty")
     if settings.pipeline_concurrency < 1 or settings.queue_max_size < 1:
         raise SettingsError("pipeline_concurrency and queue_max_size must be at least 1")
-    if settings.api_max_in_flight < 1 or settings.api_threads < 1 or settings.rate_limit_per_minute < 0:
-        raise SettingsError("api_max_in_flight and api_threads must be at least 1, rate_limit_per_minute 0 or more")
+    if (
+        min(settings.api_max_in_flight, settings.api_threads) < 1
+        or settings.rate_limit_per_minute < 0
+        or not (settings.api_target_seconds > 0)
+    ):
+        raise SettingsError(
+            "api_max_in_flight and api_threads must be at least 1, rate_limit_per_minute 0 or more, "
+            "api_target_seconds above 0"
+        )
     if settings.embedder not in EMBEDDERS:
         raise SettingsError(f"unknown embedder {settings.embedder!r}; choose one of {', '.join(EMBEDDERS)}")
     if settings.passage_vectors not in PASSAGE_VECTORS:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from assistant.schema import Answer
+from assistant.web.admission import Admission
 from assistant.web.app import create_app
 from assistant.web.background import BackgroundServer
 from assistant.web.service import AssistantService
@@ -57,7 +58,7 @@ def settings(tmp_path):
 
 def test_questions_beyond_capacity_are_shed_at_once_with_retry_after(settings):
     slow = SlowAssistant()
-    app = create_app(settings.with_overrides(api_max_in_flight=2, rate_limit_exempt=()), slow)
+    app = create_app(settings.with_overrides(api_max_in_flight=2, api_target_seconds=30, rate_limit_exempt=()), slow)
     with BackgroundServer(app) as srv, ThreadPoolExecutor(6) as pool:
         def ask():
             with httpx.Client(base_url=srv.url, timeout=30) as c:
@@ -74,6 +75,39 @@ def test_questions_beyond_capacity_are_shed_at_once_with_retry_after(settings):
         assert [f.result(timeout=30).status_code for f in first] == [200, 200]
         health = httpx.get(srv.url + "healthz", timeout=10).json()
         assert health["load"]["shed"] == 4 and health["load"]["in_flight"] == 0
+
+
+def test_an_admitted_question_still_waiting_at_its_deadline_is_shed_not_answered_late(settings):
+    slow = SlowAssistant()
+    app = create_app(settings.with_overrides(api_target_seconds=0.5, rate_limit_exempt=()), slow)
+    with BackgroundServer(app) as srv, ThreadPoolExecutor(2) as pool:
+        holding = pool.submit(httpx.post, srv.url + "api/ask", json={"question": QUESTION}, timeout=30)
+        assert slow.started.acquire(timeout=10)  # the API's one pipeline slot is taken (the chat keeps the other)
+        waiting = httpx.post(srv.url + "api/ask", json={"question": QUESTION + " again"}, timeout=30)
+        assert not holding.done()  # told before the question ahead of it was answered
+        assert waiting.status_code == 503 and waiting.headers["Retry-After"] == "2"
+        assert waiting.json() == {"error": "The assistant is busy right now. Please try again in a moment."}
+        slow.release.set()
+        assert holding.result(timeout=30).status_code == 200
+        load = httpx.get(srv.url + "healthz", timeout=10).json()["load"]
+        assert load["shed"] == 1 and load["in_flight"] == 0
+        assert load["window"] < 32  # the answer that took longer than its target shrank the window
+
+
+def test_the_admission_window_shrinks_while_answers_are_slow_and_grows_back():
+    door = Admission(32, floor=4, target_s=1.0)
+    for _ in range(20):  # answers taking 3 s each
+        assert door.enter()
+        door.leave(3.0)
+    assert door.window == 4
+    held = [door.enter() for _ in range(6)]
+    assert held == [True] * 4 + [False] * 2 and door.shed == 2
+    for _ in range(4):
+        door.leave(0.05)
+    for _ in range(2000):  # quick answers again
+        door.enter()
+        door.leave(0.05)
+    assert door.window == 32 and door.in_flight == 0
 
 
 def test_one_address_asking_too_often_gets_429_with_retry_after(settings):

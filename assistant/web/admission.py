@@ -14,26 +14,54 @@ import time
 from dataclasses import dataclass, field
 
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 @dataclass
 class Admission:
-    """At most ``limit`` API questions in flight; the rest are shed."""
+    """At most ``limit`` API questions in flight, fewer while answers are slow; the rest are shed.
+
+    The window adapts (additive increase, multiplicative decrease, as TCP does): an answer that took longer than
+    ``target_s`` to start shrinks it by a quarter, down to ``floor``; a quick one grows it by ``1/window``, back
+    up to ``limit``. By Little's law a question waits about in-flight / answered-per-second, and under a flood
+    of refusals the answer rate falls (the event loop takes the cores), so a fixed limit of 32 made the admitted
+    questions wait over 2 s at 1,000 connections; the window keeps the wait near ``target_s`` instead.
+    Each admitted question also gets a deadline ``target_s`` ahead: one still waiting for a pipeline slot then
+    is shed (503) before any work, and counted in ``expired``."""
 
     limit: int
+    floor: int = 1
+    target_s: float = 1.0
     in_flight: int = 0
     shed: int = 0
+    expired: int = 0
+    window: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.floor = max(1, min(self.floor, self.limit))
+        self.window = float(self.limit)
 
     def enter(self) -> bool:
-        if self.in_flight >= self.limit:
+        if self.in_flight >= min(self.limit, int(self.window)):
             self.shed += 1
             return False
         self.in_flight += 1
         return True
 
-    def leave(self) -> None:
+    def leave(self, seconds: float | None = None) -> None:
+        """One admitted question is done; ``seconds`` from admission to the first byte of its reply (None when
+        it never started one, e.g. the client went away)."""
         self.in_flight -= 1
+        if seconds is None:
+            return
+        if seconds > self.target_s:
+            self.window = max(float(self.floor), self.window * 0.75)
+        else:
+            self.window = min(float(self.limit), self.window + 1.0 / self.window)
+
+    def counts(self) -> dict[str, int]:
+        """What /healthz reports: questions in flight, the window now, and all shed (at the door or expired)."""
+        return {"in_flight": self.in_flight, "window": int(self.window), "shed": self.shed + self.expired}
 
 
 @dataclass
@@ -103,10 +131,20 @@ class AdmissionMiddleware:
         if not self.admission.enter():
             await _refuse(503, BUSY, 1, scope, receive, send)
             return
+        admitted_at = time.monotonic()
+        # the question is answered or shed by then (service.ask's slot waits; api.py passes it on)
+        scope.setdefault("state", {})["deadline"] = admitted_at + self.admission.target_s
+        started: list[float] = []
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start" and not started:
+                started.append(time.monotonic() - admitted_at)
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, timed_send)
         finally:
-            self.admission.leave()
+            self.admission.leave(started[0] if started else None)
 
 
 async def _refuse(status: int, message: str, retry_after: int, scope: Scope, receive: Receive, send: Send) -> None:

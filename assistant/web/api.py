@@ -34,6 +34,7 @@ from .admission import Admission, RateLimiter
 from .service import (
     INTERNAL_MESSAGE,
     AssistantService,
+    Expired,
     failure,
     has_lone_surrogate,
 )
@@ -131,6 +132,7 @@ class ErrorOut(BaseModel):
 
 class LoadOut(BaseModel):
     in_flight: int
+    window: int
     shed: int
     rate_limited: int
 
@@ -205,6 +207,13 @@ def sse_event(event: StreamEvent) -> str:
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def failure_response(exc: BaseException, admission: Admission) -> JSONResponse:
+    """The JSON error for a question that failed before its reply started (service.failure says which)."""
+    admission.expired += isinstance(exc, Expired)
+    said = failure(exc)
+    return error(said.status, said.message, {"Retry-After": str(said.retry_after)} if said.retry_after else None)
 
 
 @functools.cache
@@ -325,30 +334,28 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
         one ``error`` event; every failure before it is the usual JSON error.
         """
         history = [m.model_dump() for m in body.history]
+        deadline = request.scope.get("state", {}).get("deadline")  # set by AdmissionMiddleware
         if body.stream:
-            return await stream_answer(body.question, history)
+            return await stream_answer(body.question, history, deadline)
         try:
             answer = await anyio.to_thread.run_sync(
-                functools.partial(service.ask, body.question, history, api=True), limiter=threads
+                functools.partial(service.ask, body.question, history, api=True, deadline=deadline),
+                limiter=threads,
             )
         except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
-            said = failure(exc)
-            retry = {"Retry-After": str(said.retry_after)} if said.retry_after else None
-            return error(said.status, said.message, retry)
+            return failure_response(exc, admission)
         return JSONResponse(answer.to_dict(), headers={"Cache-Control": "no-store"})
 
-    async def stream_answer(question: str, history: list[dict]) -> Response:
+    async def stream_answer(question: str, history: list[dict], deadline: float | None) -> Response:
         """``"stream": true``: the first event is awaited before the response starts, so bad input, a full house
         or an unreachable index are the same JSON errors as without it. The pipeline's slots are held by the
         stream and freed when it ends or the client goes away (the stream is closed either way)."""
-        events = service.ask_stream(question, history, api=True)
+        events = service.ask_stream(question, history, api=True, deadline=deadline)
         try:
             first = await anyio.to_thread.run_sync(next, events, None, limiter=threads)
         except Exception as exc:  # noqa: BLE001 - one mapping for every failure (service.failure); never a trace
             events.close()
-            said = failure(exc)
-            retry = {"Retry-After": str(said.retry_after)} if said.retry_after else None
-            return error(said.status, said.message, retry)
+            return failure_response(exc, admission)
 
         async def body() -> AsyncIterator[str]:
             event = first
@@ -423,7 +430,7 @@ def install_api(app: FastAPI, service: AssistantService, settings: Settings | No
             "versions": versions(service),
             "uptime_s": round(time.monotonic() - service.started_at, 2),
             "load_s": round(service.load_seconds, 2) if service.load_seconds is not None else None,
-            "load": {"in_flight": admission.in_flight, "shed": admission.shed, "rate_limited": limiter.limited},
+            "load": {**admission.counts(), "rate_limited": limiter.limited},
         }
         if service.error:
             payload["error"] = service.error

@@ -80,7 +80,8 @@ def create_app(
     # Gradio adds its own origin-reflecting CORS unless the parent app has a CORSMiddleware.
     # This one allows nothing: SecurityMiddleware (outermost) answers CORS for /api/* itself.
     app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
-    app.state.admission = Admission(settings.api_max_in_flight)
+    # the window never shrinks below 4: two answers running (pipeline_concurrency) and two waiting
+    app.state.admission = Admission(settings.api_max_in_flight, floor=4, target_s=settings.api_target_seconds)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.rate_limit_exempt))
     app.add_middleware(AdmissionMiddleware, admission=app.state.admission, limiter=app.state.rate_limiter)
     app.add_middleware(SecurityMiddleware, allowed_origins=origins, allowed_hosts=hosts)

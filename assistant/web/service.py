@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -141,6 +141,10 @@ class Busy(Exception):
     """Too many questions in flight; waited too long for a slot."""
 
 
+class Expired(Busy):
+    """An API question that waited past the admission target for a thread (web/admission.py); shed unanswered."""
+
+
 class AssistantService:
     def __init__(
         self,
@@ -246,20 +250,18 @@ class AssistantService:
         return self._error or STARTING_MESSAGE
 
     # -- work ------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict[str, Any]], *, api: bool = False) -> Answer:
-        """Ask the pipeline. Raises NotReady, Busy, or the pipeline's AssistantError.
+    def ask(
+        self, question: str, history: list[dict[str, Any]], *, api: bool = False, deadline: float | None = None
+    ) -> Answer:
+        """Ask the pipeline. Raises NotReady, Busy (Expired), or the pipeline's AssistantError.
 
-        ``api`` calls may hold all slots but one, so a chat turn always finds one."""
+        ``api`` calls may hold all slots but one, so a chat turn always finds one. ``deadline`` (monotonic
+        seconds) bounds the wait for a slot; see :meth:`_slots_held`."""
         assistant, answer = self._ready_or_cached(question, history)
         if answer is not None:
             return answer  # a repeated question: no slot, no model
-        if api and not self._api_slots.acquire(timeout=self._wait):
-            raise Busy(BUSY_MESSAGE)
-        try:
-            return self._ask_in_slot(assistant, question, history)
-        finally:
-            if api:
-                self._api_slots.release()
+        with self._slots_held(api, deadline), _public_errors():
+            return assistant.ask(question, history)
 
     def _ready_or_cached(self, question: str, history: list[dict[str, Any]]) -> tuple[AssistantLike, Answer | None]:
         """The loaded pipeline (NotReady while it loads), after the checks every question gets, and the cached
@@ -271,17 +273,34 @@ class AssistantService:
         cached = getattr(assistant, "cached_answer", None)
         return assistant, (cached(question, history) if cached is not None else None)
 
-    def _ask_in_slot(self, assistant: AssistantLike, question: str, history: list[dict[str, Any]]) -> Answer:
-        if not self._slots.acquire(timeout=self._wait):
-            raise Busy(BUSY_MESSAGE)
-        try:
-            with _public_errors():
-                return assistant.ask(question, history)
-        finally:
-            self._slots.release()
+    @contextmanager
+    def _slots_held(self, api: bool, deadline: float | None) -> Iterator[None]:
+        """A pipeline slot (first one of the API's, for ``api``), each waited for until ``deadline`` when given,
+        else ``wait_seconds``. Busy when a wait runs out, Expired when there was a deadline: the API's admission
+        sets it (web/admission.py), so a question it admitted is answered in time or shed."""
+
+        def wait() -> float:
+            if deadline is None:
+                return self._wait
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Expired(BUSY_MESSAGE)
+            return left
+
+        with ExitStack() as held:
+            for slots in (self._api_slots, self._slots) if api else (self._slots,):
+                if not slots.acquire(timeout=wait()):
+                    raise (Busy if deadline is None else Expired)(BUSY_MESSAGE)
+                held.callback(slots.release)
+            yield
 
     def ask_stream(
-        self, question: str, history: list[dict[str, Any]], *, api: bool = False
+        self,
+        question: str,
+        history: list[dict[str, Any]],
+        *,
+        api: bool = False,
+        deadline: float | None = None,
     ) -> Generator[StreamEvent, None, None]:
         """:meth:`ask` as it is written (``Assistant.ask_stream``): text pieces, then the answer. Raises what
         ``ask`` raises, at the first ``next()``, before any piece. The slots are held until the stream ends or is
@@ -290,24 +309,11 @@ class AssistantService:
         if answer is not None:
             yield from answer_events(answer)  # a repeated question: no slot, no model
             return
-        if api and not self._api_slots.acquire(timeout=self._wait):
-            raise Busy(BUSY_MESSAGE)
-        try:
-            if not self._slots.acquire(timeout=self._wait):
-                raise Busy(BUSY_MESSAGE)
-            try:
-                stream = getattr(assistant, "ask_stream", None)
-                with _public_errors():
-                    yield from (
-                        stream(question, history)
-                        if stream is not None
-                        else answer_events(assistant.ask(question, history))
-                    )
-            finally:
-                self._slots.release()
-        finally:
-            if api:
-                self._api_slots.release()
+        with self._slots_held(api, deadline), _public_errors():
+            stream = getattr(assistant, "ask_stream", None)
+            yield from (
+                stream(question, history) if stream is not None else answer_events(assistant.ask(question, history))
+            )
 
 
 @contextmanager

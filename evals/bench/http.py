@@ -270,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
               "cpus": os.cpu_count(), "levels": results, "under_64_clients": probe}
     errors = sum(r["errors"] for r in results + [probe["api"]] if isinstance(r["errors"], int))
     errors += sum(sum(r["other_status"].values()) for r in results if "other_status" in r)
+    # wrk's timeouts: at each 2-second check, the connections whose request is older than 2 s
+    errors += sum((r["errors"] or {}).get("timeout", 0) for r in results if r.get("tool") == "wrk")
     if errors:
         print("error samples:", *sorted({e for r in results for e in r.get("error_samples", [])}), sep="\n  ")
     out = Path(args.out)
