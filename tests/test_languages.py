@@ -98,6 +98,17 @@ def test_the_region_sets_the_number_in_other_languages_too(assistant):
     assert "911" in decision.triage.message and "999" not in decision.triage.message
 
 
+def test_an_emergency_sign_cannot_be_set_aside_by_the_askers_denial(tmp_path):
+    source = Path(__file__).resolve().parent.parent / "assistant" / "safety" / "languages" / "es.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "  - code: bladder", "  - code: bladder\n    denied_by: ['yo no']", 1
+    )
+    broken = tmp_path / "xx.yaml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match="emergency sign cannot be 'denied_by'"):
+        load_pack(broken)
+
+
 def test_a_language_file_without_sources_is_refused(tmp_path):
     source = Path(__file__).resolve().parent.parent / "assistant" / "safety" / "languages" / "es.yaml"
     broken = tmp_path / "xx.yaml"
@@ -117,6 +128,11 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
      "severe_weakness"),
     ("ko", "오늘 회사에서 나도 모르게 속옷에 큰 실수를 했어요. 변 나오는 느낌이 아예 없었어요", "bowel"),
     ("ko", "왼쪽 다리가 자꾸 꺾여서 혼자 서 있지도 못함.. 몇 시간 사이에 계속 심해지는 중", "severe_weakness"),
+    # the same kinds of wording as blind batch 6's first-run misses, reworded
+    ("es", "ya no puedo levantar el pie y la pierna se me va, cada hora peor", "severe_weakness"),
+    ("es", "la punta del pie no me sube y se me engancha en la alfombra", "foot_drop"),
+    ("ko", "허리 아픈 지 열흘째인데 오늘 열이 38.5도예요", "fever"),
+    ("ko", "어제 뒤에서 차가 들이받았는데 허리가 아파요", "trauma"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -132,6 +148,10 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     # ten years of unchanged stress leakage; a cousin's operation heard about (blind batch 5 false alarms)
     ("ko", "둘째 낳고 10년째 기침하거나 줄넘기하면 소변이 살짝 새는 게 있는데 그건 예전이랑 똑같아요."),
     ("ko", "사촌형이 마미증후군으로 응급수술 받았다는 얘기 듣고 완전 쫄았어요. 저는 왼쪽 엉덩이만 아파요"),
+    # over years ago; a relative's fever or weak bones, the asker saying they have none (blind batch 6 kinds)
+    ("es", "hace 8 anos tuve perdidas de orina despues del parto, hice ejercicios y se me quito del todo."),
+    ("es", "a mi marido le dio fiebre alta la semana pasada. yo no tengo fiebre, solo la ciatica de siempre."),
+    ("ko", "아빠가 골다공증이라 조심하래요. 저는 골다공증 없어요. 마사지 받아도 되나요?"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

@@ -60,6 +60,10 @@ EMERGENCY = [
     ("bladder", "he doesn't even feel like he needs to go even though his lower belly looks swollen"),
     ("sexual_dysfunction", "last few days things arent working downstairs, cant get it up"),
     ("chest_pain", "her chest feels really tight like someone's sat on it and her left arm aches"),
+    # the same kinds of wording as blind batch 6's first-run misses, reworded
+    ("bowel", "my dad messed himself in his armchair and never noticed it happening"),
+    ("bladder", "she wet herself on the bus without realising"),
+    ("chest_pain", "it's like a band tightening round her chest and her jaw hurts"),
 ]
 URGENT = [
     ("foot_drop", "my foot slaps the floor when I walk"),
@@ -511,6 +515,7 @@ def test_an_unknown_region_is_a_clear_error():
     "I broke my leg as a child, it healed fine. Is massage ok for sciatica?",
     "My mum had breast cancer, I never had it. Can massage help my sciatica?",
     "my dad had a blood clot years ago, can I still have a leg massage for sciatica?",
+    "both my feet tingle when I sit cross-legged for a while, it wears off once I stand up. is that my sciatica?",
 ])
 def test_benign_look_alikes_raise_no_alarm(question):
     assert decide(question).triage.level == "none"
@@ -522,6 +527,8 @@ def test_benign_look_alikes_raise_no_alarm(question):
     ("I had a fever last week and I still have chills and back pain", "urgent"),
     ("My mum had cancer and I had breast cancer too, now my back hurts", "urgent"),
     ("I fell off a ladder yesterday and now my back hurts", "urgent"),
+    ("my back is sore and the thermometer read 38.6 last night", "urgent"),
+    ("sciatica for a week and now I keep going boiling hot then freezing", "urgent"),
 ])
 def test_current_signs_and_someone_elses_emergency_are_caught(question, level):
     assert decide(question).triage.level == level

@@ -72,6 +72,10 @@ class LanguageSign:
     # matched against the whole question rather than sentence by sentence ("Mi hija tiene 13 años. Desde hace
     # tres semanas se queja de dolor...": the age and the complaint sit in different sentences)
     across_sentences: bool = False
+    # the asker says, anywhere in the question, that they do not have it ("Yo no tengo fiebre", "저는 골다공증
+    # 없고"): a mention elsewhere is someone else's ("A mi hermano lo internaron ... con fiebre"). Never set on an
+    # emergency sign: a relative's emergency is still one.
+    denied_by: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,12 +106,15 @@ class LanguagePack:
         """(code, level) of each sign in ``text``, highest level first."""
         found: dict[str, str] = {}
         sentences = self.sentences(text)
-        units = [(sentence, False) for sentence in sentences] + [(" . ".join(sentences), True)]
+        question = " . ".join(sentences)
+        units = [(sentence, False) for sentence in sentences] + [(question, True)]
         for sentence, whole in units:
             for sign in self.signs:
                 if sign.across_sentences != whole:
                     continue
                 if sign.code in found or any(x.search(sentence) for x in sign.exclude):
+                    continue
+                if any(x.search(question) for x in sign.denied_by):
                     continue
                 for pattern in sign.patterns:
                     m = pattern.search(sentence)
@@ -158,6 +165,8 @@ def load_pack(path: Path) -> LanguagePack:
             raise SettingsError(f"{where}: needs a 'code' and a 'level' (caution, urgent or emergency)")
         if not str(item.get("source") or "").strip():
             raise SettingsError(f"{where} ({item['code']}): must name its public source")
+        if item.get("denied_by") and item["level"] == "emergency":
+            raise SettingsError(f"{where} ({item['code']}): an emergency sign cannot be 'denied_by' (a relative's counts)")
         signs.append(
             LanguageSign(
                 str(item["code"]),
@@ -166,6 +175,7 @@ def load_pack(path: Path) -> LanguagePack:
                 _compile(item.get("exclude"), where),
                 str(item["source"]),
                 bool(item.get("across_sentences", False)),
+                _compile(item.get("denied_by"), where),
             )
         )
     code = str(data.get("language") or path.stem)

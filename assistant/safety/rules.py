@@ -104,8 +104,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"\b(?:wet|wetting|peed|pee'd|pissed|wee'd|weed|urinated) (?:myself|my ?self|my (?:pants|trousers|knickers"
-                r"|underwear|bed|jeans|shorts)|the bed)"
+                r"\b(?:wet|wetting|peed|pee'd|pissed|wee'd|weed|urinated) (?:myself|my ?self|himself|herself|themselves"
+                r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed|jeans|shorts)|the bed)"
             ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|reduced|less|poor) (?:\w+ )?(?:bladder|urinary) (?:control|function"
@@ -175,8 +175,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"\b(?:pooed|pooped|pood|poo'd|soiled|shat|shit|messed) (?:myself|my ?self|my (?:pants|trousers|knickers"
-                r"|underwear|bed))"
+                r"\b(?:pooed|pooped|pood|poo'd|soiled|shat|shit|messed) (?:myself|my ?self|himself|herself|themselves"
+                r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))"
             ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
@@ -265,6 +265,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         "NHS Sciatica (nhs.uk); gpreasoning.uk sciatica pathway",
         requires=_re(SYMPTOM),
+        # pins and needles in both feet from a posture, gone on standing, is not bilateral sciatica ("both my feet go
+        # a bit tingly if i sit cross-legged ..., goes in a minute once i stand up"; blind batch 6)
+        unless=_re(
+            r"cross[- ]legged",
+            r"(?:goes|go|wears? off|pass(?:es)?|stops?|disappears?) (?:away )?(?:in a (?:minute|second|moment|few \w+)"
+            r"|as soon as|once|when|after) (?:i |you )?(?:stand|get up|move|shift|walk)",
+        ),
     ),
     # New sexual problems: loss of genital feeling during sex, new trouble with erection or ejaculation.
     # Source: CES warning-sign card; Royal Free Hospital CES leaflet.
@@ -342,7 +349,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|center) of (?:my |his |her |their |the )?chest",
                 r"chest (?:\w+ ){0,6}(?:going|spreading|radiating|moving|shooting) (?:\w+ ){0,2}(?:arm|jaw|neck)",
                 # "her chest feels really tight, like someone's sat on it"
-                r"chest (?:feels?|felt|is|was|gone|going|getting) (?:\w+ ){0,2}(?:tight|heavy|crushed|squeezed)",
+                r"chest (?:feels?|felt|is|was|gone|going|getting) (?:\w+ ){0,4}(?:tight|heavy|crushed|squeezed|squeezing)",
+                # "a tight band squeezing it", "like a vice round my chest" (blind batch 6)
+                r"(?:band|vice|vise|belt|strap) (?:\w+ ){0,2}(?:round|around|across|squeezing|crushing|tightening)"
+                r" (?:\w+ ){0,2}(?:chest|it)\b",
                 r"(?:someone|somebody|something|an elephant)(?:'s| is| has)? (?:sat|sitting|standing|stood) on (?:my |his |her"
                 r" |their |the )?chest",
             ),
@@ -457,6 +467,10 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"\bchills\b|shiver\w*|rigou?rs|night sweats|sweating at night|hot and cold\b(?! (?:packs?|therapy|compress"
                 r"\w*|water|treatment))",
                 r"\b3[89](?:\.\d)? ?(?:°|degrees|c\b)|\b10[0-4](?:\.\d)? ?(?:°|degrees|f\b)",
+                # "thermometer says 38.9", "boiling then freezing", "burning up" (blind batch 6)
+                r"(?:thermometer|temp(?:erature)?|reading) (?:\w+ ){0,3}(?:3[89]|4[01]|10[0-4])(?:\.\d)?\b",
+                r"(?:boiling|roasting|burning up|sweating) (?:\w+ ){0,3}(?:then|and then|one minute|next minute)"
+                r" (?:\w+ ){0,3}(?:freezing|shivering|frozen|cold)\b|\b(?:i'm|i am|he's|she's|they're) burning up\b",
             ),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120); AAFP 2012",
