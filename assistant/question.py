@@ -44,6 +44,20 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[A-Za-z]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# a sentence that asks: it ends with "?" or opens like a question
+_ASKS = re.compile(
+    r"\?\s*$|^\s*(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|any|anyone"
+    r"|has|have)\b",
+    re.IGNORECASE,
+)
+# a test named as the source of a finding ("MRI report says L5/S1 disc herniation", "the x-ray showed..."): the
+# finding is what is asked about, not the test
+_REPORTED_BY = re.compile(
+    r"\b(?:mri|ct|x-?rays?|scans?|ultrasound|nerve conduction (?:study|test)|emg)(?: scan)?(?: reports?| results?)?"
+    r" (?:says|said|shows?|showed|shown|found|came back|confirm\w*|reveal\w*)\b",
+    re.IGNORECASE,
+)
 # markup is never part of what is asked ("Does massage help? <script>alert(1)</script>"): a script or style
 # element goes whole, any other tag leaves its text
 _MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
@@ -59,6 +73,7 @@ class Reading:
     evidence: bool  # asks whether massage works / for proof / about fixing the cause
     keywords: str  # text for the keyword (BM25) search: question, its canonical form, lexicon terms
     absent_topics: tuple[str, ...] = ()  # domain topics it asks about that no article mentions (topics.py)
+    scene_topics: tuple[str, ...] = ()  # such topics named only where the question sets the scene (see below)
     part_absent: tuple[tuple[str, ...], ...] = ()  # the same for each of ``parts``
     number: str = ""  # the kind of number it asks for ("how often?", "how many sessions?"; number_asks.py)
 
@@ -98,6 +113,20 @@ def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[t
     return tuple(absent)
 
 
+def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
+    """Unmentioned topics named only in the sentences that set the scene, not in those that ask ("I'm trying to
+    stay off the opioids my doctor keeps offering. Is massage a safe way to manage the pain without drugs?").
+    The ask is answered and the topic named as not covered; but when an asking sentence leans back on the scene
+    ("I had an epidural. Does it wear off?") the ask is about the topic itself, so nothing is set aside."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    asking = [s for s in sentences if _ASKS.search(s)]
+    if not asking or len(asking) == len(sentences) or any(is_follow_up(s) for s in asking):
+        return ()
+    asked = {t for s in asking for t in gate.absent_in(s)}
+    stated = " ".join(s for s in sentences if s not in asking)
+    return tuple(t for t in gate.absent_in(stated) if t not in asked)
+
+
 def read_question(
     question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None, topics: TopicGate | None = None
 ) -> Reading:
@@ -112,7 +141,11 @@ def read_question(
     terms = lexicon.expansion(f"{context} {corrected}")
     keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
     gate = topics or TopicGate()
-    absent = gate.absent_in(corrected)
-    part_absent = _lean_back(parts, [gate.absent_in(p) for p in parts])
+    asked = _REPORTED_BY.sub("it showed", corrected)
+    scene = scene_topics(asked, gate)
+    absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
+    part_absent = _lean_back(parts, [gate.absent_in(_REPORTED_BY.sub("it showed", p)) for p in parts])
     number = number_ask(corrected)
-    return Reading(question, corrected, canonical, context, parts, evidence, keywords, absent, part_absent, number)
+    return Reading(
+        question, corrected, canonical, context, parts, evidence, keywords, absent, scene, part_absent, number
+    )

@@ -106,3 +106,37 @@ def test_a_part_that_leans_on_an_unmentioned_topic_is_not_covered_either():
     # a part about something else keeps its own coverage
     apart = read_question("what causes sciatica, and will I need an MRI to find out?", [], Lexicon(), None, gate)
     assert apart.part_absent == ((), ("MRI",))
+
+
+def test_a_topic_named_only_to_set_the_scene_does_not_stop_the_ask_being_answered():
+    from assistant.lexicon import Lexicon
+    from assistant.question import read_question
+
+    gate = Topics(("opioids", "MRI", "epidural")).gate(ARTICLE)
+
+    def read(text):
+        return read_question(text, [], Lexicon(), None, gate)
+
+    scene = read("I'm trying to stay off the opioids my doctor keeps offering. Is massage a safe way to ease the pain?")
+    assert scene.absent_topics == () and scene.scene_topics == ("opioids",)  # answered; opioids named as not covered
+    # the test that found something is not what is asked about
+    reported = read("My MRI report says a disc herniation. Is that what causes my sciatica?")
+    assert reported.absent_topics == () and reported.scene_topics == ()
+    # still not covered: the ask itself names the topic, or leans back on it, or there is no separate ask
+    assert read("Are opioids better than massage?").absent_topics == ("opioids",)
+    assert read("I had an epidural last week. Does it wear off?").absent_topics == ("epidural",)
+    assert read("Should I get an MRI? My back has hurt for weeks.").absent_topics == ("MRI",)
+    assert read("opioids for sciatica").absent_topics == ("opioids",)
+
+
+def test_the_reply_answers_the_ask_and_names_the_scene_topic_as_not_covered(assistant):
+    """The real pipeline (bundled MiniLM, embedded Chroma)."""
+    answer = assistant.ask(
+        "I'm trying really hard to stay off the opioids my doctor keeps offering. "
+        "Is massage a safe way to manage the pain without drugs?"
+    )
+    assert answer.outcome == "answer" and answer.citations
+    assert answer.uncovered == ["opioid"] and "\u201copioid\u201d" in answer.answer  # as the topic list writes it
+    reported = assistant.ask("MRI report says L5/S1 disc herniation. is that what's giving me the sciatica?")
+    assert reported.outcome == "answer" and reported.uncovered == []
+    assert any("herniated disc" in c.quote for c in reported.citations)

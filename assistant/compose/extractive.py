@@ -260,7 +260,8 @@ class ExtractiveComposer:
                 evidence = self._evidence_block(req, usable, focus)
                 if evidence is not None and all(h != evidence[0] for h, _ in blocks):
                     blocks.append(evidence)
-        return self._render(req, blocks, uncovered)
+        # topics named only where the question set the scene are named as not covered (question.scene_topics)
+        return self._render(req, blocks, [*reading.scene_topics, *uncovered])
 
     def _precaution(self, req: ComposeRequest) -> Candidate | None:
         """For a caution or urgent question: the safety-article sentence that matches the first reason."""

@@ -166,7 +166,9 @@ def load_pack(path: Path) -> LanguagePack:
         if not str(item.get("source") or "").strip():
             raise SettingsError(f"{where} ({item['code']}): must name its public source")
         if item.get("denied_by") and item["level"] == "emergency":
-            raise SettingsError(f"{where} ({item['code']}): an emergency sign cannot be 'denied_by' (a relative's counts)")
+            raise SettingsError(
+                f"{where} ({item['code']}): an emergency sign cannot be 'denied_by' (a relative's counts)"
+            )
         signs.append(
             LanguageSign(
                 str(item["code"]),
