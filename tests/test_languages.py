@@ -133,6 +133,9 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("es", "la punta del pie no me sube y se me engancha en la alfombra", "foot_drop"),
     ("ko", "허리 아픈 지 열흘째인데 오늘 열이 38.5도예요", "fever"),
     ("ko", "어제 뒤에서 차가 들이받았는데 허리가 아파요", "trauma"),
+    # weak bones and a crack after a small strain: a possible spinal fracture (NICE CKS), urgent
+    ("es", "tengo osteoporosis. al agacharme a recoger algo senti un crujido en la espalda", "possible_fracture"),
+    ("ko", "골다공증 있는데 기침하다가 허리에서 뚝 소리 났어요", "possible_fracture"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -152,6 +155,9 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("es", "hace 8 anos tuve perdidas de orina despues del parto, hice ejercicios y se me quito del todo."),
     ("es", "a mi marido le dio fiebre alta la semana pasada. yo no tengo fiebre, solo la ciatica de siempre."),
     ("ko", "아빠가 골다공증이라 조심하래요. 저는 골다공증 없어요. 마사지 받아도 되나요?"),
+    ("ko", "엄마가 유방암이셨는데 저는 암 진단받은 적 없어요. 마사지 받아도 되나요?"),
+    ("ko", "출산한 지 3년 됐어요. 산후 마사지 말고 좌골신경통 마사지 받아도 되나요?"),
+    ("ko", "양반다리로 오래 앉았더니 양쪽 발이 저렸는데 일어나서 1~2분 뒤 돌아왔어요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

@@ -66,6 +66,7 @@ EMERGENCY = [
     ("chest_pain", "it's like a band tightening round her chest and her jaw hurts"),
 ]
 URGENT = [
+    ("possible_fracture", "my mum has osteoporosis and heard a crack in her back when she lifted the shopping"),
     ("foot_drop", "my foot slaps the floor when I walk"),
     ("foot_drop", "I keep tripping because my toes won't lift"),
     ("leg_weakness", "my left leg has been getting weaker for two weeks"),

@@ -24,7 +24,8 @@ from .rules import LEVEL_RANK
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 CANDIDATES = ["en", "es", "ko", "fr", "de", "pt", "zh", "ja"]
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_SENTENCES = re.compile(r"[.!?;\n\u00bf\u00a1~]+")
+# "~" ends a Korean sentence ("아파요~"), but not a range ("1~2분": one to two minutes)
+_SENTENCES = re.compile(r"[.!?;\n\u00bf\u00a1]+|(?<!\d)~+|~+(?!\d)")
 MESSAGE_KEYS = (
     "emergency",
     "urgent",

@@ -40,6 +40,8 @@ SIGN_PHRASES: dict[str, str] = {
     "cancer_history": "cancer, now or in the past",
     "weight_loss": "weight loss you cannot explain",
     "night_pain": "pain that is worse at night or does not ease with rest",
+    "possible_fracture": "a crack or sudden pain in the back after a small strain, with weak bones or long-term "
+    "steroids, which can be a broken bone in the spine",
     "possible_dvt": "a swollen, red, warm or painful calf, which can be a sign of a blood clot (DVT)",
     "under_16": "back or leg pain in a child or young person under 16",
     "age_over_50": "new back or leg pain starting after the age of 50",

@@ -515,6 +515,26 @@ URGENT_RULES: tuple[Rule, ...] = (
         ),
         "NHS Back pain (nhs.uk); AAFP 2012; AHCPR red-flag table",
     ),
+    # Possible spinal fracture: weak bones (osteoporosis, long-term steroids) and a crack, snap or sudden severe
+    # pain after a minor strain such as lifting, bending, coughing or a small fall. Source: NICE CKS Back pain -
+    # low (without radiculopathy), red flags for spinal fracture (cks.nice.org.uk); AAFP 2012 (Casazza).
+    Rule(
+        "possible_fracture",
+        "urgent",
+        (
+            _re(
+                r"(?:crack|snap|crunch|pop)\w*\b.{0,80}(?:back|spine|lifting|lifted|bent|bending|cough\w*|sneez\w*)",
+                r"(?:back|spine)\b.{0,40}(?:went|gave|felt|heard) (?:\w+ ){0,2}(?:crack|snap|crunch|pop)\w*",
+                r"(?:sudden\w*|severe|sharp)\b.{0,40}(?:pain|agony)\b.{0,60}(?:after|since|when) (?:\w+ ){0,2}"
+                r"(?:lift\w*|bend\w*|cough\w*|sneez\w*|slipp\w*|stumbl\w*|fell|a fall)",
+            ),
+        ),
+        "NICE CKS Back pain - low, spinal fracture red flags (cks.nice.org.uk); AAFP 2012 (Casazza)",
+        requires=_re(
+            r"osteopor\w*|osteopeni\w*|brittle bones?|thin(?:ning)? bones|weak bones|bones are (?:\w+ )?(?:thin|weak"
+            r"|brittle)|(?:long[- ]term|years of|been on|taking|take) (?:\w+ ){0,2}(?:steroids|prednisolone|prednisone)"
+        ),
+    ),
     # Pain that is worse at night or does not ease with rest. Source: NHS back pain; AHCPR table.
     Rule(
         "night_pain",
