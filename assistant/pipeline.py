@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ from .retrieve import Hit, HybridRetriever
 from .retrieve.multilingual import CrossLingualIndex, build_cross_lingual, unavailable_reason
 from .schema import Answer
 from .safety import SafetyDecision, assess, safety_net
-from .safety.language import language_packs
+from .safety.language import language_packs, warm_detector
 from .safety.messages import localised
 from .settings import Settings
 from .spelling import Speller, build_speller
@@ -426,13 +427,20 @@ def _how_composed(timings: dict[str, float]) -> dict[str, float]:
 
 
 def build_assistant(settings: Settings) -> Assistant:
-    """Load the verified model and open the served index (raises AssistantError subclasses)."""
-    store = store_for(settings, create=False)
-    if store.active() is None:
-        from .errors import IndexMissingError
+    """Load the verified model and open the served index (raises AssistantError subclasses).
 
-        raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
-    embedder = load_configured_embedder(settings)
+    The model and the language identifier load on other threads while this one imports and opens Chroma: their
+    time is mostly C code that releases the GIL (the ONNX session, checksums, xz decompression), so on two cores
+    they overlap with the imports (README "Speed")."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="load") as pool:
+        embedder_job = pool.submit(load_configured_embedder, settings)
+        pool.submit(warm_detector)
+        store = store_for(settings, create=False)
+        if store.active() is None:
+            from .errors import IndexMissingError
+
+            raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
+        embedder = embedder_job.result()
     if settings.answer_mode != "generative":
         return Assistant(settings, embedder, store)
     from .compose.generative import build_generative_composer

@@ -46,7 +46,6 @@ _QUOTE_MARKS = re.compile("[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb`]")
 
 def detect_language(text: str, min_prob: float = 0.5) -> str:
     """ISO 639-1 code of ``text``'s language ("en" when short or unsure)."""
-    global _identifier
     hangul = len(_HANGUL.findall(text))
     if hangul and hangul >= len(re.findall(r"[A-Za-z]", text)) / 2:  # mostly Korean, not a Korean word in English
         return "ko"
@@ -54,13 +53,26 @@ def detect_language(text: str, min_prob: float = 0.5) -> str:
     if len(re.findall(r"[^\W\d_]+", text)) < 2:
         return "en"
     with _lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            _identifier.set_languages(CANDIDATES)
-        lang, prob = _identifier.classify(text)
+        lang, prob = _detector().classify(text)
     return lang if prob >= min_prob else "en"
+
+
+def _detector():
+    """py3langid's identifier, loaded once (call with ``_lock`` held): about 0.3 s, mostly xz decompression."""
+    global _identifier
+    if _identifier is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        _identifier.set_languages(CANDIDATES)
+    return _identifier
+
+
+def warm_detector() -> None:
+    """Load the language identifier now (start-up runs it beside other loading: the decompression releases the
+    GIL, so it overlaps with imports on the other core)."""
+    with _lock:
+        _detector()
 
 
 @dataclass(frozen=True)
