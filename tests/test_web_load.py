@@ -94,6 +94,13 @@ def test_an_admitted_question_still_waiting_at_its_deadline_is_shed_not_answered
         assert load["window"] < 32  # the answer that took longer than its target shrank the window
 
 
+def test_generated_answers_get_the_model_timeout_as_their_admission_target(settings):
+    # a generated answer taking seconds is normal there: it must not shrink the window or expire the next question
+    generative = settings.with_overrides(answer_mode="generative", llm="gguf:smollm2", llm_timeout_s=20)
+    assert create_app(generative, SlowAssistant(seconds=0)).state.admission.target_s == 20
+    assert create_app(settings, SlowAssistant(seconds=0)).state.admission.target_s == settings.api_target_seconds
+
+
 def test_the_admission_window_shrinks_while_answers_are_slow_and_grows_back():
     door = Admission(32, floor=4, target_s=1.0)
     for _ in range(20):  # answers taking 3 s each

@@ -80,8 +80,12 @@ def create_app(
     # Gradio adds its own origin-reflecting CORS unless the parent app has a CORSMiddleware.
     # This one allows nothing: SecurityMiddleware (outermost) answers CORS for /api/* itself.
     app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
-    # the window never shrinks below 4: two answers running (pipeline_concurrency) and two waiting
-    app.state.admission = Admission(settings.api_max_in_flight, floor=4, target_s=settings.api_target_seconds)
+    # the window never shrinks below 4: two answers running (pipeline_concurrency) and two waiting. A generated
+    # answer may take up to llm_timeout_s by design, so in that mode the target is at least that long.
+    target = settings.api_target_seconds
+    if settings.answer_mode == "generative":
+        target = max(target, settings.llm_timeout_s)
+    app.state.admission = Admission(settings.api_max_in_flight, floor=4, target_s=target)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.rate_limit_exempt))
     app.add_middleware(AdmissionMiddleware, admission=app.state.admission, limiter=app.state.rate_limiter)
     app.add_middleware(SecurityMiddleware, allowed_origins=origins, allowed_hosts=hosts)
