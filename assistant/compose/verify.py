@@ -10,6 +10,11 @@ A drafted sentence is shown only when all of these hold (README, "Generated answ
 3. for one of the passages it cites:
    - *content-word overlap*: at least ``min_overlap`` of its content words (stemmed) occur in the passage
      or its heading;
+   - *no new content*: every content word is in the passage or its heading, or is one of a short list of general
+     words (``GENERAL_WORDS``: "help", "may", "people" ...): "a herniated disc, bone spur, or muscle strain" for
+     "... or even tight muscles" adds a cause;
+   - *said together*: two content words it writes next to each other stand within ``pair_window`` words of each
+     other somewhere in the passage: "down the lower leg" recombines "lower back" and "each leg";
    - *numbers and units*: every number it states occurs in the passage, with the same unit when it names one
      ("30 minutes" is not supported by "30 seconds"; "two" and "2" are the same number);
    - *claim strength*: a word that makes a claim stronger ("proven", "cures", "always", "safe" ...) occurs in
@@ -101,6 +106,23 @@ UNITS = {
 }
 
 
+# Content words a faithful restatement may add (checked by hand against the shown sentences of the 2026-12-03 runs;
+# README, "Generated answers (optional)"): modal and linking verbs, general nouns, degree words. A medical word is
+# never on this list: a drafted sentence may only name what its passage names.
+GENERAL_WORDS = frozenset(
+    content_terms(
+        "help helps helped helping may might can could also often usually sometimes generally commonly typically "
+        "some many most several various people person patients patient someone anyone everyone individuals "
+        "make makes making made get gets getting give gives use uses used using way ways thing things "
+        "well good better best feel feels feeling find found know known like include includes including "
+        "time times part overall general important especially particular particularly certain different "
+        "consider considered considering option options provide provides benefit benefits able less more "
+        "reduce reduces relieve relieves relief manage managing improve improves work works rather even just only "
+        "very yes actually really hurt hurts"
+    )
+)
+
+
 @dataclass(frozen=True)
 class Rules:
     min_overlap: float = MIN_OVERLAP
@@ -111,6 +133,10 @@ class Rules:
     # every clause of two or more content words needs this share of them in the passage: a sentence that restates
     # the passage and then adds "and it is the longest nerve in the body" passed the whole-sentence overlap
     min_clause_overlap: float = 0.5
+    # content words written next to each other must stand within this many words of each other in the passage
+    # (0 turns the rule off); and content words outside the passage must be GENERAL_WORDS (None: off)
+    pair_window: int = 2
+    general_words: frozenset[str] | None = GENERAL_WORDS
 
 
 DEFAULT_RULES = Rules()
@@ -241,6 +267,41 @@ def min_clause_overlap(sentence: str, passage: str) -> float:
     return min(shares, default=1.0)
 
 
+def new_terms(sentence: str, passage: str, general: frozenset[str]) -> list[str]:
+    """Content words (stemmed) of ``sentence`` that its passage does not have and that are not general words."""
+    have = set(content_terms(passage))
+    return [t for t in dict.fromkeys(content_terms(sentence)) if t not in have and t not in general]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(content stem or "", start, end) for every word of ``text``, lower-cased; "" marks a stop word."""
+    out = []
+    for m in _WORD.finditer(text.lower().replace("\u2019", "'")):
+        terms = content_terms(m.group())
+        out.append((terms[0] if terms else "", m.start(), m.end()))
+    return out
+
+
+def apart(sentence: str, passage: str, window: int, general: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """Two content words the sentence writes next to each other ("lower leg", "muscle strain"; nothing between
+    them, not even a comma) that the passage has but never within ``window`` words of each other; None when every
+    such pair stands together somewhere in the passage. General words are not checked."""
+    where: dict[str, list[int]] = {}
+    for i, (term, _, _) in enumerate(_tokens(passage)):
+        if term:
+            where.setdefault(term, []).append(i)
+    words = _tokens(sentence)
+    low = sentence.lower()
+    for (a, _, end), (b, start, _) in zip(words, words[1:]):
+        if not (a and b) or a == b or a in general or b in general or a not in where or b not in where:
+            continue
+        if low[end:start].strip():  # punctuation between them: not one phrase
+            continue
+        if not any(abs(i - j) <= window for i in where[a] for j in where[b]):
+            return a, b
+    return None
+
+
 def repeats_itself(sentence: str, n: int = 4) -> bool:
     """A run of ``n`` words said twice in one sentence (a model caught in a loop)."""
     words = _words(sentence)
@@ -298,6 +359,14 @@ def _against(text: str, cites: tuple[int, ...], n: int, src: Source, vector: np.
         return replace(found, supported=False, reason=f"a clause overlaps [{n}] by {weakest:.2f}")
     if not numbers_supported(text, src.text):
         return replace(found, supported=False, reason=f"a number not in [{n}]")
+    if rules.general_words is not None:
+        added = new_terms(text, f"{src.heading} {src.text}", rules.general_words)
+        if added:
+            return replace(found, supported=False, reason=f"'{added[0]}' is not in [{n}]")
+    if rules.pair_window:
+        pair = apart(text, src.text, rules.pair_window, rules.general_words or frozenset())
+        if pair is not None:
+            return replace(found, supported=False, reason=f"'{pair[0]}' and '{pair[1]}' are not together in [{n}]")
     unknown = unknown_words(text, f"{src.heading} {src.text}")
     if unknown:
         return replace(found, supported=False, reason=f"'{unknown[0]}' is neither in [{n}] nor an English word")
