@@ -115,7 +115,7 @@ GENERAL_WORDS = frozenset(
         "some many most several various people person patients patient someone anyone everyone individuals "
         "make makes making made get gets getting give gives use uses used using way ways thing things "
         "well good better best feel feels feeling find found know known like include includes including "
-        "time times part overall general important especially particular particularly certain different "
+        "time times part important especially particular particularly certain different "
         "consider considered considering option options provide provides benefit benefits able less more "
         "reduce reduces relieve relieves relief manage managing improve improves work works rather even just only "
         "very yes actually really hurt hurts"
