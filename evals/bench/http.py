@@ -160,10 +160,14 @@ async def probe_while_loaded(base: str, clients: int, total: int, chat_turns: in
         finally:
             c.close()
 
+    # let the server finish closing the previous level's connections (1,000 at once take the event loop a moment),
+    # then let this level's connections open, so the probes measure the load they name
+    await asyncio.sleep(2.0)
     if shutil.which("wrk"):  # the load from another process, so this one only measures
         load = asyncio.create_task(asyncio.to_thread(run_wrk, base, clients, 20, True))
     else:
         load = asyncio.create_task(run_load(base, clients, total, 120.0, unique=True))
+    await asyncio.sleep(1.0)
     prober = asyncio.create_task(health())
     await asyncio.sleep(0.5)
     await asyncio.to_thread(chat)
