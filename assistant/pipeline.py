@@ -432,15 +432,20 @@ def build_assistant(settings: Settings) -> Assistant:
     The model and the language identifier load on other threads while this one imports and opens Chroma: their
     time is mostly C code that releases the GIL (the ONNX session, checksums, xz decompression), so on two cores
     they overlap with the imports (README "Speed")."""
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="load") as pool:
-        embedder_job = pool.submit(load_configured_embedder, settings)
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="load")
+    try:
+        # no index yet: nothing is loaded (loading the model writes its verified copy under data_dir)
+        index_there = bool(settings.chroma_url) or (settings.chroma_path / "chroma.sqlite3").is_file()
+        embedder_job = pool.submit(load_configured_embedder, settings) if index_there else None
         pool.submit(warm_detector)
         store = store_for(settings, create=False)
         if store.active() is None:
             from .errors import IndexMissingError
 
             raise IndexMissingError("the index is empty; build it with 'sciatica-assistant index'")
-        embedder = embedder_job.result()
+        embedder = embedder_job.result() if embedder_job is not None else load_configured_embedder(settings)
+    finally:
+        pool.shutdown(wait=False)  # an error is reported at once, not after the model has loaded
     if settings.answer_mode != "generative":
         return Assistant(settings, embedder, store)
     from .compose.generative import build_generative_composer
