@@ -51,6 +51,9 @@ _ASKS = re.compile(
     r"|has|have)\b",
     re.IGNORECASE,
 )
+# a word that points back at what was said before ("I had an epidural. Does it wear off?"); unlike _FOLLOW_UP, a
+# question word opening the sentence ("Which massage techniques help?") does not lean on the scene
+_POINTS_BACK = re.compile(r"\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|there)\b", re.IGNORECASE)
 # a test named as the source of a finding ("MRI report says L5/S1 disc herniation", "the x-ray showed..."): the
 # finding is what is asked about, not the test
 _REPORTED_BY = re.compile(
@@ -120,7 +123,7 @@ def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
     ("I had an epidural. Does it wear off?") the ask is about the topic itself, so nothing is set aside."""
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     asking = [s for s in sentences if _ASKS.search(s)]
-    if not asking or len(asking) == len(sentences) or any(is_follow_up(s) for s in asking):
+    if not asking or len(asking) == len(sentences) or any(_POINTS_BACK.search(s) for s in asking):
         return ()
     asked = {t for s in asking for t in gate.absent_in(s)}
     stated = " ".join(s for s in sentences if s not in asking)
