@@ -22,7 +22,7 @@ from .answer_cache import AnswerCache, cache_key
 from .compose import Composed, ComposeRequest, Composer, ComposeSettings, ExtractiveComposer
 from .embeddings import Embedder, load_configured_embedder
 from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
-from .store import IndexStore, StoreReadError, store_for
+from .store import IndexStore, StoreReadError, index_may_exist, store_for
 from .inputs import clean_history, clean_question
 from .lexicon import load_lexicon
 from .question import Reading, read_question
@@ -435,8 +435,7 @@ def build_assistant(settings: Settings) -> Assistant:
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="load")
     try:
         # no index yet: nothing is loaded (loading the model writes its verified copy under data_dir)
-        index_there = bool(settings.chroma_url) or (settings.chroma_path / "chroma.sqlite3").is_file()
-        embedder_job = pool.submit(load_configured_embedder, settings) if index_there else None
+        embedder_job = pool.submit(load_configured_embedder, settings) if index_may_exist(settings) else None
         pool.submit(warm_detector)
         store = store_for(settings, create=False)
         if store.active() is None:

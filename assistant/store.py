@@ -132,6 +132,12 @@ def import_client() -> None:
     import langchain_chroma  # noqa: F401
 
 
+def index_may_exist(settings: Settings) -> bool:
+    """Whether there can be an index to open: a Chroma server is configured, or the embedded database file is
+    there (a cheap check, without importing chromadb)."""
+    return bool(settings.chroma_url) or (settings.chroma_path / "chroma.sqlite3").is_file()
+
+
 def open_client(settings: Settings, *, create: bool):
     """A Chroma client: HTTP when ``chroma_url`` is set, else embedded under data_dir."""
     import chromadb
@@ -155,7 +161,7 @@ def open_client(settings: Settings, *, create: bool):
         except Exception as exc:  # connection refused, wrong server...
             raise IndexUnavailableError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
     path = settings.chroma_path
-    if not create and not (path / "chroma.sqlite3").is_file():
+    if not create and not index_may_exist(settings):
         raise IndexMissingError(f"no index at {path}; build it with 'sciatica-assistant index'")
     try:
         path.mkdir(parents=True, exist_ok=True)
