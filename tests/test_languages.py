@@ -98,6 +98,25 @@ def test_the_region_sets_the_number_in_other_languages_too(assistant):
     assert "911" in decision.triage.message and "999" not in decision.triage.message
 
 
+@pytest.mark.parametrize("region, es_words, ko_words", [
+    ("uk", "NHS 111 o su médico de cabecera", "NHS 111이나 담당 GP"),
+    ("us", "clínica de atención urgente", "어전트 케어"),
+])
+def test_an_urgent_reply_names_the_regions_service_in_the_readers_language(region, es_words, ko_words):
+    settings = Settings(region=region)
+    english = settings.urgent_service
+    es = assess("tengo fiebre y escalofríos con el dolor de espalda", [], settings).triage.message
+    ko = assess("허리가 아프고 열이 나고 오한이 있어요", [], settings).triage.message
+    assert es_words in es and ko_words in ko
+    assert english not in es and english not in ko
+
+
+def test_a_clinics_own_urgent_service_is_used_as_written_in_every_language():
+    settings = Settings(urgent_service="Clínica Norte, 0161 000 0000")
+    es = assess("tengo fiebre y escalofríos con el dolor de espalda", [], settings).triage.message
+    assert "Clínica Norte, 0161 000 0000" in es
+
+
 def test_an_emergency_sign_cannot_be_set_aside_by_the_askers_denial(tmp_path):
     source = Path(__file__).resolve().parent.parent / "assistant" / "safety" / "languages" / "es.yaml"
     text = source.read_text(encoding="utf-8").replace(

@@ -100,6 +100,8 @@ class LanguagePack:
     messages: dict[str, str] = field(default_factory=dict)
     out_of_scope: tuple[re.Pattern[str], ...] = ()  # prices, bookings, other body parts: the scope reply
     emergency_department: str = ""  # its name in this language ("" = the settings' own)
+    # the same-day service in this language, per region ("uk", "us", ...); "" = the settings' own (English) wording
+    urgent_services: dict[str, str] = field(default_factory=dict)
 
     def is_out_of_scope(self, text: str) -> bool:
         return any(p.search(s) for s in self.sentences(text) for p in self.out_of_scope)
@@ -202,7 +204,17 @@ def load_pack(path: Path) -> LanguagePack:
         {k: str(v) for k, v in data["messages"].items()},
         _compile(data.get("out_of_scope"), f"language file {path.name}, out_of_scope"),
         str(data.get("emergency_department") or ""),
+        _urgent_services(data.get("urgent_service"), path.name),
     )
+
+
+def _urgent_services(raw, name: str) -> dict[str, str]:
+    """``urgent_service: {uk: ..., us: ...}`` in a language file: the region's same-day service in that language."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise SettingsError(f"language file {name}: 'urgent_service' must map a region (uk, us, ...) to a phrase")
+    return {str(k).strip().lower(): " ".join(v.split()) for k, v in raw.items()}
 
 
 _packs: dict[Path, dict[str, LanguagePack]] = {}

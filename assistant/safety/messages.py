@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from ..settings import REGIONS
 from .rules import CODE_LEVEL
 
 if TYPE_CHECKING:
@@ -225,6 +226,9 @@ def localised(pack: LanguagePack, key: str, settings: Settings) -> str:
     values = _values(settings, ())
     if pack.emergency_department:
         values["emergency_department"] = pack.emergency_department
+    if str(settings.urgent_service) == REGIONS.get(settings.region.lower(), {}).get("urgent_service"):
+        # the region's own wording, not a clinic's: say it in the reader's language when the file has it
+        values["urgent_service"] = pack.urgent_services.get(settings.region.lower(), values["urgent_service"])
     return _fill(pack.messages[key], values)
 
 
