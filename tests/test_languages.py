@@ -155,6 +155,12 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     # weak bones and a crack after a small strain: a possible spinal fracture (NICE CKS), urgent
     ("es", "tengo osteoporosis. al agacharme a recoger algo senti un crujido en la espalda", "possible_fracture"),
     ("ko", "골다공증 있는데 기침하다가 허리에서 뚝 소리 났어요", "possible_fracture"),
+    # the same kinds of wording as blind batch 7's first-run misses, reworded
+    ("es", "mi marido dice que 'alla abajo ya no le funciona' desde que se lastimo la espalda", "sexual_dysfunction"),
+    ("es", "siento un apreton en el pecho que me sube hasta el cuello", "chest_pain"),
+    ("es", "el pie izquierdo se me arrastra desde esta manana. Y en pocas horas va a peor.", "severe_weakness"),
+    ("ko", "발가락을 못 들고 발이 끌려요. 시간이 지날수록 더 심해져요", "severe_weakness"),
+    ("ko", "식단 조절하는 것도 아닌데 석 달 동안 6키로나 빠졌어요", "weight_loss"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -177,11 +183,24 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("ko", "엄마가 유방암이셨는데 저는 암 진단받은 적 없어요. 마사지 받아도 되나요?"),
     ("ko", "출산한 지 3년 됐어요. 산후 마사지 말고 좌골신경통 마사지 받아도 되나요?"),
     ("ko", "양반다리로 오래 앉았더니 양쪽 발이 저렸는데 일어나서 1~2분 뒤 돌아왔어요"),
+    # a parent's weak bones, the asker's own plain sciatica; a checklist saying the legs are strong (blind batch 7 kinds)
+    ("ko", "할머니가 골다공증이 심하세요. 저는 34살이고 왼쪽 허리만 아파요. 마사지 괜찮죠?"),
+    ("ko", "감각 이상 없고 대소변 정상이고 다리 힘도 괜찮아요. 그냥 엉덩이가 당겨요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs
 
     assert language_packs()[lang].find_signs(text) == []
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("es", "el pie me arrastra un poco desde hace un mes, no va a peor cada hora, sigue igual"),
+    ("ko", "한 달 전부터 발끝을 못 들어요. 몇 시간마다 심해지지는 않아요"),
+])
+def test_a_dragging_foot_that_is_not_getting_worse_stays_urgent(lang, text):
+    from assistant.safety.language import language_packs
+
+    assert language_packs()[lang].find_signs(text) == [("foot_drop", "urgent")]
 
 
 @pytest.mark.parametrize("question,level", [

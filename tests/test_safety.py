@@ -64,6 +64,10 @@ EMERGENCY = [
     ("bowel", "my dad messed himself in his armchair and never noticed it happening"),
     ("bladder", "she wet herself on the bus without realising"),
     ("chest_pain", "it's like a band tightening round her chest and her jaw hurts"),
+    # the same kinds of wording as blind batch 7's first-run misses, reworded
+    ("continence", "lately I have these tiny accidents, my knickers are damp and I never felt anything come out"),
+    ("sexual_dysfunction", "he says it 'won't work downstairs' any more since he hurt his back"),
+    ("severe_weakness", "my left foot started slapping on the floor this morning. It is getting weaker every few hours."),
 ]
 URGENT = [
     ("possible_fracture", "my mum has osteoporosis and heard a crack in her back when she lifted the shopping"),
@@ -186,10 +190,21 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     # blind batch 5 false alarms: a relative's operation years ago, a child's age in the asker's own history
     "my uncle had cauda equina surgery a few years back, im terrified. ive got sciatica in my right leg only",
     "41F. Ever since my 2nd kid (she's 9 now) I leak a tiny bit when I sneeze, unchanged for years. Now I have sciatica.",
+    "my trousers got soaked in the rain walking to the clinic and now my sciatica aches",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)
     assert (d.route, d.triage.level) == ("answer", "none"), d
+
+
+@pytest.mark.parametrize("question", [
+    # weak bones with no fall or crack, and an old fall that healed (blind batch 7 kinds): the precaution only
+    "I have osteoporosis and I'm scared of falling off the massage table, is it safe?",
+    "Gran has osteoporosis; she fell six years ago but it's all healed now. Is a gentle massage OK for her sciatica?",
+])
+def test_weak_bones_without_a_new_fall_get_the_precaution_only(question):
+    d = decide(question)
+    assert (d.triage.level, d.triage.reasons) == ("caution", ("osteoporosis",)), d
 
 
 # ---- history: only recent user turns count --------------------------------------------------------------------

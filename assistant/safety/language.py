@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SettingsError
-from .rules import LEVEL_RANK
+from .rules import LEVEL_RANK, WEAKNESS_CODES
 
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 CANDIDATES = ["en", "es", "ko", "fr", "de", "pt", "zh", "ja"]
@@ -102,6 +102,8 @@ class LanguagePack:
     emergency_department: str = ""  # its name in this language ("" = the settings' own)
     # the same-day service in this language, per region ("uk", "us", ...); "" = the settings' own (English) wording
     urgent_services: dict[str, str] = field(default_factory=dict)
+    # "getting worse by the hour": with a weakness sign anywhere in the question, the emergency severe_weakness
+    worsening: tuple[re.Pattern[str], ...] = ()
 
     def is_out_of_scope(self, text: str) -> bool:
         return any(p.search(s) for s in self.sentences(text) for p in self.out_of_scope)
@@ -136,6 +138,12 @@ class LanguagePack:
                     if m and not self._negated(sentence, m.start()):
                         found[sign.code] = sign.level
                         break
+        if found.keys() & WEAKNESS_CODES and "severe_weakness" not in found:
+            for sentence in sentences:
+                m = next((m for p in self.worsening if (m := p.search(sentence))), None)
+                if m and not self._negated(sentence, m.start()):
+                    found["severe_weakness"] = "emergency"
+                    break
         return sorted(found.items(), key=lambda kv: -LEVEL_RANK[kv[1]])
 
     def _negated(self, sentence: str, start: int) -> bool:
@@ -205,6 +213,7 @@ def load_pack(path: Path) -> LanguagePack:
         _compile(data.get("out_of_scope"), f"language file {path.name}, out_of_scope"),
         str(data.get("emergency_department") or ""),
         _urgent_services(data.get("urgent_service"), path.name),
+        _compile(data.get("worsening"), f"language file {path.name}, worsening"),
     )
 
 

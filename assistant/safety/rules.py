@@ -25,6 +25,7 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     source: str  # the public source of the medical fact behind the rule
     requires: re.Pattern[str] | None = None  # must also occur somewhere in the same sentence
+    requires_anywhere: bool = False  # ... or anywhere in the question ("she has osteoporosis. she slipped ...")
     unless: re.Pattern[str] | None = None  # suppresses the rule when found in the same clause
 
 
@@ -161,7 +162,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:new|sudden|changes? (?:in|to)) (?:\w+ ){0,2}(?:bladder|peeing|urine|urinary)",
             ),
             _re(
-                r"(?:having|had|have|been having|keep having) (?:a few |a couple of |some |more )?accidents\b",
+                r"(?:having|had|have|been having|keep having) (?:a few |a couple of |some |more |the odd |little |small "
+                r"|tiny |these )*accidents\b",
                 r"accident in (?:my|the) (?:pants|trousers|knickers|underwear|bed)",
                 r"toilet accidents?",
             ),
@@ -223,8 +225,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|sense) (?:\w+ ){0,2}urges?\b",
                 r"(?:didn't|don't|doesn't|can't|couldn't|did not|does not) (?:even |really )?(?:feel|notice) (?:it|anything)"
                 r" (?:come|coming|came) out",
-                r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ )?"
-                r"accidents\b",
+                r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ |little "
+                r"|small |tiny |the odd )*accidents\b",
+                # "I'll stand up and my underwear is wet and I didn't even feel it happen" (blind batch 7)
+                r"(?:underwear|pants|knickers|trousers|shorts|pyjamas|sheets) (?:is|are|was|were|get|gets|got|keep) "
+                r"(?:\w+ )?(?:wet|damp|soaked|soaking)\b(?!.{0,40}\b(?:rain|sweat\w*|swim\w*|shower\w*|bath))",
+                r"(?:didn't|don't|doesn't|did not|do not|does not|never) (?:even |really )?(?:feel|felt|notice|noticed) (?:it|"
+                r"anything) (?:happen|happening|leak\w*|com\w+ out)",
             ),
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card",
@@ -298,6 +305,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)",
                 r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
                 r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
+                # "things 'don't work down there'" (blind batch 7): quoted, present tense
+                r"(?:things?|it|everything) '?(?:don'?t|doesn'?t|do not|does not|won'?t|will not) work '?(?:properly |right )?"
+                r"(?:down there|downstairs|in bed|below)",
             ),
         ),
         "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
@@ -427,7 +437,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(
-                r"\b(?:fell|fallen|falling) (?:off|over|down|from|on|onto|out of|backwards|awkwardly|hard|heavily)\b",
+                r"(?<!of )(?<!about )\b(?:fell|fallen|falling) (?:off|over|down|from|on|onto|out of|backwards|awkwardly|hard|heavily)\b",
                 r"\b(?:i|i've|i'd|she|he|we) (?:\w+ )?(?:fell|fallen)\b"
                 r"(?! asleep| pregnant| in love| behind| ill| sick| apart| for| out)",
                 r"\b(?:a|the|my|bad|nasty|big|heavy|serious) fall\b",
@@ -527,9 +537,15 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"(?:back|spine)\b.{0,40}(?:went|gave|felt|heard) (?:\w+ ){0,2}(?:crack|snap|crunch|pop)\w*",
                 r"(?:sudden\w*|severe|sharp)\b.{0,40}(?:pain|agony)\b.{0,60}(?:after|since|when) (?:\w+ ){0,2}"
                 r"(?:lift\w*|bend\w*|cough\w*|sneez\w*|slipp\w*|stumbl\w*|fell|a fall)",
+                # minor trauma is enough with weak bones (CKS): "has osteoporosis. She slipped getting out of the bath
+                # yesterday and landed on her bottom" (blind batch 7)
+                r"\b(?:slipped|fell|fallen|tripped|stumbled|landed (?:hard |heavily |awkwardly )?on)\b"
+                r"(?! (?:asleep|in love|pregnant|behind|ill|for))",
+                r"\b(?:had|has had|took) (?:a |another )?(?:\w+ )?(?:fall|tumble|slip)\b",
             ),
         ),
         "NICE CKS Back pain - low, spinal fracture red flags (cks.nice.org.uk); AAFP 2012 (Casazza)",
+        requires_anywhere=True,
         requires=_re(
             r"osteopor\w*|osteopeni\w*|brittle bones?|thin(?:ning)? bones|weak bones|bones are (?:\w+ )?(?:thin|weak"
             r"|brittle)|(?:long[- ]term|years of|been on|taking|take) (?:\w+ ){0,2}(?:steroids|prednisolone|prednisone)"
@@ -718,6 +734,17 @@ CAUTION_RULES: tuple[Rule, ...] = (
 )
 
 ALL_RULES: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_RULES + CAUTION_RULES
+
+# Weakness that is getting worse by the hour is an emergency even when the two are said in different sentences
+# ("her foot has been flopping ... She says it's getting worse by the hour"; blind batch 7). Source: NHS Sciatica
+# ("weakness ... that is severe or getting worse"); AAFP 2012 (progressive neurological deficit).
+WEAKNESS_CODES = frozenset({"foot_drop", "leg_weakness"})
+WORSENING = _re(
+    r"\b(?:worse|weaker|worsening|spreading|deteriorat\w*|progress\w*)\b(?: \w+){0,3} (?:by the hour|every (?:few "
+    r"|couple of |\d+ )?hours?|hour by hour|each hour|within (?:a few |the )?hours|over (?:the )?(?:last |past )?(?:few "
+    r"|couple of )?hours|as the day (?:goes|went|has gone) on)\b",
+    r"\b(?:by the hour|hour by hour|every (?:few |couple of )?hours?)\b.{0,30}\b(?:worse|weaker)\b",
+)
 
 # Level of every reason code, including the age codes that triage.age_signs produces.
 CODE_LEVEL: dict[str, str] = {r.code: str(r.level) for r in ALL_RULES} | {

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .rules import ALL_RULES, EMERGENCY_RULES, Rule
+from .rules import ALL_RULES, EMERGENCY_RULES, WEAKNESS_CODES, WORSENING, Rule
 from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules
 
 EMERGENCY_CODES = frozenset(r.code for r in EMERGENCY_RULES)
@@ -26,7 +26,7 @@ class Sign:
 # child, it healed fine"): a sentence that places the sign in the past AND says it is over does not escalate.
 # Emergency signs are never filtered this way. Source for the principle: the NICE NG59 and AHCPR red flags
 # concern current symptoms or a history that bears on the current episode (cancer), not resolved illnesses.
-RESOLVABLE = frozenset({"fever", "infection_risk", "trauma", "night_pain", "weight_loss"})
+RESOLVABLE = frozenset({"fever", "infection_risk", "trauma", "night_pain", "weight_loss", "possible_fracture"})
 _PAST = re.compile(
     r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
@@ -95,7 +95,7 @@ def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
             continue
         if _over_or_someone_elses(rule.code, cl, norm):
             continue
-        if rule.requires is not None and not rule.requires.search(cl.sentence):
+        if rule.requires is not None and not rule.requires.search(norm if rule.requires_anywhere else cl.sentence):
             continue
         for pattern in rule.patterns:
             pos = 0
@@ -206,7 +206,17 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
         if _rule_hits(rule, norm, parts):
             found.append(Sign(rule.code, rule.level))
     found.extend(s for s in age_signs(norm) if s.code not in {f.code for f in found})
+    codes = {s.code for s in found}
+    if codes & WEAKNESS_CODES and "severe_weakness" not in codes and _worsening(parts):
+        found.insert(0, Sign("severe_weakness", "emergency"))
     return found
+
+
+def _worsening(parts: list[Clause]) -> bool:
+    """Some clause says a symptom is getting worse by the hour (not "it isn't getting worse by the hour")."""
+    return any(
+        not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text)
+    )
 
 
 __all__ = ["Sign", "find_signs", "age_signs"]
