@@ -268,6 +268,8 @@ class Assistant:
         timings["compose"] = (time.perf_counter() - t) * 1000
         if composed is None:
             raise AssertionError("a streaming composer ends with what it composed")  # pragma: no cover
+        if route.declined_message and route.route != "emergency":
+            yield Delta(f"\n\n{route.declined_message}")
         self._apply(answer, route, composed, timings)
 
     def _answer_with_one_retry(
@@ -413,8 +415,9 @@ class Assistant:
             answer.outcome = composed.outcome
             body = composed.text
             answer.citations = composed.citations
-            answer.uncovered = list(composed.uncovered)
-        answer.answer = "\n\n".join(part for part in (lead, body) if part)
+            answer.uncovered = [*composed.uncovered, *route.declined]
+        declined = route.declined_message if route.route != "emergency" else ""
+        answer.answer = "\n\n".join(part for part in (lead, body, declined) if part)
 
 
 # what the composer reported about how an answer was written (generative mode); a cached copy keeps them, so the

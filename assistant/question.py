@@ -35,11 +35,19 @@ _EVIDENCE = re.compile(
     re.IGNORECASE,
 )
 
+# Asking which kind of massage ("best type of massage for my sciatic?", "what massage should I ask for?"): a
+# specific question even though its words are only "massage" and "sciatica"
+_KIND = re.compile(
+    r"\b(?:type|kind|sort|style|form|technique|method)s? of (?:\w+ )?massage|\b(?:which|what) (?:\w+ )?massages?\b"
+    r"(?! (?:does|do|can|will|would|is|are|help|works?)\b)|\bmassage (?:type|technique|style|method)s?\b",
+    re.IGNORECASE,
+)
+
 # Where a question has two asks: "...? And ...", "..., and is/does/can ...", "... or should I ...".
 _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"
-    r"|[,;]?\s+(?:and|also|plus|but)\s+(?=(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where"
-    r"|when|why|if|i'd|i)\b)"
+    r"|[,;]?\s+(?:and|also|plus|but)\s+(?=(?:(?:roughly|approximately|about|also|just|then|so|generally|usually)\s+)?"
+    r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|if|i'd|i)\b)"
     r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)",
     re.IGNORECASE,
 )
@@ -79,6 +87,7 @@ class Reading:
     scene_topics: tuple[str, ...] = ()  # such topics named only where the question sets the scene (see below)
     part_absent: tuple[tuple[str, ...], ...] = ()  # the same for each of ``parts``
     number: str = ""  # the kind of number it asks for ("how often?", "how many sessions?"; number_asks.py)
+    kind: bool = False  # asks which kind of massage (never a generic "does massage help?" question)
 
     @property
     def readings(self) -> tuple[str, ...]:
@@ -89,6 +98,22 @@ class Reading:
         if self.context:
             texts.append(f"{self.context} {self.canonical}")
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
+
+
+def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tuple[str, ...]:
+    """The parts that still stand as questions once the ``declined`` ones are set aside: each must ask something
+    ("how long does it last") and must not lean on a declined part before it ("Can you read my MRI? It says...")."""
+    kept: list[str] = []
+    for i, part in enumerate(parts):
+        leans = i > 0 and declined[i - 1] and is_follow_up(part)
+        if not declined[i] and _ASKS.search(part) and not leans:
+            kept.append(part)
+    return tuple(kept)
+
+
+def asks_kind(question: str) -> bool:
+    """Asks which kind of massage ("best type of massage for my sciatic?")."""
+    return bool(_KIND.search(question))
 
 
 def is_follow_up(question: str) -> bool:
@@ -149,6 +174,7 @@ def read_question(
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
     part_absent = _lean_back(parts, [gate.absent_in(_REPORTED_BY.sub("it showed", p)) for p in parts])
     number = number_ask(corrected)
+    kind = asks_kind(corrected)
     return Reading(
-        question, corrected, canonical, context, parts, evidence, keywords, absent, scene, part_absent, number
+        question, corrected, canonical, context, parts, evidence, keywords, absent, scene, part_absent, number, kind
     )

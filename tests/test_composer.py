@@ -11,6 +11,7 @@ from assistant.lexicon import Lexicon, load_lexicon
 from assistant.ingest.passages import is_meta_sentence, split_corpus
 from assistant.question import read_question, split_parts
 from assistant.spelling import build_speller
+from assistant.safety import messages
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSAGES = split_corpus(load_corpus(ROOT / "corpus" / "curated"))
@@ -69,6 +70,8 @@ def test_spelling_fixes_typos_and_leaves_ordinary_words_alone():
 def test_two_part_questions_are_split_and_one_part_questions_are_not():
     assert split_parts("what causes sciatica, and will I need an MRI to find out?") == (
         "what causes sciatica", "will I need an MRI to find out?")
+    assert split_parts("which massage is best, and roughly how much is a session?") == (
+        "which massage is best", "roughly how much is a session?")
     assert split_parts("Does massage help sciatica?") == ()
     assert split_parts("does massage help with stress and anxiety?") == ()
     # markup is not an ask: it is dropped before the question is read
@@ -116,6 +119,27 @@ def test_a_two_part_question_answers_the_covered_part_and_names_the_other(assist
     assert answer.uncovered == ["is walking or cycling better for it?"]
     assert "do not cover this part of your question" in answer.answer
     assert any("herniated disc" in c.passage for c in answer.citations)
+
+
+def test_a_medicine_question_beside_a_covered_one_declines_only_that_part(assistant):
+    answer = assistant.ask("how long does sciatica usually last, and can I take naproxen with my blood pressure pills?")
+    assert answer.outcome == "answer"
+    assert "four to six weeks" in answer.citations[0].quote
+    assert answer.uncovered == ["can I take naproxen with my blood pressure pills?"]
+    assert answer.answer.endswith(messages.refusal_message("dosing"))
+    # a question that is only about the medicine is still refused whole
+    assert assistant.ask("can I take naproxen with my blood pressure pills?").outcome == "refusal"
+
+
+def test_which_kind_of_massage_is_a_specific_question(assistant):
+    answer = assistant.ask("which type of massage is best for sciatica?")
+    assert "deep tissue massage, Swedish massage" in answer.citations[0].quote
+
+
+def test_a_place_where_a_claim_was_read_is_not_a_request_for_a_provider(assistant):
+    answer = assistant.ask("A spa near me says their sciatica plan is guaranteed safe and effective. Can they promise that?")
+    assert answer.outcome == "answer"
+    assert assistant.ask("any good massage place near me?").outcome == "out_of_scope"
 
 
 def test_an_on_topic_question_without_a_topic_word_is_not_turned_away(assistant):

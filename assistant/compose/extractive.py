@@ -29,6 +29,7 @@ import numpy as np
 
 from ..ingest.passages import is_evidence_section, is_meta_sentence
 from ..number_asks import number_ask, states
+from ..question import asks_kind
 from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation
@@ -68,6 +69,8 @@ class ComposeSettings:
     min_passage_score: float
     min_sentence_score: float
     min_specificity: float
+    coverage_lex_min: float
+    coverage_lex_spec_min: float
     specificity_weight: float
     lexical_weight: float
     heading_weight: float
@@ -82,6 +85,7 @@ class ComposeSettings:
     question_min_score: float
     question_lead_bonus: float
     question_lead_min: float
+    question_same_min: float
 
     @classmethod
     def from_settings(cls, settings) -> "ComposeSettings":
@@ -182,6 +186,9 @@ class ExtractiveComposer:
             out = [
                 replace(c, score=c.score + cfg.question_lead_bonus) if c.asked >= top_asked - 1e-6 else c for c in out
             ]
+        if top_asked >= cfg.question_same_min:  # the curated question is this one, reworded at most: its sentence leads
+            lead = max((c.score for c in out), default=0.0)
+            out = [replace(c, score=lead + 0.01) if c.asked >= top_asked - 1e-6 else c for c in out]
         out.sort(key=lambda c: (-c.score, c.h, c.k))
         return out
 
@@ -195,7 +202,11 @@ class ExtractiveComposer:
         cfg = self.cfg
         close = [c for c in cands if c.sim >= cfg.min_sentence_score or c.asked >= cfg.question_min_score]
         answered = any(c.asked >= cfg.question_min_score for c in close)
-        return close if answered or any(generic or c.spec >= cfg.min_specificity for c in close) else []
+        return close if answered or any(generic or self._specific(c) for c in close) else []
+
+    def _specific(self, c: Candidate) -> bool:
+        cfg = self.cfg
+        return c.spec >= cfg.min_specificity or (c.lex >= cfg.coverage_lex_min and c.spec >= cfg.coverage_lex_spec_min)
 
     @staticmethod
     def _stating(req: ComposeRequest, cands: list[Candidate], kind: str) -> list[Candidate]:
@@ -212,7 +223,7 @@ class ExtractiveComposer:
         n = len(reading.readings)
         rows, part_rows = req.vectors[:n], req.vectors[n:]
         _, remainder = specific_part(rows, self.basis)
-        generic = remainder < self.cfg.generic_remainder
+        generic = remainder < self.cfg.generic_remainder and not reading.kind
         focus = focus_terms(reading.corrected, reading.canonical)
         usable = self.covered(self.candidates(req, rows, focus, generic, reading.evidence), generic)
         if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
@@ -227,6 +238,7 @@ class ExtractiveComposer:
                     uncovered.append(part)
                     continue
                 part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
+                part_generic = part_generic and not asks_kind(part)
                 found = self.covered(self.candidates(req, row[None, :], focus_terms(part), part_generic), part_generic)
                 found = self._stating(req, found, number_ask(part))
                 if found:

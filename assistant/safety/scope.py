@@ -55,7 +55,10 @@ _SERVICE = re.compile(
     r"\b(?:outcall|out-call|incall|in-call|escort\w*|happy ending|erotic|sensual|nuru|tantric|body to body|b2b)\b"
     r"|\b(?:recommend|suggest|find|book|reserve|hire|locate)\b.{0,40}\b(?:service|parlou?r|spa|shop|salon|place|business"
     r"|company|clinic|therapists?|masseu\w*|near me|nearby|in my area)\b"
-    r"|\bnear me\b|\b(?:massages?|spas?|clinics?|therapists?|parlou?rs?|places?|services?|shops?|salons?) (?:\w+ )?"
+    # "near me" asks for a place ("any good physio near me?"), unless the place is only where a claim was read ("a day
+    # spa near me says their program is guaranteed safe"; blind batch 7)
+    r"|\bnear me\b(?!,? (?:says?|said|claims?|claimed|told|tells|reckons?|advertis\w*|promis\w*|offers? (?:a|an|their)))"
+    r"|\b(?:massages?|spas?|clinics?|therapists?|parlou?rs?|places?|services?|shops?|salons?) (?:\w+ )?"
     r"(?:nearby|in my area|around here)\b|\b(?:open (?:late|now|today|tonight|24)|24 ?(?:hours?|hrs?|/7)|late[- ]night)\b"
     r"|\b(?:phone number|call me|whatsapp|kakao\w*|telegram|line id|wechat)\b"
     r"|\b(?:insurance|reschedul\w*|opening hours|gift (?:card|voucher)|parking|price list|refund)\b"

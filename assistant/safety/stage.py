@@ -36,6 +36,7 @@ from .scope import (
     strip_injection,
     topic_scope,
 )
+from ..question import answerable_parts, split_parts
 from .clauses import fold_for_rules
 from .triage import find_signs
 
@@ -54,6 +55,10 @@ class SafetyDecision:
     check_scope: bool = False
     scope_message: str = ""
     language: str = "en"  # the question's language; replies use that language's file where there is one
+    # the asks of a two-part question set aside because they ask for personal medical advice ("how long does it
+    # last, and is naproxen ok with my blood pressure tablets?"): the rest is answered, then ``declined_message``
+    declined: tuple[str, ...] = ()
+    declined_message: str = ""
 
 
 def _text_of(content: Any) -> str:
@@ -140,8 +145,14 @@ def assess(
         return SafetyDecision("emergency", triage, "", cleaned)
 
     kind = refusal_kind(question)
+    declined: tuple[str, ...] = ()
     if kind is not None:
-        return SafetyDecision("refusal", triage, messages.refusal_message(kind), cleaned)
+        parts = split_parts(cleaned)
+        kept = answerable_parts(parts, tuple(refusal_kind(p) is not None for p in parts))
+        if not kept or len(kept) == len(parts):
+            return SafetyDecision("refusal", triage, messages.refusal_message(kind), cleaned)
+        declined = tuple(p for p in parts if p not in kept)
+        cleaned = " ".join(kept)
 
     urgent = triage if triage.level == "urgent" else Triage()
     if mostly_non_latin(question):
@@ -166,6 +177,8 @@ def assess(
         cleaned or question.strip(),
         check_scope=scope == "unsure" and not personal_urgent,
         scope_message=general,
+        declined=declined,
+        declined_message=messages.refusal_message(kind) if declined and kind else "",
     )
 
 

@@ -214,9 +214,7 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
 
 def _worsening(parts: list[Clause]) -> bool:
     """Some clause says a symptom is getting worse by the hour (not "it isn't getting worse by the hour")."""
-    return any(
-        not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text)
-    )
+    return any(not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text))
 
 
 __all__ = ["Sign", "find_signs", "age_signs"]
