@@ -161,6 +161,13 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("es", "el pie izquierdo se me arrastra desde esta manana. Y en pocas horas va a peor.", "severe_weakness"),
     ("ko", "발가락을 못 들고 발이 끌려요. 시간이 지날수록 더 심해져요", "severe_weakness"),
     ("ko", "식단 조절하는 것도 아닌데 석 달 동안 6키로나 빠졌어요", "weight_loss"),
+    # the same kinds of wording as blind batch 8's first-run misses, reworded
+    ("es", "a mi papá se le ladeó la cara y habla como enredado", "stroke_signs"),
+    ("es", "se le había salido la caca sin darse cuenta", "bowel"),
+    ("ko", "사타구니가 마취한 것처럼 멍해요", "saddle_numbness"),
+    ("ko", "밑닦을 때 느낌이 내 살이 아닌 것 같아요", "saddle_numbness"),
+    ("ko", "속옷이 젖었는데 전혀 몰랐어요", "bladder"),
+    ("ko", "예순둘인데 평생 허리 아픈 적 없다가 지난주부터 허리가 아파요", "age_over_50"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -186,6 +193,11 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     # a parent's weak bones, the asker's own plain sciatica; a checklist saying the legs are strong (blind batch 7 kinds)
     ("ko", "할머니가 골다공증이 심하세요. 저는 34살이고 왼쪽 허리만 아파요. 마사지 괜찮죠?"),
     ("ko", "감각 이상 없고 대소변 정상이고 다리 힘도 괜찮아요. 그냥 엉덩이가 당겨요"),
+    # blind batch 8 kinds: an old fall, a fever that is over, hearsay of someone's cancer, a wobble after squatting
+    ("es", "hace como 8 años me caí de la bici, todo bien desde entonces. ahora tengo ciatica"),
+    ("es", "tuve fiebre la semana pasada pero ya estoy bien, nada de fiebre. tengo ciatica"),
+    ("ko", "지인 엄마가 암이었다는 얘기를 들었어요. 저는 그냥 엉덩이만 아파요"),
+    ("ko", "쪼그려 앉았다 일어나니 다리가 휘청했는데 금방 괜찮아졌어요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

@@ -68,8 +68,12 @@ EMERGENCY = [
     ("continence", "lately I have these tiny accidents, my knickers are damp and I never felt anything come out"),
     ("sexual_dysfunction", "he says it 'won't work downstairs' any more since he hurt his back"),
     ("severe_weakness", "my left foot started slapping on the floor this morning. It is getting weaker every few hours."),
+    # the same kinds of wording as blind batch 8's first-run misses, reworded
+    ("both_legs", "my partner's sciatica is usually one side but tonight both legs are buzzing and feel heavy as concrete"),
 ]
 URGENT = [
+    # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
+    ("night_pain", "The ache in my back is at its worst at 4am. Nothing eases it, even when I'm resting flat."),
     ("possible_fracture", "my mum has osteoporosis and heard a crack in her back when she lifted the shopping"),
     ("foot_drop", "my foot slaps the floor when I walk"),
     ("foot_drop", "I keep tripping because my toes won't lift"),
@@ -86,6 +90,7 @@ URGENT = [
     ("under_16", "my son is 14 years old and his leg hurts down the back"),
 ]
 CAUTION = [
+    ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
     ("anticoagulant", "I take warfarin, is deep tissue massage OK for sciatica?"),
     ("bleeding_disorder", "I have haemophilia, can massage help sciatica?"),
     ("pregnancy", "I'm 20 weeks pregnant with sciatica, is massage safe?"),
@@ -191,6 +196,9 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "my uncle had cauda equina surgery a few years back, im terrified. ive got sciatica in my right leg only",
     "41F. Ever since my 2nd kid (she's 9 now) I leak a tiny bit when I sneeze, unchanged for years. Now I have sciatica.",
     "my trousers got soaked in the rain walking to the clinic and now my sciatica aches",
+    # blind batch 8 kinds: a fever that is over; the children as the setting, not the patient
+    "Had a temperature last month with a cold, completely over it and back to normal now. Is massage OK for sciatica?",
+    "stood at the back of the kids' nativity for an hour and my leg went tingly for a minute, then fine",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

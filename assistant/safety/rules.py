@@ -57,6 +57,7 @@ LEG = r"legs?|foot|feet|ankles?|calf|calves|thighs?|toes?|knees?"
 SYMPTOM = (
     r"pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|weak\w*|pins (?:and|&) needles|shoot\w*|burn\w*"
     r"|sore|throb\w*|cramp\w*|dead|stabb\w*|electric|jelly|wobbly|gave way|giving way|give way|collaps\w*"
+    r"|zing\w*|buzz\w*|heavy|heaviness|wet sand|lead\b|concrete"  # "both legs are zinging ... full of wet sand"
     r"|\bit(?:'s| is| has| goes| went| spread\w*)\b"  # "now it's in both legs": "it" is the symptom
 )
 
@@ -579,8 +580,12 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"(?:even|still) (?:when|while|if) (?:i'm |i )?(?:rest\w*|lie|lying|sit still|keep still|lie still|in bed)"
             ),
             _re(r"pain at rest|no position (?:helps|is comfortable|eases)"),
+            # "always worst around 3am" (blind batch 8)
+            _re(r"(?:worse|worst) (?:\w+ ){0,2}(?:around|at|about|by) (?:[1-5] ?a\.?m\b|midnight|[1-5] in the morning)"),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120)",
+        # the symptom may be named in another sentence: "The pain ... is always worst around 3am. Lying down doesn't help"
+        requires_anywhere=True,
         requires=_re(SYMPTOM),
     ),
     # A swollen, red, warm or painful calf: possible deep vein thrombosis; never massage it.
@@ -674,6 +679,10 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 # "had my hip replaced 5 weeks ago", "knee was replaced in May", "new hip"
                 r"(?:hip|knee|joint|disc)s? (?:was |were |got |been |being )?(?:replaced|done|operated on)\b"
                 r"|(?:my|the|a) new (?:hip|knee)\b",
+                # "had my gallbladder out keyhole 2 weeks ago" (blind batch 8)
+                r"\bhad (?:my |an? |the )?(?:gall ?bladder|appendix|womb|uterus|spleen|kidney|tonsils|prostate|ovary|ovaries)"
+                r" (?:\w+ )?(?:out|removed|taken out)\b|\bkeyhole\b|\blaparoscop\w*|\bhysterectomy\b|\bappendectomy\b"
+                r"|\bc-?section\b|\bcaesarean\b",
             ),
         ),
         "NCCIH massage safety (nccih.nih.gov); massage-therapy precaution lists",

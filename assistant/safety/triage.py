@@ -38,7 +38,9 @@ _OVER = re.compile(
     r"|settled|healed|better|fine|over|resolved)|(?:all |fine |better |gone |healed )(?:now|since)|fully (?:healed|recovered)"
     r"|no (?:fever|temperature|problems?|issues?) (?:now|since)|(?:healed|recovered) (?:fine|well|completely|fully)"
     r"|(?:no longer|not any more|not anymore)|since then|(?:all|long|completely|fully) healed"
-    r"|healed (?:up|fine|well|long ago|years ago|decades ago))\b"
+    r"|healed (?:up|fine|well|long ago|years ago|decades ago)"
+    # "totally over it now, no fever for 10 days and feel back to normal" (blind batch 8)
+    r"|(?:totally|completely|fully|all) over it|over it now|back to normal|no (?:fever|temperature) for)\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
@@ -132,6 +134,9 @@ _CHILD_EXCLUDE = re.compile(
     r"|\b(?:had|gave birth to|since having|since i had) (?:my|our|the|a) (?:little one|baby)\b"
     # a birth in the asker's own history: "ever since my 2nd kid (she's 9 now) I leak a bit when I sneeze"
     r"|\b(?:ever since|since|after) (?:having |i had |giving birth to )?(?:my|our) (?:\w+ )?(?:kid|child|baby|son|daughter)\b"
+    # the children as the setting, not the patient: "sat cross-legged for the kids' school assembly" (blind batch 8)
+    r"|\b(?:kids|children)' (?:school|class|assembly|party|match|game|play|concert|practice|bedtime|nativity)"
+    r"|\bschool (?:run|assembly|pick-?up|drop-?off|play|concert|nativity)\b"
 )
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
