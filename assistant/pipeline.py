@@ -370,7 +370,7 @@ class Assistant:
         reading: Reading = read_question(
             route.retrieval_query or answer.question, turns, self.lexicon, self.speller, self.topic_gate
         )
-        texts = [*reading.readings, *reading.parts]
+        texts = [*reading.readings, *reading.part_texts]
         vectors = self.embedder.embed_documents(texts)
         rows = vectors[: len(reading.readings)]
         timings["embed"] = (time.perf_counter() - t) * 1000

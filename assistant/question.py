@@ -88,6 +88,20 @@ class Reading:
     part_absent: tuple[tuple[str, ...], ...] = ()  # the same for each of ``parts``
     number: str = ""  # the kind of number it asks for ("how often?", "how many sessions?"; number_asks.py)
     kind: bool = False  # asks which kind of massage (never a generic "does massage help?" question)
+    canonical_parts: tuple[str, ...] = ()  # each of ``parts`` in the articles' words (lexicon), as embedded
+
+    @property
+    def part_forms(self) -> tuple[tuple[str, ...], ...]:
+        """The texts to embed for each part: as written and, where the lexicon changes it, in the articles' words
+        ("should I rest up in bed or keep going" -> "... bed rest ... staying active"); a part scores by the
+        closer of its forms, as the whole question does by its readings."""
+        canonical = self.canonical_parts if len(self.canonical_parts) == len(self.parts) else self.parts
+        return tuple(tuple(dict.fromkeys((p, c))) for p, c in zip(self.parts, canonical))
+
+    @property
+    def part_texts(self) -> tuple[str, ...]:
+        """Every form of every part, in order (the rows after ``readings`` in the embedded batch)."""
+        return tuple(t for forms in self.part_forms for t in forms)
 
     @property
     def readings(self) -> tuple[str, ...]:
@@ -175,6 +189,19 @@ def read_question(
     part_absent = _lean_back(parts, [gate.absent_in(_REPORTED_BY.sub("it showed", p)) for p in parts])
     number = number_ask(corrected)
     kind = asks_kind(corrected)
+    canonical_parts = tuple(lexicon.canonical(p) for p in parts)
     return Reading(
-        question, corrected, canonical, context, parts, evidence, keywords, absent, scene, part_absent, number, kind
+        question,
+        corrected,
+        canonical,
+        context,
+        parts,
+        evidence,
+        keywords,
+        absent,
+        scene,
+        part_absent,
+        number,
+        kind,
+        canonical_parts,
     )

@@ -125,6 +125,10 @@ class Settings:
         0.25  # (1.1 turns it off; chosen on the seen blind batches: +2 answers, no not-covered lost)
     )
     coverage_lex_spec_min: float = 0.12
+    # a sentence holding this share of the question's own words counts as close from this cosine up (else
+    # min_sentence_score); 1.1 turns it off
+    coverage_words_min: float = 0.5
+    coverage_words_sim_min: float = 0.25
     specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0

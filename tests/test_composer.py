@@ -131,6 +131,28 @@ def test_a_medicine_question_beside_a_covered_one_declines_only_that_part(assist
     assert assistant.ask("can I take naproxen with my blood pressure pills?").outcome == "refusal"
 
 
+def test_a_price_question_beside_a_covered_one_is_declined_alone(assistant):
+    answer = assistant.ask("which massage is best for sciatica, and how much does a session usually cost?")
+    assert answer.outcome == "answer"
+    assert "deep tissue massage, Swedish massage" in answer.citations[0].quote
+    assert answer.uncovered == ["how much does a session usually cost?"]
+    assert "can't help with appointments, prices or insurance" in answer.answer
+    assert assistant.ask("how much does a session usually cost?").outcome == "out_of_scope"
+
+
+def test_a_part_in_lay_words_is_read_in_the_articles_words(assistant):
+    # "rest up in bed" / "keep going" are bed rest / staying active (corpus/lexicon)
+    answer = assistant.ask("should I rest up in bed or keep going, and would a standing desk at work help?")
+    assert answer.outcome == "answer"
+    assert "staying active helps more than bed rest" in answer.citations[0].quote
+    assert answer.uncovered == ["would a standing desk at work help?"]
+
+
+def test_a_named_home_stretch_is_not_answered_with_the_massage_techniques(assistant):
+    answer = assistant.ask("is pigeon pose a good stretch to do at home for sciatica?")
+    assert answer.outcome == "not_covered" and "pigeon pose" in answer.uncovered
+
+
 def test_which_kind_of_massage_is_a_specific_question(assistant):
     answer = assistant.ask("which type of massage is best for sciatica?")
     assert "deep tissue massage, Swedish massage" in answer.citations[0].quote

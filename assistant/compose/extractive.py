@@ -71,6 +71,8 @@ class ComposeSettings:
     min_specificity: float
     coverage_lex_min: float
     coverage_lex_spec_min: float
+    coverage_words_min: float
+    coverage_words_sim_min: float
     specificity_weight: float
     lexical_weight: float
     heading_weight: float
@@ -200,9 +202,19 @@ class ExtractiveComposer:
         score: the specificity gate detects coverage, it does not pick the sentence (measured: gating each
         sentence lost "NICE advises ..." for "what does NICE say?")."""
         cfg = self.cfg
-        close = [c for c in cands if c.sim >= cfg.min_sentence_score or c.asked >= cfg.question_min_score]
+        close = [
+            c
+            for c in cands
+            if c.sim >= cfg.min_sentence_score or c.asked >= cfg.question_min_score or self._holds_words(c)
+        ]
         answered = any(c.asked >= cfg.question_min_score for c in close)
         return close if answered or any(generic or self._specific(c) for c in close) else []
+
+    def _holds_words(self, c: Candidate) -> bool:
+        """A sentence holding most of the question's own words is close even when its cosine is modest ("should I
+        rest up in bed or keep going" against "...staying active helps more than bed rest")."""
+        cfg = self.cfg
+        return c.lex >= cfg.coverage_words_min and c.sim >= cfg.coverage_words_sim_min
 
     def _specific(self, c: Candidate) -> bool:
         cfg = self.cfg
@@ -230,16 +242,20 @@ class ExtractiveComposer:
             usable = self._stating(req, usable, reading.number)
 
         uncovered: list[str] = []
-        if reading.parts and len(part_rows) == len(reading.parts):
+        forms = reading.part_forms
+        if reading.parts and len(part_rows) == sum(len(f) for f in forms):
             part_best: list[Candidate] = []
             part_absent = reading.part_absent or tuple(() for _ in reading.parts)
-            for part, row, absent in zip(reading.parts, part_rows, part_absent):
+            starts = np.cumsum([0, *(len(f) for f in forms)])
+            for i, (part, absent) in enumerate(zip(reading.parts, part_absent)):
+                prow = part_rows[starts[i] : starts[i + 1]]
                 if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
                     uncovered.append(part)
                     continue
-                part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
+                part_generic = specific_part(prow, self.basis)[1] < self.cfg.generic_remainder
                 part_generic = part_generic and not asks_kind(part)
-                found = self.covered(self.candidates(req, row[None, :], focus_terms(part), part_generic), part_generic)
+                part_focus = focus_terms(*forms[i])
+                found = self.covered(self.candidates(req, prow, part_focus, part_generic), part_generic)
                 found = self._stating(req, found, number_ask(part))
                 if found:
                     part_best.append(found[0])

@@ -581,7 +581,9 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
             _re(r"pain at rest|no position (?:helps|is comfortable|eases)"),
             # "always worst around 3am" (blind batch 8)
-            _re(r"(?:worse|worst) (?:\w+ ){0,2}(?:around|at|about|by) (?:[1-5] ?a\.?m\b|midnight|[1-5] in the morning)"),
+            _re(
+                r"(?:worse|worst) (?:\w+ ){0,2}(?:around|at|about|by) (?:[1-5] ?a\.?m\b|midnight|[1-5] in the morning)"
+            ),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120)",
         # the symptom may be named in another sentence: "The pain ... is always worst around 3am. Lying down doesn't help"

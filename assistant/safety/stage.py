@@ -158,8 +158,16 @@ def assess(
     if mostly_non_latin(question):
         return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("language", settings), "")
     # "28 weeks pregnant, can I book a massage?" asks whether massage is safe: the precaution answers it
+    declined_message = messages.refusal_message(kind) if declined and kind else ""
     if service_request(question) and triage.level not in ("caution", "urgent"):
-        return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("service", settings), "")
+        service = messages.out_of_scope_message("service", settings)
+        parts = split_parts(cleaned)
+        kept = answerable_parts(parts, tuple(service_request(p) for p in parts))
+        if declined or not kept or len(kept) == len(parts):
+            return SafetyDecision("out_of_scope", urgent, service, "")
+        # "which massage is best, and how much does a session cost?": the first ask is answered, the price is not
+        declined, declined_message = tuple(p for p in parts if p not in kept), service
+        cleaned = " ".join(kept)
     if is_social(question):
         return SafetyDecision(
             "out_of_scope", Triage(), messages.out_of_scope_message(_scope_kind(question), settings), ""
@@ -178,7 +186,7 @@ def assess(
         check_scope=scope == "unsure" and not personal_urgent,
         scope_message=general,
         declined=declined,
-        declined_message=messages.refusal_message(kind) if declined and kind else "",
+        declined_message=declined_message,
     )
 
 
