@@ -62,6 +62,7 @@ REGIONAL_FIELDS = ("emergency_number", "urgent_service", "emergency_department")
 EMBEDDERS = ("onnx", "torch")  # Settings.embedder
 PASSAGE_VECTORS = ("encode", "sentence_mean")  # Settings.passage_vectors
 ANSWER_MODES = ("extractive", "generative")  # Settings.answer_mode
+SENTENCE_RANKERS = ("learned", "hand")  # Settings.sentence_ranker
 LLM_KINDS = ("ollama", "openai", "gguf")  # Settings.llm is "<kind>:<target>"
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -145,6 +146,9 @@ class Settings:
     question_lead_bonus: float = 0.2  # added to the sentence(s) whose question match is the best of all
     question_lead_min: float = 0.70  # ... when that best match is at least this close
     question_same_min: float = 0.95  # a question match this close is the same question: its sentence leads
+    # which close-enough sentence leads: "learned" (assistant/compose/ranker.json, python -m evals.train_ranker) or
+    # "hand" (the score the thresholds above use)
+    sentence_ranker: str = "learned"
     multilingual_min_score: float = 0.79  # e5 cosine a passage needs to answer a question in another language
     multilingual_passage_weight: float = 2.0  # how much the passage's e5 cosine weighs when choosing the quote
     multilingual_max_passages: int = 2000  # larger corpora: other languages get a notice (embedding would take hours)
@@ -327,6 +331,10 @@ def validate(settings: Settings) -> None:
     if settings.passage_vectors not in PASSAGE_VECTORS:
         raise SettingsError(
             f"unknown passage_vectors {settings.passage_vectors!r}; choose one of {', '.join(PASSAGE_VECTORS)}"
+        )
+    if settings.sentence_ranker not in SENTENCE_RANKERS:
+        raise SettingsError(
+            f"unknown sentence_ranker {settings.sentence_ranker!r}; choose one of {', '.join(SENTENCE_RANKERS)}"
         )
     if settings.answer_mode not in ANSWER_MODES:
         raise SettingsError(f"unknown answer_mode {settings.answer_mode!r}; choose one of {', '.join(ANSWER_MODES)}")

@@ -153,6 +153,16 @@ def test_a_named_home_stretch_is_not_answered_with_the_massage_techniques(assist
     assert answer.outcome == "not_covered" and "pigeon pose" in answer.uncovered
 
 
+@pytest.mark.parametrize("question, lead", [
+    # the direction asked about: stress worsening the pain, not pain causing stress (issue #9)
+    ("does being stressed out make sciatica hurt more?", "increased tension can worsen pain perception"),
+    ("would a deep tissue massage help my sciatica? my butt muscles feel like rocks", "deep tissue massage, Swedish"),
+])
+def test_the_learned_ranker_leads_with_the_sentence_that_answers(assistant, question, lead):
+    # both are test-half questions: the ranker was not trained on them
+    assert lead in assistant.ask(question).citations[0].quote
+
+
 def test_which_kind_of_massage_is_a_specific_question(assistant):
     answer = assistant.ask("which type of massage is best for sciatica?")
     assert "deep tissue massage, Swedish massage" in answer.citations[0].quote

@@ -35,6 +35,7 @@ from ..safety.messages import reason_phrase
 from ..schema import Citation
 from ..text import content_terms
 from .base import Composed, ComposeRequest, not_covered_text, uncovered_text
+from .ranking import load_ranker
 
 # Questions that say nothing beyond "massage / sciatica". The part of a question along these directions
 # is only "on topic"; what is left is what it is really about (README, "Saying not covered").
@@ -88,11 +89,12 @@ class ComposeSettings:
     question_lead_bonus: float
     question_lead_min: float
     question_same_min: float
+    ranker: str  # "learned": ranking.py orders the close-enough sentences; "hand": the score above does
 
     @classmethod
     def from_settings(cls, settings) -> "ComposeSettings":
         names = cls.__dataclass_fields__
-        mapping = {"max_sentences": "max_answer_sentences", "margin": "sentence_margin"}
+        mapping = {"max_sentences": "max_answer_sentences", "margin": "sentence_margin", "ranker": "sentence_ranker"}
         return cls(**{n: getattr(settings, mapping.get(n, n)) for n in names})
 
 
@@ -105,6 +107,28 @@ class Candidate:
     lex: float  # share of the question's own words in the sentence
     score: float
     asked: float = 0.0  # best cosine of the question with a sidecar question this sentence answers
+    rank: float = 0.0  # the order in which it may lead (the learned ranker's score, or ``score``)
+
+
+def candidate_features(c: Candidate, hit: Hit, hit_rank: int, text: str, n: int, top_asked: float) -> list[float]:
+    """The ranker's view of one candidate, in ranking.FEATURES order."""
+    return [
+        c.sim,
+        c.spec,
+        c.lex,
+        c.asked,
+        float(top_asked > 0 and c.asked >= top_asked - 1e-6),
+        float(hit.dense),
+        float(hit.asked_best),
+        float(hit_rank),
+        float(c.k),
+        float(c.k == 0),
+        c.k / max(1, n - 1),
+        len(text.split()) / 30,
+        float(bool(_LEANS_BACK.match(text))),
+        float(is_evidence_section(hit.meta.get("section", ""))),
+        float(hit.meta.get("role") == "safety"),
+    ]
 
 
 def generic_basis(generic_vecs: np.ndarray) -> np.ndarray:
@@ -141,6 +165,7 @@ class ExtractiveComposer:
     def __init__(self, cfg: ComposeSettings, embed: Embed):
         self.cfg = cfg
         self.basis = generic_basis(embed(list(GENERIC_QUESTIONS)))
+        self.ranker = load_ranker() if cfg.ranker == "learned" else None
         self._embed = embed
         self._reason_vectors: dict[str, np.ndarray] = {}
 
@@ -162,6 +187,7 @@ class ExtractiveComposer:
         specific, _ = specific_part(rows, self.basis)
         unknown = max(req.term_weights.values(), default=1.0)
         out: list[Candidate] = []
+        facts: list[tuple[Hit, int, str, int]] = []  # what the ranker reads besides the scores (hit, rank, text, n)
         for h, hit in enumerate(req.hits):
             asked = dict(hit.asked)
             if max(hit.dense, hit.asked_best - cfg.question_offset) < cfg.min_passage_score:
@@ -174,7 +200,8 @@ class ExtractiveComposer:
                 + cfg.heading_weight * lexical_share(focus, set(content_terms(section)), req.term_weights, unknown)
                 + (cfg.evidence_boost if evidence and is_evidence_section(section) else 0.0)
             )
-            for k, text, vec in req.sentences.get(hit.passage_id, []):
+            sentences = req.sentences.get(hit.passage_id, [])
+            for k, text, vec in sentences:
                 if is_meta_sentence(text):
                     continue
                 sim = float((rows @ vec).max())
@@ -182,16 +209,23 @@ class ExtractiveComposer:
                 lex = lexical_share(focus, set(content_terms(text)), req.term_weights, unknown)
                 score = sim + cfg.specificity_weight * spec + cfg.lexical_weight * lex + prior
                 out.append(Candidate(h, k, sim, spec, lex, score, asked.get(k, 0.0)))
+                facts.append((hit, h, text, len(sentences)))
         # the sentence whose sidecar question is closest to the question, if close enough, is the likeliest answer
         top_asked = max((c.asked for c in out), default=0.0)
         if cfg.question_lead_bonus and top_asked >= cfg.question_lead_min:
             out = [
                 replace(c, score=c.score + cfg.question_lead_bonus) if c.asked >= top_asked - 1e-6 else c for c in out
             ]
+        ranks = (
+            self.ranker.scores(np.array([candidate_features(c, *f, top_asked) for c, f in zip(out, facts)]))
+            if self.ranker is not None
+            else [c.score for c in out]
+        )
+        out = [replace(c, rank=float(r)) for c, r in zip(out, ranks)]
         if top_asked >= cfg.question_same_min:  # the curated question is this one, reworded at most: its sentence leads
-            lead = max((c.score for c in out), default=0.0)
-            out = [replace(c, score=lead + 0.01) if c.asked >= top_asked - 1e-6 else c for c in out]
-        out.sort(key=lambda c: (-c.score, c.h, c.k))
+            lead, first = max((c.score for c in out), default=0.0), max((c.rank for c in out), default=0.0)
+            out = [replace(c, score=lead + 0.01, rank=first + 1) if c.asked >= top_asked - 1e-6 else c for c in out]
+        out.sort(key=lambda c: (-c.rank, -c.score, c.h, c.k))
         return out
 
     def covered(self, cands: list[Candidate], generic: bool) -> list[Candidate]:
@@ -265,7 +299,7 @@ class ExtractiveComposer:
                 usable = []
             elif uncovered:
                 usable = sorted(
-                    {(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.score, c.h, c.k)
+                    {(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.rank, -c.score, c.h, c.k)
                 )
 
         elif reading.absent_topics:
