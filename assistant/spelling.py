@@ -24,6 +24,13 @@ CHAT_WORDS = frozenset(
     "kinda sorta dunno lemme aint".split()
 )
 
+# Chat spellings of common words, read as the word ("wot even is sciatica", "hw long does it last", "shud i go")
+CHAT_SPELLINGS = {
+    "wot": "what", "wat": "what", "wut": "what", "hw": "how", "wen": "when", "u": "you", "ur": "your",
+    "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "bc": "because", "abt": "about",
+    "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
+}  # fmt: skip
+
 
 @dataclass
 class Speller:
@@ -37,6 +44,8 @@ class Speller:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             low = word.lower()
+            if low in CHAT_SPELLINGS:
+                return CHAT_SPELLINGS[low]
             if len(low) <= 3 or low in self.known:
                 return word
             found = self.lookup.lookup(low, Verbosity.TOP, max_edit_distance=1 if len(low) <= 5 else 2)

@@ -63,6 +63,8 @@ def test_spelling_fixes_typos_and_leaves_ordinary_words_alone():
     assert speller.correct("a herniaded disc") == "a herniated disc"
     for word in ("weekend", "garden", "husband", "coffee", "summer"):
         assert speller.correct(f"my {word}") == f"my {word}"
+    # chat spellings of common words are read as the word
+    assert speller.correct("wot even is sciatica, shud i see a dr") == "what even is sciatica, should i see a dr"
     # chat shorthand is not a typo ("30 mins" once became "30 pins")
     assert speller.correct("30 mins or 2 hrs, idk tbh") == "30 mins or 2 hrs, idk tbh"
 
@@ -161,6 +163,12 @@ def test_a_named_home_stretch_is_not_answered_with_the_massage_techniques(assist
 def test_the_learned_ranker_leads_with_the_sentence_that_answers(assistant, question, lead):
     # both are test-half questions: the ranker was not trained on them
     assert lead in assistant.ask(question).citations[0].quote
+
+
+def test_on_its_own_is_not_read_as_massage_alone(assistant):
+    # "on its own" once meant "stand-alone treatment" in the lexicon, so this got the massage-plan sentence
+    answer = assistant.ask("Is sciatica a sickness on its own or a symptom of something else?")
+    assert "sign of an underlying problem" in answer.citations[0].quote
 
 
 def test_which_kind_of_massage_is_a_specific_question(assistant):
