@@ -123,23 +123,23 @@ def test_a_two_part_question_answers_the_covered_part_and_names_the_other(assist
     assert any("herniated disc" in c.passage for c in answer.citations)
 
 
-def test_a_medicine_question_beside_a_covered_one_declines_only_that_part(assistant):
-    answer = assistant.ask("how long does sciatica usually last, and can I take naproxen with my blood pressure pills?")
+@pytest.mark.parametrize("question, lead, declined, message, outcome_alone", [
+    ("how long does sciatica usually last, and can I take naproxen with my blood pressure pills?",
+     "four to six weeks", "can I take naproxen with my blood pressure pills?", messages.REFUSALS["dosing"], "refusal"),
+    ("which massage is best for sciatica, and how much does a session usually cost?",
+     "deep tissue massage, Swedish massage", "how much does a session usually cost?",
+     "can't help with appointments, prices or insurance", "out_of_scope"),
+])
+def test_a_medicine_or_price_ask_beside_a_covered_one_declines_only_that_part(
+    assistant, question, lead, declined, message, outcome_alone
+):
+    answer = assistant.ask(question)
     assert answer.outcome == "answer"
-    assert "four to six weeks" in answer.citations[0].quote
-    assert answer.uncovered == ["can I take naproxen with my blood pressure pills?"]
-    assert answer.answer.endswith(messages.refusal_message("dosing"))
-    # a question that is only about the medicine is still refused whole
-    assert assistant.ask("can I take naproxen with my blood pressure pills?").outcome == "refusal"
-
-
-def test_a_price_question_beside_a_covered_one_is_declined_alone(assistant):
-    answer = assistant.ask("which massage is best for sciatica, and how much does a session usually cost?")
-    assert answer.outcome == "answer"
-    assert "deep tissue massage, Swedish massage" in answer.citations[0].quote
-    assert answer.uncovered == ["how much does a session usually cost?"]
-    assert "can't help with appointments, prices or insurance" in answer.answer
-    assert assistant.ask("how much does a session usually cost?").outcome == "out_of_scope"
+    assert lead in answer.citations[0].quote
+    assert answer.uncovered == [declined]
+    assert answer.answer.index(message) > answer.answer.index(lead)  # the answer first, then what is declined
+    # asked on its own, the declined part is still refused or turned away whole
+    assert assistant.ask(declined).outcome == outcome_alone
 
 
 def test_a_part_in_lay_words_is_read_in_the_articles_words(assistant):
