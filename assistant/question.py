@@ -91,17 +91,11 @@ class Reading:
     canonical_parts: tuple[str, ...] = ()  # each of ``parts`` in the articles' words (lexicon), as embedded
 
     @property
-    def part_forms(self) -> tuple[tuple[str, ...], ...]:
-        """The texts to embed for each part: its articles'-words form ("should I rest up in bed or keep going" ->
-        "... bed rest ... staying active"). A part scores by the closest of its forms; embedding the part as
-        written as well was measured: one more first quote in 470, for 5 ms more at p95. Not worth it."""
-        canonical = self.canonical_parts if len(self.canonical_parts) == len(self.parts) else self.parts
-        return tuple((c,) for c in canonical)
-
-    @property
     def part_texts(self) -> tuple[str, ...]:
-        """Every form of every part, in order (the rows after ``readings`` in the embedded batch)."""
-        return tuple(t for forms in self.part_forms for t in forms)
+        """The text to embed for each part: its articles'-words form ("should I rest up in bed or keep going" ->
+        "... bed rest ... staying active"). Embedding the part as written as well (scoring by the closer) was
+        measured: one more first quote in 470, for 5 ms more at p95. Not worth it."""
+        return self.canonical_parts if len(self.canonical_parts) == len(self.parts) else self.parts
 
     @property
     def readings(self) -> tuple[str, ...]:

@@ -22,9 +22,7 @@ SentenceVectors = Mapping[str, list[tuple[int, str, np.ndarray]]]  # passage id 
 @dataclass(frozen=True)
 class ComposeRequest:
     reading: Reading
-    vectors: (
-        np.ndarray
-    )  # one row per text of reading.readings, then those of reading.part_texts (every form of every part)
+    vectors: np.ndarray  # one row per text of reading.readings, then one per reading.part_texts
     hits: list[Hit]
     sentences: SentenceVectors
     triage: Triage = field(default_factory=Triage)

@@ -276,20 +276,17 @@ class ExtractiveComposer:
             usable = self._stating(req, usable, reading.number)
 
         uncovered: list[str] = []
-        forms = reading.part_forms
-        if reading.parts and len(part_rows) == sum(len(f) for f in forms):
+        if reading.parts and len(part_rows) == len(reading.parts):
             part_best: list[Candidate] = []
             part_absent = reading.part_absent or tuple(() for _ in reading.parts)
-            starts = np.cumsum([0, *(len(f) for f in forms)])
-            for i, (part, absent) in enumerate(zip(reading.parts, part_absent)):
-                prow = part_rows[starts[i] : starts[i + 1]]
+            for part, text, row, absent in zip(reading.parts, reading.part_texts, part_rows, part_absent):
                 if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
                     uncovered.append(part)
                     continue
-                part_generic = specific_part(prow, self.basis)[1] < self.cfg.generic_remainder
+                part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
                 part_generic = part_generic and not asks_kind(part)
-                part_focus = focus_terms(*forms[i])
-                found = self.covered(self.candidates(req, prow, part_focus, part_generic), part_generic)
+                part_focus = focus_terms(part, text)
+                found = self.covered(self.candidates(req, row[None, :], part_focus, part_generic), part_generic)
                 found = self._stating(req, found, number_ask(part))
                 if found:
                     part_best.append(found[0])
