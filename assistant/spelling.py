@@ -27,7 +27,7 @@ CHAT_WORDS = frozenset(
 # Chat spellings of common words, read as the word ("wot even is sciatica", "hw long does it last", "shud i go")
 CHAT_SPELLINGS = {
     "wot": "what", "wat": "what", "wut": "what", "hw": "how", "wen": "when", "u": "you", "ur": "your",
-    "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "bc": "because", "abt": "about",
+    "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "abt": "about",
     "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
 }  # fmt: skip
 

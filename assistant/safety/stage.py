@@ -55,8 +55,9 @@ class SafetyDecision:
     check_scope: bool = False
     scope_message: str = ""
     language: str = "en"  # the question's language; replies use that language's file where there is one
-    # the asks of a two-part question set aside because they ask for personal medical advice ("how long does it
-    # last, and is naproxen ok with my blood pressure tablets?"): the rest is answered, then ``declined_message``
+    # the asks of a two-part question set aside because they ask for personal medical advice or a price or booking
+    # ("how long does it last, and is naproxen ok with my blood pressure tablets?"): the rest is answered, then
+    # ``declined_message`` (the refusal or the scope reply) follows
     declined: tuple[str, ...] = ()
     declined_message: str = ""
 
