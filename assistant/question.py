@@ -69,6 +69,8 @@ _REPORTED_BY = re.compile(
     r" (?:says|said|shows?|showed|shown|found|came back|confirm\w*|reveal\w*)\b",
     re.IGNORECASE,
 )
+# a greeting or filler word before an ask
+_OPENER = re.compile(r"^(?:(?:hi|hello|hey|hiya|ok|okay|so|also|and|um|well|right|quick question)\b[\s,!.:;-]*)+", re.I)
 # markup is never part of what is asked ("Does massage help? <script>alert(1)</script>"): a script or style
 # element goes whole, any other tag leaves its text
 _MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
@@ -114,7 +116,9 @@ def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tupl
     kept: list[str] = []
     for i, part in enumerate(parts):
         leans = i > 0 and declined[i - 1] and is_follow_up(part)
-        if not declined[i] and _ASKS.search(part) and not leans:
+        # markup and a greeting before the ask do not make it a statement ("hi, which massage is best...")
+        bare = _OPENER.sub("", " ".join(_MARKUP.sub(" ", part).split()))
+        if not declined[i] and _ASKS.search(bare) and not leans:
             kept.append(part)
     return tuple(kept)
 
