@@ -71,6 +71,7 @@ _REPORTED_BY = re.compile(
 )
 # a greeting or filler word before an ask
 _OPENER = re.compile(r"^(?:(?:hi|hello|hey|hiya|ok|okay|so|also|and|um|well|right|quick question)\b[\s,!.:;-]*)+", re.I)
+_WH_WORD = re.compile(r"\b(?:what|which|how|why|when|where|who)\b", re.I)
 # markup is never part of what is asked ("Does massage help? <script>alert(1)</script>"): a script or style
 # element goes whole, any other tag leaves its text
 _MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
@@ -118,7 +119,8 @@ def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tupl
         leans = i > 0 and declined[i - 1] and is_follow_up(part)
         # markup and a greeting before the ask do not make it a statement ("hi, which massage is best...")
         bare = _OPENER.sub("", " ".join(_MARKUP.sub(" ", part).split()))
-        if not declined[i] and _ASKS.search(bare) and not leans:
+        asks = _ASKS.search(bare) or _WH_WORD.search(bare)
+        if not declined[i] and asks and not leans:
             kept.append(part)
     return tuple(kept)
 

@@ -130,7 +130,7 @@ def test_a_two_part_question_answers_the_covered_part_and_names_the_other(assist
      "deep tissue massage, Swedish massage", "how much does a session usually cost?",
      "can't help with appointments, prices or insurance", "out_of_scope"),
     # a greeting and markup before the ask (found in the browser check)
-    ("hi! <b>which</b> massage is best for sciatica, and how much does a session usually cost?",
+    ("hi! <b>bold</b> which massage is best for sciatica, and how much does a session usually cost?",
      "deep tissue massage, Swedish massage", "how much does a session usually cost?",
      "can't help with appointments, prices or insurance", "out_of_scope"),
 ])
