@@ -168,6 +168,12 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "밑닦을 때 느낌이 내 살이 아닌 것 같아요", "saddle_numbness"),
     ("ko", "속옷이 젖었는데 전혀 몰랐어요", "bladder"),
     ("ko", "예순둘인데 평생 허리 아픈 적 없다가 지난주부터 허리가 아파요", "age_over_50"),
+    # the same kinds of wording as blind batch 9's first-run misses, reworded
+    ("es", "mi nieta de 12 se queja hace una semana de dolor de espalda", "under_16"),
+    ("es", "en la mañana arrastraba el pie y ahora ya no puedo levantarlo", "severe_weakness"),
+    ("ko", "아버님 말씀이 갑자기 어눌해지시고 입이 한쪽으로 돌아갔어요", "stroke_signs"),
+    ("ko", "허리 다친 뒤로 거기 감각이 좀 둔해졌어요", "saddle_numbness"),
+    ("ko", "60세입니다. 평생 허리 아픈 적 없었어요. 지난주부터 허리가 아파요", "age_over_50"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -198,6 +204,9 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("es", "tuve fiebre la semana pasada pero ya estoy bien, nada de fiebre. tengo ciatica"),
     ("ko", "지인 엄마가 암이었다는 얘기를 들었어요. 저는 그냥 엉덩이만 아파요"),
     ("ko", "쪼그려 앉았다 일어나니 다리가 휘청했는데 금방 괜찮아졌어요"),
+    # blind batch 9 kinds: a relative's cauda equina syndrome; "1분 만에" is not childbirth (분만)
+    ("es", "a mi tío le dio síndrome de cola de caballo hace años. yo solo tengo ciática leve"),
+    ("ko", "한참 앉아 있다 일어나니 발이 저렸는데 1분 만에 괜찮아졌어요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

@@ -70,6 +70,12 @@ EMERGENCY = [
     ("severe_weakness", "my left foot started slapping on the floor this morning. It is getting weaker every few hours."),
     # the same kinds of wording as blind batch 8's first-run misses, reworded
     ("both_legs", "my partner's sciatica is usually one side but tonight both legs are buzzing and feel heavy as concrete"),
+    # the same kinds of wording as blind batch 9's first-run misses, reworded
+    ("saddle_numbness", "since last night the bit in between my cheeks feels like a local anaesthetic"),
+    ("bladder", "he's been stood in the lav for ten minutes and nothing comes out, says he's busting but can't go"),
+    ("sexual_dysfunction", "lately downstairs has stopped working completely since my back went"),
+    ("severe_weakness", "my right leg gave out this morning and by this afternoon I can't stand on it"),
+    ("stroke_signs", "his words came out all garbled and then he said his left arm felt weak"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -199,10 +205,20 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     # blind batch 8 kinds: a fever that is over; the children as the setting, not the patient
     "Had a temperature last month with a cold, completely over it and back to normal now. Is massage OK for sciatica?",
     "stood at the back of the kids' nativity for an hour and my leg went tingly for a minute, then fine",
+    # blind batch 9 kinds: a fever months back and over; a child's event as the setting
+    "Had a high temperature back in March with a chest infection, fine since. Now sciatica, is massage OK?",
+    "knelt on the gym floor at my daughter's dance recital and my foot went numb for a minute, then fine",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)
     assert (d.route, d.triage.level) == ("answer", "none"), d
+
+
+def test_a_relatives_weak_bones_are_theirs_unless_the_massage_is_for_them():
+    mine = decide("My gran has osteoporosis but I'm 31 and just have normal sciatica. Is deep tissue OK for me?")
+    assert mine.triage.level == "none"
+    theirs = decide("My gran has osteoporosis, can she have a deep tissue massage for her sciatica?")
+    assert theirs.triage.reasons == ("osteoporosis",)
 
 
 @pytest.mark.parametrize("question", [

@@ -40,16 +40,22 @@ NUMB = (
     r"|(?:can't|couldn't|unable to|not able to|no longer able to|hardly|barely|don't|didn't) (?:really |properly |even "
     r"|quite )?feel|(?:don't think|not sure|not certain) (?:if |whether |that )?i (?:can|could) (?:really |properly )?feel"
     r"|feels? (?:\w+ )?(?:weird|strange|odd|funny|different|dead|numb|like cotton wool|like it's not mine"
-    r"|like it isn't mine)|gone dead|fuzzy|(?:kind of|kinda|all|totally|completely|a bit) dead"
+    r"|like it isn't mine)|gone dead|fuzzy|(?:kind of|kinda|sort of|all|totally|completely|a bit) dead"
+    # "feel like they've been to the dentist, proper novocaine numb" (blind batch 9)
+    r"|(?:been to|at|after) the dentist|novocaine|an(?:a)?esthetic"
     # "it feels like someone else's bum": a part that does not feel like one's own
     r"|(?:feels?|feeling|felt) like (?:it'?s |its |it is )?(?:someone|somebody) else'?s"
 )
-NUMB_ADJ = r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
+NUMB_ADJ = (
+    r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
+    r"|(?:been to|at|after) the dentist|novocaine|an(?:a)?esthetic"
+)
 SADDLE_CORE = (
     r"groin|genital\w*|privates|private (?:parts|area|bits)|crotch|between (?:my|the|your|his|her) legs"
     r"|down there|down below|saddle|perine\w*|anus|anal|back passage|bum ?hole|butt ?hole|arse ?hole|ass ?hole"
     r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|my balls|my bits"
     r"|inner thighs?|insides? of (?:my |the |both )?thighs|thighs? (?:\w+ ){0,3}on the inside"
+    r"|(?:the )?bits? in between|in between (?:my |the |his |her )?(?:bum )?(?:cheeks|legs)"
 )
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end"
 WIPE = r"wip(?:e|es|ed|ing)\b|toilet (?:paper|tissue|roll)|loo roll"
@@ -155,7 +161,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:push|strain)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start)",
             ),
             _re(
-                r"(?:pee|wee|urinat|toilet|loo)\w*.{0,40}nothing (?:comes?|came|happens|happened)",
+                r"(?:pee|wee|urinat|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,40}nothing (?:comes?|came"
+                r"|happens|happened)",
+                # "says he's busting but just can't go" (blind batch 9)
+                r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
                 r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|few drops)",
             ),
             _re(
@@ -306,6 +315,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)",
                 r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
                 r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
+                # "downstairs just isn't working" (blind batch 9): the place first
+                r"(?:down there|downstairs)(?: \w+){0,2} (?:isn'?t|is not|aren'?t|are not|not|stopped|has stopped|won'?t"
+                r"|doesn'?t|does not) (?:\w+ )?work(?:ing)?\b",
                 # "things 'don't work down there'" (blind batch 7): quoted, present tense
                 r"(?:things?|it|everything) '?(?:don'?t|doesn'?t|do not|does not|won'?t|will not) work '?(?:properly |right )?"
                 r"(?:down there|downstairs|in bed|below)",
@@ -380,7 +392,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 r"(?:face|mouth|smile) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*)",
                 r"(?:droop\w*|lopsided|crooked) (?:face|mouth|smile)",
-                r"slurr\w* (?:\w+ )?(?:speech|words|talk\w*)|(?:speech|talking|words) (?:\w+ ){0,2}slurr\w*",
+                r"slurr\w* (?:\w+ )?(?:speech|words|talk\w*)|(?:speech|talking|words) (?:\w+ ){0,4}(?:slurr\w*|jumbled"
+                r"|garbled)",
+                # "her words were all jumbled and slurry, she said her right arm feels heavy" (blind batch 9)
+                r"(?:slurr\w*|jumbled|garbled)\b.{0,80}\barm (?:\w+ ){0,2}(?:heavy|weak|dead|numb|floppy)",
                 r"(?:can't|cannot|unable to|couldn't) (?:speak|talk) (?:properly|clearly|right)|talking (?:gibberish|nonsense)",
                 r"(?:can't|cannot|unable to|couldn't) (?:lift|raise|move) (?:\w+ ){0,2}arm(?: or| and) (?:\w+ )?leg",
                 r"having a stroke|(?:think|thinks|worried|scared|afraid|could|might) (?:\w+ ){0,4}(?:a|mini) stroke",
@@ -424,7 +439,8 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(
-                r"\b(?:leg|foot|ankle|calf|thigh)s? (?:\w+ ){0,3}(?:weak\w*|giving way|gives way|gave way|give way|buckl\w*)"
+                r"\b(?:leg|foot|ankle|calf|thigh)s? (?:\w+ ){0,3}(?:weak\w*|giving way|gives way|gave way|give way|buckl\w*"
+                r"|gave out|gives out|giving out|give out)"
             ),
             _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
             _re(r"unsteady|(?:lost|losing|loss of|poor) (?:my )?balance|can't walk (?:straight|properly|normally)"),
@@ -755,6 +771,8 @@ WORSENING = _re(
     r"|couple of |\d+ )?hours?|hour by hour|each hour|within (?:a few |the )?hours|over (?:the )?(?:last |past )?(?:few "
     r"|couple of )?hours|as the day (?:goes|went|has gone) on)\b",
     r"\b(?:by the hour|hour by hour|every (?:few |couple of )?hours?)\b.{0,30}\b(?:worse|weaker)\b",
+    # "gave out twice this morning, by lunch i can't stand on it at all" (blind batch 9): worse within the day
+    r"\bthis morning\b.{0,60}\bby (?:lunch(?:time)?|noon|midday|this afternoon|the afternoon|tonight|this evening)\b",
 )
 
 # Level of every reason code, including the age codes that triage.age_signs produces.

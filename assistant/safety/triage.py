@@ -26,11 +26,14 @@ class Sign:
 # child, it healed fine"): a sentence that places the sign in the past AND says it is over does not escalate.
 # Emergency signs are never filtered this way. Source for the principle: the NICE NG59 and AHCPR red flags
 # concern current symptoms or a history that bears on the current episode (cancer), not resolved illnesses.
-RESOLVABLE = frozenset({"fever", "infection_risk", "trauma", "night_pain", "weight_loss", "possible_fracture"})
+RESOLVABLE = frozenset(
+    {"fever", "infection_risk", "trauma", "night_pain", "weight_loss", "possible_fracture", "osteoporosis"}
+)
 _PAST = re.compile(
     r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
     r"|when i was (?:a |\d+|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
+    r"|back in (?:january|february|march|april|may|june|july|august|september|october|november|december)"
     r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b"
 )
 _OVER = re.compile(
@@ -80,6 +83,14 @@ _RETURNED = re.compile(
 _GONE = re.compile(r"\b(?:went away|gone away|cleared up|it passed|never (?:came back|returned|happened again))\b")
 
 
+# Weak bones that are a relative's ("my aunt has osteoporosis ... but I'm 29 ... just have sciatica"): the precaution
+# is for the person massaged, so it stays when the question is about the relative ("can she have a massage?")
+_SELF = re.compile(r"\b(?:i'm|i am) (?:\d+|only \d+)\b|\bi (?:just |only )?(?:have|get|got)\b.{0,40}\bsciatica\b")
+_FOR_THEM = re.compile(
+    r"\b(?:can|could|should|would|will) (?:she|he|they)\b|\bfor (?:her|him|them)\b|\b(?:her|his) massage\b"
+)
+
+
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code in RESOLVABLE and _PAST.search(cl.sentence) and _OVER.search(cl.sentence):
         return True
@@ -88,6 +99,8 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         back = _RETURNED.search(_NOT_BACK.sub(" ", after))  # "...and now it's back" escalates again
         if (_OVER.search(after) or _GONE.search(after)) and not back:
             return True
+    if code == "osteoporosis" and _OTHERS.search(cl.sentence) and _SELF.search(norm) and not _FOR_THEM.search(norm):
+        return True
     return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm)
 
 
@@ -135,7 +148,8 @@ _CHILD_EXCLUDE = re.compile(
     # a birth in the asker's own history: "ever since my 2nd kid (she's 9 now) I leak a bit when I sneeze"
     r"|\b(?:ever since|since|after) (?:having |i had |giving birth to )?(?:my|our) (?:\w+ )?(?:kid|child|baby|son|daughter)\b"
     # the children as the setting, not the patient: "sat cross-legged for the kids' school assembly" (blind batch 8)
-    r"|\b(?:kids|children)' (?:school|class|assembly|party|match|game|play|concert|practice|bedtime|nativity)"
+    r"|\b(?:(?:kids|children)'|(?:kid|child|son|daughter)'s) (?:school |dance |piano |music )?(?:class|assembly|party|match"
+    r"|game|play|concert|practice|bedtime|nativity|recital|performance|sports day|graduation|birthday)"
     r"|\bschool (?:run|assembly|pick-?up|drop-?off|play|concert|nativity)\b"
 )
 _SYMPTOM = re.compile(
