@@ -34,6 +34,7 @@ def _re(*alternatives: str) -> re.Pattern[str]:
 
 
 # ---- shared vocabulary -------------------------------------------------------------------------------
+ANAESTHETISED = r"(?:been to|at|after) the dentist|novocaine|an(?:a)?esthetic"
 NUMB = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|prickl\w*|no (?:feeling|sensation)"
     r"|(?:lost|losing|loss of|reduced|less|altered|changed|strange|weird|odd|funny|different) (?:feeling|sensation)"
@@ -42,13 +43,13 @@ NUMB = (
     r"|feels? (?:\w+ )?(?:weird|strange|odd|funny|different|dead|numb|like cotton wool|like it's not mine"
     r"|like it isn't mine)|gone dead|fuzzy|(?:kind of|kinda|sort of|all|totally|completely|a bit) dead"
     # "feel like they've been to the dentist, proper novocaine numb" (blind batch 9)
-    r"|(?:been to|at|after) the dentist|novocaine|an(?:a)?esthetic"
+    rf"|{ANAESTHETISED}"
     # "it feels like someone else's bum": a part that does not feel like one's own
     r"|(?:feels?|feeling|felt) like (?:it'?s |its |it is )?(?:someone|somebody) else'?s"
 )
 NUMB_ADJ = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
-    r"|(?:been to|at|after) the dentist|novocaine|an(?:a)?esthetic"
+    rf"|{ANAESTHETISED}"
 )
 SADDLE_CORE = (
     r"groin|genital\w*|privates|private (?:parts|area|bits)|crotch|between (?:my|the|your|his|her) legs"

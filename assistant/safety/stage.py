@@ -130,6 +130,16 @@ def _assess_other_language(question: str, earlier: list[str], settings: Settings
     return SafetyDecision("answer", triage, notice, question, language=lang)
 
 
+def _set_aside(text: str, declines: Callable[[str], bool]) -> tuple[str, tuple[str, ...]] | None:
+    """For a two-part question, the asks still to answer (joined) and the parts ``declines`` sets aside; None when
+    nothing would be left to answer, or nothing set aside (the whole question is declined, or none of it)."""
+    parts = split_parts(text)
+    kept = answerable_parts(parts, tuple(declines(p) for p in parts))
+    if not kept or len(kept) == len(parts):
+        return None
+    return " ".join(kept), tuple(p for p in parts if p not in kept)
+
+
 def assess(
     question: str, history: Sequence[dict] | None, settings: Settings, embed: Embed | None = None
 ) -> SafetyDecision:
@@ -147,28 +157,25 @@ def assess(
 
     kind = refusal_kind(question)
     declined: tuple[str, ...] = ()
+    declined_message = ""
     if kind is not None:
-        parts = split_parts(cleaned)
-        kept = answerable_parts(parts, tuple(refusal_kind(p) is not None for p in parts))
-        if not kept or len(kept) == len(parts):
+        split = _set_aside(cleaned, lambda p: refusal_kind(p) is not None)
+        if split is None:
             return SafetyDecision("refusal", triage, messages.refusal_message(kind), cleaned)
-        declined = tuple(p for p in parts if p not in kept)
-        cleaned = " ".join(kept)
+        cleaned, declined = split
+        declined_message = messages.refusal_message(kind)
 
     urgent = triage if triage.level == "urgent" else Triage()
     if mostly_non_latin(question):
         return SafetyDecision("out_of_scope", urgent, messages.out_of_scope_message("language", settings), "")
     # "28 weeks pregnant, can I book a massage?" asks whether massage is safe: the precaution answers it
-    declined_message = messages.refusal_message(kind) if declined and kind else ""
     if service_request(question) and triage.level not in ("caution", "urgent"):
         service = messages.out_of_scope_message("service", settings)
-        parts = split_parts(cleaned)
-        kept = answerable_parts(parts, tuple(service_request(p) for p in parts))
-        if declined or not kept or len(kept) == len(parts):
-            return SafetyDecision("out_of_scope", urgent, service, "")
         # "which massage is best, and how much does a session cost?": the first ask is answered, the price is not
-        declined, declined_message = tuple(p for p in parts if p not in kept), service
-        cleaned = " ".join(kept)
+        split = None if declined else _set_aside(cleaned, service_request)
+        if split is None:
+            return SafetyDecision("out_of_scope", urgent, service, "")
+        (cleaned, declined), declined_message = split, service
     if is_social(question):
         return SafetyDecision(
             "out_of_scope", Triage(), messages.out_of_scope_message(_scope_kind(question), settings), ""
