@@ -46,7 +46,7 @@ _KIND = re.compile(
 # Where a question has two asks: "...? And ...", "..., and is/does/can ...", "... or should I ...".
 _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"
-    r"|[,;]?\s+(?:and|also|plus|but)\s+(?=(?:(?:roughly|approximately|about|also|just|then|so|generally|usually)\s+)?"
+    r"|[,;]?\s+(?:and|also|plus|but|\+|&)\s+(?=(?:(?:roughly|approximately|about|also|just|then|so|generally|usually)\s+)?"
     r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|if|i'd|i)\b)"
     r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)",
     re.IGNORECASE,
@@ -111,16 +111,20 @@ class Reading:
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
 
 
+def asks_something(part: str) -> bool:
+    """The part asks a question ("how is massage meant to help?"), rather than telling ("need ammo to talk him
+    round"). Markup and a greeting before the ask do not make it a statement."""
+    bare = _OPENER.sub("", " ".join(_MARKUP.sub(" ", part).split()))
+    return bool(_ASKS.search(bare) or _WH_WORD.search(bare))
+
+
 def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tuple[str, ...]:
     """The parts that still stand as questions once the ``declined`` ones are set aside: each must ask something
     ("how long does it last") and must not lean on a declined part before it ("Can you read my MRI? It says...")."""
     kept: list[str] = []
     for i, part in enumerate(parts):
         leans = i > 0 and declined[i - 1] and is_follow_up(part)
-        # markup and a greeting before the ask do not make it a statement ("hi, which massage is best...")
-        bare = _OPENER.sub("", " ".join(_MARKUP.sub(" ", part).split()))
-        asks = _ASKS.search(bare) or _WH_WORD.search(bare)
-        if not declined[i] and asks and not leans:
+        if not declined[i] and asks_something(part) and not leans:
             kept.append(part)
     return tuple(kept)
 

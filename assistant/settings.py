@@ -130,6 +130,9 @@ class Settings:
     # min_sentence_score); 1.1 turns it off
     coverage_words_min: float = 0.5
     coverage_words_sim_min: float = 0.25
+    # a sentence this close to the whole question covers it even when the question's own details (a story, who
+    # is asking) match nothing; 1.1 turns it off
+    coverage_sim_alone: float = 0.76
     specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0

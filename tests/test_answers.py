@@ -26,6 +26,11 @@ PARAPHRASED = [
     ("Do I need to talk to a doctor before starting massage?", ("In summary", "When massage should wait or be adapted")),
     ("Is deep tissue or Swedish massage used for muscle tension?", "Reduction of Tension in the Muscles"),
     ("How many weeks does sciatica usually take to get better?", "When to see a GP"),
+    # the ask is wrapped in a story that matches nothing; the second (from blind batch 3) is covered only
+    # because a sentence is this close to the whole question ("coverage_sim_alone")
+    ("my uncle has had sciatica for ages and won't try anything new so how is massage meant to help him lol",
+     ("In summary", "Reduction of Tension in the Muscles", "Introduction")),
+    ("wat even is sciatica lol my dr just said it n walked out", ("Comprehending Sciatica", "Introduction")),
 ]
 
 NOT_COVERED = [

@@ -133,6 +133,9 @@ def test_a_two_part_question_answers_the_covered_part_and_names_the_other(assist
     ("hi! <b>bold</b> which massage is best for sciatica, and how much does a session usually cost?",
      "deep tissue massage, Swedish massage", "how much does a session usually cost?",
      "can't help with appointments, prices or insurance", "out_of_scope"),
+    # a home visit is a service ask too, and "+" joins two asks in chat
+    ("what kinda massage is best for sciatica + do u do home visits", "deep tissue massage, Swedish massage",
+     "do u do home visits", "can't help with appointments, prices or insurance", "out_of_scope"),
 ])
 def test_a_medicine_or_price_ask_beside_a_covered_one_declines_only_that_part(
     assistant, question, lead, declined, message, outcome_alone
@@ -152,6 +155,12 @@ def test_a_part_in_lay_words_is_read_in_the_articles_words(assistant):
     assert answer.outcome == "answer"
     assert "staying active helps more than bed rest" in answer.citations[0].quote
     assert answer.uncovered == ["would a standing desk at work help?"]
+
+
+def test_a_piece_that_only_tells_is_not_named_as_uncovered(assistant):
+    answer = assistant.ask("is massage safe for sciatica? need some ammo to talk my mum round")
+    assert answer.outcome == "answer" and answer.uncovered == []
+    assert "few risks" in answer.citations[0].quote
 
 
 def test_a_named_home_stretch_is_not_answered_with_the_massage_techniques(assistant):

@@ -237,3 +237,16 @@ def test_extractive_runs_report_no_generation_metrics():
 def test_generation_metrics_can_be_gated():
     ts = parse_thresholds(["generated_rate=0.5"], ["fallback_rate=0.5,removed_sentence_rate=0.8"])
     assert [t.label() for t in ts] == ["generated_rate >= 0.5", "fallback_rate <= 0.5", "removed_sentence_rate <= 0.8"]
+
+
+def test_first_quote_includes_the_evidence_note_shown_right_after_it():
+    # "is that legit?" is answered by the note beside the claim; a note only in Sources does not count
+    note = "That massage clears pollutants is not supported by good evidence. (Source: Furlan 2015)"
+    c = Citation(n=1, passage_id="a::1", article="A", section="S1", quote=CIRC, source="a.md", score=0.5,
+                 passage=CIRC, evidence_note=note)
+    shown = answer(text=f"{CIRC} [1]\nWhat the evidence says: {note}", cites=[c])
+    hidden = answer(text=f"{CIRC} [1]", cites=[c])
+    expect = case(first_any=["is not supported by good evidence"])
+    assert judge(expect, shown, CORPUS).first_ok is True
+    assert judge(expect, hidden, CORPUS).first_ok is False
+    assert judge(case(first_any=["Endorphins are"]), shown, CORPUS).first_ok is False

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..ingest.passages import is_evidence_section, is_meta_sentence
 from ..number_asks import number_ask, states
-from ..question import asks_kind
+from ..question import asks_kind, asks_something
 from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation
@@ -74,6 +74,7 @@ class ComposeSettings:
     coverage_lex_spec_min: float
     coverage_words_min: float
     coverage_words_sim_min: float
+    coverage_sim_alone: float
     specificity_weight: float
     lexical_weight: float
     heading_weight: float
@@ -252,7 +253,11 @@ class ExtractiveComposer:
 
     def _specific(self, c: Candidate) -> bool:
         cfg = self.cfg
-        return c.spec >= cfg.min_specificity or (c.lex >= cfg.coverage_lex_min and c.spec >= cfg.coverage_lex_spec_min)
+        return (
+            c.spec >= cfg.min_specificity
+            or (c.lex >= cfg.coverage_lex_min and c.spec >= cfg.coverage_lex_spec_min)
+            or c.sim >= cfg.coverage_sim_alone
+        )
 
     @staticmethod
     def _stating(req: ComposeRequest, cands: list[Candidate], kind: str) -> list[Candidate]:
@@ -290,7 +295,7 @@ class ExtractiveComposer:
                 found = self._stating(req, found, number_ask(part))
                 if found:
                     part_best.append(found[0])
-                else:
+                elif asks_something(part):  # a piece that only tells ("need ammo to talk him round") is not named
                     uncovered.append(part)
             if not part_best:
                 usable = []

@@ -133,7 +133,7 @@ def is_generated(answer: dict) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value) == 1.0
 
 
-_MARKER = re.compile(r"\s*\[\d+\]")
+_MARKER = re.compile(r"\s*\[(\d+)\]")
 
 
 def first_quote(answer: dict) -> str:
@@ -148,6 +148,23 @@ def first_quote(answer: dict) -> str:
         return ""
     head = body[: match.start()]
     return head.rsplit("\n", 1)[-1].strip()
+
+
+def first_answer(answer: dict) -> str:
+    """What a reader takes in first: the first quote and, when that citation carries an evidence note shown in
+    the body right after it ("What the evidence says: ..."), the note too. A question such as "is that legit?"
+    is answered by the note beside the claim it asks about."""
+    quoted = first_quote(answer)
+    body = str(answer.get("answer") or "")
+    match = _MARKER.search(body)
+    if not quoted or not match:
+        return quoted
+    n = int(match.group(1))
+    for cite in answer.get("citations") or []:
+        note = str(cite.get("evidence_note") or "")
+        if cite.get("n") == n and note and note in body[match.end() :]:
+            return f"{quoted}\n{note}"
+    return quoted
 
 
 def judge(
@@ -185,7 +202,7 @@ def judge(
     first_hit = None
     if exp.cites_any:
         for i, cite in enumerate(citations, 1):
-            text = f"{cite.get('quote') or ''}\n{cite.get('passage') or ''}"
+            text = f"{cite.get('quote') or ''}\n{cite.get('passage') or ''}\n{cite.get('evidence_note') or ''}"
             hit = bool(has_phrase(text, exp.cites_any))
             relevant.append(hit)
             if hit and first_hit is None:
@@ -201,7 +218,7 @@ def judge(
 
     first_ok = None
     if exp.first_any:
-        quoted = first_quote(answer)
+        quoted = first_answer(answer)
         first_ok = bool(quoted) and bool(has_phrase(quoted, exp.first_any))
         if not first_ok:
             shown = ", ".join(repr(p) for p in exp.first_any[:3])

@@ -62,6 +62,10 @@ _SERVICE = re.compile(
     r"(?:nearby|in my area|around here)\b|\b(?:open (?:late|now|today|tonight|24)|24 ?(?:hours?|hrs?|/7)|late[- ]night)\b"
     r"|\b(?:phone number|call me|whatsapp|kakao\w*|telegram|line id|wechat)\b"
     r"|\b(?:insurance|reschedul\w*|opening hours|gift (?:card|voucher)|parking|price list|refund)\b"
+    # a service at home, or asking what the clinic offers ("do u do home visits", "any evening appointments?")
+    r"|\b(?:home visits?|home service|house calls?|mobile (?:massage|therapists?|service)|come (?:out )?to (?:my|the|our)"
+    r" (?:house|home|place))\b|\bdo (?:you|u|ya|y'all) (?:do|offer|have|take)\b.{0,30}\b(?:appointments?|visits?|bookings?"
+    r"|slots?|vouchers?|discounts?|walk-?ins?)\b"
     r"|\bbook (?:an? |my )?(?:appointment|session|slot)|\bcan i book\b|\bhow much (?:does|do|is) (?:a|the|your|it)\b"
     r".{0,30}\b(?:cost|charge|price)"
 )
