@@ -174,6 +174,12 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "아버님 말씀이 갑자기 어눌해지시고 입이 한쪽으로 돌아갔어요", "stroke_signs"),
     ("ko", "허리 다친 뒤로 거기 감각이 좀 둔해졌어요", "saddle_numbness"),
     ("ko", "60세입니다. 평생 허리 아픈 적 없었어요. 지난주부터 허리가 아파요", "age_over_50"),
+    # the same kinds of wording as blind batch 10's first-run misses, reworded
+    ("es", "mi papá no ha conseguido orinar en todo el día, aprieta y nada", "bladder"),
+    ("ko", "남편이 관계할 때 감각이 아예 없다고 하고 서지도 않는대요", "sexual_dysfunction"),
+    ("ko", "할머니가 말이 좀 어눌하시고 입꼬리가 한쪽이 처졌어요", "stroke_signs"),
+    ("ko", "요즘 살이 좀 빠지긴 했어요. 두 달에 7키로 정도요", "weight_loss"),
+    ("ko", "발목이 안 올라가고 시간 갈수록 더 심해져요", "severe_weakness"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -207,6 +213,16 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     # blind batch 9 kinds: a relative's cauda equina syndrome; "1분 만에" is not childbirth (분만)
     ("es", "a mi tío le dio síndrome de cola de caballo hace años. yo solo tengo ciática leve"),
     ("ko", "한참 앉아 있다 일어나니 발이 저렸는데 1분 만에 괜찮아졌어요"),
+    # blind batch 10 kinds: an almost-fall idiom; a healed fracture, a father's cancer, old shingles, a past
+    # pregnancy; a doctor's checklist answered no; a list of signs denied at its end; an operation years ago
+    ("es", "casi me caigo de la silla cuando vi la cuenta. tengo ciática de estar sentada"),
+    ("es", "hace diez años me rompí el tobillo esquiando, quedó totalmente curado. ahora tengo ciática"),
+    ("es", "mi vieja tuvo cáncer de mama hace tiempo, yo estoy bien, solo ciática leve"),
+    ("es", "hace 3 años tuve culebrilla en la cintura, ya se me curó. ¿me pueden masajear ahí?"),
+    ("es", "cuando estaba embarazada de mi primer hijo tuve ciática. ahora no estoy embarazada"),
+    ("es", "el médico me preguntó si tenía adormecida la entrepierna o problemas para orinar y le dije que no"),
+    ("ko", "다리 힘 빠지거나 소변 이상하거나 저림 이런 건 전혀 없어요. 엉덩이만 뻐근해요"),
+    ("ko", "10년 전에 허리 디스크로 수술 받은 적 있어요. 지금은 그냥 뭉친 정도예요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

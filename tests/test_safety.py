@@ -76,6 +76,10 @@ EMERGENCY = [
     ("sexual_dysfunction", "lately downstairs has stopped working completely since my back went"),
     ("severe_weakness", "my right leg gave out this morning and by this afternoon I can't stand on it"),
     ("stroke_signs", "his words came out all garbled and then he said his left arm felt weak"),
+    # the same kinds of wording as blind batch 10's first-run misses, reworded
+    ("bowel", "my brother is ashamed, he's been messing himself since Sunday and only knows when he sees his pants"),
+    ("bladder", "wet meself at work this arvo and never felt a thing, flare's been bad all week"),
+    ("stroke_signs", "mum can't lift her left hand since lunch and one side of her face is hanging"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -94,6 +98,8 @@ URGENT = [
     ("age_over_50", "I'm 58 and this is the first time I've had sciatica"),
     ("under_16", "my 12-year-old has leg pain like sciatica"),
     ("under_16", "my son is 14 years old and his leg hurts down the back"),
+    # blind batch 10 kind, reworded: a late first-ever onset said as "never had a day's bother"
+    ("age_over_50", "I'm 67, never had any trouble with my back, but over the past fortnight it aches down my leg"),
 ]
 CAUTION = [
     ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
@@ -208,6 +214,9 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     # blind batch 9 kinds: a fever months back and over; a child's event as the setting
     "Had a high temperature back in March with a chest infection, fine since. Now sciatica, is massage OK?",
     "knelt on the gym floor at my daughter's dance recital and my foot went numb for a minute, then fine",
+    # blind batch 10 kinds: incontinence as a workplace; a friend's operation last year
+    "I'm a carer on an incontinence ward, all that lifting has given me sciatica. Any weekend slots?",
+    "my neighbour had surgery for his disc last year and it scared me. I've just got mild sciatica, what stretches help?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

@@ -160,7 +160,9 @@ _NEW_ONSET = re.compile(
     r"|back pain|anything like this) before|out of (?:the )?(?:blue|nowhere)|(?:just )?(?:started|began|begun|came on"
     r"|come on|developed|appeared|kicked in)|since (?:yesterday|last|monday|tuesday|wednesday|thursday|friday|saturday"
     r"|sunday|the weekend|this)|(?:a|one|two|three|four|five|few|couple of) (?:days?|weeks?) ago|(?:past|last) (?:few |two"
-    r" |three )?(?:days?|weeks?))\b"
+    r" |three )?(?:days?|weeks?|fortnight)"
+    # "never had a day's bother with my back in my life, but over the last fortnight..." (blind batch 10)
+    r"|never (?:had|been) (?:a day'?s |any |much )?(?:bother|trouble|problems?|issues?) with (?:my |his |her )?back)\b"
 )
 _CHRONIC = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
