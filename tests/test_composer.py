@@ -157,6 +157,29 @@ def test_a_part_in_lay_words_is_read_in_the_articles_words(assistant):
     assert answer.uncovered == ["would a standing desk at work help?"]
 
 
+@pytest.mark.parametrize("question, lead, named", [
+    # the part about an unmentioned topic is named, not searched for, so the other part's passage is found
+    ("how long does sciatica tend to last, and will Medibank cover my massages?", "four to six weeks",
+     "will Medibank cover my massages?"),
+    # the second part names its own subject: it does not lean on the first part's topic
+    ("is massage covered by the NHS and how long does sciatica usually last", "four to six weeks",
+     "is massage covered by the NHS"),
+    ("Is deep tissue massage invasive? Also which massage oil is best, almond or coconut?", "deep tissue",
+     "Also which massage oil is best, almond or coconut?"),
+])
+def test_a_part_about_an_unmentioned_topic_is_named_and_the_other_answered(assistant, question, lead, named):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer" and answer.uncovered == [named]
+    assert lead in answer.citations[0].quote
+
+
+def test_a_place_near_me_that_only_sets_the_scene_is_not_a_provider_search(assistant):
+    answer = assistant.ask("the spa near me has a long menu of massages, which kind should I book for sciatica?")
+    assert answer.outcome == "answer"
+    assert any("deep tissue massage, Swedish massage" in c.passage for c in answer.citations)
+    assert assistant.ask("any good massage places near me?").outcome == "out_of_scope"
+
+
 def test_a_piece_that_only_tells_is_not_named_as_uncovered(assistant):
     answer = assistant.ask("is massage safe for sciatica? need some ammo to talk my mum round")
     assert answer.outcome == "answer" and answer.uncovered == []

@@ -300,9 +300,13 @@ class ExtractiveComposer:
             if not part_best:
                 usable = []
             elif uncovered:
-                usable = sorted(
-                    {(c.h, c.k): c for c in part_best + usable}.values(), key=lambda c: (-c.rank, -c.score, c.h, c.k)
+                # the covered part's own best sentence leads: the whole question's ranking leans on the words of
+                # the part it cannot answer ("how long does it last, and does Bupa cover massage for it?")
+                lead = {(c.h, c.k): c for c in part_best}
+                rest = sorted(
+                    (c for c in usable if (c.h, c.k) not in lead), key=lambda c: (-c.rank, -c.score, c.h, c.k)
                 )
+                usable = [*lead.values(), *rest]
 
         elif reading.absent_topics:
             usable = []  # "does acupuncture help?": the nearest massage sentence is not an answer to it

@@ -57,7 +57,9 @@ _SERVICE = re.compile(
     r"|company|clinic|therapists?|masseu\w*|near me|nearby|in my area)\b"
     # "near me" asks for a place ("any good physio near me?"), unless the place is only where a claim was read ("a day
     # spa near me says their program is guaranteed safe"; blind batch 7)
-    r"|\bnear me\b(?!,? (?:says?|said|claims?|claimed|told|tells|reckons?|advertis\w*|promis\w*|offers? (?:a|an|their)))"
+    # ... or where a place is only the setting ("the spa near me has ten massages on the menu"; blind batch 11)
+    r"|\bnear me\b(?!,? (?:says?|said|claims?|claimed|told|tells|reckons?|advertis\w*|promis\w*|offers? (?:a|an|their)"
+    r"|has|had|lists?|listed|does|did|sells?|do(?!\s+(?:sciatica|massage))\b))"
     r"|\b(?:massages?|spas?|clinics?|therapists?|parlou?rs?|places?|services?|shops?|salons?) (?:\w+ )?"
     r"(?:nearby|in my area|around here)\b|\b(?:open (?:late|now|today|tonight|24)|24 ?(?:hours?|hrs?|/7)|late[- ]night)\b"
     r"|\b(?:phone number|call me|whatsapp|kakao\w*|telegram|line id|wechat)\b"
