@@ -158,6 +158,9 @@ class Settings:
     scope_min_similarity: float = 0.18  # a question with no topic word is in scope if a passage is this close
 
     # CPU threads for torch: answering (1 per request is fastest under load), indexing (0 = all cores)
+    # the embedded store's served passages, up to this many, are searched exactly in memory rather than by
+    # Chroma's HNSW (0: always Chroma; a Chroma server is always asked). 20,000 passages hold 30 MB of vectors.
+    exact_search_max: int = 20000
     torch_threads: int = 1
     index_threads: int = 0
     # how MiniLM runs: "onnx" (onnxruntime, exported once into data_dir/onnx; no torch when answering) or "torch"

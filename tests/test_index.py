@@ -183,3 +183,26 @@ def test_sidecar_questions_are_indexed_copied_and_lead_to_their_sentence(own_ind
     # a question worded like none of the article's sentences finds the sentence its sidecar question names
     answer = build_assistant(settings).ask("where should I put my car when I visit?")
     assert answer.citations and answer.citations[0].quote.startswith("The clinic car park is behind the building.")
+
+
+def test_exact_search_in_memory_finds_what_chromas_search_finds(built_settings, assistant):
+    # a small embedded index is searched in memory (exact_search_max); Chroma's HNSW gives the same passages
+    exact = store_for(built_settings, create=False).open_served(assistant.embedder)
+    by_chroma = store_for(built_settings.with_overrides(exact_search_max=0), create=False).open_served(
+        assistant.embedder
+    )
+    assert exact._matrix is not None and by_chroma._matrix is None
+    for question in ("Which massage techniques help with tight muscles?", "I wet myself and my legs are weak",
+                     "how long does sciatica last?", "is deep tissue massage safe on blood thinners?"):
+        vec = assistant.embedder.embed_query(question)
+        a, b = exact.dense_search(vec, 8), by_chroma.dense_search(vec, 8)
+        assert [row for row, _ in a] == [row for row, _ in b]
+        assert [round(s, 5) for _, s in a] == [round(s, 5) for _, s in b]
+    rows = [0, 3, 5]
+    assert abs(exact.passage_vectors(rows) - by_chroma.passage_vectors(rows)).max() < 1e-6
+    # sentences come from the cache the second time, unchanged
+    ids = [exact.ids[r] for r in rows]
+    first, again = exact.sentence_vectors(ids), exact.sentence_vectors(ids)
+    assert first.keys() == again.keys() == set(ids)
+    assert [[t for _, t, _ in first[p]] for p in ids] == [[t for _, t, _ in by_chroma.sentence_vectors(ids)[p]]
+                                                          for p in ids]
