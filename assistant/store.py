@@ -685,9 +685,7 @@ class ServedIndex:
             got = sentences_of(self._sentences, [self.records[r] for r in missing], [self.metas[r] for r in missing])
         fetched: SentenceVectors = {}
         for doc, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"]):
-            fetched.setdefault(meta["passage_id"], []).append(
-                (int(meta["k"]), doc, np.asarray(vec, dtype=np.float32))
-            )
+            fetched.setdefault(meta["passage_id"], []).append((int(meta["k"]), doc, np.asarray(vec, dtype=np.float32)))
         with self._cache_lock:
             for pid, items in fetched.items():  # keyed by passage id, cached by record id (id + content hash)
                 items.sort(key=lambda t: t[0])
