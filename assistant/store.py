@@ -561,14 +561,12 @@ class ServedIndex:
     def __init__(
         self, client: Any, passages: Any, sentences: Any, number: int | None = None, exact_max: int = 0
     ) -> None:
-        from langchain_chroma import Chroma
-
         # generation ``number`` of the set (None: an index from before collection sets, every record served)
         self.generation: str = passages.name if number is None else f"{passages.name}@{number}"
         self._filter = live_at(number) if number is not None else None
         self._passages, self._sentences = passages, sentences
-        # only searched by vector: no embedding function (queries are embedded once, upstream, for every stage)
-        self._search = Chroma(client=client, collection_name=passages.name)
+        self._client = client
+        self._search_store: Any = None  # langchain_chroma's Chroma, made on the first search that needs it
         got = get_all(passages, ["documents", "metadatas"], where=self._filter)
         pids = [m.get("pid", rid) for rid, m in zip(got["ids"], got["metadatas"])]
         order = sorted(range(len(pids)), key=pids.__getitem__)
@@ -619,8 +617,13 @@ class ServedIndex:
             top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
             return [(int(i), float(scores[i])) for i in sorted(top, key=lambda i: (-scores[i], i))]
         with _reading("dense search"):
+            if self._search_store is None:
+                from langchain_chroma import Chroma
+
+                # only searched by vector: no embedding function (queries are embedded once, upstream)
+                self._search_store = Chroma(client=self._client, collection_name=self._passages.name)
             extra = self._unserved() if self._filter is not None else 0
-            found = self._search.similarity_search_by_vector_with_relevance_scores(
+            found = self._search_store.similarity_search_by_vector_with_relevance_scores(
                 np.asarray(query_vec).tolist(),
                 k=k + extra if extra <= UNFILTERED_SLACK else k,
                 filter=self._filter if extra > UNFILTERED_SLACK else None,
