@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -57,6 +58,7 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A deliberately light stemmer: enough to match 'muscles'/'muscle', 'tightness'/'tight'."""
     for suffix, keep in (("ness", 4), ("ings", 4), ("ing", 4), ("ies", 3), ("ed", 4), ("es", 4), ("s", 3)):

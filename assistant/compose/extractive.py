@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping
+from functools import lru_cache
+from typing import AbstractSet, Callable, Mapping
 
 import numpy as np
 
@@ -148,11 +149,17 @@ def specific_part(query_vecs: np.ndarray, basis: np.ndarray | None) -> tuple[np.
     return rest / np.maximum(norms, 1e-9), float(norms.max())
 
 
+@lru_cache(maxsize=16384)
+def terms_of(text: str) -> frozenset[str]:
+    """The content terms of an article sentence or heading (the same texts recur in every answer: cached)."""
+    return frozenset(content_terms(text))
+
+
 def focus_terms(*texts: str) -> set[str]:
     return {t for text in texts for t in content_terms(text)} - GENERIC_TERMS
 
 
-def lexical_share(focus: set[str], terms: set[str], weights: Mapping[str, float], unknown: float) -> float:
+def lexical_share(focus: AbstractSet[str], terms: AbstractSet[str], weights: Mapping[str, float], unknown: float) -> float:
     """The idf-weighted share of the question's own words found in ``terms`` (0..1)."""
     if not focus:
         return 0.0
@@ -198,7 +205,7 @@ class ExtractiveComposer:
             # (for a question about whether massage works) whether it is an evidence section
             prior = (
                 cfg.passage_weight * hit.dense
-                + cfg.heading_weight * lexical_share(focus, set(content_terms(section)), req.term_weights, unknown)
+                + cfg.heading_weight * lexical_share(focus, terms_of(section), req.term_weights, unknown)
                 + (cfg.evidence_boost if evidence and is_evidence_section(section) else 0.0)
             )
             sentences = req.sentences.get(hit.passage_id, [])
@@ -207,7 +214,7 @@ class ExtractiveComposer:
                     continue
                 sim = float((rows @ vec).max())
                 spec = 1.0 if generic else float((specific @ vec).max())
-                lex = lexical_share(focus, set(content_terms(text)), req.term_weights, unknown)
+                lex = lexical_share(focus, terms_of(text), req.term_weights, unknown)
                 score = sim + cfg.specificity_weight * spec + cfg.lexical_weight * lex + prior
                 out.append(Candidate(h, k, sim, spec, lex, score, asked.get(k, 0.0)))
                 facts.append((hit, h, text, len(sentences)))
@@ -367,7 +374,7 @@ class ExtractiveComposer:
             quotable = [(k, t) for k, t, _ in req.sentences.get(hit.passage_id, []) if not is_meta_sentence(t)]
             if not quotable:
                 continue
-            lexical = {k: lexical_share(focus, set(content_terms(t)), req.term_weights, unknown) for k, t in quotable}
+            lexical = {k: lexical_share(focus, terms_of(t), req.term_weights, unknown) for k, t in quotable}
             best_lex = max(lexical, key=lambda k: (lexical[k], -k))
             lead = best_lex if lexical[best_lex] >= 0.5 else quotable[0][0]
             ranked = [c.k for c in usable if c.h == h and c.k != lead]
