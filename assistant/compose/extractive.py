@@ -159,7 +159,9 @@ def focus_terms(*texts: str) -> set[str]:
     return {t for text in texts for t in content_terms(text)} - GENERIC_TERMS
 
 
-def lexical_share(focus: AbstractSet[str], terms: AbstractSet[str], weights: Mapping[str, float], unknown: float) -> float:
+def lexical_share(
+    focus: AbstractSet[str], terms: AbstractSet[str], weights: Mapping[str, float], unknown: float
+) -> float:
     """The idf-weighted share of the question's own words found in ``terms`` (0..1)."""
     if not focus:
         return 0.0
