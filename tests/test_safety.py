@@ -217,6 +217,8 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     # blind batch 10 kinds: incontinence as a workplace; a friend's operation last year
     "I'm a carer on an incontinence ward, all that lifting has given me sciatica. Any weekend slots?",
     "my neighbour had surgery for his disc last year and it scared me. I've just got mild sciatica, what stretches help?",
+    # a weak arm alone is not a stroke sign (the stroke rule needs a face or speech sign beside it)
+    "I can't lift my arm above my head since my shoulder injury and my hand goes numb at night. Massage for that?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

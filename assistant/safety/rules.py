@@ -68,6 +68,15 @@ SYMPTOM = (
     r"|\bit(?:'s| is| has| goes| went| spread\w*)\b"  # "now it's in both legs": "it" is the symptom
 )
 
+# a drooping face, and speech gone strange (stroke_signs beside a weak arm or hand)
+STROKE_FACE = (
+    r"(?:face|mouth|smile|eyelid) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*|hanging|hangs|hung"
+    r"|twisted)"
+)
+STROKE_SPEECH = (
+    r"(?:speech|talking|talk|words|voice) (?:\w+ ){0,4}(?:funny|strange|weird|drunk|slurr\w*|jumbled|garbled)"
+)
+
 # ---- EMERGENCY: cauda equina syndrome pattern and other same-day emergencies ---------------------------
 EMERGENCY_RULES: tuple[Rule, ...] = (
     # Numbness or tingling around the genitals, inner thighs, buttocks or back passage ("saddle"), or
@@ -412,24 +421,32 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         "NHS Stroke symptoms (nhs.uk, Act FAST)",
     ),
-    # An arm or hand that will not lift, or speech gone strange, said beside another stroke word in the question:
+    # An arm or hand that will not lift, or speech gone strange, said beside another stroke sign in the question:
     # "not able to lift his right hand and the right side of his face is hanging down, his talking is coming funny
-    # like drunk" (blind batch 10). Alone, a weak arm or odd talk is too common to call 999 for. Same source.
+    # like drunk" (blind batch 10). Alone, a weak arm ("can't lift my arm since I hurt my shoulder") or odd talk is
+    # too common to call 999 for, so each needs a different sign beside it. Same source.
     Rule(
         "stroke_signs",
         "emergency",
         (
             _re(
                 r"(?:can't|cannot|unable to|couldn't|not able to|can not) (?:\w+ )?(?:lift|raise|move|grip|hold) (?:\w+ ){0,2}"
-                r"(?:arm|hand)\b",
-                r"(?:speech|talking|talk|words|voice) (?:\w+ ){0,4}(?:funny|strange|weird|drunk|slurr\w*|jumbled|garbled)",
+                r"(?:arm|hand)\b"
             ),
         ),
         "NHS Stroke symptoms (nhs.uk, Act FAST)",
+        requires=_re(STROKE_FACE, STROKE_SPEECH),
+        requires_anywhere=True,
+    ),
+    Rule(
+        "stroke_signs",
+        "emergency",
+        (_re(STROKE_SPEECH),),
+        "NHS Stroke symptoms (nhs.uk, Act FAST)",
         requires=_re(
-            r"(?:face|mouth|smile|eye|eyelid) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*|hanging|hangs"
-            r"|hung|twisted|numb)|(?:speech|talking|talk|words|voice) (?:\w+ ){0,4}(?:funny|strange|weird|drunk|slurr\w*"
-            r"|jumbled|garbled)|(?:arm|hand) (?:\w+ ){0,3}(?:weak|heavy|dead|floppy|numb)"
+            STROKE_FACE,
+            r"(?:can't|cannot|unable to|couldn't|not able to|can not) (?:\w+ )?(?:lift|raise|move|grip|hold) (?:\w+ ){0,2}"
+            r"(?:arm|hand)\b",
         ),
         requires_anywhere=True,
     ),
