@@ -28,7 +28,10 @@ function request()
   n = n + 1
   local q = questions[(n % #questions) + 1]
   if unique then
-    q = q .. " (asked " .. tostring(n) .. " times by " .. tostring(math.random(1, 1000000000)) .. ")"
+    -- a distinct earlier turn makes the answer cache miss while the question itself, and the work it takes,
+    -- stay the same (a marker inside the question made it a two-part question with three texts to embed)
+    local earlier = "hello " .. tostring(n) .. " " .. tostring(math.random(1, 1000000000))
+    return wrk.format(nil, nil, nil, '{"question": "' .. q .. '", "history": [{"role": "user", "content": "' .. earlier .. '"}]}')
   end
   return wrk.format(nil, nil, nil, '{"question": "' .. q .. '"}')
 end

@@ -98,12 +98,12 @@ async def run_load(base: str, clients: int, total: int, timeout: float, unique: 
 
         async def worker() -> None:
             for i in counter:
-                q = QUESTIONS[i % len(QUESTIONS)]
-                if unique:
-                    q = f"{q} (asked {i} times)"
+                body: dict = {"question": QUESTIONS[i % len(QUESTIONS)]}
+                if unique:  # a distinct earlier turn: the cache misses, the question and its work stay the same
+                    body["history"] = [{"role": "user", "content": f"hello {i}"}]
                 t = time.perf_counter()
                 try:
-                    resp = await client.post("/api/ask", json={"question": q})
+                    resp = await client.post("/api/ask", json=body)
                 except httpx.HTTPError as exc:
                     errors.append(type(exc).__name__)
                     continue
