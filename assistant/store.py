@@ -127,10 +127,14 @@ class IndexCheck:
         )
 
 
-def import_client() -> None:
-    """Import the vector store's client libraries ahead of use (``serve`` does it while gradio imports)."""
+def import_client(settings: Settings) -> None:
+    """Import the vector store's client libraries ahead of use (``serve`` does it while gradio imports). LangChain's
+    vector-store layer only where searches will go through Chroma: a server, or in-memory search turned off (a large
+    embedded index imports it when it is opened)."""
     import chromadb  # noqa: F401
-    import langchain_chroma  # noqa: F401
+
+    if settings.chroma_url or settings.exact_search_max <= 0:
+        import langchain_chroma  # noqa: F401
 
 
 def index_may_exist(settings: Settings) -> bool:
@@ -582,6 +586,17 @@ class ServedIndex:
         self._matrix: np.ndarray | None = None
         if 0 < len(self.ids) <= exact_max:
             self._matrix = self._read_matrix()
+        else:
+            self._searcher()  # made now, so the first question does not pay for importing LangChain's layer
+
+    def _searcher(self) -> Any:
+        """LangChain's Chroma vector store over the served collection, searched by vector only (no embedding
+        function: queries are embedded once, upstream, for every stage)."""
+        if self._search_store is None:
+            from langchain_chroma import Chroma
+
+            self._search_store = Chroma(client=self._client, collection_name=self._passages.name)
+        return self._search_store
 
     def _read_matrix(self) -> np.ndarray:
         """Every served passage's stored vector, in row order, normalised (cosine = dot product)."""
@@ -617,13 +632,8 @@ class ServedIndex:
             top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
             return [(int(i), float(scores[i])) for i in sorted(top, key=lambda i: (-scores[i], i))]
         with _reading("dense search"):
-            if self._search_store is None:
-                from langchain_chroma import Chroma
-
-                # only searched by vector: no embedding function (queries are embedded once, upstream)
-                self._search_store = Chroma(client=self._client, collection_name=self._passages.name)
             extra = self._unserved() if self._filter is not None else 0
-            found = self._search_store.similarity_search_by_vector_with_relevance_scores(
+            found = self._searcher().similarity_search_by_vector_with_relevance_scores(
                 np.asarray(query_vec).tolist(),
                 k=k + extra if extra <= UNFILTERED_SLACK else k,
                 filter=self._filter if extra > UNFILTERED_SLACK else None,

@@ -50,6 +50,7 @@ def create_app(
     *,
     factory: Callable[[], AssistantLike] | None = None,
     load_in_background: bool = True,
+    service: AssistantService | None = None,
 ) -> FastAPI:
     """The FastAPI app serving ``/``, ``/api/ask``, ``/healthz``, ``/embed``, ``/embed.js``, ``/docs``."""
     try:
@@ -57,7 +58,8 @@ def create_app(
         hosts = validate_hosts(settings.allowed_host_names)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    service = AssistantService(
+    # ``serve`` makes the service first and starts loading it while gradio is still importing
+    service = service or AssistantService(
         assistant, factory or _default_factory(settings), max_concurrent=settings.pipeline_concurrency
     )
     feedback = FeedbackStore(settings.data_dir / "feedback" / "feedback.jsonl", settings.feedback_enabled)

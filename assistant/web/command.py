@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _warm_imports(embedder: str) -> None:
+def _warm_imports(settings: Settings) -> None:
     """Import the answering stack (the model runtime, Chroma) while the main thread imports gradio."""
     from ..offline import apply_offline_env
 
@@ -38,8 +38,8 @@ def _warm_imports(embedder: str) -> None:
     from ..embeddings import import_runtime
     from ..store import import_client
 
-    import_runtime(embedder)
-    import_client()
+    import_runtime(settings.embedder)
+    import_client(settings)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,14 +55,34 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Start importing the model stack while the main thread imports gradio (~2 s): imports spend much of
     # their time in disk reads and C extension set-up, so the two overlap usefully.
-    warm = threading.Thread(target=_warm_imports, args=(settings.embedder,), name="import-warmer", daemon=True)
+    warm = threading.Thread(target=_warm_imports, args=(settings,), name="import-warmer", daemon=True)
     warm.start()
+    from .service import AssistantService  # no gradio
+
+    def build():
+        from ..pipeline import build_assistant
+
+        return build_assistant(settings)
+
+    service = AssistantService(None, build, max_concurrent=settings.pipeline_concurrency)
+
+    # the model and index load once the warm-up imports are done, while gradio is still importing; the server
+    # listens as soon as the app is built (/healthz: 503 until the assistant is ready)
+    def load_after_warm() -> None:
+        warm.join()
+        service.start_loading()
+        if service.wait_ready():
+            # everything loaded so far lives as long as the process: keep the garbage collector's full passes
+            # from walking it again (they stalled /healthz by about 100 ms under load; README "Under load")
+            gc.collect()
+            gc.freeze()
+
+    threading.Thread(target=load_after_warm, name="load-after-warm", daemon=True).start()
     import uvicorn
 
     from .app import create_app  # imports gradio (~3 s)
 
-    app = create_app(settings, load_in_background=False)
-    service = app.state.service
+    app = create_app(settings, load_in_background=False, service=service)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -79,19 +99,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         workers=1,
         timeout_graceful_shutdown=5,
     )
-    config.load()  # import uvicorn's protocol modules before the loader thread starts importing
-
-    # the model loads once the warm-up imports are done; the server listens meanwhile (/healthz: 503)
-    def load_after_warm() -> None:
-        warm.join()
-        service.start_loading()
-        if service.wait_ready():
-            # everything loaded so far lives as long as the process: keep the garbage collector's full passes
-            # from walking it again (they stalled /healthz by about 100 ms under load; README "Under load")
-            gc.collect()
-            gc.freeze()
-
-    threading.Thread(target=load_after_warm, name="load-after-warm", daemon=True).start()
+    config.load()  # import uvicorn's protocol modules
     url = f"http://{settings.host}:{settings.port}/"
     print(
         f"{settings.assistant_name}: starting on {url} after {time.monotonic() - t0:.1f} s "
