@@ -154,6 +154,16 @@ def split_parts(text: str) -> tuple[str, ...]:
 _OWN_SUBJECT = re.compile(r"\b(?:sciatica|sciatic|massages?|the nerve|my (?:back|leg|nerve))\b", re.IGNORECASE)
 
 
+_ELLIPTIC = re.compile(r"^\W*(?:(?:ok|okay|right|and|so|but)\W+)*(?:what|how) about\b|^\W*(?:and|but) for\b", re.I)
+
+
+def _stands_alone(question: str) -> bool:
+    """A follow-up that names its own subject and points back at nothing ("fair enough. what kind of massage should I
+    ask for?" after a question about insurance) is read on its own: the earlier question would only pull it
+    towards what it was about (blind batch 11). "What about deep tissue massage?" still leans on the earlier turn."""
+    return bool(_OWN_SUBJECT.search(question)) and not _POINTS_BACK.search(question) and not _ELLIPTIC.search(question)
+
+
 def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
     """A part that leans on the one before it ("has anyone had an epidural? how long does the relief last")
     asks about that part's topic: it inherits the unmentioned topics of its predecessor. A part that names its
@@ -186,7 +196,7 @@ def read_question(
     text = " ".join(_MARKUP.sub(" ", question).split()) or question
     corrected = speller.correct(text) if speller is not None else text
     canonical = lexicon.canonical(corrected)
-    context = previous_question(history) if is_follow_up(corrected) else ""
+    context = previous_question(history) if is_follow_up(corrected) and not _stands_alone(corrected) else ""
     if context and speller is not None:
         context = lexicon.canonical(speller.correct(context))
     parts = split_parts(corrected)

@@ -88,6 +88,18 @@ def test_a_follow_up_reads_the_previous_question_even_after_an_unanswered_turn()
     assert "blood flow" in reading.context
 
 
+@pytest.mark.parametrize("question, leans", [
+    ("fair enough. what kind of massage should I ask for?", False),  # names its subject, points back at nothing
+    ("ok so what usually squashes the nerve then", False),
+    ("and does that help the nerve?", True),
+    ("what about deep tissue massage?", True),  # elliptic: needs the earlier turn
+    ("and how long does it last?", True),
+])
+def test_a_follow_up_that_stands_alone_is_read_on_its_own(question, leans):
+    history = [{"role": "user", "content": "does medicare cover remedial massage?"}]
+    assert bool(read_question(question, history, Lexicon(), None).context) is leans
+
+
 # ---- the composed answer -------------------------------------------------------------------------------
 
 def test_does_massage_help_sciatica_says_what_it_may_do_and_what_the_evidence_says(assistant):
