@@ -180,6 +180,13 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "할머니가 말이 좀 어눌하시고 입꼬리가 한쪽이 처졌어요", "stroke_signs"),
     ("ko", "요즘 살이 좀 빠지긴 했어요. 두 달에 7키로 정도요", "weight_loss"),
     ("ko", "발목이 안 올라가고 시간 갈수록 더 심해져요", "severe_weakness"),
+    # the same kinds of wording as blind batch 11's first-run misses, reworded
+    ("es", "mi papá ha ido al baño mil veces y no le sale nada, ni una gota", "bladder"),
+    ("es", "me di cuenta tarde de que me había hecho pis encima", "bladder"),
+    ("es", "mi abuela se hizo del cuerpo encima sin darse cuenta", "bowel"),
+    ("ko", "아버지가 화장실을 계속 가시는데 한방울도 안나온대요", "bladder"),
+    ("ko", "허리 다치고 나서 남자구실이 안돼요", "sexual_dysfunction"),
+    ("ko", "아침부터 다리가 아예 안 들려요. 시간마다 더 심해져요", "severe_weakness"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -223,6 +230,9 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("es", "el médico me preguntó si tenía adormecida la entrepierna o problemas para orinar y le dije que no"),
     ("ko", "다리 힘 빠지거나 소변 이상하거나 저림 이런 건 전혀 없어요. 엉덩이만 뻐근해요"),
     ("ko", "10년 전에 허리 디스크로 수술 받은 적 있어요. 지금은 그냥 뭉친 정도예요"),
+    # blind batch 11 kinds: a fracture in a past year, healed; leaking after a birth last year, long over
+    ("es", "me fracturé la muñeca en 2015, sanó perfecto. ahora tengo ciática leve"),
+    ("ko", "작년에 출산하고 소변 새는 게 좀 있었는데 운동으로 다 좋아졌어요. 산후 마사지 되나요?"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

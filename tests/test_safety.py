@@ -80,6 +80,11 @@ EMERGENCY = [
     ("bowel", "my brother is ashamed, he's been messing himself since Sunday and only knows when he sees his pants"),
     ("bladder", "wet meself at work this arvo and never felt a thing, flare's been bad all week"),
     ("stroke_signs", "mum can't lift her left hand since lunch and one side of her face is hanging"),
+    # the same kinds of wording as blind batch 11's first-run misses, reworded
+    ("bladder", "he's been back and forth to the bathroom all morning and nothing at all comes out, not even a drop"),
+    ("bladder", "I didn't even know I needed a wee until I saw my joggers were wet"),
+    ("bowel", "grandfather passed motion in his lungi without knowing this morning"),
+    ("stroke_signs", "her mouth drop down on one side and the talk come out all slur"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -100,6 +105,9 @@ URGENT = [
     ("under_16", "my son is 14 years old and his leg hurts down the back"),
     # blind batch 10 kind, reworded: a late first-ever onset said as "never had a day's bother"
     ("age_over_50", "I'm 67, never had any trouble with my back, but over the past fortnight it aches down my leg"),
+    # blind batch 11 kinds, reworded
+    ("trauma", "came off the roof on Sunday and landed flat on my backside, now the leg pain is shocking"),
+    ("night_pain", "it doesn't matter how I lie, I'm walking the floor at 2am most nights with this back pain"),
 ]
 CAUTION = [
     ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
@@ -219,6 +227,12 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "my neighbour had surgery for his disc last year and it scared me. I've just got mild sciatica, what stretches help?",
     # a weak arm alone is not a stroke sign (the stroke rule needs a face or speech sign beside it)
     "I can't lift my arm above my head since my shoulder injury and my hand goes numb at night. Massage for that?",
+    # blind batch 11 and 12 kinds: a star sign; the children as the people one is short with; the age of a thing;
+    # a stomach ulcer is not a skin problem
+    "haha I'm a Cancer, we're sensitive, go gentle on my sciatica please",
+    "I've been short with the kids since this pain started, is that part of long term pain?",
+    "firm or soft mattress for sciatica? ours is like 14 years old",
+    "is ibuprofen ok with my stomach ulcer history, and does massage help sciatica?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

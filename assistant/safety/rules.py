@@ -152,8 +152,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:wear(?:ing)?|need(?:ing)?|started (?:using|wearing)|use) (?:\w+ ){0,2}(?:pads|nappies|diapers|depends)\b"
             ),
             _re(
-                r"(?:can't|couldn't|don't|didn't) (?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
-                r"|(?:i )?need (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))"
+                r"(?:can't|couldn't|don't|didn't) (?:even |really )?(?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
+                r"|(?:i )?need(?:ed|s)? (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))"
             ),
             _re(
                 r"(?:pee|wee|urinat)\w* (?:\w+ ){0,5}(?:can't|don't|didn't) (?:really |even )?feel",
@@ -176,8 +176,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:push|strain)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start)",
             ),
             _re(
-                r"(?:pee|wee|urinat|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,40}nothing (?:comes?|came"
-                r"|happens|happened)",
+                r"(?:pee|wee|urinat|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,80}nothing (?:at all )?"
+                r"(?:comes?|came|happens|happened)|not even a (?:dribble|drop|trickle)",
                 # "says he's busting but just can't go" (blind batch 9)
                 r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
                 r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|few drops)",
@@ -212,6 +212,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:lost|losing|loss of|no|reduced) bowel (?:control|function|sensation|feeling)",
             ),
             _re(r"(?:faecal|fecal|bowel) (?:incontin\w*|leak\w*|accidents?)"),
+            # Indian English: "he passed motion in his dhoti itself without knowing" (blind batch 11)
+            _re(
+                r"pass(?:ed|es|ing)? (?:stools?|motions?)\b(?: \w+){0,5} (?:without (?:knowing|feeling|realising|realizing"
+                r"|noticing|control)|in (?:his|her|my|the) (?:dhoti|lungi|sari|saree|clothes|pants|trousers|bed))"
+            ),
             _re(
                 r"(?:can't|couldn't|unable to|not able to|don't|didn't) (?:\w+ ){0,2}(?:hold (?:in )?(?:my |a )?(?:poo|poop"
                 r"|bowels?|it in)|stop (?:a |my )?(?:poo|poop|bowel movement)|(?:tell|feel|know|notice) (?:when )?(?:i )?"
@@ -255,7 +260,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ |little "
                 r"|small |tiny |the odd )*accidents\b",
                 # "I'll stand up and my underwear is wet and I didn't even feel it happen" (blind batch 7)
-                r"(?:underwear|pants|knickers|trousers|shorts|pyjamas|sheets) (?:is|are|was|were|get|gets|got|keep) "
+                r"(?:underwear|pants|knickers|trousers|shorts|pyjamas|sheets|trackies|trackpants|joggers|jeans|leggings"
+                r"|undies|jocks|boxers) (?:is|are|was|were|get|gets|got|keep) "
                 r"(?:\w+ )?(?:wet|damp|soaked|soaking)\b(?!.{0,40}\b(?:rain|sweat\w*|swim\w*|shower\w*|bath))",
                 r"(?:didn't|don't|doesn't|did not|do not|does not|never) (?:even |really )?(?:feel|felt|notice|noticed) (?:it|"
                 r"anything) (?:happen|happening|leak\w*|com\w+ out)",
@@ -264,6 +270,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "NHS Sciatica (nhs.uk); CES warning-sign card",
         requires=_re(
             r"toilet|loo|bathroom|pee|wee|poo|bowel|bladder|urine|pants|shorts|trousers|knickers|underwear|smell|accidents"
+            r"|trackies|joggers|jeans|undies"
         ),
     ),
     # Sciatica on both sides, or numbness or weakness in both legs. Source: NHS Sciatica (nhs.uk);
@@ -408,9 +415,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         (
             _re(
                 r"(?:face|mouth|smile) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*|hanging"
-                r"|hangs|hung)",
+                r"|hangs|hung|drop down|drops down)",
                 r"(?:droop\w*|lopsided|crooked) (?:face|mouth|smile)",
-                r"slurr\w* (?:\w+ )?(?:speech|words|talk\w*)|(?:speech|talking|words) (?:\w+ ){0,4}(?:slurr\w*|jumbled"
+                r"slurr\w* (?:\w+ )?(?:speech|words|talk\w*)|(?:speech|talking|talk|words) (?:\w+ ){0,6}(?:slurr?\w*|jumbled"
                 r"|garbled)",
                 # "her words were all jumbled and slurry, she said her right arm feels heavy" (blind batch 9)
                 r"(?:slurr\w*|jumbled|garbled)\b.{0,80}\barm (?:\w+ ){0,2}(?:heavy|weak|dead|numb|floppy)",
@@ -516,8 +523,8 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
             _re(
                 r"rear[- ]ended|hit by a (?:car|bus|van|truck|lorry|bike)|whiplash|knocked (?:off|over|down)",
-                r"landed (?:hard |heavily )?on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine)",
-                r"came off (?:my|a|the) (?:bike|horse|motorbike|motorcycle|scooter|board)",
+                r"landed (?:hard |heavily |flat )?on (?:my |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine|arse)",
+                r"came off (?:my|a|the) (?:bike|horse|motorbike|motorcycle|scooter|board|ladder|roof|scaffold\w*|stepladder)",
                 r"(?:was|got|been|being) (?:\w+ )?(?:tackled|hit|kicked|struck|knocked|thrown|crushed|run over|trampled)",
                 r"(?:went|came|going|coming) down (?:hard|heavily|awkwardly)|missed (?:a|the) (?:step|stair)",
                 r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
@@ -573,7 +580,12 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
         ),
         "AAFP 2012; AHCPR red-flag table; NICE NG59 rec 1.1.1",
-        unless=_re(r"family history"),
+        # the star sign: "lol I'm a Cancer so I'm extra sensitive" (blind batch 11)
+        unless=_re(
+            r"family history",
+            r"\b(?:i'?m|i am|she'?s|he'?s) a cancer\b(?! (?:survivor|patient|sufferer|case))",
+            r"cancer (?:star sign|sign|season|zodiac)",
+        ),
     ),
     Rule(
         "weight_loss",
@@ -643,6 +655,12 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"(?:even|still) (?:when|while|if) (?:i'm |i )?(?:rest\w*|lie|lying|sit still|keep still|lie still|in bed)"
             ),
             _re(r"pain at rest|no position (?:helps|is comfortable|eases)"),
+            # "at night it's desperate, doesn't matter how I lie, I'm up walking the floor at 3am" (blind batch 11)
+            _re(
+                r"(?:doesn't|does not|don't) matter (?:how|what position|which way) i (?:lie|sit|rest|lay)",
+                r"walking the floor(?: \w+){0,2} (?:at )?(?:night|\d|one|two|three|four)",
+                r"at night (?:it'?s|it is|it gets) (?:\w+ )?(?:desperate|unbearable|agony|awful|horrendous|killing)",
+            ),
             # "always worst around 3am" (blind batch 8)
             _re(
                 r"(?:worse|worst) (?:\w+ ){0,2}(?:around|at|about|by) (?:[1-5] ?a\.?m\b|midnight|[1-5] in the morning)"
@@ -784,7 +802,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
         "caution",
         (
             _re(
-                r"\bwounds?\b(?! (?:up|tight))|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|ulcer|sunburn\w*|\ba burn\b|burns on|scald\w*"
+                r"\bwounds?\b(?! (?:up|tight))|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|(?<!stomach )(?<!peptic )(?<!gastric )(?<!duodenal )(?<!mouth )ulcer(?!s? (?:in|on) (?:my|the|his|her) (?:stomach|gut|mouth))|sunburn\w*|\ba burn\b|burns on|scald\w*"
                 r"|blister\w*|\brash\b|cellulitis|abscess|\bboils?\b|shingles|broken skin|skin infection|infected (?:\w+ ){0,2}"
                 r"(?:skin|spot|cut|wound|area|bite|graze|scratch|sting)|insect bites?|eczema|psoriasis|dermatitis|bed ?sores?"
                 r"|pressure sores?"

@@ -151,6 +151,9 @@ _CHILD_EXCLUDE = re.compile(
     r"|\b(?:(?:kids|children)'|(?:kid|child|son|daughter)'s) (?:school |dance |piano |music )?(?:class|assembly|party|match"
     r"|game|play|concert|practice|bedtime|nativity|recital|performance|sports day|graduation|birthday)"
     r"|\bschool (?:run|assembly|pick-?up|drop-?off|play|concert|nativity)\b"
+    # the asker's own mood with them: "wound up and snappy with the kids since this pain started" (blind batch 12)
+    r"|\b(?:snapp\w*|short|shouting|yelling|impatient|grumpy|cranky|irritable|ratty|losing it|cross) (?:\w+ )?(?:with|at) "
+    r"(?:the|my|our) (?:kids|children|little ones|toddlers?|boys|girls)\b"
 )
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
@@ -176,7 +179,9 @@ _THINGS = (
     r"|shoes?|trainers|boots|injury|scar|surgery|operation|fracture|problem|disc|implant|replacement|job|machine"
     r"|cushion|computer|laptop|dog|cat|pet)"
 )
-_THING_BEFORE = re.compile(_THINGS + r"\s+(?:is|was|are|were|'s)?\s*(?:about|nearly|almost|over|around|now)?\s*$")
+_THING_BEFORE = re.compile(
+    _THINGS + r"\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
+)
 _THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
 
 
