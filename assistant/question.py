@@ -190,6 +190,12 @@ def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
     return tuple(t for t in gate.absent_in(stated) if t not in asked)
 
 
+def _keywords(context: str, corrected: str, canonical: str, lexicon: Lexicon) -> str:
+    """The keyword (BM25) query: the earlier question, the question, its articles'-words form, the lexicon's terms."""
+    terms = lexicon.expansion(f"{context} {corrected}")
+    return " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
+
+
 def read_question(
     question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None, topics: TopicGate | None = None
 ) -> Reading:
@@ -201,8 +207,7 @@ def read_question(
         context = lexicon.canonical(speller.correct(context))
     parts = split_parts(corrected)
     evidence = bool(_EVIDENCE.search(corrected))
-    terms = lexicon.expansion(f"{context} {corrected}")
-    keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
+    keywords = _keywords(context, corrected, canonical, lexicon)
     gate = topics or TopicGate()
     asked = _REPORTED_BY.sub("it showed", corrected)
     scene = scene_topics(asked, gate)
@@ -216,8 +221,7 @@ def read_question(
         # searched for: the question is read and searched as its other parts, so their passages are found
         corrected = " ".join(p for p, gone in zip(parts, part_absent) if not gone)
         canonical = lexicon.canonical(corrected)
-        terms = lexicon.expansion(f"{context} {corrected}")
-        keywords = " ".join(t for t in (context, corrected, canonical if canonical != corrected else "", terms) if t)
+        keywords = _keywords(context, corrected, canonical, lexicon)
     return Reading(
         question,
         corrected,

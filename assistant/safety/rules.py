@@ -68,10 +68,10 @@ SYMPTOM = (
     r"|\bit(?:'s| is| has| goes| went| spread\w*)\b"  # "now it's in both legs": "it" is the symptom
 )
 
-# a drooping face, and speech gone strange (stroke_signs beside a weak arm or hand)
+# a drooping face (a stroke sign alone), and speech gone strange (one only beside a weak arm or hand)
 STROKE_FACE = (
-    r"(?:face|mouth|smile|eyelid) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*|hanging|hangs|hung"
-    r"|twisted)"
+    r"(?:face|mouth|smile) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*|hanging|hangs|hung"
+    r"|drop down|drops down)"
 )
 STROKE_SPEECH = (
     r"(?:speech|talking|talk|words|voice) (?:\w+ ){0,4}(?:funny|strange|weird|drunk|slurr\w*|jumbled|garbled)"
@@ -414,8 +414,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"(?:face|mouth|smile) (?:\w+ ){0,3}(?:droop\w*|lopsided|crooked|fallen|sagg\w*|dropp\w*|hanging"
-                r"|hangs|hung|drop down|drops down)",
+                STROKE_FACE,
                 r"(?:droop\w*|lopsided|crooked) (?:face|mouth|smile)",
                 r"slurr\w* (?:\w+ )?(?:speech|words|talk\w*)|(?:speech|talking|talk|words) (?:\w+ ){0,6}(?:slurr?\w*|jumbled"
                 r"|garbled)",

@@ -28,20 +28,11 @@ from .chat_ui import build_chat, chat_css, chat_head  # noqa: E402
 from .embed import embed_js, embed_page  # noqa: E402
 from .feedback import FeedbackStore  # noqa: E402
 from .security import SecurityMiddleware, validate_hosts, validate_origins  # noqa: E402
-from .service import AssistantLike, AssistantService  # noqa: E402
+from .service import AssistantLike, AssistantService, default_factory  # noqa: E402
 
 log = logging.getLogger("assistant.web")
 
 QUEUE_CONCURRENCY = 4  # chat answers computed at once (the pipeline itself is gated by the service)
-
-
-def _default_factory(settings: Settings) -> Callable[[], AssistantLike]:
-    def build() -> AssistantLike:
-        from ..pipeline import build_assistant  # slow: sentence-transformers, model, index
-
-        return build_assistant(settings)
-
-    return build
 
 
 def create_app(
@@ -60,7 +51,7 @@ def create_app(
         raise SettingsError(str(exc)) from None
     # ``serve`` makes the service first and starts loading it while gradio is still importing
     service = service or AssistantService(
-        assistant, factory or _default_factory(settings), max_concurrent=settings.pipeline_concurrency
+        assistant, factory or default_factory(settings), max_concurrent=settings.pipeline_concurrency
     )
     feedback = FeedbackStore(settings.data_dir / "feedback" / "feedback.jsonl", settings.feedback_enabled)
 

@@ -57,14 +57,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # their time in disk reads and C extension set-up, so the two overlap usefully.
     warm = threading.Thread(target=_warm_imports, args=(settings,), name="import-warmer", daemon=True)
     warm.start()
-    from .service import AssistantService  # no gradio
+    from .service import AssistantService, default_factory  # no gradio
 
-    def build():
-        from ..pipeline import build_assistant
-
-        return build_assistant(settings)
-
-    service = AssistantService(None, build, max_concurrent=settings.pipeline_concurrency)
+    service = AssistantService(None, default_factory(settings), max_concurrent=settings.pipeline_concurrency)
 
     # the model and index load once the warm-up imports are done, while gradio is still importing; the server
     # listens as soon as the app is built (/healthz: 503 until the assistant is ready)

@@ -348,3 +348,14 @@ def _refuse_surrogates(question: object, history: list[dict[str, Any]]) -> None:
         content = item.get("content") if isinstance(item, dict) else None
         if isinstance(content, str) and has_lone_surrogate(content):
             raise InputError(f"History message {i} contains an invalid character (a lone UTF-16 surrogate).")
+
+
+def default_factory(settings: Any) -> Callable[[], AssistantLike]:
+    """Builds the real assistant when called (slow: the model and the index); importing this module stays cheap."""
+
+    def build() -> AssistantLike:
+        from ..pipeline import build_assistant
+
+        return build_assistant(settings)
+
+    return build
