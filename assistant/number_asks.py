@@ -4,7 +4,9 @@
 the success rate?" are answered only by a sentence that states a frequency, a count of sessions, a session's
 length or a rate. A sentence that merely shares the topic ("Massage treatment is a holistic approach worth
 considering...") does not answer them, so such a question is ``not_covered`` when no close sentence states one.
-How long sciatica lasts is not gated here: "within about four to six weeks" answers it, and any duration will do.
+How long sciatica lasts is not gated: a question about it is covered like any other, but a sentence that states a
+duration ("within about four to six weeks") leads over one that only shares its words ("It goes from the lower
+back down the back of each leg" for "how long does this pain down the back of the leg hang about for?").
 """
 
 from __future__ import annotations
@@ -58,6 +60,43 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
 }
+
+
+# how long the pain or the condition lasts (not a session's length, which is "session_length" above)
+_ASKS_DURATION = re.compile(
+    r"\bhow long (?:does|will|do|did|can|could|might|should|would|is|has|have|till|until|before|for)\b"
+    r"|\bhow many (?:days|weeks|months)\b|\bwhen (?:will|does|should) (?:it|this|the pain|my \w+) "
+    r"(?:go|get better|clear|settle|stop|ease)\b|\b(?:hang|hangs|stick|sticks) (?:about|around)\b",
+    re.IGNORECASE,
+)
+_STATES_DURATION = re.compile(
+    rf"\b(?:{_NUMBER}|about|within|up to)\b(?: to {_NUMBER})? (?:days?|weeks?|months?|years?)\b", re.IGNORECASE
+)
+
+
+# how long something else lasts: a massage's relief, a session, an effect
+_NOT_THE_PAIN = re.compile(
+    r"\b(?:relief|effects?|sessions?|appointments?|massages?|bruis\w*|soreness)\b", re.IGNORECASE
+)
+
+
+def duration_ask(question: str) -> bool:
+    """Whether ``question`` asks how long the pain lasts (a preference, never a gate; see the module doc)."""
+    if _KINDS["session_length"][0].search(question) or _NOT_THE_PAIN.search(question):
+        return False
+    return bool(_ASKS_DURATION.search(question))
+
+
+_VAGUE = re.compile(r"\b(?:a few|several|a couple of|a number of)\b", re.IGNORECASE)
+
+
+def states_duration(sentence: str) -> int:
+    """2 for a sentence giving a duration in numbers ("four to six weeks"), 1 for a vague one ("a few weeks"),
+    else 0."""
+    found = [m.group(0) for m in _STATES_DURATION.finditer(sentence)]
+    if not found:
+        return 0
+    return 1 if all(_VAGUE.search(f) for f in found) else 2
 
 
 def number_ask(question: str) -> str:

@@ -43,6 +43,9 @@ NOT_COVERED = [
     "ibuprofen or paracetamol, which is better for sciatica?",
     "How often should I book a massage for my sciatica?",
     "how many sessions of massage will I need before it works?",
+    # a topic the articles never discuss, in the shape of a question they do answer ("will X ease my sciatica?")
+    "Does sciatica run in families?",
+    "Will wearing a back support belt ease my sciatica?",
 ]
 
 
@@ -70,6 +73,19 @@ def test_question_the_articles_do_not_cover_says_so(assistant, question):
     assert answer.citations == []
     assert "do not cover" in answer.answer
     assert answer.disclaimer
+
+
+def test_a_story_question_the_ranker_is_sure_of_is_answered(built_settings, assistant):
+    """The ask hides in a story, so no sentence is specific enough to it; the learned ranker's score still says
+    the articles answer it (``coverage_rank_min``). With that check off, the same question is "not covered"."""
+    from assistant.pipeline import build_assistant
+
+    question = "i cant stand taking pills, they wreck my stomach. is there anything for this nerve pain that isnt"
+    answer = assistant.ask(question + " medication")
+    assert answer.outcome == "answer", answer.answer
+    assert "non-pharmaceutical" in " ".join(c.quote for c in answer.citations)
+    strict = build_assistant(built_settings.with_overrides(coverage_rank_min=99.0))
+    assert strict.ask(question + " medication").outcome == "not_covered"
 
 
 def test_every_quote_is_verbatim_in_the_curated_corpus(assistant):

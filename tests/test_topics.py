@@ -4,7 +4,7 @@ answered "not covered" (with the topic named), while the same words inside the a
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.number_asks import number_ask, states
+from assistant.number_asks import duration_ask, number_ask, states, states_duration
 from assistant.settings import PROJECT_ROOT
 from assistant.topics import Topics, load_topics
 
@@ -69,6 +69,33 @@ def test_only_a_sentence_that_states_the_number_answers():
     assert states("session_length", "A session lasts 45 minutes.")
     assert states("rate", "Millions worldwide suffer from sciatica.")
     assert states("", "anything at all")
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("how long does this pain down the back of the leg normally hang about for?", True),
+        ("how many weeks till it clears up", True),
+        ("when will it get better, its been 10 days", True),
+        ("how long does the relief from one massage last?", False),  # the massage's effect, not the pain
+        ("how long should a session be?", False),  # a session's length: the gated kind above
+        ("does massage help sciatica?", False),
+    ],
+)
+def test_questions_about_how_long_the_pain_lasts_are_recognised(question, asks):
+    assert duration_ask(question) is asks
+
+
+def test_a_duration_in_numbers_outranks_a_vague_one():
+    assert states_duration("Most sciatica gets better within about four to six weeks.") == 2
+    assert states_duration("See a GP if the pain has not improved after a few weeks.") == 1
+    assert states_duration("It goes from the lower back down the back of each leg.") == 0
+
+
+def test_how_long_it_lasts_is_answered_by_the_sentence_giving_the_weeks(assistant):
+    answer = assistant.ask("how long does this ache down the back of my thigh hang about for? its been a week, im fed up")
+    assert answer.outcome == "answer", answer.answer
+    assert "four to six weeks" in answer.citations[0].quote
 
 
 def test_the_reply_names_the_topic_and_an_added_article_makes_it_answerable(tmp_path):

@@ -29,7 +29,7 @@ from typing import AbstractSet, Callable, Mapping
 import numpy as np
 
 from ..ingest.passages import is_evidence_section, is_meta_sentence
-from ..number_asks import number_ask, states
+from ..number_asks import duration_ask, number_ask, states, states_duration
 from ..question import asks_kind, asks_something
 from ..retrieve import Hit
 from ..safety.messages import reason_phrase
@@ -76,6 +76,7 @@ class ComposeSettings:
     coverage_words_min: float
     coverage_words_sim_min: float
     coverage_sim_alone: float
+    coverage_rank_min: float
     specificity_weight: float
     lexical_weight: float
     heading_weight: float
@@ -246,13 +247,31 @@ class ExtractiveComposer:
         score: the specificity gate detects coverage, it does not pick the sentence (measured: gating each
         sentence lost "NICE advises ..." for "what does NICE say?")."""
         cfg = self.cfg
-        close = [
+        close = self._close(cands)
+        answered = any(c.asked >= cfg.question_min_score for c in close)
+        return close if answered or any(generic or self._specific(c) for c in close) else []
+
+    def _close(self, cands: list[Candidate]) -> list[Candidate]:
+        cfg = self.cfg
+        return [
             c
             for c in cands
             if c.sim >= cfg.min_sentence_score or c.asked >= cfg.question_min_score or self._holds_words(c)
         ]
-        answered = any(c.asked >= cfg.question_min_score for c in close)
-        return close if answered or any(generic or self._specific(c) for c in close) else []
+
+    def covered_by_rank(self, cands: list[Candidate]) -> list[Candidate]:
+        """The close candidates when the learned ranker is sure of the best one (``coverage_rank_min``), else [].
+
+        For one-part questions the specificity gate turns away: "in a nutshell, what is the massage meant to be
+        doing for the nerve pain?" matches "Massage is a comprehensive method of treating sciatica by ..." well,
+        but the story around the ask leaves little specific to match. The ranker reads the sidecar questions,
+        the passage and the sentence together, and its score separates the two kinds on the labelled sets."""
+        if self.ranker is None:
+            return []
+        close = self._close(cands)
+        if close and max(c.rank for c in close) >= self.cfg.coverage_rank_min:
+            return close
+        return []
 
     def _holds_words(self, c: Candidate) -> bool:
         """A sentence holding most of the question's own words is close even when its cosine is modest ("should I
@@ -267,6 +286,15 @@ class ExtractiveComposer:
             or (c.lex >= cfg.coverage_lex_min and c.spec >= cfg.coverage_lex_spec_min)
             or c.sim >= cfg.coverage_sim_alone
         )
+
+    @staticmethod
+    def _duration_first(req: ComposeRequest, cands: list[Candidate], question: str) -> list[Candidate]:
+        """For "how long does it last?", the candidates stating a duration first (number_asks.states_duration)."""
+        if not cands or not duration_ask(question):
+            return cands
+        text = {(h, k): t for h, hit in enumerate(req.hits) for k, t, _ in req.sentences.get(hit.passage_id, [])}
+        # a stable sort: numbers first, then vague durations, then the rest, each group in the ranker's order
+        return sorted(cands, key=lambda c: -states_duration(text.get((c.h, c.k), "")))
 
     @staticmethod
     def _stating(req: ComposeRequest, cands: list[Candidate], kind: str) -> list[Candidate]:
@@ -285,9 +313,13 @@ class ExtractiveComposer:
         _, remainder = specific_part(rows, self.basis)
         generic = remainder < self.cfg.generic_remainder and not reading.kind
         focus = focus_terms(reading.corrected, reading.canonical)
-        usable = self.covered(self.candidates(req, rows, focus, generic, reading.evidence), generic)
+        cands = self.candidates(req, rows, focus, generic, reading.evidence)
+        usable = self.covered(cands, generic)
+        if not usable and not reading.parts and not reading.absent_topics:
+            usable = self.covered_by_rank(cands)
         if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
             usable = self._stating(req, usable, reading.number)
+        usable = self._duration_first(req, usable, reading.corrected)
 
         uncovered: list[str] = []
         if reading.parts and len(part_rows) == len(reading.parts):
@@ -301,7 +333,7 @@ class ExtractiveComposer:
                 part_generic = part_generic and not asks_kind(part)
                 part_focus = focus_terms(part, text)
                 found = self.covered(self.candidates(req, row[None, :], part_focus, part_generic), part_generic)
-                found = self._stating(req, found, number_ask(part))
+                found = self._duration_first(req, self._stating(req, found, number_ask(part)), part)
                 if found:
                     part_best.append(found[0])
                 elif asks_something(part):  # a piece that only tells ("need ammo to talk him round") is not named
