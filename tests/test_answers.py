@@ -46,6 +46,8 @@ NOT_COVERED = [
     # a topic the articles never discuss, in the shape of a question they do answer ("will X ease my sciatica?")
     "Does sciatica run in families?",
     "Will wearing a back support belt ease my sciatica?",
+    "can massage help my plantar fasciitis?",
+    "would a spinal injection sort my sciatica out?",
 ]
 
 
