@@ -192,6 +192,13 @@ def test_a_place_near_me_that_only_sets_the_scene_is_not_a_provider_search(assis
     assert assistant.ask("any good massage places near me?").outcome == "out_of_scope"
 
 
+def test_finding_a_named_kind_of_practitioner_is_a_provider_search(assistant):
+    found = assistant.ask("how do i find a good RMT in my city who knows sciatica? any names you can recommend")
+    assert found.outcome == "out_of_scope" and "can't recommend, find or book" in found.answer
+    # choosing between treatments is a question the articles answer, not a search
+    assert assistant.ask("would you recommend massage or physio for sciatica?").outcome == "answer"
+
+
 def test_a_piece_that_only_tells_is_not_named_as_uncovered(assistant):
     answer = assistant.ask("is massage safe for sciatica? need some ammo to talk my mum round")
     assert answer.outcome == "answer" and answer.uncovered == []

@@ -99,6 +99,23 @@ def test_triage_message_and_disclaimer_count_as_answer_text():
     assert r.status == "pass"  # citations are not answer text
 
 
+@pytest.mark.parametrize(
+    "expected, got, passes",
+    [
+        ("not_covered", "not_covered", True),
+        ("not_covered", "out_of_scope", True),  # "I can't recommend, find or book massage services..."
+        ("not_covered", "refusal", True),  # "I can't give advice about medicines or doses. A pharmacist..."
+        ("not_covered", "answer", False),  # quoting the nearest sentence is never "saying so"
+        ("refusal", "not_covered", False),  # the other way round stays strict
+        ("answer", "not_covered", False),
+    ],
+)
+def test_a_reply_that_declines_and_says_why_meets_not_covered(expected, got, passes):
+    r = judge(case(outcome=expected), answer(outcome=got), CORPUS)
+    assert (r.status == "pass") is passes, r.reasons
+    assert aggregate([r])[f"{expected}_accuracy"] == (1.0 if passes else 0.0)
+
+
 def test_malformed_answer_is_an_error():
     r = judge(case(), {"answer": "x", "outcome": "maybe"}, CORPUS)
     assert r.status == "error" and "malformed answer" in r.error

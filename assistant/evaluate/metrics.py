@@ -34,6 +34,16 @@ _FOLD = str.maketrans(
 )
 
 
+# An expected "not_covered" means: no answer from the articles, and a reply that says so. A reply that declines for
+# a stated reason (a service the assistant never provides, a medicine dose, reading a scan) says so too, and points
+# to who can help; an "answer" never meets it (adopted 2026-12-03; evals/README.md, "Outcomes").
+DECLINES = frozenset({"not_covered", "out_of_scope", "refusal"})
+
+
+def outcome_met(expected: str, got: str) -> bool:
+    return got == expected or (expected == "not_covered" and got in DECLINES)
+
+
 def fold(text: str) -> str:
     """Normalise for phrase matching: case, whitespace, typographic quotes and dashes."""
     return squash(text.translate(_FOLD).casefold())
@@ -193,7 +203,7 @@ def judge(
     outcome = answer["outcome"]
     level = answer["triage"]["level"]
 
-    if exp.outcome is not None and outcome != exp.outcome:
+    if exp.outcome is not None and not outcome_met(exp.outcome, outcome):
         reasons.append(f"outcome: expected {exp.outcome}, got {outcome}")
     if exp.triage is not None and level != exp.triage:
         reasons.append(f"triage: expected {exp.triage}, got {level}")
@@ -391,11 +401,11 @@ def aggregate(results: list[CaseResult]) -> dict[str, Any]:
     # outcomes
     with_outcome = [r for r in answered if r.case.expect.outcome is not None]
     m["outcome_accuracy"] = _ratio(
-        sum(r.got["outcome"] == r.case.expect.outcome for r in with_outcome), len(with_outcome)
+        sum(outcome_met(r.case.expect.outcome, r.got["outcome"]) for r in with_outcome), len(with_outcome)
     )
     for outcome in OUTCOMES:
         group = [r for r in with_outcome if r.case.expect.outcome == outcome]
-        m[f"{outcome}_accuracy"] = _ratio(sum(r.got["outcome"] == outcome for r in group), len(group))
+        m[f"{outcome}_accuracy"] = _ratio(sum(outcome_met(outcome, r.got["outcome"]) for r in group), len(group))
 
     m.update(generation_metrics(answered))
 

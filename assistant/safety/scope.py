@@ -55,6 +55,10 @@ _SERVICE = re.compile(
     r"\b(?:outcall|out-call|incall|in-call|escort\w*|happy ending|erotic|sensual|nuru|tantric|body to body|b2b)\b"
     r"|\b(?:recommend|suggest|find|book|reserve|hire|locate)\b.{0,40}\b(?:service|parlou?r|spa|shop|salon|place|business"
     r"|company|clinic|therapists?|masseu\w*|near me|nearby|in my area)\b"
+    # finding a named kind of practitioner ("how do I find a decent RMT in Calgary? any names?"); "would you recommend
+    # massage or physio?" stays a question about treatments
+    r"|\b(?:find|locate|hire)\b.{0,40}\b(?:rmts?|physios?|physiotherapists?|osteopaths?|chiropractors?|practitioners?)\b"
+    r"|\bany names?\b.{0,30}\brecommend"
     # "near me" asks for a place ("any good physio near me?"), unless the place is only where a claim was read ("a day
     # spa near me says their program is guaranteed safe"; blind batch 7)
     # ... or where a place is only the setting ("the spa near me has ten massages on the menu"; blind batch 11)
