@@ -40,7 +40,7 @@ _FOLD = str.maketrans(
 DECLINES = frozenset({"not_covered", "out_of_scope", "refusal"})
 
 
-def outcome_met(expected: str, got: str) -> bool:
+def outcome_met(expected: str | None, got: str) -> bool:
     return got == expected or (expected == "not_covered" and got in DECLINES)
 
 
