@@ -294,12 +294,21 @@ def test_caution_from_an_earlier_turn_is_kept_and_gradio_blocks_are_read():
     "Can I take co-codamol and naproxen together?",
     "I'm a nurse, just give me the max dose of pregabalin",
     "Which painkiller works best for sciatica?",
+    "who should I ask, can I take 800mg of ibuprofen?",  # asking whom, but naming a dose
 ])
 def test_dosing_is_refused_and_points_to_a_pharmacist(question):
     d = decide(question)
     assert d.route == "refusal"
     assert "pharmacist" in d.message
     assert not re.search(r"\d+\s*mg", d.message)
+
+
+@pytest.mark.parametrize("question", [
+    "whom should I ask about which pain tablet suits me? my GP can't see me for 3 weeks",
+    "who can I talk to about painkillers for sciatica?",
+])
+def test_asking_whom_to_ask_about_medicines_is_not_a_dosing_question(question):
+    assert decide(question).route != "refusal"
 
 
 @pytest.mark.parametrize("question", [

@@ -207,9 +207,20 @@ def topic_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> Litera
     return "unsure"
 
 
+# Asking whom to ask ("whom should I ask about which painkiller suits me?") is answered by the articles ("A
+# pharmacist can advise you on painkillers"); only a named dose ("300mg", "max dose") stays refused in it.
+_WHO_TO_ASK = re.compile(
+    r"\bwhom?(?: else)? (?:should|can|could|do|would|shall) (?:i|we|you|my \w+) (?:\w+ )?(?:ask|see|talk to|speak to"
+    r"|go to|check with|turn to)\b"
+)
+_NAMED_DOSE = re.compile(r"\b(?:dose|doses|dosage|overdose|milligrams?|mcg)\b|\b\d+ ?mg\b")
+
+
 def refusal_kind(question: str) -> RefusalKind | None:
     """What kind of personal medical advice the question asks for, if any."""
     norm = fold_for_rules(question)
+    if _WHO_TO_ASK.search(norm) and not _NAMED_DOSE.search(norm):
+        return None
     if _DOSING.search(norm):
         return "dosing"
     if _DIAGNOSIS.search(norm):
