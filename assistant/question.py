@@ -48,7 +48,8 @@ _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"
     r"|[,;]?\s+(?:and|also|plus|but|\+|&)\s+(?=(?:(?:roughly|approximately|about|also|just|then|so|generally|usually)\s+)?"
     # "... and can't do the school run" tells; "and can I ..." asks
-    r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|if|i'd|i)\b(?!['’]t\b))"
+    r"(?:is|are|does|do|did|can|could|should|would|will|what|whats|how|hows|which|who|whos|where|when|why|if|i'd|i)\b"
+    r"(?!['’]t\b))"
     r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)",
     re.IGNORECASE,
 )

@@ -148,6 +148,10 @@ def test_a_two_part_question_answers_the_covered_part_and_names_the_other(assist
     # a home visit is a service ask too, and "+" joins two asks in chat
     ("what kinda massage is best for sciatica + do u do home visits", "deep tissue massage, Swedish massage",
      "do u do home visits", "can't help with appointments, prices or insurance", "out_of_scope"),
+    # "whats" (no apostrophe) opens the second ask as "what's" does (blind batch 13)
+    ("should i stay in bed or keep moving with this sciatica, and whats the max dose of naproxen in a day",
+     "staying active helps more than bed rest", "whats the max dose of naproxen in a day",
+     messages.REFUSALS["dosing"], "refusal"),
 ])
 def test_a_medicine_or_price_ask_beside_a_covered_one_declines_only_that_part(
     assistant, question, lead, declined, message, outcome_alone
