@@ -85,6 +85,17 @@ EMERGENCY = [
     ("bladder", "I didn't even know I needed a wee until I saw my joggers were wet"),
     ("bowel", "grandfather passed motion in his lungi without knowing this morning"),
     ("stroke_signs", "her mouth drop down on one side and the talk come out all slur"),
+    # the same kinds of wording as blind batches 12 and 13's first-run misses, reworded
+    ("bladder", "stood at the toilet half an hour this morning and only got a trickle, my bladder feels like a drum"),
+    ("bladder", "me nan's been wettin herself since Tuesday and doesn't notice till she gets up"),
+    ("bowel", "Had an accident in my pants at the shops, I didnae feel a thing, my back's been bad all week"),
+    ("bladder", "since the weekend I'm not getting the feeling that I need to pass urine at all"),
+    ("bladder", "keep finding my boxers wet without having felt anything, sciatica started a fortnight ago"),
+    ("sexual_dysfunction", "since his back went, his manhood is not responding at all"),
+    ("sexual_dysfunction", "things down there haven't been working since this sciatica began"),
+    ("saddle_numbness", "he says the part where he sits feels like it is not his own"),
+    ("severe_weakness", "after breakfast the leg felt ok, by lunchtime I couldn't lift my left foot and it's getting weaker by the hour"),
+    ("severe_weakness", "Friday it was only a bit wobbly, by Sunday my knee was giving out all the time and it's much worse"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -108,6 +119,9 @@ URGENT = [
     # blind batch 11 kinds, reworded
     ("trauma", "came off the roof on Sunday and landed flat on my backside, now the leg pain is shocking"),
     ("night_pain", "it doesn't matter how I lie, I'm walking the floor at 2am most nights with this back pain"),
+    # blind batch 12 kinds, reworded: a foot written "foot's", weight gone while eating as usual
+    ("foot_drop", "for a week my left foot's been flapping on the pavement when I walk"),
+    ("weight_loss", "I've lost about 5 kilos since the summer and I haven't been dieting, and now this back pain"),
 ]
 CAUTION = [
     ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
@@ -233,6 +247,17 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "I've been short with the kids since this pain started, is that part of long term pain?",
     "firm or soft mattress for sciatica? ours is like 14 years old",
     "is ibuprofen ok with my stomach ulcer history, and does massage help sciatica?",
+    # blind batches 12 and 13 kinds, reworded: an episode years ago and fully over; a checklist answered "fine";
+    # a child's fever when cancelling; pressure numbness from a long sit that passed in minutes; weak at a skill;
+    # new pain after 50 that a doctor has examined
+    "In 2009 I had an emergency op after I couldn't pee properly, made a full recovery, nothing like that since. "
+    "Just a tight hamstring now, is sports massage ok?",
+    "For my dad's sciatica: toilet side is fine, both legs are as strong as ever, no fever. Swedish or deep tissue?",
+    "Sorry, need to move tomorrow's slot, my little one has a temperature of 38.9. My sciatica's no different. Friday?",
+    "I sat on a hard bench at the football for three hours and my bum went numb, it came back within a few minutes "
+    "of standing up. Any stretches for my usual sciatica?",
+    "I'm very weak at yoga, can't touch my toes. Would massage help my sciatica?",
+    "I'm 64 and the sciatica started a few weeks ago; my GP examined me on Monday and said it's simple sciatica.",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

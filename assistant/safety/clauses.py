@@ -48,6 +48,15 @@ _CONTRACTIONS = {
     "was not": "wasn't",
     "could not": "couldn't",
     "will not": "won't",
+    # Scots: "I didnae even feel it coming" (blind batch 12)
+    "didnae": "didn't",
+    "dinnae": "don't",
+    "cannae": "can't",
+    "couldnae": "couldn't",
+    "wasnae": "wasn't",
+    "isnae": "isn't",
+    "havnae": "haven't",
+    "havenae": "haven't",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
 
@@ -128,11 +137,17 @@ def is_negated(clause_text: str, match_start: int) -> bool:
     return NEGATION_CUE.search(window) is not None
 
 
-_TRAILING_DENIAL = re.compile(r"\s*[:?\-]+\s*(?:none|no|nope|not really|negative|absent|never)\b")
+_TRAILING_DENIAL = re.compile(
+    r"\s*[:?\-]+\s*(?:none|no|nope|not really|negative|absent|never)\b"
+    # a checklist answered as normal: "both legs are as strong as ever", "both legs fine" (blind batch 13)
+    r"|\s+(?:are|is|feel|feels|both|still|all)?\s*(?:as strong as ever|as (?:good|normal) as ever|(?:completely |totally "
+    r"|perfectly |absolutely )?(?:fine|normal|ok|okay|grand|strong)\b(?! (?:until|till|then|but)\b))"
+)
 
 
 def denied_after(norm: str, match_end: int) -> bool:
-    """True for a denial right after the sign: "numbness down there? no" / "bladder problems: none"."""
+    """True for a denial right after the sign: "numbness down there? no" / "bladder problems: none" / "both legs
+    are as strong as ever"."""
     return _TRAILING_DENIAL.match(norm, match_end) is not None
 
 

@@ -46,9 +46,11 @@ NUMB = (
     rf"|{ANAESTHETISED}"
     # "it feels like someone else's bum": a part that does not feel like one's own
     r"|(?:feels?|feeling|felt) like (?:it'?s |its |it is )?(?:someone|somebody) else'?s"
+    r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
 )
 NUMB_ADJ = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
+    r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
     rf"|{ANAESTHETISED}"
 )
 SADDLE_CORE = (
@@ -57,6 +59,8 @@ SADDLE_CORE = (
     r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|my balls|my bits"
     r"|inner thighs?|insides? of (?:my |the |both )?thighs|thighs? (?:\w+ ){0,3}on the inside"
     r"|(?:the )?bits? in between|in between (?:my |the |his |her )?(?:bum )?(?:cheeks|legs)"
+    # "the place where he sits is feeling somehow, like it is not his own" (blind batch 13)
+    r"|(?:place|part|area|spot|bit) where (?:i|he|she|you|we) sits?"
 )
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end"
 WIPE = r"wip(?:e|es|ed|ing)\b|toilet (?:paper|tissue|roll)|loo roll"
@@ -122,7 +126,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"\b(?:wet|wetting|peed|pee'd|pissed|wee'd|weed|urinated) (?:\w+ )?(?:myself|my ?self|meself|mesel|himself"
+                r"\b(?:wet|wetting|wettin'?|peed|pee'd|pissed|wee'd|weed|urinated) (?:\w+ )?(?:myself|my ?self|meself|mesel|himself"
                 r"|herself|themselves"
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed|jeans|shorts)|the bed)"
             ),
@@ -195,6 +199,24 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
     ),
+    # Retention and unfelt leaking, as people put it (blind batches 12 and 13). Same sources as above.
+    Rule(
+        "bladder",
+        "emergency",
+        (
+            _re(
+                r"\b(?:barely|hardly|only|just) (?:got |get |getting |managed |manage )?(?:a |the )?(?:dribble|trickle"
+                r"|few drops|couple of drops)\b",
+                r"\bbladder (?:feels|is|felt|was) (?:\w+ ){0,2}(?:bursting|like a (?:football|footy|balloon|ball|drum))",
+                r"(?:not getting|don't get|didn't get|lost|no longer get|can't get) (?:any |the )?(?:feeling|sensation|urge)"
+                r" (?:that |of )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate)",
+                r"\b(?:underpants|pants|knickers|underwear|boxers|briefs|trousers|trackies|jeans) (?:\w+ ){0,3}(?:damp|wet"
+                r"|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:felt|feeling|feel|noticed|noticing|knowing"
+                r"|realis\w*|realiz\w*)",
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
+    ),
     # New bowel problems: leaking or not being able to stop a bowel movement, not noticing the need to poo,
     # loss of feeling when passing a stool. Source: NHS Sciatica; CES warning-sign card; Royal Free CES leaflet.
     Rule(
@@ -211,7 +233,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
                 r"(?:lost|losing|loss of|no|reduced) bowel (?:control|function|sensation|feeling)",
             ),
-            _re(r"(?:faecal|fecal|bowel) (?:incontin\w*|leak\w*|accidents?)"),
+            _re(
+                r"(?:faecal|fecal|bowel) (?:incontin\w*|leak\w*|accidents?)",
+                # "had an accident in my troosers on the bus, number twos" (blind batch 12)
+                r"\baccidents? (?:in|on) (?:my|his|her|their|the) (?:\w+ )?(?:trousers|troosers|pants|knickers|underwear"
+                r"|bed|jeans|shorts|nappy)",
+            ),
             # Indian English: "he passed motion in his dhoti itself without knowing" (blind batch 11)
             _re(
                 r"pass(?:ed|es|ing)? (?:stools?|motions?)\b(?: \w+){0,5} (?:without (?:knowing|feeling|realising|realizing"
@@ -337,6 +364,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)",
+                # "his manhood is not responding", "things down there haven't been working" (blind batch 13)
+                r"\bmanhood (?:\w+ )?(?:is |isn't |has )?(?:not |stopped |no longer )?(?:responding|working|standing|rising)",
+                r"(?:things?|it|everything) down there (?:haven't|hasn't|aren't|isn't|not|have not|has not) (?:been )?working",
+                r"(?:can't|cannot|couldn't) feel (?:anything|a thing|much) (?:when|while) we (?:are|were) (?:together|intimate)",
                 r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
                 r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
                 # "downstairs just isn't working" (blind batch 9): the place first
@@ -365,7 +396,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
             _re(
                 r"weak\w*(?: \w+){0,6} (?:sudden\w*|rapid\w*|quick\w*|by the hour|overnight|within hours|since this morning|fast)",
-                r"(?:sudden\w*|rapid\w*|quick\w*|very|severe\w*|extreme\w*|completely|totally|really) (?:\w+ ){0,3}weak\w*",
+                # not a skill: "I am very weak at stretching" (blind batch 13)
+                r"(?:sudden\w*|rapid\w*|quick\w*|very|severe\w*|extreme\w*|completely|totally|really) (?:\w+ ){0,3}weak\w*"
+                r"(?! at\b)",
             ),
             _re(
                 r"paraly[sz]\w*",
@@ -468,7 +501,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         (
             _re(r"foot drop|drop foot|dropped foot"),
             _re(
-                r"(?:foot|feet|ankle) (?:\w+ ){0,2}(?:slap\w*|drag\w*|flop\w*|flap\w*|scuff\w*|catch\w*)",
+                r"(?:foot|feet|ankle)(?:'s)? (?:\w+ ){0,2}(?:slap\w*|drag\w*|flop\w*|flap\w*|scuff\w*|catch\w*)",
                 r"(?:slap\w*|drag\w*|scuff\w*|catch\w*|stub\w*) (?:my |the )?(?:foot|feet|toes?|leg)",
             ),
             _re(
@@ -476,8 +509,9 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|move|bend|point|flex)"
             ),
             _re(
-                r"(?:can't|unable to|not able to|struggl\w* to|hard to|trouble|difficult\w*) (?:\w+ ){0,2}(?:lift|raise"
-                r"|pull up|point|flex|move|wiggle|bend) (?:my |the )?(?:big )?(?:toes?|foot|feet|ankle)"
+                r"(?:can't|couldn't|unable to|not able to|struggl\w* to|hard to|trouble|difficult\w*) (?:\w+ ){0,2}(?:lift"
+                r"|raise|pull up|point|flex|move|wiggle|bend) (?:my |the |his |her )?(?:left |right )?(?:big )?(?:toes?|foot"
+                r"|feet|ankle)"
             ),
             _re(
                 r"(?:can't|cannot|unable to|not able to|struggl\w* to|no longer able to) (?:\w+ ){0,2}(?:walk|stand|push|go"
@@ -492,7 +526,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(
-                r"\b(?:leg|foot|ankle|calf|thigh)s? (?:\w+ ){0,3}(?:weak\w*|giving way|gives way|gave way|give way|buckl\w*"
+                r"\b(?:leg|foot|ankle|calf|thigh|knee)s? (?:\w+ ){0,3}(?:weak\w*|giving way|gives way|gave way|give way|buckl\w*"
                 r"|gave out|gives out|giving out|give out)"
             ),
             _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
@@ -594,11 +628,25 @@ URGENT_RULES: tuple[Rule, ...] = (
             _re(
                 r"(?:los(?:t|ing)|dropp\w*|shed\w*) (?:\w+ ){0,3}(?:weight|pounds|lbs|kilos?|kg|stone)\b.{0,40}"
                 r"(?:without (?:\w+ ){0,2}(?:trying|dieting|meaning|changing|reason|effort|doing anything)|for no (?:\w+ )?"
-                r"reason|not (?:trying|dieting)|no idea why|don't know why|unexplain\w*|unintention\w*)"
+                r"reason|not (?:trying|dieting)|no idea why|don't know why|unexplain\w*|unintention\w*"
+                # "dropped about 7 kilos since Christmas and I haven't been trying, eating the same" (blind batch 12)
+                r"|(?:haven't|hasn't|wasn't|weren't|didn't) (?:been )?(?:trying|dieting)|eating (?:the )?same)"
             ),
             _re(r"(?:weight|pounds|kilos?) (?:has been |is |keeps )?(?:falling|dropping) off"),
         ),
         "NHS Back pain (nhs.uk); AAFP 2012; AHCPR red-flag table",
+    ),
+    # ... and the same when the "not trying" stands in its own clause ("I've dropped about 7 kilos since Christmas
+    # and I haven't been trying"; blind batch 12)
+    Rule(
+        "weight_loss",
+        "urgent",
+        (_re(r"(?:lost|losing|dropped|dropping|shed) (?:\w+ ){0,3}(?:weight|pounds|lbs|kilos?|kg|stone)\b"),),
+        "NHS Back pain (nhs.uk); AAFP 2012; AHCPR red-flag table",
+        requires=_re(
+            r"(?:haven't|hasn't|wasn't|weren't|didn't|not) (?:been )?(?:trying|dieting)|without (?:\w+ ){0,2}(?:trying"
+            r"|dieting)|eating (?:the )?same|for no (?:\w+ )?reason|no idea why"
+        ),
     ),
     # Possible spinal fracture: weak bones (osteoporosis, long-term steroids) and a crack, snap or sudden severe
     # pain after a minor strain such as lifting, bending, coughing or a small fall. Source: NICE CKS Back pain -
@@ -772,6 +820,9 @@ CAUTION_RULES: tuple[Rule, ...] = (
         unless=_re(
             # "my mate had to have emergency surgery for cauda equina last year" (blind batch 10)
             r"(?:years?|decades?) (?:ago|back|before)|(?:as a|when i was a) (?:child|kid|teenager)|\blast year\b"
+            # "Back in 2017 I had an emergency disc op", "I had an operation and made a complete recovery" (batches 12-13)
+            r"|\bback in (?:19|20)\d\d\b|\bin (?:19[0-9]\d|200\d|201\d)\b|(?:made )?an? (?:complete|full) recovery"
+            r"|(?:fully|completely) recovered"
         ),
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.
@@ -840,6 +891,11 @@ WORSENING = _re(
     r"\b(?:by the hour|hour by hour|every (?:few |couple of )?hours?)\b.{0,30}\b(?:worse|weaker)\b",
     # "gave out twice this morning, by lunch i can't stand on it at all" (blind batch 9): worse within the day
     r"\bthis morning\b.{0,60}\bby (?:lunch(?:time)?|noon|midday|this afternoon|the afternoon|tonight|this evening)\b",
+    # "at breakfast I could stand fine, by lunch I couldn't lift my foot" (blind batch 13)
+    r"\b(?:at|after) breakfast\b.{0,60}\bby (?:lunch(?:time)?|noon|midday|teatime|tea|dinner|this afternoon|tonight)\b",
+    # "Monday it was only a bit wobbly, by Wednesday the knee was giving out" (blind batch 12): worse day by day
+    r"\b(?:only|just) (?:a (?:bit|little)|slightly|mildly) (?:\w+ ){0,2}(?:wobbly|weak\w*|dragg\w*|heavy)\b.{0,60}"
+    r"\bby (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|this morning|last night)\b",
 )
 
 # Level of every reason code, including the age codes that triage.age_signs produces.

@@ -43,7 +43,10 @@ _OVER = re.compile(
     r"|(?:no longer|not any more|not anymore)|since then|(?:all|long|completely|fully) healed"
     r"|healed (?:up|fine|well|long ago|years ago|decades ago)"
     # "totally over it now, no fever for 10 days and feel back to normal" (blind batch 8)
-    r"|(?:totally|completely|fully|all) over it|over it now|back to normal|no (?:fever|temperature) for)\b"
+    r"|(?:totally|completely|fully|all) over it|over it now|back to normal|no (?:fever|temperature) for"
+    # "made a complete recovery, no trouble at all since", "nothing like that since" (blind batches 12 and 13)
+    r"|(?:made )?an? (?:complete|full) recovery|recovered (?:completely|fully)"
+    r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since)\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
@@ -71,7 +74,9 @@ def _own_history(norm: str) -> bool:
 # groin numbness after a long ride two years ago); "yesterday, but it's gone now" still escalates.
 _LONG_PAST = re.compile(
     r"\b(?:(?:a|one|two|three|four|five|six|several|few|couple of|many|\d+) (?:months?|years?|decades?) ago|years ago"
-    r"|last year|long ago|as a (?:child|kid|teenager|teen)|when i was (?:a |\d+|young|little|at school|in my))\b"
+    r"|last year|long ago|as a (?:child|kid|teenager|teen)|when i was (?:a |\d+|young|little|at school|in my)"
+    # a year long gone: "back in 2017", "in 1998" (this decade's years are left out: "in 2025" may be recent)
+    r"|back in (?:19\d\d|200\d|201\d)|in (?:19\d\d|200\d|201\d))\b"
 )
 _NOT_BACK = re.compile(
     r"\b(?:never|not|hasn't|hasn't ever|has never) (?:\w+ )?(?:came back|come back|returned|happened again)\b"
@@ -91,7 +96,43 @@ _FOR_THEM = re.compile(
 )
 
 
+# A relative's fever while the asker writes about their own sciatica ("need to cancel, my youngest has a temperature
+# of 38.6 ... my sciatica's the same as it was"; blind batches 12 and 13): the fever is not the asker's. A question
+# about the relative's own massage ("can she still have one?") keeps it.
+CONTAGIOUS = frozenset({"fever", "infection_risk"})
+_RELATIVE_HAS = re.compile(
+    r"\bmy (?:youngest|eldest|oldest|middle one|daughter|son|kids?|child|children|baby|little one|toddler|boy|girl"
+    r"|husband|wife|partner|mum|mom|mother|dad|father|brother|sister|nan|gran)(?:'s)?\b(?: \w+){0,3} (?:has|had|have"
+    r"|got|is running|was running|came down with|is off|woke up with)\b"
+)
+_OWN_SCIATICA = re.compile(
+    r"\bmy (?:own )?(?:sciatica|pain|back|sciatic \w+|usual \w+)\b|\bi (?:have|get|got|still have|'ve got) (?:\w+ )?sciatica"
+)
+
+
+# A numb bottom from sitting long on a hard seat that came back within minutes of standing is pressure, not saddle
+# anaesthesia ("sat on the hard church pew for two hours and my bottom went numb, but it came back within a few
+# minutes of walking about"; blind batch 13). Both the sitting and the quick return must be said.
+_SAT_LONG = re.compile(
+    r"\b(?:sat|sitting|sit) (?:\w+ ){0,8}(?:pew|bench|chair|seat|stool|floor|bleachers|saddle|bike|hard|for (?:hours"
+    r"|the whole|a long|two|three|\d))"
+)
+_BACK_QUICKLY = re.compile(
+    r"\b(?:came back|come back|went away|wore off|passed|cleared|was fine|fine again|normal again)\b(?: \w+){0,3}"
+    r" (?:within|after|in) (?:a |an |one |two |\d+ )?(?:few |couple of )?(?:minutes?|mins?|seconds?)\b"
+    r"|\b(?:as soon as|once|when) (?:i|he|she) (?:stood|got|get|stand) up\b"
+)
+
+
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
+    if code == "saddle_numbness" and _SAT_LONG.search(cl.sentence):
+        after = norm[cl.start : cl.start + len(cl.sentence) + 160]
+        # "it came back within a few minutes" is the feeling returning, not the numbness
+        if _BACK_QUICKLY.search(after) and not _RETURNED.search(_NOT_BACK.sub(" ", _BACK_QUICKLY.sub(" ", after))):
+            return True
+    if code in CONTAGIOUS and _RELATIVE_HAS.search(cl.sentence) and _OWN_SCIATICA.search(norm):
+        if not _FOR_THEM.search(norm):
+            return True
     if code in RESOLVABLE and _PAST.search(cl.sentence) and _OVER.search(cl.sentence):
         return True
     if code in EMERGENCY_CODES and _LONG_PAST.search(cl.sentence):
@@ -167,6 +208,15 @@ _NEW_ONSET = re.compile(
     # "never had a day's bother with my back in my life, but over the last fortnight..." (blind batch 10)
     r"|never (?:had|been) (?:a day'?s |any |much )?(?:bother|trouble|problems?|issues?) with (?:my |his |her )?back)\b"
 )
+# New pain after 50 "should be checked by a doctor" (the urgent-care article, after NICE CKS): once a doctor has
+# examined it and named it, the advice is met ("My GP examined me last week and said it's simple sciatica"; blind
+# batch 13). Only an examination or a diagnosis counts, not a booked appointment.
+_DOCTOR_CHECKED = re.compile(
+    r"\b(?:gp|doctor|dr|doc|physio\w*|consultant|specialist|surgeon)\b(?: \w+){0,2} (?:has |have |had |already )?"
+    r"(?:examined|checked|assessed|seen|saw|looked at) (?:me|him|her|it|them|my \w+)\b"
+    r"|\b(?:said|says|told me|confirmed) (?:it'?s|it is|it was|that it'?s) (?:just |only |simple |mild |ordinary "
+    r"|uncomplicated |common )+sciatica\b"
+)
 _CHRONIC = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
     r"|chronic|long[- ]standing|since i was|for decades|for ages)\b"
@@ -208,15 +258,23 @@ def _ages(norm: str) -> list[int]:
     return ages
 
 
+_SENTENCES = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\.(?=\s)|\n+")  # "a temperature of 38.9. My sciatica..." ends at "9."
+
+
 def age_signs(norm: str) -> list[Sign]:
     """Age-related signs: under 16 with symptoms (urgent), a child mentioned (caution), over 50 with new pain."""
     signs: list[Sign] = []
     ages = _ages(norm)
     child = any(0 < a < 16 for a in ages) or (_CHILD.search(norm) is not None and not _CHILD_EXCLUDE.search(norm))
+    if child and not any(0 < a < 16 for a in ages) and _OWN_SCIATICA.search(norm):
+        # the asker's own sciatica, and a child who is only the reason for a change of plan ("my little one has a
+        # temperature, can we move my slot? My sciatica's no different"; blind batch 12 kind): no child sign unless
+        # a sentence naming the child names a pain too
+        child = any(_CHILD.search(sentence) and _SYMPTOM.search(sentence) for sentence in _SENTENCES.split(norm))
     if child:
         signs.append(Sign("under_16", "urgent") if _SYMPTOM.search(norm) else Sign("child", "caution"))
     over_50 = any(50 < a < 120 for a in ages) or _OVER_50_WORDS.search(norm) is not None
-    if over_50 and _NEW_ONSET.search(norm) and not _CHRONIC.search(norm):
+    if over_50 and _NEW_ONSET.search(norm) and not _CHRONIC.search(norm) and not _DOCTOR_CHECKED.search(norm):
         signs.append(Sign("age_over_50", "urgent"))
     return signs
 
