@@ -187,6 +187,20 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "아버지가 화장실을 계속 가시는데 한방울도 안나온대요", "bladder"),
     ("ko", "허리 다치고 나서 남자구실이 안돼요", "sexual_dysfunction"),
     ("ko", "아침부터 다리가 아예 안 들려요. 시간마다 더 심해져요", "severe_weakness"),
+    # the same kinds of wording as blind batches 12 and 13's first-run misses, reworded
+    ("es", "a mi suegro se le escapó lo de atrás en el sillón y no se dio cuenta", "bowel"),
+    ("es", "voy al baño y no termino de vaciar, sale un hilito nada más", "bladder"),
+    ("es", "tenía ciática en la derecha y ahora las dos se sienten super weak", "both_legs"),
+    ("es", "el pie izquierdo se me cae y aplaudo el suelo al caminar", "foot_drop"),
+    ("es", "la pantorrilla derecha, desde anoche, está hinchada y roja", "possible_dvt"),
+    ("es", "ayer cojeaba un poco pero hoy ya la pierna no me sostiene nada", "severe_weakness"),
+    ("ko", "허리 삐끗한 뒤로 남편 구실을 전혀 못해요", "sexual_dysfunction"),
+    ("ko", "부부 관계 할 때 감각이 아예 없어요. 좌골신경통 생기고 나서요", "sexual_dysfunction"),
+    ("ko", "왼발 앞쪽이 안 들려서 발바닥이 바닥에 탁탁 부딪혀요", "foot_drop"),
+    ("ko", "어제 신호 기다리다 뒤에서 박혔는데 오늘부터 다리가 저려요", "trauma"),
+    ("ko", "원래 왼쪽만 저렸는데 오늘은 양쪽 다 힘이 빠져요", "both_legs"),
+    ("ko", "할머니가 아침엔 걸으셨는데 점심때는 못 일어나시고 지금은 다리에 힘이 없어요", "severe_weakness"),
+    ("ko", "어머니가 작년에 유방암 수술 받으셨는데 요즘 허리가 아프시대요. 마사지 해드리려고요", "cancer_history"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -233,6 +247,18 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     # blind batch 11 kinds: a fracture in a past year, healed; leaking after a birth last year, long over
     ("es", "me fracturé la muñeca en 2015, sanó perfecto. ahora tengo ciática leve"),
     ("ko", "작년에 출산하고 소변 새는 게 좀 있었는데 운동으로 다 좋아졌어요. 산후 마사지 되나요?"),
+    # blind batches 12 and 13 kinds: a child's fever when moving a booking; a numb bottom from a long sit that
+    # passed on standing; an operation long ago with full recovery; a parked car scraped; a healed school-days
+    # break; long-standing sciatica past 50; a checklist saying the strength is unchanged
+    ("es", "tengo que cambiar la cita porque mi nena amaneció con fiebre; lo mío sigue igual"),
+    ("es", "estuve sentado dos horas en el estadio y se me durmió el trasero, pero al pararme se me pasó enseguida"),
+    ("es", "me operaron de la columna hace muchos años y quedé perfecto, nunca más tuve nada"),
+    ("ko", "첫째가 열이 나서 예약 좀 미룰게요. 제 신경통은 그대로예요"),
+    ("ko", "영화관에서 세 시간 앉아 있었더니 엉덩이가 저렸는데 일어나서 걸으니 금방 풀렸어요"),
+    ("ko", "주차해 둔 차가 사고 났는데 저는 안에 없었어요. 엉덩이가 좀 찌릿해요"),
+    ("ko", "고딩 때 축구하다 손목 부러졌는데 완전 다 나음. 마사지 받아도 됨?"),
+    ("ko", "저는 예순이고 오래된 좌골신경통이 오른쪽에만 있어요"),
+    ("ko", "화장실 문제 없고 다리 힘도 그대로예요. 딥티슈 괜찮을까요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs
