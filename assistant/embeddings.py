@@ -167,5 +167,6 @@ def load_configured_embedder(settings: "Settings", *, threads: int | None = None
     if settings.embedder == "onnx":
         from .embeddings_onnx import load_onnx_embedder
 
-        return load_onnx_embedder(settings.data_dir / "onnx", threads=count)
+        alone = settings.alone_threads if threads is None else 1  # indexing: one session, ``threads`` as given
+        return load_onnx_embedder(settings.data_dir / "onnx", threads=count, alone_threads=alone)
     raise ModelError(f"unknown embedder {settings.embedder!r}; choose 'onnx' or 'torch'")

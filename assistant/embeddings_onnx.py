@@ -331,22 +331,47 @@ def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+def _batches(order: list[int], lengths: list[int], size: int, fill: float = 0.75) -> Iterator[list[int]]:
+    """Consecutive rows of ``order`` (longest first), at most ``size`` a batch, a new batch starting where a text is
+    shorter than ``fill`` of the batch's longest: the padding would cost more than the extra call. A question and
+    the two short parts of a two-part question run as three calls (measured on the 166 development questions:
+    p50 4.7 ms against 6.2 ms padded together; README "Speed"). Only for a question's few texts: an index build's
+    thousands of sorted sentences keep full batches."""
+    split_short = len(order) <= 8
+    batch: list[int] = []
+    for i in order:
+        if batch and (len(batch) == size or (split_short and lengths[i] < fill * lengths[batch[0]])):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
+
+
 class OnnxMiniLMEmbedder:
     """all-MiniLM-L6-v2 through onnxruntime and tokenizers; an :class:`~assistant.embeddings.Embedder`.
 
     Safe to call from several threads at once: the tokenizer is configured once and only read afterwards,
     and an onnxruntime session may run concurrently. ``threads`` is onnxruntime's intra-op thread count for
-    each call (0: one per core), like ``Settings.torch_threads``."""
+    each call (0: one per core), like ``Settings.torch_threads``. ``alone``, when given, is a second session with
+    more threads, used for a call that starts while no other call is running: a single user's question takes
+    both cores, and under load every call keeps one (README "Speed")."""
 
     model_id: str = MODEL_ID
     dim: int = MODEL_DIM
 
-    def __init__(self, session: Any, tokenizer: Any, *, threads: int = 1, batch_size: int = 16) -> None:
+    def __init__(
+        self, session: Any, tokenizer: Any, *, threads: int = 1, batch_size: int = 16, alone: Any = None
+    ) -> None:
         self._session = session
+        self._alone = alone
         self._tokenizer = tokenizer
         self._inputs = _input_names(session)
         self.threads = threads
         self.batch_size = batch_size
+        self._running = 0
+        self._running_lock = threading.Lock()
+        self.alone_calls = 0  # calls that ran on ``alone`` (counted for the benchmark)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -355,11 +380,18 @@ class OnnxMiniLMEmbedder:
         # longest first, like sentence-transformers, so each batch pads little
         order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
         out = np.empty((len(encodings), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            batch = _Batch.of([encodings[i] for i in rows])
-            hidden = self._session.run(None, batch.feed(self._inputs))[0]
-            out[rows] = _pool(hidden, batch.mask)
+        with self._running_lock:
+            session = self._alone if self._alone is not None and self._running == 0 else self._session
+            self._running += 1
+            self.alone_calls += session is self._alone
+        try:
+            for rows in _batches(order, [len(e.ids) for e in encodings], self.batch_size):
+                batch = _Batch.of([encodings[i] for i in rows])
+                hidden = session.run(None, batch.feed(self._inputs))[0]
+                out[rows] = _pool(hidden, batch.mask)
+        finally:
+            with self._running_lock:
+                self._running -= 1
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -367,18 +399,23 @@ class OnnxMiniLMEmbedder:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, int, int], OnnxMiniLMEmbedder] = {}  # by folder, and by the verified model's sha256
+_cache: dict[tuple[str, int, int, int], OnnxMiniLMEmbedder] = {}  # by folder, and by the verified model's sha256
 
 
 def load_onnx_embedder(
-    folder: Path, *, threads: int = 1, batch_size: int = 16, export: bool = True
+    folder: Path, *, threads: int = 1, batch_size: int = 16, export: bool = True, alone_threads: int = 1
 ) -> OnnxMiniLMEmbedder:
     """Load (once per process, folder and thread count) the ONNX MiniLM from ``folder`` (``data_dir/onnx``).
+
+    ``alone_threads`` (0: one per core) above ``threads`` adds a second session for a call that runs alone.
 
     Exports it first when it is missing or does not verify, unless ``export`` is false (then ModelError).
     ``batch_size`` 16: on MedQuAD text with 2 threads, 327 sentences/s and 33 passages/s against 274 and 28 at 64
     (smaller batches pad less; README, "Speed")."""
-    key = (str(Path(folder).resolve()), threads, batch_size)
+    cores = os.cpu_count() or 1
+    alone = min(alone_threads if alone_threads > 0 else cores, cores)
+    alone = alone if alone > (threads if threads > 0 else cores) else 0
+    key = (str(Path(folder).resolve()), threads, batch_size, alone)
     with _lock:
         cached = _cache.get(key)
         if cached is not None:
@@ -388,14 +425,17 @@ def load_onnx_embedder(
         data = ensure_artefact(Path(folder), export=export, source=source)
         # the same verified model in another data_dir shares the session (each one holds its weights and arena)
         manifest = read_manifest(Path(folder)) or {}  # ensure_artefact has just checked its sum against ``data``
-        same = (str(manifest.get("onnx_sha256") or _sha256_bytes(data)), threads, batch_size)
+        same = (str(manifest.get("onnx_sha256") or _sha256_bytes(data)), threads, batch_size, alone)
         embedder = _cache.get(same)
         if embedder is None:
             try:
                 session = _session(data, threads)
+                second = _session(data, alone) if alone else None
             except Exception as exc:  # onnxruntime raises its own types for a malformed graph
                 raise ModelError(f"onnxruntime cannot load the ONNX MiniLM in {folder}: {exc}") from None
-            embedder = OnnxMiniLMEmbedder(session, _load_tokenizer(source), threads=threads, batch_size=batch_size)
+            embedder = OnnxMiniLMEmbedder(
+                session, _load_tokenizer(source), threads=threads, batch_size=batch_size, alone=second
+            )
             _cache[same] = embedder
         _cache[key] = embedder
         return embedder

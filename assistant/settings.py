@@ -167,6 +167,9 @@ class Settings:
     # Chroma's HNSW (0: always Chroma; a Chroma server is always asked). 20,000 passages hold 30 MB of vectors.
     exact_search_max: int = 20000
     torch_threads: int = 1
+    # ONNX only: a question embedded while no other is takes this many threads (0: one per core; 1: off), so a
+    # single user's answer uses both cores and a busy server keeps one per request (README "Speed")
+    alone_threads: int = 0
     index_threads: int = 0
     # how MiniLM runs: "onnx" (onnxruntime, exported once into data_dir/onnx; no torch when answering) or "torch"
     # (sentence-transformers). Same weights and vectors (max difference <= 1e-5), so either serves the same index;

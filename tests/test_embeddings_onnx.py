@@ -8,6 +8,7 @@ a second one.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -115,6 +116,23 @@ def test_small_batches_give_the_same_vectors(onnx_dir, onnx):
     small = load_onnx_embedder(onnx_dir, threads=1, batch_size=3, export=False)
     assert float(np.abs(small.embed_documents(texts) - onnx.embed_documents(texts)).max()) <= TOLERANCE
     assert onnx.embed_documents([]).shape == (0, 384)
+
+
+def test_a_question_alone_uses_both_cores_and_gives_the_same_vectors(onnx_dir, onnx, torch_embedder):
+    """With ``alone_threads`` above ``threads``, a call that runs alone goes to a second session with more threads;
+    the vectors are the same as sentence-transformers' (the machine must have two cores to have a second session)."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: there is no second session to use")
+    texts = varied_texts()
+    both = load_onnx_embedder(onnx_dir, threads=1, export=False, alone_threads=0)
+    assert both is not onnx and both._alone is not None
+    before = both.alone_calls
+    got = both.embed_documents(texts)
+    assert both.alone_calls == before + 1
+    assert float(np.abs(got - torch_embedder.embed_documents(texts)).max()) <= TOLERANCE
+    # a question with two short parts runs as separate calls, without padding: still the same vectors
+    parts = ["Does massage help sciatica, and how long does it usually take to get better?", "how long", "massage"]
+    assert float(np.abs(both.embed_documents(parts) - torch_embedder.embed_documents(parts)).max()) <= TOLERANCE
 
 
 def test_retrieval_top1_agrees(onnx, torch_embedder):
