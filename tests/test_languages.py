@@ -201,6 +201,12 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "원래 왼쪽만 저렸는데 오늘은 양쪽 다 힘이 빠져요", "both_legs"),
     ("ko", "할머니가 아침엔 걸으셨는데 점심때는 못 일어나시고 지금은 다리에 힘이 없어요", "severe_weakness"),
     ("ko", "어머니가 작년에 유방암 수술 받으셨는데 요즘 허리가 아프시대요. 마사지 해드리려고요", "cancer_history"),
+    # the same kinds of wording as blind batch 14's first-run misses, reworded
+    ("es", "desde hace unos dias en la intimidad no siento nada y ya no se me pone como antes", "sexual_dysfunction"),
+    ("es", "la pierna derecha se me empezo a aflojar y cada hora esta peor", "severe_weakness"),
+    ("es", "el martes pasado me cai por la escalera de espaldas y desde entonces me baja dolor por la pierna", "trauma"),
+    ("ko", "우리 영감이 요새 소변 마려운 줄을 모른다 카네요", "bladder"),
+    ("ko", "닦을 때 휴지 느낌이 거의 안 나요. 엉덩이 사이가 멍해요", "saddle_numbness"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -259,6 +265,9 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("ko", "고딩 때 축구하다 손목 부러졌는데 완전 다 나음. 마사지 받아도 됨?"),
     ("ko", "저는 예순이고 오래된 좌골신경통이 오른쪽에만 있어요"),
     ("ko", "화장실 문제 없고 다리 힘도 그대로예요. 딥티슈 괜찮을까요"),
+    # blind batch 14 kinds, reworded: a checklist answered "fiebre ninguna"; leaking after a birth years ago, long over
+    ("es", "el doctor me reviso: orino normal, fuerza tengo, fiebre ninguna. Solo me duele una pierna"),
+    ("es", "hace ocho anos despues del parto tuve perdidas de orina un tiempo, ya nada. Ahora ciatica leve"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

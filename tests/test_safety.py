@@ -96,6 +96,11 @@ EMERGENCY = [
     ("saddle_numbness", "he says the part where he sits feels like it is not his own"),
     ("severe_weakness", "after breakfast the leg felt ok, by lunchtime I couldn't lift my left foot and it's getting weaker by the hour"),
     ("severe_weakness", "Friday it was only a bit wobbly, by Sunday my knee was giving out all the time and it's much worse"),
+    # the same kinds of wording as blind batch 14's first-run misses, reworded
+    ("bladder", "since Monday my jeans keep ending up damp, it seeps out and I don't get any warning at all"),
+    ("bowel", "my husband had an accident at work, the number two kind, and says he never felt it"),
+    ("sexual_dysfunction", "nothing's been working downstairs lately, I can't get it going since my back flared"),
+    ("severe_weakness", "this morning mum's leg was a bit wobbly and by lunch it wouldnt hold her at all"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -122,6 +127,10 @@ URGENT = [
     # blind batch 12 kinds, reworded: a foot written "foot's", weight gone while eating as usual
     ("foot_drop", "for a week my left foot's been flapping on the pavement when I walk"),
     ("weight_loss", "I've lost about 5 kilos since the summer and I haven't been dieting, and now this back pain"),
+    # blind batch 14 kinds, reworded: a calf after a comma, fatter than the other side; a relative's night pain
+    ("possible_dvt", "after the flight my left calf went stiff, hot and red, and it's fatter than the right one"),
+    ("night_pain", "my daughter is up most nights with this leg pain, worse when she's lying still"),
+    ("cancer_history", "my dad had bowel cancer 3 years ago and now has back pain, I want to treat him to a massage"),
 ]
 CAUTION = [
     ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
@@ -258,6 +267,8 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "of standing up. Any stretches for my usual sciatica?",
     "I'm very weak at yoga, can't touch my toes. Would massage help my sciatica?",
     "I'm 64 and the sciatica started a few weeks ago; my GP examined me on Monday and said it's simple sciatica.",
+    # blind batch 14 kind, reworded: a figure of speech
+    "lol my mate told a joke at lunch and I almost wet myself laughing. anyway, massage for sciatica on Friday?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

@@ -93,6 +93,8 @@ _GONE = re.compile(r"\b(?:went away|gone away|cleared up|it passed|never (?:came
 _SELF = re.compile(r"\b(?:i'm|i am) (?:\d+|only \d+)\b|\bi (?:just |only )?(?:have|get|got)\b.{0,40}\bsciatica\b")
 _FOR_THEM = re.compile(
     r"\b(?:can|could|should|would|will) (?:she|he|they)\b|\bfor (?:her|him|them)\b|\b(?:her|his) massage\b"
+    # "i wanna surprise her w a massage for mothers day" (blind batch 14)
+    r"|\b(?:surprise|treat|book|get|gift|give) (?:her|him|them|mum|mom|dad) (?:\w+ )?(?:a |an )?(?:massage|session)"
 )
 
 
@@ -142,7 +144,9 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
             return True
     if code == "osteoporosis" and _OTHERS.search(cl.sentence) and _SELF.search(norm) and not _FOR_THEM.search(norm):
         return True
-    return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm)
+    # a relative's history, unless the massage is for that relative ("my mum had breast cancer 4 yrs ago ... i wanna
+    # surprise her w a massage"; blind batch 14)
+    return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm) and not _FOR_THEM.search(norm)
 
 
 def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
