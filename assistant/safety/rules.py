@@ -199,8 +199,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
         # a figure of speech: "I nearly wet myself laughing" (blind batch 14)
-        unless=_re(r"\b(?:nearly|almost|practically|near) (?:wet|peed|pissed|wee'd|weed) (?:myself|meself)\b"
-                   r"|\b(?:wet|peed|pissed) (?:myself|meself) (?:laughing|with laughter)\b"),
+        unless=_re(
+            r"\b(?:nearly|almost|practically|near) (?:wet|peed|pissed|wee'd|weed) (?:myself|meself)\b"
+            r"|\b(?:wet|peed|pissed) (?:myself|meself) (?:laughing|with laughter)\b"
+        ),
     ),
     # Retention and unfelt leaking, as people put it (blind batches 12 and 13). Same sources as above.
     Rule(
@@ -724,7 +726,7 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|overnight|when (?:i|he|she|they)(?:'m|'s|'re| am| is| are)? (?:lie|lying|rest|resting)|lying down|at rest"
                 r"|when resting|in bed)",
                 # "he's up most nights with it now" (blind batch 14)
-                r"\b(?:up|awake) (?:most|all|every|half the) nights?\b"
+                r"\b(?:up|awake) (?:most|all|every|half the) nights?\b",
             ),
             _re(r"(?:at night|in the night|night ?time)(?: \w+){0,3} (?:worse|worst)"),
             _re(

@@ -146,7 +146,9 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         return True
     # a relative's history, unless the massage is for that relative ("my mum had breast cancer 4 yrs ago ... i wanna
     # surprise her w a massage"; blind batch 14)
-    return code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm) and not _FOR_THEM.search(norm)
+    return (
+        code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm) and not _FOR_THEM.search(norm)
+    )
 
 
 def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
