@@ -27,7 +27,8 @@ def _cmd_ask(args, settings: Settings) -> int:
             raise AssistantError(f"cannot read history file {args.history}: {exc}") from None
     from .pipeline import build_assistant
 
-    answer = build_assistant(settings).ask(args.question, history)
+    # one question: a second ONNX session for questions that run alone would only cost start-up time (0.2 s)
+    answer = build_assistant(settings.with_overrides(alone_threads=1)).ask(args.question, history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:

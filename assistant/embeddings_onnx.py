@@ -25,7 +25,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -361,10 +361,19 @@ class OnnxMiniLMEmbedder:
     dim: int = MODEL_DIM
 
     def __init__(
-        self, session: Any, tokenizer: Any, *, threads: int = 1, batch_size: int = 16, alone: Any = None
+        self,
+        session: Any,
+        tokenizer: Any,
+        *,
+        threads: int = 1,
+        batch_size: int = 16,
+        alone: Any = None,
+        make_alone: Callable[[], Any] | None = None,
     ) -> None:
         self._session = session
         self._alone = alone
+        # made on another thread after the first call, so neither start-up nor the first answer waits for it
+        self._make_alone = make_alone if alone is None else None
         self._tokenizer = tokenizer
         self._inputs = _input_names(session)
         self.threads = threads
@@ -392,7 +401,16 @@ class OnnxMiniLMEmbedder:
         finally:
             with self._running_lock:
                 self._running -= 1
+                make, self._make_alone = self._make_alone, None
+            if make is not None:
+                threading.Thread(target=self._set_alone, args=(make,), name="onnx-alone", daemon=True).start()
         return out
+
+    def _set_alone(self, make: Callable[[], Any]) -> None:
+        try:
+            self._alone = make()
+        except Exception:  # noqa: BLE001 - the one-thread session keeps serving; nothing is lost
+            self._alone = None
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
@@ -430,11 +448,14 @@ def load_onnx_embedder(
         if embedder is None:
             try:
                 session = _session(data, threads)
-                second = _session(data, alone) if alone else None
             except Exception as exc:  # onnxruntime raises its own types for a malformed graph
                 raise ModelError(f"onnxruntime cannot load the ONNX MiniLM in {folder}: {exc}") from None
             embedder = OnnxMiniLMEmbedder(
-                session, _load_tokenizer(source), threads=threads, batch_size=batch_size, alone=second
+                session,
+                _load_tokenizer(source),
+                threads=threads,
+                batch_size=batch_size,
+                make_alone=(lambda: _session(data, alone)) if alone else None,
             )
             _cache[same] = embedder
         _cache[key] = embedder
