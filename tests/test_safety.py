@@ -342,6 +342,9 @@ def test_dosing_is_refused_and_points_to_a_pharmacist(question):
 @pytest.mark.parametrize("question", [
     "whom should I ask about which pain tablet suits me? my GP can't see me for 3 weeks",
     "who can I talk to about painkillers for sciatica?",
+    "who could advise me on which pain tablets to try for sciatica?",
+    # asking whether massage treats the cause is not asking for a diagnosis (blind batch 14 kind)
+    "can a massage fix what's causing my sciatica or does it just hide the pain?",
 ])
 def test_asking_whom_to_ask_about_medicines_is_not_a_dosing_question(question):
     assert decide(question).route != "refusal"
@@ -351,6 +354,7 @@ def test_asking_whom_to_ask_about_medicines_is_not_a_dosing_question(question):
     "Do I have piriformis syndrome or sciatica?",
     "Can you read my MRI? It says L5-S1 disc protrusion",
     "What's wrong with me? Pain in my buttock and down my leg",
+    "what's causing my sciatica, can you tell from this?",
     "Should I get a steroid injection or surgery?",
 ])
 def test_diagnosis_and_treatment_decisions_are_refused(question):
