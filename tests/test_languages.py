@@ -207,6 +207,13 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("es", "el martes pasado me cai por la escalera de espaldas y desde entonces me baja dolor por la pierna", "trauma"),
     ("ko", "우리 영감이 요새 소변 마려운 줄을 모른다 카네요", "bladder"),
     ("ko", "닦을 때 휴지 느낌이 거의 안 나요. 엉덩이 사이가 멍해요", "saddle_numbness"),
+    # the same kinds of wording as blind batch 15's first-run misses, reworded
+    ("es", "de dia aguanto pero a la noche se pone peor y me despierta a las 4", "night_pain"),
+    ("es", "la pierna izquierda me va fallando cada dia mas desde el jueves y hoy ya casi no me sostiene",
+     "severe_weakness"),
+    ("ko", "남편이 허리 다친 뒤로 발기가 아예 안된대요", "sexual_dysfunction"),
+    ("ko", "왼다리만 아프다가 어제부터 오른다리까지 똑같이 저려요", "both_legs"),
+    ("ko", "다리에 힘이 빠지는데 하루하루 더 심해져요", "severe_weakness"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -268,6 +275,15 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     # blind batch 14 kinds, reworded: a checklist answered "fiebre ninguna"; leaking after a birth years ago, long over
     ("es", "el doctor me reviso: orino normal, fuerza tengo, fiebre ninguna. Solo me duele una pierna"),
     ("es", "hace ocho anos despues del parto tuve perdidas de orina un tiempo, ya nada. Ahora ciatica leve"),
+    # blind batch 15 kinds, reworded: a baby's fever seen by the paediatrician; some weeks of leaking years ago;
+    # an operation long ago for trouble passing urine; six months after a birth; a new father
+    ("es", "soy mama de un bebe de 3 meses que ayer tuvo fiebre, ya esta bien. Yo tengo ciatica de cargarlo"),
+    ("es", "hace seis anos, despues del parto, tuve unas semanas de perdidas de orina; ahora nada"),
+    ("ko", "이십년전에 디스크로 소변보기 힘들었는데 수술하고 싹 나았어요. 지금은 엉덩이만 뻐근해요"),
+    ("ko", "출산한지 8개월 됐어요. 애 안고 다니다 좌골신경통이 생겼는데 마사지 괜찮을까요"),
+    ("ko", "아기 낳은지 3주 된 아빠입니다. 허리가 뻐근한데 마사지 받아도 되나요"),
+    # pain from the back down to one leg is not both legs (blind batch 10 case kept passing)
+    ("ko", "허리부터 왼쪽다리까지 찌릿해요. 좌골신경통 마사지 되나요"),
 ])
 def test_look_alikes_in_spanish_and_korean_raise_nothing(lang, text):
     from assistant.safety.language import language_packs

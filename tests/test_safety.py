@@ -101,6 +101,12 @@ EMERGENCY = [
     ("bowel", "my husband had an accident at work, the number two kind, and says he never felt it"),
     ("sexual_dysfunction", "nothing's been working downstairs lately, I can't get it going since my back flared"),
     ("severe_weakness", "this morning mum's leg was a bit wobbly and by lunch it wouldnt hold her at all"),
+    # the same kinds of wording as blind batch 15's first-run misses, reworded
+    ("bladder", "on my shift I drank loads and never got the feeling that I needed to go, then it just kept coming"),
+    ("bladder", "Twice this week I have found my undergarments damp without having been aware of anything"),
+    ("sexual_dysfunction", "since his back went he hasn't been able to get or keep an erection, never a problem before"),
+    ("severe_weakness", "Monday the leg was a bit weak, yesterday I couldn't stand up off the bed, and this morning it "
+                        "gave way under me"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -131,6 +137,9 @@ URGENT = [
     ("possible_dvt", "after the flight my left calf went stiff, hot and red, and it's fatter than the right one"),
     ("night_pain", "my daughter is up most nights with this leg pain, worse when she's lying still"),
     ("cancer_history", "my dad had bowel cancer 3 years ago and now has back pain, I want to treat him to a massage"),
+    # blind batch 15 kinds, reworded: a shoe's toe catching, a slap on the tiles; a fever said as a voice note would
+    ("foot_drop", "the toe of my left boot catches on every step and the foot comes down on the floor with a slap"),
+    ("fever", "my sciatica is bad and the thermometer said thirty eight point five and I was sweating through the sheets"),
 ]
 CAUTION = [
     ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
@@ -269,6 +278,13 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "I'm 64 and the sciatica started a few weeks ago; my GP examined me on Monday and said it's simple sciatica.",
     # blind batch 14 kind, reworded: a figure of speech
     "lol my mate told a joke at lunch and I almost wet myself laughing. anyway, massage for sciatica on Friday?",
+    # blind batch 15 kinds, reworded: someone met at work, the asker's own case set apart; a crash years ago, settled
+    # in the next clause; a new father
+    "I'm a care worker and a resident who had wet himself upset me today, but my own sciatica is simple and my "
+    "bladder is normal. Massage ok?",
+    "Four years ago after a car accident I had sciatica for a month; it settled completely and I've been fine since. "
+    "Now a mild ache on one side from desk work.",
+    "New dad here, our son is four weeks old and my sciatica flares when I lift him. Any massage tips?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

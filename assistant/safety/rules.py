@@ -213,11 +213,14 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"\b(?:barely|hardly|only|just) (?:got |get |getting |managed |manage )?(?:a |the )?(?:dribble|trickle"
                 r"|few drops|couple of drops)\b",
                 r"\bbladder (?:feels|is|felt|was) (?:\w+ ){0,2}(?:bursting|like a (?:football|footy|balloon|ball|drum))",
+                # "never once got the feeling I needed to go" (blind batch 15)
+                r"(?:never|not) (?:once )?(?:got|get|had|felt) (?:the |any )?(?:feeling|urge|sensation) (?:that )?(?:i|he|she)"
+                r" (?:need|needed|needs) to (?:go|pee|wee)\b",
                 r"(?:not getting|don't get|didn't get|lost|no longer get|can't get) (?:any |the )?(?:feeling|sensation|urge)"
                 r" (?:that |of )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate)",
-                r"\b(?:underpants|pants|knickers|underwear|boxers|briefs|trousers|trackies|jeans) (?:\w+ ){0,3}(?:damp|wet"
-                r"|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:felt|feeling|feel|noticed|noticing|knowing"
-                r"|realis\w*|realiz\w*)",
+                r"\b(?:underpants|pants|knickers|underwear|undergarments|boxers|briefs|trousers|trackies|jeans) (?:\w+ ){0,3}"
+                r"(?:damp|wet|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:been )?(?:at all )?(?:felt"
+                r"|feeling|feel|noticed|noticing|knowing|aware|realis\w*|realiz\w*)",
                 # "I keep finding my work trousers damp, it just dribbles out and I don't get any warning" (blind batch 14)
                 r"\b(?:underpants|pants|knickers|underwear|boxers|briefs|trousers|trackies|jeans|overalls) (?:\w+ ){0,3}(?:damp|wet"
                 r"|soaked)\b.{0,40}\b(?:dribbl\w*|trickl\w*|leak\w*|seep\w*) out",
@@ -385,8 +388,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"(?:can't|couldn't|unable to|not able to|struggl\w* to|trouble|problems?|difficult\w*) (?:\w+ ){0,2}"
-                r"(?:get(?:ting)?|keep(?:ing)?|maintain\w*|have|having|stay(?:ing)?) (?:an? )?(?:erection|hard[- ]on|orgasm"
+                r"(?:can't|couldn't|unable to|not able to|(?:hasn't|haven't|hadn't) been able to|struggl\w* to|trouble|problems?"
+                r"|difficult\w*) (?:\w+ ){0,2}(?:get(?:ting)?|keep(?:ing)?|maintain\w*|have|having|stay(?:ing)?)"
+                r"(?: or (?:get|keep|maintain))? (?:an? )?(?:erection|hard[- ]on|orgasm"
                 r"|climax|hard\b)"
             ),
             _re(r"(?:erectile|sexual) (?:dysfunction|problems?|difficult\w*|issues?)", r"impoten\w*"),
@@ -544,6 +548,9 @@ URGENT_RULES: tuple[Rule, ...] = (
             _re(r"foot drop|drop foot|dropped foot"),
             _re(
                 r"(?:foot|feet|ankle)(?:'s)? (?:\w+ ){0,2}(?:slap\w*|drag\w*|flop\w*|flap\w*|scuff\w*|catch\w*)",
+                # "the toe of my right shoe catches on the hall runner", "the foot comes down ... with a distinct slap" (batch 15)
+                r"\btoes? of (?:my|his|her|the) (?:\w+ ){0,2}(?:shoe|boot|trainer|slipper)s? catch\w*",
+                r"\bfoot (?:comes|came|goes|went) down (?:\w+ ){0,8}(?:slap|smack|thud|clap)\b",
                 r"(?:slap\w*|drag\w*|scuff\w*|catch\w*|stub\w*) (?:my |the )?(?:foot|feet|toes?|leg)",
             ),
             _re(
@@ -625,7 +632,9 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"\b3[89](?:\.\d)? ?(?:°|degrees|c\b)|\b10[0-4](?:\.\d)? ?(?:°|degrees|f\b)",
                 # "thermometer says 38.9", "boiling then freezing", "burning up" (blind batch 6)
                 r"(?:thermometer|temp(?:erature)?|reading) (?:\w+ ){0,3}(?:3[89]|4[01]|10[0-4])(?:\.\d)?\b",
-                r"(?:boiling|roasting|burning up|sweating) (?:\w+ ){0,3}(?:then|and then|one minute|next minute)"
+                # voice to text: "hot then cold", "its thirty eight point nine", "sweating through the sheets" (blind batch 15)
+                r"\bthirty[- ](?:eight|nine) point \w+|\bsweat\w* through (?:the|my) (?:sheets|bedding|pyjamas)",
+                r"(?:boiling|roasting|burning up|sweating|hot) (?:\w+ ){0,3}(?:then|and then|one minute|next minute)"
                 r" (?:\w+ ){0,3}(?:freezing|shivering|frozen|cold)\b|\b(?:i'm|i am|he's|she's|they're) burning up\b",
             ),
         ),
@@ -942,6 +951,8 @@ WORSENING = _re(
     # "Monday it was only a bit wobbly, by Wednesday the knee was giving out" (blind batch 12): worse day by day
     r"\b(?:only|just) (?:a (?:bit|little)|slightly|mildly) (?:\w+ ){0,2}(?:wobbly|weak\w*|dragg\w*|heavy)\b.{0,60}"
     r"\bby (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|this morning|last night)\b",
+    # "Tuesday the leg felt a bit weak, yesterday I couldn't push up off it, this morning it gave way completely" (batch 15)
+    r"\byesterday\b.{0,80}\b(?:this morning|today)\b.{0,40}\b(?:gave way|gave out|buckled|collapsed|went from under)",
 )
 
 # Level of every reason code, including the age codes that triage.age_signs produces.

@@ -126,7 +126,32 @@ _BACK_QUICKLY = re.compile(
 )
 
 
+# A father writing about his own sciatica beside a new baby is not postpartum ("New dad here, our daughter is five
+# weeks old", "Our three-week-old ... (I'm the dad)"; blind batch 15).
+_FATHER = re.compile(
+    r"\b(?:i'm|i am) (?:the|a|a new|her|his|their) (?:dad|father)\b|\bnew (?:dad|father)\b|\b(?:dad|father) here\b"
+)
+# Someone met at work or in passing, not the asker or anyone they ask for ("we had ... a man who had wet himself in
+# triage"; blind batch 15).
+_STRANGER = re.compile(
+    r"\b(?:a|one|another|the other|some) (?:man|woman|patient|lady|guy|bloke|client|customer|resident|person|chap|fella)"
+    r" (?:who|that)\b"
+)
+
+
+# ... only when the asker sets their own case apart ("my own problem is textbook ... my bladder and bowels are
+# normal"): a neighbour "who has wet himself" with no such line is still an emergency to pass on.
+_MINE_APART = re.compile(
+    r"\bmy own (?:problem|issue|case|sciatica|symptoms?|pain)\b|\bmy (?:bladder|bowels?|waterworks)(?: and (?:my )?"
+    r"(?:bladder|bowels?))? (?:are|is) (?:\w+ )?(?:normal|fine|ok|okay|grand)\b"
+)
+
+
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
+    if code == "pregnancy" and _FATHER.search(norm):
+        return True
+    if code in EMERGENCY_CODES and _STRANGER.search(cl.text) and _MINE_APART.search(norm):
+        return True
     if code == "saddle_numbness" and _SAT_LONG.search(cl.sentence):
         after = norm[cl.start : cl.start + len(cl.sentence) + 160]
         # "it came back within a few minutes" is the feeling returning, not the numbness
@@ -135,8 +160,12 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code in CONTAGIOUS and _RELATIVE_HAS.search(cl.sentence) and _OWN_SCIATICA.search(norm):
         if not _FOR_THEM.search(norm):
             return True
-    if code in RESOLVABLE and _PAST.search(cl.sentence) and _OVER.search(cl.sentence):
-        return True
+    if code in RESOLVABLE and _PAST.search(cl.sentence):
+        if _OVER.search(cl.sentence):
+            return True
+        after = norm[cl.start : cl.start + len(cl.sentence) + 120]  # "...three years ago; it settled completely"
+        if _OVER.search(after) and not _RETURNED.search(_NOT_BACK.sub(" ", after)):
+            return True
     if code in EMERGENCY_CODES and _LONG_PAST.search(cl.sentence):
         after = norm[cl.start : cl.start + len(cl.sentence) + 160]  # this sentence and the start of the next
         back = _RETURNED.search(_NOT_BACK.sub(" ", after))  # "...and now it's back" escalates again
@@ -304,7 +333,12 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
 
 def _worsening(parts: list[Clause]) -> bool:
     """Some clause says a symptom is getting worse by the hour (not "it isn't getting worse by the hour")."""
-    return any(not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text))
+    if any(not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text)):
+        return True
+    # a day-by-day story runs over several clauses of one sentence ("Tuesday ... weak, yesterday I couldn't push up
+    # off it, and this morning it gave way"; blind batch 15)
+    sentences = dict.fromkeys(cl.sentence for cl in parts)
+    return any(not is_negated(s, m.start()) for s in sentences for m in WORSENING.finditer(s))
 
 
 __all__ = ["Sign", "find_signs", "age_signs"]
