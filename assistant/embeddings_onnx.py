@@ -380,7 +380,7 @@ class OnnxMiniLMEmbedder:
         self.batch_size = batch_size
         self._running = 0
         self._running_lock = threading.Lock()
-        self.alone_calls = 0  # calls that ran on ``alone`` (counted for the benchmark)
+        self.alone_calls = 0  # calls that ran on the second session (a test reads it)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -147,15 +147,26 @@ _MINE_APART = re.compile(
 )
 
 
+def _and_next(cl: Clause, norm: str, chars: int = 160) -> str:
+    """The clause's sentence onward and the start of the next: where "it settled completely" or "now it's back"
+    is said after the sign."""
+    return norm[cl.start : cl.start + len(cl.sentence) + chars]
+
+
+def _came_back(text: str) -> bool:
+    """Says the sign returned ("...and now it's back"), not that it never did ("it has never come back")."""
+    return _RETURNED.search(_NOT_BACK.sub(" ", text)) is not None
+
+
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code == "pregnancy" and _FATHER.search(norm):
         return True
     if code in EMERGENCY_CODES and _STRANGER.search(cl.text) and _MINE_APART.search(norm):
         return True
     if code == "saddle_numbness" and _SAT_LONG.search(cl.sentence):
-        after = norm[cl.start : cl.start + len(cl.sentence) + 160]
+        after = _and_next(cl, norm)
         # "it came back within a few minutes" is the feeling returning, not the numbness
-        if _BACK_QUICKLY.search(after) and not _RETURNED.search(_NOT_BACK.sub(" ", _BACK_QUICKLY.sub(" ", after))):
+        if _BACK_QUICKLY.search(after) and not _came_back(_BACK_QUICKLY.sub(" ", after)):
             return True
     if code in CONTAGIOUS and _RELATIVE_HAS.search(cl.sentence) and _OWN_SCIATICA.search(norm):
         if not _FOR_THEM.search(norm):
@@ -163,13 +174,12 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code in RESOLVABLE and _PAST.search(cl.sentence):
         if _OVER.search(cl.sentence):
             return True
-        after = norm[cl.start : cl.start + len(cl.sentence) + 120]  # "...three years ago; it settled completely"
-        if _OVER.search(after) and not _RETURNED.search(_NOT_BACK.sub(" ", after)):
+        after = _and_next(cl, norm, 120)  # "...three years ago; it settled completely"
+        if _OVER.search(after) and not _came_back(after):
             return True
     if code in EMERGENCY_CODES and _LONG_PAST.search(cl.sentence):
-        after = norm[cl.start : cl.start + len(cl.sentence) + 160]  # this sentence and the start of the next
-        back = _RETURNED.search(_NOT_BACK.sub(" ", after))  # "...and now it's back" escalates again
-        if (_OVER.search(after) or _GONE.search(after)) and not back:
+        after = _and_next(cl, norm)
+        if (_OVER.search(after) or _GONE.search(after)) and not _came_back(after):  # "...and now it's back" escalates
             return True
     if code == "osteoporosis" and _OTHERS.search(cl.sentence) and _SELF.search(norm) and not _FOR_THEM.search(norm):
         return True
