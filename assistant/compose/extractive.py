@@ -170,6 +170,11 @@ def lexical_share(
     return sum(weights.get(t, unknown) for t in focus & terms) / total
 
 
+def _sentence_texts(req: ComposeRequest) -> dict[tuple[int, int], str]:
+    """Each retrieved sentence's text by (hit number, sentence number), as candidates name them."""
+    return {(h, k): t for h, hit in enumerate(req.hits) for k, t, _ in req.sentences.get(hit.passage_id, [])}
+
+
 class ExtractiveComposer:
     name = "extractive"
 
@@ -292,7 +297,7 @@ class ExtractiveComposer:
         """For "how long does it last?", the candidates stating a duration first (number_asks.states_duration)."""
         if not cands or not duration_ask(question):
             return cands
-        text = {(h, k): t for h, hit in enumerate(req.hits) for k, t, _ in req.sentences.get(hit.passage_id, [])}
+        text = _sentence_texts(req)
         # a stable sort: numbers first, then vague durations, then the rest, each group in the ranker's order
         return sorted(cands, key=lambda c: -states_duration(text.get((c.h, c.k), "")))
 
@@ -301,7 +306,7 @@ class ExtractiveComposer:
         """For a question asking for a number (number_asks.py), only the candidates that state one."""
         if not kind:
             return cands
-        text = {(h, k): t for h, hit in enumerate(req.hits) for k, t, _ in req.sentences.get(hit.passage_id, [])}
+        text = _sentence_texts(req)
         return [c for c in cands if states(kind, text.get((c.h, c.k), ""))]
 
     # ------------------------------------------------------------------------------- composing
