@@ -155,7 +155,7 @@ def import_runtime(embedder: str) -> None:
 
 def load_configured_embedder(settings: "Settings", *, threads: int | None = None) -> Embedder:
     """The embedder ``settings.embedder`` names, loaded once per process: ``onnx`` (onnxruntime, the model exported
-    into ``data_dir/onnx`` on first use; torch is imported only for that export) or ``torch``
+    into ``settings.onnx_path`` on first use; torch is imported only for that export) or ``torch``
     (sentence-transformers). Both give the same vectors under the same model id.
 
     ``threads`` defaults to ``settings.torch_threads`` (answering); indexing passes ``settings.index_threads``.
@@ -168,5 +168,5 @@ def load_configured_embedder(settings: "Settings", *, threads: int | None = None
         from .embeddings_onnx import load_onnx_embedder
 
         alone = settings.alone_threads if threads is None else 1  # indexing: one session, ``threads`` as given
-        return load_onnx_embedder(settings.data_dir / "onnx", threads=count, alone_threads=alone)
+        return load_onnx_embedder(settings.onnx_path, threads=count, alone_threads=alone)
     raise ModelError(f"unknown embedder {settings.embedder!r}; choose 'onnx' or 'torch'")

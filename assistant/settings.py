@@ -171,7 +171,10 @@ class Settings:
     # single user's answer uses both cores and a busy server keeps one per request (README "Speed")
     alone_threads: int = 0
     index_threads: int = 0
-    # how MiniLM runs: "onnx" (onnxruntime, exported once into data_dir/onnx; no torch when answering) or "torch"
+    # where the exported ONNX MiniLM lives ("" = data_dir/onnx); several data dirs on one machine may share one
+    # export (about 90 MB, seconds of torch at first use): it is verified against the bundled weights at every load
+    onnx_dir: str = ""
+    # how MiniLM runs: "onnx" (onnxruntime, exported once into onnx_dir; no torch when answering) or "torch"
     # (sentence-transformers). Same weights and vectors (max difference <= 1e-5), so either serves the same index;
     # the two thread settings above apply to both
     embedder: str = "onnx"
@@ -250,6 +253,11 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def onnx_path(self) -> Path:
+        """The folder of the exported ONNX model: ``onnx_dir`` when set, else ``data_dir/onnx``."""
+        return Path(self.onnx_dir).expanduser() if self.onnx_dir.strip() else self.data_dir / "onnx"
 
     @property
     def allowed_host_names(self) -> tuple[str, ...]:

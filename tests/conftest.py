@@ -6,6 +6,9 @@ the curated articles. Tests that edit the corpus or the index use their own copi
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,9 +29,20 @@ INTEGRATION_MODULES = {"test_web_browser", "test_chroma_server", "test_reindex_k
 
 
 def pytest_configure(config):
+    # one ONNX export for the whole run (every own-index test would otherwise write its own 90 MB copy: 2.8 GB
+    # at once filled a CI disk); a folder the developer set is kept and reused, ours is removed at the end
+    if not os.environ.get("ASSISTANT_ONNX_DIR"):
+        config._shared_onnx = tempfile.mkdtemp(prefix="assistant-tests-onnx-")
+        os.environ["ASSISTANT_ONNX_DIR"] = str(Path(config._shared_onnx) / "onnx")
     config.addinivalue_line(
         "markers", "generative: runs the real SmolLM2 (the [generative] extra) for generated answers; make test runs it"
     )
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_shared_onnx", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,10 +11,20 @@ CORPUS = ROOT / "corpus" / "curated"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+# conftest points this at one folder for the whole run, so the ONNX model is exported once (about 90 MB and
+# seconds of torch each) rather than into every test's own data dir; a run with it set already reuses that export
+SHARED_ENV = ("ASSISTANT_ONNX_DIR",)
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without the developer's ASSISTANT_* settings (the tests' shared ONNX folder stays)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") or k in SHARED_ENV}
+
+
 def make_settings(tmp: Path, corpus: Path | None = None, **overrides):
     from assistant.settings import load_settings
 
-    settings = load_settings(env={k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")})
+    settings = load_settings(env=clean_env())
     return settings.with_overrides(corpus_dir=corpus or CORPUS, data_dir=tmp / "data", **overrides)
 
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from assistant.cli import main
+from helpers import SHARED_ENV, clean_env
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def run(monkeypatch, capsys):
     """Run the command line in this process (``main(argv)``), with only the given ASSISTANT_* variables set."""
 
     def run(args, settings=None, **env):
-        for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
+        for key in [k for k in os.environ if k.startswith("ASSISTANT_") and k not in SHARED_ENV]:
             monkeypatch.delenv(key)
         if settings is not None:
             env = {"ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), **env}
@@ -31,7 +32,7 @@ def run(monkeypatch, capsys):
 
 def test_the_installed_command_answers(built_settings):
     """One run through the real entry point, as a user types it; the others call main() in-process."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    environ = clean_env()
     environ |= {"ASSISTANT_DATA_DIR": str(built_settings.data_dir), "ASSISTANT_CORPUS_DIR": str(built_settings.corpus_dir)}
     command = [sys.executable, "-m", "assistant", "ask", "--json", "Which massage techniques help with tight muscles?"]
     result = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=300)

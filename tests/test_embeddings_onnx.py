@@ -274,12 +274,18 @@ def test_setting_picks_the_embedder(tmp_path, onnx_dir):
     assert load_settings(env={"ASSISTANT_EMBEDDER": "torch"}).embedder == "torch"
     with pytest.raises(SettingsError, match="unknown embedder"):
         load_settings(env={"ASSISTANT_EMBEDDER": "tensorflow"})
-    settings = make_settings(tmp_path)
-    shutil.copytree(onnx_dir, settings.data_dir / "onnx")  # saves an export
+    settings = make_settings(tmp_path, onnx_dir=str(onnx_dir))  # an export already made: none is made again
     chosen = load_configured_embedder(settings)
+    assert not (settings.data_dir / "onnx").exists()
     assert isinstance(chosen, OnnxMiniLMEmbedder) and chosen.threads == settings.torch_threads
     by_torch = load_configured_embedder(settings.with_overrides(embedder="torch"))
     assert not isinstance(by_torch, OnnxMiniLMEmbedder) and by_torch.model_id == chosen.model_id
+
+
+def test_the_onnx_folder_is_data_dir_onnx_unless_set(tmp_path):
+    assert load_settings(env={"ASSISTANT_DATA_DIR": str(tmp_path)}).onnx_path == tmp_path / "onnx"
+    shared = tmp_path / "shared" / "onnx"
+    assert load_settings(env={"ASSISTANT_DATA_DIR": str(tmp_path), "ASSISTANT_ONNX_DIR": str(shared)}).onnx_path == shared
 
 
 def test_the_same_model_in_another_data_dir_shares_one_session(onnx_dir, onnx, tmp_path):
