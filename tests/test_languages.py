@@ -214,6 +214,14 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "남편이 허리 다친 뒤로 발기가 아예 안된대요", "sexual_dysfunction"),
     ("ko", "왼다리만 아프다가 어제부터 오른다리까지 똑같이 저려요", "both_legs"),
     ("ko", "다리에 힘이 빠지는데 하루하루 더 심해져요", "severe_weakness"),
+    # the same kinds of wording as blind batch 16's first-run misses, reworded
+    ("es", "mi papa no tiene ganas de orinar desde anoche y cuando va le salen unas gotitas nomas", "bladder"),
+    ("es", "amaneci con las sabanas mojadas y ni me di cuenta", "bladder"),
+    ("es", "hoy sin ir al bano desde la manana y sin ganas de nada, con la ciatica fatal", "bladder"),
+    ("es", "se me salen las sandalias al caminar con el pie derecho", "foot_drop"),
+    ("es", "desde hace dos semanas arrastro un poquito el pie", "foot_drop"),
+    ("ko", "할아버지가 아침부터 소변을 한 번도 안 보셨대요", "bladder"),
+    ("ko", "이불이 젖어 있었는데 할머니는 전혀 모르셨대요", "bladder"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -282,6 +290,9 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("ko", "이십년전에 디스크로 소변보기 힘들었는데 수술하고 싹 나았어요. 지금은 엉덩이만 뻐근해요"),
     ("ko", "출산한지 8개월 됐어요. 애 안고 다니다 좌골신경통이 생겼는데 마사지 괜찮을까요"),
     ("ko", "아기 낳은지 3주 된 아빠입니다. 허리가 뻐근한데 마사지 받아도 되나요"),
+    # blind batch 16 kinds, reworded: a toddler out of nappies; a bone broken in middle school
+    ("es", "estamos quitandole los panales a mi hija y se hace pis encima; a mi me dio ciatica de tanto agacharme"),
+    ("ko", "초등학교 때 농구하다 팔 부러진 적 있고 지금 서른이에요. 좌골신경통에 마사지 받아도 돼요?"),
     # pain from the back down to one leg is not both legs (blind batch 10 case kept passing)
     ("ko", "허리부터 왼쪽다리까지 찌릿해요. 좌골신경통 마사지 되나요"),
 ])

@@ -107,6 +107,15 @@ EMERGENCY = [
     ("sexual_dysfunction", "since his back went he hasn't been able to get or keep an erection, never a problem before"),
     ("severe_weakness", "Monday the leg was a bit weak, yesterday I couldn't stand up off the bed, and this morning it "
                         "gave way under me"),
+    # the same kinds of wording as blind batch 16's first-run misses, reworded
+    ("saddle_numbness", "on the toilet it felt like I was sitting on somebody else's bottom"),
+    ("saddle_numbness", "wiping myself is like doing it through an oven glove"),
+    ("saddle_numbness", "it's like after a dentist injection, down below"),
+    ("bladder", "my husband hasn't even needed a wee all day even though he keeps drinking tea"),
+    ("bladder", "she hasn't had a decent pee since yesterday morning"),
+    ("bladder", "he hasn't been since breakfast but says he doesn't feel like he needs one"),
+    ("severe_weakness", "Last night I could still walk. This morning my leg keeps giving way whenever I put weight on it "
+                        "and by teatime it's far worse"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -140,6 +149,8 @@ URGENT = [
     # blind batch 15 kinds, reworded: a shoe's toe catching, a slap on the tiles; a fever said as a voice note would
     ("foot_drop", "the toe of my left boot catches on every step and the foot comes down on the floor with a slap"),
     ("fever", "my sciatica is bad and the thermometer said thirty eight point five and I was sweating through the sheets"),
+    # a child with their own pain still counts when the asker has sciatica too (kept beside batch 16's fix)
+    ("under_16", "my 10 year old keeps getting pain down his leg, and my sciatica is bad at the moment too"),
 ]
 CAUTION = [
     ("recent_surgery", "Had my appendix out 10 days ago, can I book a back massage for my sciatica?"),
@@ -285,6 +296,11 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "Four years ago after a car accident I had sciatica for a month; it settled completely and I've been fine since. "
     "Now a mild ache on one side from desk work.",
     "New dad here, our son is four weeks old and my sciatica flares when I lift him. Any massage tips?",
+    # blind batch 16 kinds, reworded: a family joke with every sign denied; a small child's toilet-training accidents
+    "My teenagers joke that I'm 'paralysed' when I get out of bed. Only my left buttock aches, bladder fine. "
+    "Which massage?",
+    "My 3 year old daughter is toilet training and keeps having accidents; bending to clean up has flared my "
+    "sciatica down my left leg. Self-massage ideas?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

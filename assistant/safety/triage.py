@@ -241,6 +241,11 @@ _CHILD_EXCLUDE = re.compile(
     r"|\b(?:snapp\w*|short|shouting|yelling|impatient|grumpy|cranky|irritable|ratty|losing it|cross) (?:\w+ )?(?:with|at) "
     r"(?:the|my|our) (?:kids|children|little ones|toddlers?|boys|girls)\b"
 )
+# the asker's own body or sciatica, said with "my" ("my right leg", "my sciatica", "the back of my thigh")
+_MINE = re.compile(
+    r"\bmy (?:own )?(?:\w+ ){0,2}?(?:sciatica|sciatic \w+|back|legs?|thighs?|buttocks?|bum|bottom|hips?|foot|feet"
+    r"|knees?|calf|calves|pain)\b"
+)
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
 )
@@ -311,11 +316,16 @@ def age_signs(norm: str) -> list[Sign]:
     signs: list[Sign] = []
     ages = _ages(norm)
     child = any(0 < a < 16 for a in ages) or (_CHILD.search(norm) is not None and not _CHILD_EXCLUDE.search(norm))
-    if child and not any(0 < a < 16 for a in ages) and _OWN_SCIATICA.search(norm):
+    if child and (_OWN_SCIATICA.search(norm) or _MINE.search(norm)):
         # the asker's own sciatica, and a child who is only the reason for a change of plan ("my little one has a
-        # temperature, can we move my slot? My sciatica's no different"; blind batch 12 kind): no child sign unless
-        # a sentence naming the child names a pain too
-        child = any(_CHILD.search(sentence) and _SYMPTOM.search(sentence) for sentence in _SENTENCES.split(norm))
+        # temperature, can we move my slot? My sciatica's no different"; blind batch 12 kind) or the setting ("my 2
+        # year old is potty training ... it's set off my sciatica in my right leg"; "my kids say I'm 'paralysed'";
+        # blind batch 16): no child sign unless a sentence naming the child names a pain that is not the asker's
+        child = any(
+            (_CHILD.search(sentence) or any(0 < a < 16 for a in _ages(sentence)))
+            and _SYMPTOM.search(_MINE.sub(" ", sentence))
+            for sentence in _SENTENCES.split(norm)
+        )
     if child:
         signs.append(Sign("under_16", "urgent") if _SYMPTOM.search(norm) else Sign("child", "caution"))
     over_50 = any(50 < a < 120 for a in ages) or _OVER_50_WORDS.search(norm) is not None
