@@ -351,6 +351,7 @@ class Assistant:
                     lexical_weight=0.0,
                     specificity_weight=0.0,
                     evidence_boost=0.0,
+                    note_lead_min=0.0,  # its threshold is a MiniLM cosine
                     sentence_ranker="hand",  # learned on MiniLM's cosines, not e5's
                     passage_weight=self.settings.multilingual_passage_weight,
                 )

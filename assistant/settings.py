@@ -148,6 +148,10 @@ class Settings:
     sentence_margin: float = 0.20
     second_margin: float = 0.20
     precaution_min: float = 0.35
+    # a question about whether a claim holds is led by the claim whose evidence note is closest to it (the note follows
+    # it), when that note's cosine is at least note_lead_min and note_lead_margin above the next note's (0: off)
+    note_lead_min: float = 0.35
+    note_lead_margin: float = 0.05
     # sidecar questions (corpus/curated/<slug>.questions.yaml), matched question-to-question
     question_offset: float = 0.15  # how much higher question-question cosines run than question-passage ones
     question_min_score: float = 0.85  # a question match this close says "covered" by itself

@@ -90,6 +90,21 @@ def test_a_story_question_the_ranker_is_sure_of_is_answered(built_settings, assi
     assert strict.ask(question + " medication").outcome == "not_covered"
 
 
+def test_a_claim_questioned_is_answered_by_that_claim_and_its_evidence_note(built_settings, assistant):
+    """"Is that proven?" about one mechanism: that section's claim leads and its evidence note follows at once,
+    rather than the general research paragraph (``note_lead_min``); with the check off the research leads."""
+    from assistant.pipeline import build_assistant
+
+    question = "my masseur claims he squeezes the toxins out of the nerve, is that legit?"
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    first = answer.answer.split("\n\n")[0]
+    assert answer.citations[0].section == "Improved Blood Flow and Circulation"
+    assert '\nWhat the evidence says: The idea that massage clears "pollutants"' in first
+    off = build_assistant(built_settings.with_overrides(note_lead_min=0.0)).ask(question)
+    assert off.citations[0].section != "Improved Blood Flow and Circulation"
+
+
 def test_every_quote_is_verbatim_in_the_curated_corpus(assistant):
     corpus = _corpus_text()
     for question, _ in PARAPHRASED:

@@ -87,6 +87,8 @@ class ComposeSettings:
     margin: float
     second_margin: float
     precaution_min: float
+    note_lead_min: float
+    note_lead_margin: float
     question_offset: float
     question_min_score: float
     question_lead_bonus: float
@@ -184,8 +186,46 @@ class ExtractiveComposer:
         self.ranker = load_ranker() if cfg.ranker == "learned" else None
         self._embed = embed
         self._reason_vectors: dict[str, np.ndarray] = {}
+        self._note_vectors: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------------------- scoring
+
+    def _note_vector(self, note: str) -> np.ndarray:
+        if note not in self._note_vectors:
+            self._note_vectors[note] = np.asarray(self._embed([note])[0], dtype=np.float32)
+        return self._note_vectors[note]
+
+    def _note_first(self, req: ComposeRequest, rows: np.ndarray, usable: list[Candidate]) -> list[Candidate]:
+        """For a question about whether a claim holds, the claim whose evidence note answers it leads (its note is
+        shown right after it): "is the 'happy hormones' thing real?" is answered by the endorphin section and its
+        note on hormone explanations, not by the general evidence section. Only when one note is clearly the
+        closest (``note_lead_margin`` above the next note) and close enough (``note_lead_min``)."""
+        cfg = self.cfg
+        if cfg.note_lead_min <= 0 or not usable:
+            return usable
+        closest: dict[str, tuple[float, int]] = {}  # note -> (cosine, best hit with a usable sentence)
+        usable_hits = {c.h for c in usable}
+        general = 0.0  # the closest sentence of an evidence section: a question about the research as a whole
+        for h, hit in enumerate(req.hits):
+            note = hit.meta.get("evidence_note", "")
+            if is_evidence_section(hit.meta.get("section", "")):
+                vecs = [v for _, t, v in req.sentences.get(hit.passage_id, []) if not is_meta_sentence(t)]
+                general = max([general, *(float((rows @ v).max()) for v in vecs)])
+                continue
+            if not note:
+                continue
+            sim = float((rows @ self._note_vector(note)).max())
+            seen = closest.get(note)
+            if seen is None or (h in usable_hits and seen[1] not in usable_hits):
+                closest[note] = (sim, h)
+        ranked = sorted(closest.values(), reverse=True)
+        if not ranked or ranked[0][0] < max(cfg.note_lead_min, general):
+            return usable
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < cfg.note_lead_margin:
+            return usable
+        h = ranked[0][1]
+        lead = [c for c in usable if c.h == h]
+        return [*lead, *(c for c in usable if c.h != h)] if lead else usable
 
     def _reason_vector(self, code: str) -> np.ndarray | None:
         phrase = reason_phrase(code)
@@ -325,6 +365,8 @@ class ExtractiveComposer:
         if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
             usable = self._stating(req, usable, reading.number)
         usable = self._duration_first(req, usable, reading.corrected)
+        if reading.evidence and not reading.parts:
+            usable = self._note_first(req, rows, usable)
 
         uncovered: list[str] = []
         if reading.parts and len(part_rows) == len(reading.parts):
