@@ -377,6 +377,8 @@ def test_dosing_is_refused_and_points_to_a_pharmacist(question):
     "who could advise me on which pain tablets to try for sciatica?",
     # asking whether massage treats the cause is not asking for a diagnosis (blind batch 14 kind)
     "can a massage fix what's causing my sciatica or does it just hide the pain?",
+    # asking what a technique is for is not asking what one has (blind batch 16 kind, reworded)
+    "is trigger point work something therapists use on sciatica, or is that for something else?",
 ])
 def test_asking_whom_to_ask_about_medicines_is_not_a_dosing_question(question):
     assert decide(question).route != "refusal"
@@ -387,6 +389,7 @@ def test_asking_whom_to_ask_about_medicines_is_not_a_dosing_question(question):
     "Can you read my MRI? It says L5-S1 disc protrusion",
     "What's wrong with me? Pain in my buttock and down my leg",
     "what's causing my sciatica, can you tell from this?",
+    "is this sciatica or something else?",
     "Should I get a steroid injection or surgery?",
 ])
 def test_diagnosis_and_treatment_decisions_are_refused(question):

@@ -105,7 +105,8 @@ _DIAGNOSIS = re.compile(
     rf"\b(?:do|could|might|would|can) i (?:have|be suffering from|be getting)\b(?! to) (?:\w+ )?(?:{_CONDITION})"
     rf"|\bhave i got (?:\w+ )?(?:{_CONDITION})|\bam i (?:suffering from|getting) "
     rf"|\bis (?:it|this|that|my \w+(?: \w+)?) (?!always|usually|ever|normally|often|sometimes|typically|generally"
-    rf"|mostly|commonly|mainly)(?:\w+ )?(?:{_CONDITION})\b(?:.{{0,30}}\bor\b)?"
+    # "is that (used) for something else?" asks what a technique is for, not what the asker has (blind batch 16)
+    rf"|mostly|commonly|mainly|for\b|used for|meant for|just for|only for)(?:\w+ )?(?:{_CONDITION})\b(?:.{{0,30}}\bor\b)?"
     r"|\bwhat(?:'s| is) wrong with (?:me|my)\b|\b(?:can|could|will|would) you (?:please )?diagnos\w*"
     r"|\bplease diagnos\w*|\bdiagnos\w* (?:me|my|what|this|whether|if)\b"
     # "will massage fix what is causing my sciatica?" asks about massage, not for a diagnosis (blind batch 14)
