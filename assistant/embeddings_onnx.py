@@ -403,7 +403,10 @@ class OnnxMiniLMEmbedder:
                 self._running -= 1
                 make, self._make_alone = self._make_alone, None
             if make is not None:
-                threading.Thread(target=self._set_alone, args=(make,), name="onnx-alone", daemon=True).start()
+                # not a daemon: a process that exits while onnxruntime is still building this session was aborted
+                # ("terminate called without an active exception", exit 134) after a single question; the
+                # interpreter now waits the 0.2 s for it to finish
+                threading.Thread(target=self._set_alone, args=(make,), name="onnx-alone", daemon=False).start()
         return out
 
     def _set_alone(self, make: Callable[[], Any]) -> None:

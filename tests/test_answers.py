@@ -19,6 +19,8 @@ PARAPHRASED = [
     ("Can massage trigger the body's own painkilling chemicals?", "Endorphin Release"),
     ("How does massage improve range of motion in my leg?", "Increased Flexibility and Range of Motion"),
     ("I'm anxious and wound up from constant pain; can massage calm me down?", "Stress Reduction"),
+    # the lexicon reads "needles or cutting" as the article's "non-invasive" (blind batch 16 kind, reworded)
+    ("does massage for sciatica involve needles or cutting?", "In summary"),
     ("What actually is sciatica, is it a disease?", "Comprehending Sciatica"),
     ("What can pinch the sciatic nerve?", "Comprehending Sciatica"),
     ("Where along the body does sciatic pain show up?", ("Comprehending Sciatica", "Introduction")),

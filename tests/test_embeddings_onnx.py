@@ -269,6 +269,18 @@ def test_loading_and_embedding_do_not_import_torch(onnx_dir):
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+def test_a_process_that_asks_once_and_exits_ends_cleanly(onnx_dir):
+    """The both-cores session is built on another thread after the first call; a script that embeds once and ends
+    used to be aborted by onnxruntime mid-build (exit 134, "terminate called without an active exception")."""
+    code = (
+        "from pathlib import Path; from assistant.embeddings_onnx import load_onnx_embedder; "
+        f"load_onnx_embedder(Path({str(onnx_dir)!r}), threads=1, export=False, alone_threads=0).embed_query('sciatica')"
+    )
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "terminate called" not in done.stderr, (done.returncode, done.stderr[-300:])
+
+
 def test_setting_picks_the_embedder(tmp_path, onnx_dir):
     assert load_settings(env={}).embedder == "onnx"
     assert load_settings(env={"ASSISTANT_EMBEDDER": "torch"}).embedder == "torch"
