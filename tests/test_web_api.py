@@ -350,3 +350,29 @@ def test_serve_command_listens_first_then_becomes_ready(web_settings, artifacts)
     assert "Traceback" not in output
     timings = artifacts / "web-startup.json"
     timings.write_text(json.dumps({"listening_s": round(listening, 2), "ready_s": round(ready, 2)}, indent=2))
+
+
+def test_serve_turns_the_garbage_collector_back_on_once_app_and_assistant_are_both_done():
+    """``serve`` starts with the collector off (0.28 s of gradio's import was collection); it must come back on
+    whichever of the two start-up threads finishes last, and what was loaded is frozen only if loading worked."""
+    import gc
+
+    from assistant.web.command import _StartUp
+
+    for loaded_first in (True, False):
+        startup = _StartUp()
+        startup.begin()
+        try:
+            first, second = ({"loaded": True}, {}) if loaded_first else ({}, {"loaded": True})
+            startup.done(**first)
+            assert not gc.isenabled()  # one of the two is still starting
+            startup.done(**second)
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
+            gc.enable()
+    failed = _StartUp()
+    failed.begin()
+    failed.done()
+    failed.done()  # no index: nothing to freeze, but the collector is on again
+    assert gc.isenabled() and gc.get_freeze_count() == 0
