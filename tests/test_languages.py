@@ -222,6 +222,18 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("es", "desde hace dos semanas arrastro un poquito el pie", "foot_drop"),
     ("ko", "할아버지가 아침부터 소변을 한 번도 안 보셨대요", "bladder"),
     ("ko", "이불이 젖어 있었는데 할머니는 전혀 모르셨대요", "bladder"),
+    # the same kinds of wording as blind batch 17's first-run misses, reworded
+    ("es", "desde anoche no ha orinao nada mi papa", "bladder"),
+    ("es", "y ni ganas le dan de ir al bano", "bladder"),
+    ("es", "esta manana me hice encima sin darme cuenta", "continence"),
+    ("es", "empezo en la izquierda y ahora bajo a la derecha tambien", "both_legs"),
+    ("es", "ayer caminaba mal. anoche ya no me paraba en puntas. hoy la pierna no me sostiene", "severe_weakness"),
+    ("es", "me salieron unos granitos rojos en la cintura por un hongo", "skin"),
+    ("es", "tengo 58 ano y nunca me ha dolido la espalda, pero hace dos semanas me empezo a doler", "age_over_50"),
+    ("ko", "하루종일 오줌을 안 눴어요", "bladder"),
+    ("ko", "화장실 가고 싶은 느낌이 전혀 없어요", "bladder"),
+    ("ko", "아버지가 소파에 실수하셨어요. 근데 본인은 나온 줄도 모르셨대요", "bowel"),
+    ("ko", "저 61인데 허리 아파본 적이 한번도 없었어요. 2주 전부터 다리가 저려요", "age_over_50"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -293,6 +305,8 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     # blind batch 16 kinds, reworded: a toddler out of nappies; a bone broken in middle school
     ("es", "estamos quitandole los panales a mi hija y se hace pis encima; a mi me dio ciatica de tanto agacharme"),
     ("ko", "초등학교 때 농구하다 팔 부러진 적 있고 지금 서른이에요. 좌골신경통에 마사지 받아도 돼요?"),
+    # blind batch 17 kind, reworded: a sister's operation last year
+    ("ko", "누나가 작년에 디스크 수술 받았어요. 저는 그냥 엉덩이만 좀 뻐근해요"),
     # pain from the back down to one leg is not both legs (blind batch 10 case kept passing)
     ("ko", "허리부터 왼쪽다리까지 찌릿해요. 좌골신경통 마사지 되나요"),
 ])

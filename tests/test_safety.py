@@ -116,6 +116,13 @@ EMERGENCY = [
     ("bladder", "he hasn't been since breakfast but says he doesn't feel like he needs one"),
     ("severe_weakness", "Last night I could still walk. This morning my leg keeps giving way whenever I put weight on it "
                         "and by teatime it's far worse"),
+    # the same kinds of wording as blind batch 17's first-run misses, reworded
+    ("bladder", "my gran hasn't weed since breakfast and she's had three cups of tea"),
+    ("bladder", "my husband says he didn't even feel like he had to, all day"),
+    ("both_legs", "voice note: the pain was in my right leg and now it's gone into the left leg to, it's numb"),
+    ("both_legs", "both lakes feel dead from the knee down"),
+    ("severe_weakness", "Yesterday I was just limping a bit. Last night I couldn't get up on my toes. This morning the "
+                        "leg keeps giving way."),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -301,6 +308,11 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "Which massage?",
     "My 3 year old daughter is toilet training and keeps having accidents; bending to clean up has flared my "
     "sciatica down my left leg. Self-massage ideas?",
+    # blind batch 17 kinds, reworded: a TV programme's patient and a patient at work, the asker's own case set apart
+    "I saw a medical show where a man who lost control of his bladder needed surgery. None of that is happening to "
+    "me, I just have sciatica in my left leg.",
+    "I'm a physio and this week we saw someone who'd lost feeling between the legs and in both legs. My own sciatica "
+    "is one-sided and my bladder is fine.",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

@@ -175,11 +175,14 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|very little|not much|nothing much)(?: \w+){0,2} (?:comes?|came|coming) out",
                 r"(?:doesn't|does not|don't|do not|didn't|can't|cannot) (?:even |really )?feel (?:like |that )?(?:he|she|i|they)"
                 r" (?:needs?|has|have) to (?:go|pee|wee)\b",
+                # "hadn't peed since last night and didn't even feel like he needed to." (blind batch 17)
+                r"(?:didn't|did not|doesn't|does not|don't|never) (?:even |really )?feel (?:like |that )?(?:he|she|i|they)"
+                r" (?:needed|need|needs|had|has) to(?: (?:go|pee|wee)\b|[.,;!?]|$)",
             ),
             _re(
                 r"(?:urinary|urine|bladder) retention|retaining urine",
-                r"(?:haven't|not|no) (?:been able to |had an? |been for an? |done an? |passed (?:any )?)?(?:peed|weed|pee|wee"
-                r"|urine|water)\w* (?:since|for|all)",
+                r"(?:haven't|hasn't|hadn't|not|no) (?:been able to |had an? |been for an? |done an? |passed (?:any )?)?(?:peed"
+                r"|weed|pee|wee|urine|water)\w* (?:since|for|all)",
             ),
             _re(
                 r"(?:pee|wee|urine|urinary) (?:stream|flow) (?:\w+ ){0,3}(?:weak|slow|poor|stops?|stopping|dribbl\w*)",
@@ -375,6 +378,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
             _re(
                 r"(?:spread|gone|going|moved|started) (?:in)?to (?:my |the )?other leg (?:as well|too)",
+                # voice typing: "now it's gone into the rite leg to, both lakes are numb" (blind batch 17)
+                r"(?:spread|gone|going|moved|started|passed) (?:in)?to (?:my |the )?(?:right|rite|left) (?:leg|side) (?:as well|too"
+                r"|to)\b",
+                r"\bboth (?:of )?(?:my |the )?(?:lakes|lags|leggs)\b",
                 r"(?:in|down) (?:my |the )?other leg (?:as well|too)",
                 r"both legs now",
                 r"(?:now|since) (?:\w+ ){0,2}(?:the |my )?(?:other|left|right|opposite) (?:leg|side) (?:\w+ ){0,3}(?:too|as well"
@@ -976,7 +983,9 @@ WORSENING = _re(
     r"\b(?:only|just) (?:a (?:bit|little)|slightly|mildly) (?:\w+ ){0,2}(?:wobbly|weak\w*|dragg\w*|heavy)\b.{0,60}"
     r"\bby (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|this morning|last night)\b",
     # "Tuesday the leg felt a bit weak, yesterday I couldn't push up off it, this morning it gave way completely" (batch 15)
-    r"\byesterday\b.{0,80}\b(?:this morning|today)\b.{0,40}\b(?:gave way|gave out|buckled|collapsed|went from under"
+    # "yesterday morning just a limp ... by evening couldn't go up on tiptoe ... this morning the whole leg gives way"
+    # (blind batch 17; read over the whole question, see triage._worsening)
+    r"\byesterday\b.{0,160}\b(?:this morning|today)\b.{0,40}\b(?:gave way|gave out|buckled|collapsed|went from under"
     r"|giving way|gives way|giving out)",
 )
 

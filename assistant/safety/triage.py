@@ -134,8 +134,11 @@ _FATHER = re.compile(
 # Someone met at work or in passing, not the asker or anyone they ask for ("we had ... a man who had wet himself in
 # triage"; blind batch 15).
 _STRANGER = re.compile(
-    r"\b(?:a|one|another|the other|some) (?:man|woman|patient|lady|guy|bloke|client|customer|resident|person|chap|fella)"
-    r" (?:who|that)\b"
+    r"\b(?:a|one|another|the other|some) (?:man|woman|patient|lady|guy|bloke|client|customer|resident|person|chap|fella"
+    r"|character) (?:who|that|with)\b"
+    # "today we admitted someone who'd lost feeling..."; "a hospital drama where a guy..." (blind batch 17)
+    r"|\b(?:someone|somebody) (?:who|that)\b|\b(?:someone|somebody) who'?d\b|\b(?:hospital|medical|tv|telly) (?:drama|show"
+    r"|series|programme|program)\b"
 )
 
 
@@ -144,6 +147,11 @@ _STRANGER = re.compile(
 _MINE_APART = re.compile(
     r"\bmy own (?:problem|issue|case|sciatica|symptoms?|pain)\b|\bmy (?:bladder|bowels?|waterworks)(?: and (?:my )?"
     r"(?:bladder|bowels?))? (?:are|is) (?:\w+ )?(?:normal|fine|ok|okay|grand)\b"
+    # "none of that is going on with me, waterworks ... totally normal"; "Me, I've just got a classic one-sided
+    # sciatica ... bladder fine" (blind batch 17)
+    r"|\bnone of (?:that|this|those) (?:is|are) (?:going on|happening) (?:with|to) me\b"
+    r"|\b(?:waterworks|bladder|bowels?)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
+    r"|fine|ok|okay|grand)\b"
 )
 
 
@@ -346,19 +354,22 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
             found.append(Sign(rule.code, rule.level))
     found.extend(s for s in age_signs(norm) if s.code not in {f.code for f in found})
     codes = {s.code for s in found}
-    if codes & WEAKNESS_CODES and "severe_weakness" not in codes and _worsening(parts):
+    if codes & WEAKNESS_CODES and "severe_weakness" not in codes and _worsening(parts, norm):
         found.insert(0, Sign("severe_weakness", "emergency"))
     return found
 
 
-def _worsening(parts: list[Clause]) -> bool:
+def _worsening(parts: list[Clause], norm: str = "") -> bool:
     """Some clause says a symptom is getting worse by the hour (not "it isn't getting worse by the hour")."""
     if any(not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text)):
         return True
     # a day-by-day story runs over several clauses of one sentence ("Tuesday ... weak, yesterday I couldn't push up
     # off it, and this morning it gave way"; blind batch 15)
     sentences = dict.fromkeys(cl.sentence for cl in parts)
-    return any(not is_negated(s, m.start()) for s in sentences for m in WORSENING.finditer(s))
+    if any(not is_negated(s, m.start()) for s in sentences for m in WORSENING.finditer(s)):
+        return True
+    # ... or over several sentences ("yesterday ... just a limp. by evening ... this morning the whole leg gives way")
+    return any(not is_negated(norm, m.start()) for m in WORSENING.finditer(norm))
 
 
 __all__ = ["Sign", "find_signs", "age_signs"]
