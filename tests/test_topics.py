@@ -169,3 +169,15 @@ def test_the_reply_answers_the_ask_and_names_the_scene_topic_as_not_covered(assi
     reported = assistant.ask("MRI report says L5/S1 disc herniation. is that what's giving me the sciatica?")
     assert reported.outcome == "answer" and reported.uncovered == []
     assert any("herniated disc" in c.quote for c in reported.citations)
+
+
+@pytest.mark.parametrize("question, topic", [
+    # blind batch 17 kinds, reworded: a health plan by name, spinal adjustments, sick pay beside a covered ask
+    ("my health plan is Amil, will it pay for massage for my sciatica?", "health plan"),
+    ("do spinal adjustments fix sciatica?", "spinal adjustment"),
+    ("how long does sciatica last and will I get sick pay?", "sick pay"),
+])
+def test_shipped_topics_name_what_the_shipped_articles_never_mention(question, topic):
+    articles = [p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "corpus" / "curated").glob("*.md")]
+    gate = load_topics(PROJECT_ROOT / "corpus" / "topics").gate(articles)
+    assert topic in gate.absent_in(question)
