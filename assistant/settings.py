@@ -152,6 +152,8 @@ class Settings:
     # it), when that note's cosine is at least note_lead_min and note_lead_margin above the next note's (0: off)
     note_lead_min: float = 0.35
     note_lead_margin: float = 0.05
+    # a follow-up's own best passages (read without the previous question) always join its hits (0: off)
+    follow_up_own_hits: int = 3
     # sidecar questions (corpus/curated/<slug>.questions.yaml), matched question-to-question
     question_offset: float = 0.15  # how much higher question-question cosines run than question-passage ones
     question_min_score: float = 0.85  # a question match this close says "covered" by itself

@@ -107,6 +107,22 @@ def test_a_claim_questioned_is_answered_by_that_claim_and_its_evidence_note(buil
     assert off.citations[0].section != "Improved Blood Flow and Circulation"
 
 
+@pytest.mark.parametrize("question", [
+    "cool, and what about stretching, do they do that as well?",
+    "great. what about stretches, do therapists do those too?",
+])
+def test_a_follow_up_keeps_the_passages_it_asks_for_itself(built_settings, assistant, question):
+    """A follow-up is read on its own and after the previous question; the combined reading must not crowd out the
+    follow-up's own best passages (``follow_up_own_hits``). Off, these led with the summary or the introduction."""
+    from assistant.pipeline import build_assistant
+
+    history = [{"role": "user", "content": "does deep tissue massage help sciatica?"}]
+    answer = assistant.ask(question, history)
+    assert answer.citations[0].section == "Increased Flexibility and Range of Motion", answer.answer
+    off = build_assistant(built_settings.with_overrides(follow_up_own_hits=0)).ask(question, history)
+    assert off.citations[0].section != "Increased Flexibility and Range of Motion"
+
+
 def test_every_quote_is_verbatim_in_the_curated_corpus(assistant):
     corpus = _corpus_text()
     for question, _ in PARAPHRASED:
