@@ -216,6 +216,9 @@ def topic_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> Litera
 _WHO_TO_ASK = re.compile(
     r"\bwhom?(?: else)? (?:should|can|could|do|would|shall) (?:i|we|you|my \w+) (?:\w+ )?(?:ask|see|talk to|speak to"
     r"|go to|check with|turn to)\b|\bwho (?:can|could|should|would|will) (?:tell|advise|help|show) (?:me|us|him|her)\b"
+    # "can I just ask the chemist what painkillers to take?" asks whom to ask (blind batch 17)
+    r"|\b(?:can|could|should|shall) (?:i|we|he|she) (?:just |simply )?(?:ask|see|check with|talk to|speak to) (?:the |a |my "
+    r"|our |his |her )?(?:local )?(?:chemist|pharmacist|pharmacy|gp|doctor|dr)\b"
 )
 _NAMED_DOSE = re.compile(r"\b(?:dose|doses|dosage|overdose|milligrams?|mcg)\b|\b\d+ ?mg\b")
 
