@@ -381,11 +381,10 @@ class Assistant:
         hits = retriever.retrieve(reading.keywords, rows, self.settings.top_k, self.settings.dense_candidates)
         if reading.context and len(rows) > 1 and self.settings.follow_up_own_hits:
             # a follow-up is also read after the previous question, and that reading can crowd out the passages the
-            # follow-up itself asks for ("ok but is it dangerous at all?" after "can massage help sciatica")
+            # follow-up itself asks for ("ok but is it dangerous at all?" after "can massage help sciatica"). Its own
+            # reading alone, by meaning: the keywords hold the previous question too, and were searched just above
             have = {h.passage_id for h in hits}
-            own = retriever.retrieve(
-                reading.keywords, rows[:1], self.settings.follow_up_own_hits, self.settings.dense_candidates
-            )
+            own = retriever.retrieve("", rows[:1], self.settings.follow_up_own_hits, self.settings.dense_candidates)
             hits = [*hits, *(h for h in own if h.passage_id not in have)]
         closest = max((max(h.dense, h.asked_best - self.settings.question_offset) for h in hits), default=-1.0)
         if route.check_scope and closest < self.settings.scope_min_similarity:
