@@ -185,21 +185,21 @@ class ExtractiveComposer:
         self.basis = generic_basis(embed(list(GENERIC_QUESTIONS)))
         self.ranker = load_ranker() if cfg.ranker == "learned" else None
         self._embed = embed
-        self._reason_vectors: dict[str, np.ndarray] = {}
-        self._note_vectors: dict[str, np.ndarray] = {}
+        self._phrase_vectors: dict[str, np.ndarray] = {}  # reason phrases and evidence notes, embedded once
 
     # ------------------------------------------------------------------------------- scoring
 
-    def _note_vector(self, note: str) -> np.ndarray:
-        if note not in self._note_vectors:
-            self._note_vectors[note] = np.asarray(self._embed([note])[0], dtype=np.float32)
-        return self._note_vectors[note]
+    def _phrase_vector(self, text: str) -> np.ndarray:
+        if text not in self._phrase_vectors:
+            self._phrase_vectors[text] = np.asarray(self._embed([text])[0], dtype=np.float32)
+        return self._phrase_vectors[text]
 
     def _note_first(self, req: ComposeRequest, rows: np.ndarray, usable: list[Candidate]) -> list[Candidate]:
         """For a question about whether a claim holds, the claim whose evidence note answers it leads (its note is
-        shown right after it): "is the 'happy hormones' thing real?" is answered by the endorphin section and its
-        note on hormone explanations, not by the general evidence section. Only when one note is clearly the
-        closest (``note_lead_margin`` above the next note) and close enough (``note_lead_min``)."""
+        shown right after it): "my masseur claims he squeezes the toxins out of the nerve, is that legit?" is
+        answered by the circulation section and its note on "pollutants", not by the general evidence section.
+        Only when one note is clearly the closest (``note_lead_margin`` above the next note) and close enough
+        (``note_lead_min``), and closer than any sentence of the evidence section."""
         cfg = self.cfg
         if cfg.note_lead_min <= 0 or not usable:
             return usable
@@ -214,7 +214,7 @@ class ExtractiveComposer:
                 continue
             if not note:
                 continue
-            sim = float((rows @ self._note_vector(note)).max())
+            sim = float((rows @ self._phrase_vector(note)).max())
             seen = closest.get(note)
             if seen is None or (h in usable_hits and seen[1] not in usable_hits):
                 closest[note] = (sim, h)
@@ -229,11 +229,7 @@ class ExtractiveComposer:
 
     def _reason_vector(self, code: str) -> np.ndarray | None:
         phrase = reason_phrase(code)
-        if not phrase:
-            return None
-        if code not in self._reason_vectors:
-            self._reason_vectors[code] = np.asarray(self._embed([phrase])[0], dtype=np.float32)
-        return self._reason_vectors[code]
+        return self._phrase_vector(phrase) if phrase else None
 
     def candidates(
         self, req: ComposeRequest, rows: np.ndarray, focus: set[str], generic: bool, evidence: bool = False
