@@ -372,8 +372,7 @@ class Assistant:
         reading: Reading = read_question(
             route.retrieval_query or answer.question, turns, self.lexicon, self.speller, self.topic_gate
         )
-        texts = [*reading.readings, *reading.part_texts]
-        vectors = self.embedder.embed_documents(texts)
+        vectors = embed_reading(self.embedder, reading, self.settings.part_share_min)
         rows = vectors[: len(reading.readings)]
         timings["embed"] = (time.perf_counter() - t) * 1000
 
@@ -427,6 +426,24 @@ class Assistant:
             answer.uncovered = [*composed.uncovered, *route.declined]
         declined = route.declined_message if route.route != "emergency" else ""
         answer.answer = "\n\n".join(part for part in (lead, body, declined) if part)
+
+
+def embed_reading(embedder: Embedder, reading: Reading, share_min: float) -> np.ndarray:
+    """The vectors of a question's readings, then of its parts. A part that is nearly the whole question (at least
+    ``share_min`` of its characters: a long story before a short second ask) takes the question's vector instead
+    of being embedded again."""
+    readings, parts = reading.readings, reading.part_texts
+    whole = len(readings[0]) if readings else 0
+    own = [i for i, p in enumerate(parts) if not (share_min and whole and len(p) >= share_min * whole)]
+    vectors = embedder.embed_documents([*readings, *(parts[i] for i in own)])
+    if len(own) == len(parts):
+        return vectors
+    out = np.empty((len(readings) + len(parts), vectors.shape[1]), dtype=vectors.dtype)
+    out[: len(readings)] = vectors[: len(readings)]
+    out[len(readings) :] = vectors[0]
+    for row, i in enumerate(own):
+        out[len(readings) + i] = vectors[len(readings) + row]
+    return out
 
 
 # what the composer reported about how an answer was written (generative mode); a cached copy keeps them, so the

@@ -154,6 +154,7 @@ class Settings:
     note_lead_margin: float = 0.05
     # a follow-up's own best passages (read without the previous question) always join its hits (0: off)
     follow_up_own_hits: int = 3
+    part_share_min: float = 0.8
     # sidecar questions (corpus/curated/<slug>.questions.yaml), matched question-to-question
     question_offset: float = 0.15  # how much higher question-question cosines run than question-passage ones
     question_min_score: float = 0.85  # a question match this close says "covered" by itself

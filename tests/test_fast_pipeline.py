@@ -72,3 +72,39 @@ def test_a_repeated_question_is_answered_from_the_cache_with_the_same_answer(fas
     history = [{"role": "user", "content": "I take warfarin."}, {"role": "assistant", "content": "OK."}]
     other = assistant.ask("Which massage techniques help with tight muscles?", history)
     assert other.triage.level == "caution"  # another conversation is another key
+
+
+class _CountingEmbedder(FakeHashingEmbedder):
+    """The fake embedder, recording every text it was asked to embed."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def embed_documents(self, texts):
+        self.seen += list(texts)
+        return super().embed_documents(texts)
+
+
+def test_a_part_that_is_nearly_the_whole_question_is_not_embedded_twice():
+    from assistant.pipeline import embed_reading
+    from assistant.lexicon import Lexicon
+    from assistant.question import read_question
+
+    story = ("I have been a hairdresser for twenty years, standing all day, and my lower back and bum muscles are "
+             "tight as anything; the GP says it is sciatica. Does working on tight muscles actually help it, "
+             "or is it just a nice hour lying down?")
+    reading = read_question(story, [], Lexicon(), None)
+    assert len(reading.parts) == 2, reading.parts
+    embedder = _CountingEmbedder()
+    vectors = embed_reading(embedder, reading, 0.8)
+    long_part, short_part = reading.part_texts
+    assert long_part not in embedder.seen and short_part in embedder.seen
+    n = len(reading.readings)
+    assert vectors.shape == (n + 2, embedder.dim)
+    # the long part takes the whole question's vector; the short one its own
+    assert (vectors[n] == vectors[0]).all()
+    assert (vectors[n + 1] == FakeHashingEmbedder().embed_documents([short_part])[0]).all()
+    # with sharing off, every part is embedded
+    embedder = _CountingEmbedder()
+    embed_reading(embedder, reading, 0.0)
+    assert long_part in embedder.seen
