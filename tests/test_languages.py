@@ -234,6 +234,13 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "화장실 가고 싶은 느낌이 전혀 없어요", "bladder"),
     ("ko", "아버지가 소파에 실수하셨어요. 근데 본인은 나온 줄도 모르셨대요", "bowel"),
     ("ko", "저 61인데 허리 아파본 적이 한번도 없었어요. 2주 전부터 다리가 저려요", "age_over_50"),
+    # the same kinds of wording as blind batch 18's first-run misses, reworded
+    ("es", "ayer de manana cojeaba, a mediodia no subia el escalon y hoy la pierna izquierda ya no me aguanta",
+     "severe_weakness"),
+    ("ko", "양짝 다리가 후들거리고 저려부러요", "both_legs"),
+    ("ko", "그제는 다리를 살짝 절었고 어제는 발가락에 힘이 안 들어가더니 오늘은 다리 전체에 힘이 없어요",
+     "severe_weakness"),
+    ("ko", "오줌 마려운 느낌이 전혀 안 드는데 속옷이 축축해요", "bladder"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -307,6 +314,13 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("ko", "초등학교 때 농구하다 팔 부러진 적 있고 지금 서른이에요. 좌골신경통에 마사지 받아도 돼요?"),
     # blind batch 17 kind, reworded: a sister's operation last year
     ("ko", "누나가 작년에 디스크 수술 받았어요. 저는 그냥 엉덩이만 좀 뻐근해요"),
+    # blind batch 18 kinds, reworded: a checklist where both legs are strong; a childhood fracture asked about again;
+    # the third week of sciatica; a film's patient; a bone broken in the fourth year of primary school
+    ("es", "ya me fije en todo: orino bien, no tengo nada dormido y mis dos piernas tienen fuerza. Solo duele la nalga"),
+    ("es", "de nina me rompi el tobillo jugando y quedo perfecto. Ahora tengo ciatica, importa lo de la fractura?"),
+    ("ko", "허리 디스크 증상 2주차예요. 스웨디시 받아도 될까요"),
+    ("ko", "영화에서 할아버지가 소변을 못 보고 응급실 가는 장면 보고 무서웠어요. 저는 엉덩이만 살짝 저려요"),
+    ("ko", "초등학교 4학년 때 자전거 타다 팔 부러진 거 빼고 다친 적 없어요. 엉덩이가 저려요"),
     # pain from the back down to one leg is not both legs (blind batch 10 case kept passing)
     ("ko", "허리부터 왼쪽다리까지 찌릿해요. 좌골신경통 마사지 되나요"),
 ])

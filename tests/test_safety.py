@@ -123,6 +123,10 @@ EMERGENCY = [
     ("both_legs", "both lakes feel dead from the knee down"),
     ("severe_weakness", "Yesterday I was just limping a bit. Last night I couldn't get up on my toes. This morning the "
                         "leg keeps giving way."),
+    # the same kinds of wording as blind batch 18's first-run misses, reworded
+    ("bladder", "I have been pressing to pass urine since the morning but nothing is coming out except small drops"),
+    ("sexual_dysfunction", "lately nothing works in the bedroom for him at all"),
+    ("sexual_dysfunction", "even when we try she can hardly feel a thing, that is new since her back went"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -313,6 +317,19 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "me, I just have sciatica in my left leg.",
     "I'm a physio and this week we saw someone who'd lost feeling between the legs and in both legs. My own sciatica "
     "is one-sided and my bladder is fine.",
+    # blind batch 18 kinds, reworded: trouble peeing after an operation years ago that never came back; a drama's
+    # patient next to the asker's usual ache; a price that "nearly made me wet myself"; a father's operation; the
+    # children among the worries; what doctors and forms ask about
+    "After my hernia repair back in 2014 I couldn't wee for an evening and needed a catheter; it has never happened "
+    "since. These days it is just sciatica in my right leg. Which massage?",
+    "Watched a medical series where one of the patients lost control of her bladder after a disc burst. I've only got "
+    "my normal ache in the left buttock. Is massage worth it?",
+    "My mate's joke about foam rollers almost made me wet myself. Is deep tissue worth it for one-sided sciatica?",
+    "My father had a clot after his hip operation and my mother had cancer; I'm 35 and never had either. Massage for "
+    "my sciatica?",
+    "Juggling work, the kids and the bills, and the more stressed I get the more my back aches. Would massage help?",
+    "Why do GPs ask about cancer and weight loss when you go in with back pain?",
+    "The new client form asks whether I've had blood clots - why would a massage therapist care?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)

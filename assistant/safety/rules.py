@@ -186,14 +186,16 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
             _re(
                 r"(?:pee|wee|urine|urinary) (?:stream|flow) (?:\w+ ){0,3}(?:weak|slow|poor|stops?|stopping|dribbl\w*)",
-                r"(?:push|strain)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start)",
+                # "since morning I have been pressing to urinate but it is not coming out" (blind batch 18)
+                r"(?:push|strain|press)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start|pass (?:urine|water))",
             ),
             _re(
-                r"(?:pee|wee|urinat|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,80}nothing (?:at all )?"
-                r"(?:comes?|came|happens|happened)|not even a (?:dribble|drop|trickle)",
+                r"(?:pee|wee|urin|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,80}nothing (?:at all )?"
+                r"(?:comes?|came|happens|happened|is coming|was coming)|not even a (?:dribble|drop|trickle)",
                 # "says he's busting but just can't go" (blind batch 9)
                 r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
-                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|few drops)",
+                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|(?:few |small |tiny )+drops)",
+                r"(?:pee|wee|urin\w*|water) (?:\w+ ){0,3}(?:is not|isn't|not|won't|will not) (?:coming|come) out",
             ),
             _re(
                 r"(?:bladder|urinary|peeing|weeing|urine) (?:problems?|issues?|trouble|changes?|difficult\w*|dysfunction)",
@@ -211,6 +213,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         unless=_re(
             r"\b(?:nearly|almost|practically|near) (?:wet|peed|pissed|wee'd|weed) (?:myself|meself)\b"
             r"|\b(?:wet|peed|pissed) (?:myself|meself) (?:laughing|with laughter)\b",
+            # "the quote ... nearly made me wet myself" (blind batch 18)
+            r"\b(?:nearly|almost) made me (?:wet|pee|piss) (?:myself|meself)\b|\bmade me (?:nearly|almost) (?:wet|pee|piss) "
+            r"(?:myself|meself)\b",
             POTTY,
         ),
     ),
@@ -430,14 +435,17 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
-                r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed)",
+                # "since about Tuesday nothing works in the bedroom for him" (blind batch 18)
+                r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed|in the bedroom)",
                 # "nothing's been working downstairs with the missus, can't get it going" (blind batch 14)
                 r"nothing(?:'s| has| is)? (?:been )?working (?:down there|downstairs|in bed)",
                 r"(?:can't|cannot|couldn't) get it (?:going|to work|to stand)",
                 # "his manhood is not responding", "things down there haven't been working" (blind batch 13)
                 r"\bmanhood (?:\w+ )?(?:is |isn't |has )?(?:not |stopped |no longer )?(?:responding|working|standing|rising)",
                 r"(?:things?|it|everything) down there (?:haven't|hasn't|aren't|isn't|not|have not|has not) (?:been )?working",
-                r"(?:can't|cannot|couldn't) feel (?:anything|a thing|much) (?:when|while) we (?:are|were) (?:together|intimate)",
+                r"(?:can't|cannot|couldn't|can barely|can hardly|barely|hardly) feel (?:anything|a thing|much) (?:when|while) we"
+                r" (?:are (?:together|intimate)|were (?:together|intimate)|try|tried|make love|do it)",
+                r"\beven when we (?:try|tried)\b.{0,30}\b(?:can't|cannot|barely|hardly) feel\b",
                 r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
                 r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
                 # "downstairs just isn't working" (blind batch 9): the place first
@@ -809,7 +817,8 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(
-                r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?:,? \w+){0,5},? (?:swollen|swelling|swelled"
+                # "my right calf: it's swollen compared to the left" (blind batch 18)
+                r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?:[,:]? [\w']+){0,5}[,:]? (?:swollen|swelling|swelled"
                 r"|puffy|red|redness|hot|warm|inflamed|discolou?red)\b(?! up| water| bottle| pack)"
             ),
             _re(
@@ -819,6 +828,7 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"\b(?:leg|ankle) (?:is |has |looks |feels )?(?:\w+ )?(?:swollen|swelling|puffy)",
                 r"\b(?:calf|leg|ankle) (?:is |looks |feels )?(?:\w+ )?(?:bigger|larger|fatter|thicker) than the other",
                 r"\b(?:bigger|larger|fatter|thicker) than the (?:left|right)(?: one)?\b",
+                r"\b(?:swollen|puffy|bigger|fatter) (?:compared (?:to|with)|next to) the (?:left|right|other)(?: one)?\b",
             ),
             _re(
                 r"(?:think|might|could|worried|maybe|possibly|suspect|afraid|scared|is it|is this|have i got|do i have"

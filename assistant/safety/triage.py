@@ -85,7 +85,11 @@ _RETURNED = re.compile(
     r"\b(?:came back|come back|coming back|back again|again|returned|recurr\w*|it's back|is back|now (?:it|i|my)|since (?:yesterday|"
     r"last night|this morning|today))\b"
 )
-_GONE = re.compile(r"\b(?:went away|gone away|cleared up|it passed|never (?:came back|returned|happened again))\b")
+# "...but that was the anaesthetic and it's never happened since" (blind batch 18)
+_GONE = re.compile(
+    r"\b(?:went away|gone away|cleared up|it passed|never (?:came back|returned|happened again|happened since"
+    r"|been back|had it since))\b"
+)
 
 
 # Weak bones that are a relative's ("my aunt has osteoporosis ... but I'm 29 ... just have sciatica"): the precaution
@@ -96,6 +100,15 @@ _FOR_THEM = re.compile(
     # "i wanna surprise her w a massage for mothers day" (blind batch 14)
     r"|\b(?:surprise|treat|book|get|gift|give) (?:her|him|them|mum|mom|dad) (?:\w+ )?(?:a |an )?(?:massage|session)"
 )
+
+
+_ASKED_ABOUT = re.compile(
+    r"\b(?:docs?|doctors?|gps?|nurses?|physios?|therapists?|they|forms?|questionnaires?|clinics?|place|hospitals?)\b"
+    r"(?: \w+){0,3} (?:ask|asks|asked|asking|care|cares|want to know|wants to know|check|checks)(?: \w+){0,2}"
+    r" (?:about|if|whether)\b"
+)
+_THEIR_OP = re.compile(r"\b(?:his|her|their) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
+_MY_OP = re.compile(r"\b(?:my|i had an?|i've had an?|i have had an?) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
 
 
 # A relative's fever while the asker writes about their own sciatica ("need to cancel, my youngest has a temperature
@@ -137,6 +150,7 @@ _STRANGER = re.compile(
     r"\b(?:a|one|another|the other|some) (?:man|woman|patient|lady|guy|bloke|client|customer|resident|person|chap|fella"
     r"|character) (?:who|that|with)\b"
     # "today we admitted someone who'd lost feeling..."; "a hospital drama where a guy..." (blind batch 17)
+    r"|\bone of the (?:patients|characters|residents|clients)\b"
     r"|\b(?:someone|somebody) (?:who|that)\b|\b(?:someone|somebody) who'?d\b|\b(?:hospital|medical|tv|telly) (?:drama|show"
     r"|series|programme|program)\b"
 )
@@ -150,6 +164,9 @@ _MINE_APART = re.compile(
     # "none of that is going on with me, waterworks ... totally normal"; "Me, I've just got a classic one-sided
     # sciatica ... bladder fine" (blind batch 17)
     r"|\bnone of (?:that|this|those) (?:is|are) (?:going on|happening) (?:with|to) me\b"
+    # "Meanwhile I've just got my usual boring ache in my right bum cheek" (blind batch 18)
+    r"|\b(?:i've|i have|i) (?:just |only )(?:got|have) (?:my |the |a |an )?(?:usual|normal|ordinary|typical|boring|classic"
+    r"|bog[- ]standard)\b"
     r"|\b(?:waterworks|bladder|bowels?)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
 )
@@ -189,8 +206,15 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         after = _and_next(cl, norm)
         if (_OVER.search(after) or _GONE.search(after)) and not _came_back(after):  # "...and now it's back" escalates
             return True
+    # "why do docs always ask about cancer history ... when someone comes in with back pain?" (blind batch 18): what a
+    # doctor or a form asks about, with no word that the asker has had it
+    if code in HISTORY and _ASKED_ABOUT.search(cl.sentence) and not _own_history(norm):
+        return True
     if code == "osteoporosis" and _OTHERS.search(cl.sentence) and _SELF.search(norm) and not _FOR_THEM.search(norm):
         return True
+    # "my dad had a DVT after his knee op ... I'm 29, never had any of that" (blind batch 18): his operation
+    if code == "recent_surgery" and _THEIR_OP.search(cl.sentence) and not _MY_OP.search(cl.sentence):
+        return bool(_OTHERS.search(cl.sentence)) and not _FOR_THEM.search(norm)
     # a relative's history, unless the massage is for that relative ("my mum had breast cancer 4 yrs ago ... i wanna
     # surprise her w a massage"; blind batch 14)
     return (
@@ -253,6 +277,12 @@ _CHILD_EXCLUDE = re.compile(
 _MINE = re.compile(
     r"\bmy (?:own )?(?:\w+ ){0,2}?(?:sciatica|sciatic \w+|back|legs?|thighs?|buttocks?|bum|bottom|hips?|foot|feet"
     r"|knees?|calf|calves|pain)\b"
+)
+# the asker's own pain and its verb: "worrying about money, the kids, everything ... the worse my leg hurts" (blind
+# batch 18) names no pain of the children's
+_MINE_HURTS = re.compile(
+    _MINE.pattern + r"(?: (?:is|are|still|really|just|so|badly|now|been|has been|keeps?))* (?:hurt\w*|ach\w*|pain\w*"
+    r"|throb\w*|sting\w*|burn\w*|kill\w*)"
 )
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|sore|stiff\w*|weak\w*|limp\w*|shoot\w*)\b"
@@ -331,7 +361,7 @@ def age_signs(norm: str) -> list[Sign]:
         # blind batch 16): no child sign unless a sentence naming the child names a pain that is not the asker's
         child = any(
             (_CHILD.search(sentence) or any(0 < a < 16 for a in _ages(sentence)))
-            and _SYMPTOM.search(_MINE.sub(" ", sentence))
+            and _SYMPTOM.search(_MINE.sub(" ", _MINE_HURTS.sub(" ", sentence)))
             for sentence in _SENTENCES.split(norm)
         )
     if child:
