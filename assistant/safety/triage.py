@@ -108,7 +108,9 @@ _ASKED_ABOUT = re.compile(
     r" (?:about|if|whether)\b"
 )
 _THEIR_OP = re.compile(r"\b(?:his|her|their) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
-_MY_OP = re.compile(r"\b(?:my|i had an?|i've had an?|i have had an?) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
+_MY_OP = re.compile(
+    r"\b(?:my|i had an?|i've had an?|i have had an?) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b"
+)
 
 
 # A relative's fever while the asker writes about their own sciatica ("need to cancel, my youngest has a temperature
