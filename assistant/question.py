@@ -76,6 +76,23 @@ _OPENER = re.compile(r"^(?:(?:hi|hello|hey|hiya|ok|okay|so|also|and|um|well|righ
 _WH_WORD = re.compile(r"\b(?:what|which|how|why|when|where|who)\b", re.I)
 # markup is never part of what is asked ("Does massage help? <script>alert(1)</script>"): a script or style
 # element goes whole, any other tag leaves its text
+# voice typing that wrote the punctuation out: "what does it feel like comma is it just pain question mark" (blind
+# batch 18). Only the unambiguous names ("period" is left alone: it is also a word patients use)
+_SPOKEN = (
+    (re.compile(r"\s+comma\s+", re.IGNORECASE), ", "),
+    (re.compile(r"\s+question mark\b", re.IGNORECASE), "?"),
+    (re.compile(r"\s+full stop\b", re.IGNORECASE), "."),
+    (re.compile(r"\s+exclamation (?:mark|point)\b", re.IGNORECASE), "!"),
+)
+
+
+def spoken_punctuation(text: str) -> str:
+    """``text`` with punctuation that voice typing spelled out ("comma", "question mark", "full stop") written."""
+    for pattern, mark in _SPOKEN:
+        text = pattern.sub(mark, text)
+    return text
+
+
 _MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -145,9 +162,18 @@ def previous_question(history: list[dict]) -> str:
     return previous[-1].strip() if previous else ""
 
 
+# a sign-off after the last ask ("... any good meditation apps u would suggest? ty x"; blind batch 18) is not an ask
+_SIGN_OFF = re.compile(
+    r"(?:(?:ty|thx|thanks|thank you|thank u|cheers|ta|many thanks|much appreciated|appreciate it|x+|please|pls|plz|god bless"
+    r"|bless)\W*(?:so much|a lot|very much|in advance)?\W*)+",
+    re.IGNORECASE,
+)
+
+
 def split_parts(text: str) -> tuple[str, ...]:
     """The separate asks of ``text``; each must have at least three words, else one part."""
     pieces = [p.strip(" ,;") for p in _SPLIT.split(text) if p and p.strip(" ,;")]
+    pieces = [p for p in pieces if not _SIGN_OFF.fullmatch(p)] or pieces
     asks = [p for p in pieces if len(_WORDS.findall(p)) >= 3]
     return tuple(asks) if len(asks) >= 2 and len(asks) == len(pieces) else ()
 
@@ -200,7 +226,7 @@ def _keywords(context: str, corrected: str, canonical: str, lexicon: Lexicon) ->
 def read_question(
     question: str, history: list[dict], lexicon: Lexicon, speller: Speller | None, topics: TopicGate | None = None
 ) -> Reading:
-    text = " ".join(_MARKUP.sub(" ", question).split()) or question
+    text = spoken_punctuation(" ".join(_MARKUP.sub(" ", question).split()) or question)
     corrected = speller.correct(text) if speller is not None else text
     canonical = lexicon.canonical(corrected)
     context = previous_question(history) if is_follow_up(corrected) and not _stands_alone(corrected) else ""

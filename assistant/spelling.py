@@ -28,7 +28,7 @@ CHAT_WORDS = frozenset(
 CHAT_SPELLINGS = {
     "wot": "what", "wat": "what", "wut": "what", "hw": "how", "wen": "when", "u": "you", "ur": "your",
     "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "abt": "about",
-    "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
+    "n": "and", "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
 }  # fmt: skip
 
 

@@ -58,6 +58,11 @@ _SERVICE = re.compile(
     # finding a named kind of practitioner ("how do I find a decent RMT in Calgary? any names?"); "would you recommend
     # massage or physio?" stays a question about treatments
     r"|\b(?:find|locate|hire)\b.{0,40}\b(?:rmts?|physios?|physiotherapists?|osteopaths?|chiropractors?|practitioners?)\b"
+    # "can u recommend a good RMT in toronto who actually knows sciatica stuff" (blind batch 18): one practitioner,
+    # somewhere or someone; "would you recommend a physio or massage?" still compares treatments
+    r"|\b(?:recommend|suggest)\b (?:me )?(?:a|an|any|some) (?:good |decent |great |local |reliable |proper )?(?:rmts?"
+    r"|physios?|physiotherapists?|osteopaths?|chiropractors?|practitioners?|massage therapists?|masseu\w*)\b"
+    r"(?= (?:in|near|around|who|that|at|round)\b)"
     r"|\bany names?\b.{0,30}\brecommend"
     # "near me" asks for a place ("any good physio near me?"), unless the place is only where a claim was read ("a day
     # spa near me says their program is guaranteed safe"; blind batch 7)
@@ -220,6 +225,17 @@ _WHO_TO_ASK = re.compile(
     r"|\b(?:can|could|should|shall) (?:i|we|he|she) (?:just |simply )?(?:ask|see|check with|talk to|speak to) (?:the |a |my "
     r"|our |his |her )?(?:local )?(?:chemist|pharmacist|pharmacy|gp|doctor|dr)\b"
 )
+# Whether a massage therapist can diagnose ("she says she can tell me what's causing my sciatica just by feeling my
+# back ... can massage therapists actually diagnose it?"; blind batch 18) asks who can, not for a diagnosis: what the
+# therapist claims is set aside before the diagnosis check; the asker's own "is it sciatica or a disc?" still counts
+_CAN_THEY_DIAGNOSE = re.compile(
+    r"\b(?:can|could|are|do|should) (?:a |the |my )?(?:massage therapists?|masseu\w*|therapists?|rmts?|masseurs?)"
+    r" (?:\w+ ){0,2}(?:diagnos\w*|qualified to diagnos\w*|allowed to diagnos\w*)"
+)
+_THEIR_CLAIM = re.compile(
+    r"\b(?:she|he|they|the therapist|my therapist|the masseu\w*)(?: \w+){0,2} (?:says?|said|claims?|reckons?|can|could"
+    r"|will)\b[^.?!]*"
+)
 _NAMED_DOSE = re.compile(r"\b(?:dose|doses|dosage|overdose|milligrams?|mcg)\b|\b\d+ ?mg\b")
 
 
@@ -230,7 +246,7 @@ def refusal_kind(question: str) -> RefusalKind | None:
         return None
     if _DOSING.search(norm):
         return "dosing"
-    if _DIAGNOSIS.search(norm):
+    if _DIAGNOSIS.search(_THEIR_CLAIM.sub(" ", norm) if _CAN_THEY_DIAGNOSE.search(norm) else norm):
         return "diagnosis"
     if _TREATMENT_DECISION.search(norm):
         return "treatment_decision"
