@@ -25,7 +25,7 @@ from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
 from .store import IndexStore, StoreReadError, index_may_exist, store_for
 from .inputs import clean_history, clean_question
 from .lexicon import load_lexicon
-from .question import Reading, read_question
+from .question import SUBJECT_WORDS, Reading, read_question, subject_words
 from .retrieve import Hit, HybridRetriever
 from .retrieve.multilingual import CrossLingualIndex, build_cross_lingual, unavailable_reason
 from .schema import Answer
@@ -61,6 +61,7 @@ class Assistant:
         self.lexicon = load_lexicon(settings.lexicon_dir)
         self.topics = load_topics(settings.topics_dir)
         self.topic_gate = TopicGate()
+        self.subjects = SUBJECT_WORDS
         self.speller: Speller | None = None
         self._lock = threading.Lock()
         self._checked_at = 0.0
@@ -84,6 +85,7 @@ class Assistant:
         if self.settings.spelling:  # the vocabulary of the served passages and of the lexicon
             self.speller = build_speller(retriever.docs, self.lexicon.words)
         self.topic_gate = self.topics.gate(retriever.docs)
+        self.subjects = subject_words({m.get("section", "") for m in retriever.metas})
         self.retriever, self.generation = retriever, retriever.generation
 
     def _refresh(self, force: bool = False) -> None:
@@ -370,7 +372,7 @@ class Assistant:
             raise IndexUnusableError("the index is not loaded")
         t = time.perf_counter()
         reading: Reading = read_question(
-            route.retrieval_query or answer.question, turns, self.lexicon, self.speller, self.topic_gate
+            route.retrieval_query or answer.question, turns, self.lexicon, self.speller, self.topic_gate, self.subjects
         )
         vectors = embed_reading(self.embedder, reading, self.settings.part_share_min)
         rows = vectors[: len(reading.readings)]

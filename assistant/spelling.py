@@ -27,8 +27,8 @@ CHAT_WORDS = frozenset(
 # Chat spellings of common words, read as the word ("wot even is sciatica", "hw long does it last", "shud i go")
 CHAT_SPELLINGS = {
     "wot": "what", "wat": "what", "wut": "what", "hw": "how", "wen": "when", "u": "you", "ur": "your",
-    "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "abt": "about",
-    "n": "and", "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
+    "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "abt": "about", "n": "and",
+    "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
 }  # fmt: skip
 
 

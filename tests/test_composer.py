@@ -81,6 +81,37 @@ def test_two_part_questions_are_split_and_one_part_questions_are_not():
     assert marked.corrected == "Does massage help sciatica?" and marked.parts == ()
 
 
+def test_a_sign_off_after_the_last_ask_does_not_hide_a_two_part_question():
+    assert split_parts("can massage calm me down? also any good apps for sleep? thanks so much x") == (
+        "can massage calm me down?", "also any good apps for sleep?")
+    assert split_parts("what causes sciatica? cheers!") == ()
+
+
+def test_voice_typed_punctuation_is_written_as_punctuation():
+    from assistant.question import spoken_punctuation
+
+    assert spoken_punctuation("does it hurt comma or just tingle question mark") == "does it hurt, or just tingle?"
+    assert spoken_punctuation("thanks full stop") == "thanks."
+    # "period" is also a word patients use, and is left as it is
+    assert spoken_punctuation("my period makes it worse") == "my period makes it worse"
+
+
+def test_a_follow_up_is_read_after_what_the_previous_question_was_about():
+    from assistant.question import SUBJECT_WORDS, context_subject, subject_words
+
+    history = [{"role": "user", "content": "what causes sciatica?"}]
+    reading = read_question("ok and where does it hurt?", history, Lexicon(), None)
+    assert reading.context == "what causes sciatica?"
+    assert reading.readings[1] == "sciatica ok and where does it hurt?"
+    # a stemmer's two forms of one word both count; a corpus's headings add their own subjects
+    assert context_subject("Does being stressed out make it worse?", SUBJECT_WORDS) == "stressed"
+    subjects = subject_words(["Improved Blood Flow and Circulation"])
+    assert context_subject("does massage improve circulation?", subjects) == "massage circulation"
+    # nothing named: the whole previous question is read
+    plain = read_question("and how long?", [{"role": "user", "content": "what happens next?"}], Lexicon(), None)
+    assert plain.readings[1] == "what happens next? and how long?"
+
+
 def test_a_follow_up_reads_the_previous_question_even_after_an_unanswered_turn():
     history = [{"role": "user", "content": "what does massage do for blood flow?"},
                {"role": "assistant", "content": "The curated articles I answer from do not cover this question."}]
@@ -268,3 +299,10 @@ def test_every_reply_names_the_emergency_number(assistant, question):
     answer = assistant.ask(question)
     number = assistant.settings.emergency_number
     assert number in f"{answer.answer} {answer.disclaimer}", (answer.outcome, answer.answer)
+
+
+def test_that_side_of_it_is_an_aspect_not_a_side_effect():
+    from assistant.compose.extractive import focus_terms
+
+    assert "side" not in focus_terms("so how would a massage help with that side of it?")
+    assert "side" in focus_terms("does massage have side effects?")

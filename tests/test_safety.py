@@ -735,3 +735,15 @@ def test_current_signs_and_someone_elses_emergency_are_caught(question, level):
 ])
 def test_unseen_wordings_of_red_flags_and_their_look_alikes(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+def test_finding_one_practitioner_somewhere_is_a_provider_search_but_comparing_treatments_is_not():
+    assert decide("could you suggest a good physio in Leeds who knows about sciatica").route == "out_of_scope"
+    assert decide("would you recommend a physio or a massage for sciatica?").route == "answer"
+
+
+def test_asking_whether_massage_therapists_can_diagnose_is_not_a_request_for_a_diagnosis():
+    # blind batch 18 kind, reworded; the asker's own "is it sciatica or a disc?" is still refused
+    told = decide("my masseuse says she can tell what's causing my sciatica by touch. can massage therapists diagnose?")
+    assert told.route == "answer", told
+    assert decide("is my pain sciatica or a slipped disc? can massage therapists diagnose it?").route == "refusal"

@@ -158,8 +158,13 @@ def terms_of(text: str) -> frozenset[str]:
     return frozenset(content_terms(text))
 
 
+# "would a massage help with that side of it?" asks about an aspect, not about sides or side effects (follow-ups set;
+# blind batch 18): the word is no reason to lead with "Side effects were minor."
+_ASPECT = re.compile(r"\b(?:that|this|the|other) side of (?:it|things|this|that)\b", re.IGNORECASE)
+
+
 def focus_terms(*texts: str) -> set[str]:
-    return {t for text in texts for t in content_terms(text)} - GENERIC_TERMS
+    return {t for text in texts for t in content_terms(_ASPECT.sub(" ", text))} - GENERIC_TERMS
 
 
 def lexical_share(
