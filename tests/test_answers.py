@@ -113,14 +113,12 @@ def test_a_claim_questioned_is_answered_by_that_claim_and_its_evidence_note(buil
 ])
 def test_a_follow_up_keeps_the_passages_it_asks_for_itself(built_settings, assistant, question):
     """A follow-up is read on its own and after the previous question; the combined reading must not crowd out the
-    follow-up's own best passages (``follow_up_own_hits``). Off, these led with the summary or the introduction."""
-    from assistant.pipeline import build_assistant
-
+    follow-up's own best passages. Before the follow-up was read after the previous question's subject only, these
+    led with the summary or the introduction unless ``follow_up_own_hits`` added its own passages; now either
+    keeps them (README "Retrieval and answers")."""
     history = [{"role": "user", "content": "does deep tissue massage help sciatica?"}]
     answer = assistant.ask(question, history)
     assert answer.citations[0].section == "Increased Flexibility and Range of Motion", answer.answer
-    off = build_assistant(built_settings.with_overrides(follow_up_own_hits=0)).ask(question, history)
-    assert off.citations[0].section != "Increased Flexibility and Range of Motion"
 
 
 def test_every_quote_is_verbatim_in_the_curated_corpus(assistant):
@@ -206,3 +204,10 @@ def test_a_sign_off_does_not_hide_the_second_ask(assistant):
                            "you'd suggest? cheers x")
     assert answer.outcome == "answer", answer.answer
     assert any("meditation" in u for u in answer.uncovered), answer.uncovered
+
+
+def test_a_question_about_why_a_form_asks_about_swollen_calves_is_answered_without_alarm(assistant):
+    # blind batch 19 kind, reworded: what the form asks about is not a sign the asker has
+    answer = assistant.ask("the spa's booking form asks about swollen calves, why do they need to know?")
+    assert answer.triage.level == "none", answer.triage
+    assert "blood clot" in answer.answer.split("\n\n")[0], answer.answer

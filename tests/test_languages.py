@@ -241,6 +241,13 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "그제는 다리를 살짝 절었고 어제는 발가락에 힘이 안 들어가더니 오늘은 다리 전체에 힘이 없어요",
      "severe_weakness"),
     ("ko", "오줌 마려운 느낌이 전혀 안 드는데 속옷이 축축해요", "bladder"),
+    # the same kinds of wording as blind batch 19's first-run misses, reworded
+    ("es", "desde esta manana la pierna se me va aflojando, al mediodia renqueaba y ahora ya no me puedo parar",
+     "severe_weakness"),
+    ("es", "mi abuela se esta orinando encima desde anoche sin notarlo", "bladder"),
+    ("ko", "오른쪽만 아팠는데 오늘은 두쪽 다 저려요", "both_legs"),
+    ("ko", "아침엔 다리에 힘이 하나도 없더니. 점심 되니 아예 못 서요", "severe_weakness"),
+    ("ko", "어머니가 3년전에 대장암 수술하셨는데 요즘 허리랑 다리가 저리대요. 마사지 받으러 가신다는데 괜찮을까요", "cancer_history"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -321,6 +328,11 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("ko", "허리 디스크 증상 2주차예요. 스웨디시 받아도 될까요"),
     ("ko", "영화에서 할아버지가 소변을 못 보고 응급실 가는 장면 보고 무서웠어요. 저는 엉덩이만 살짝 저려요"),
     ("ko", "초등학교 4학년 때 자전거 타다 팔 부러진 거 빼고 다친 적 없어요. 엉덩이가 저려요"),
+    # blind batch 19 kinds, reworded: a carer's patient's cancer; a father's emergency operation long ago with the
+    # asker's own case ordinary; a childhood fracture healed twenty years ago
+    ("es", "cuido a una senora que tiene cancer y de tanto levantarla me dio ciatica, lo mio es lo normal"),
+    ("ko", "할아버지가 옛날에 소변을 못 보셔서 수술하신 적이 있대요. 저는 엉덩이만 뻐근해요"),
+    ("ko", "중학교 때 계단에서 떨어져서 팔 부러진 적 있는데 30년도 넘었어요. 요즘 엉덩이가 땡겨요"),
     # pain from the back down to one leg is not both legs (blind batch 10 case kept passing)
     ("ko", "허리부터 왼쪽다리까지 찌릿해요. 좌골신경통 마사지 되나요"),
 ])

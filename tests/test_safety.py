@@ -127,6 +127,11 @@ EMERGENCY = [
     ("bladder", "I have been pressing to pass urine since the morning but nothing is coming out except small drops"),
     ("sexual_dysfunction", "lately nothing works in the bedroom for him at all"),
     ("sexual_dysfunction", "even when we try she can hardly feel a thing, that is new since her back went"),
+    # the same kinds of wording as blind batch 19's first-run misses, reworded
+    ("saddle_numbness", "since dinner me bits have gone numb, and the insides of me thighs too"),
+    ("bowel", "granny mess sheself at the market and say she never feel it coming"),
+    ("severe_weakness", "this morning my right leg started going weak, at lunch I could still hobble, now it won't "
+                        "lift at all"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -330,10 +335,37 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "Juggling work, the kids and the bills, and the more stressed I get the more my back aches. Would massage help?",
     "Why do GPs ask about cancer and weight loss when you go in with back pain?",
     "The new client form asks whether I've had blood clots - why would a massage therapist care?",
+    # blind batch 19 kinds, reworded: a care worker's client's operation; idioms about others and a price; a father's
+    # past cauda equina with the asker's signs denied; a fracture long healed, its year after a dash
+    "I work in a care home and one of our residents has just had a back operation. Separate thing: my own sciatica "
+    "is one-sided and my bladder is fine. Massage tips?",
+    "My brother laughed so much he nearly wet himself when I tried to touch my toes, and my knees went weak at the "
+    "spa prices. It's just ordinary one-sided sciatica. Which massage?",
+    "My dad had cauda equina when he was 50 and lost feeling down below. I have none of that, everything works. "
+    "Just sciatica in one leg. Massage ok?",
+    "Cracked a vertebra - only a small one - in a skiing crash back in 2011. Fully healed. Now just a sciatic ache. "
+    "Massage?",
+    "Why does the spa's booking form ask about swollen calves? My sciatica is the usual kind.",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)
     assert (d.route, d.triage.level) == ("answer", "none"), d
+
+
+def test_weak_bones_do_not_heal_like_a_fracture_does():
+    # a fracture long healed raises nothing, but osteoporosis named now keeps the precaution
+    assert decide("Back in 2013 I fractured my wrist, fully healed, but now I have osteoporosis. Massage?").triage.reasons \
+        == ("osteoporosis",)
+
+
+def test_a_sign_of_ones_own_next_to_a_form_question_still_counts():
+    assert decide("my calf is swollen and red, the form asks about calf swelling, should I tick it?").triage.level \
+        == "urgent"
+
+
+def test_a_sunburn_across_the_back_is_a_precaution():
+    assert decide("I'm burnt to a crisp across my back from the beach. Deep tissue tomorrow ok?").triage.reasons == (
+        "skin",)
 
 
 def test_a_relatives_weak_bones_are_theirs_unless_the_massage_is_for_them():

@@ -60,8 +60,9 @@ NUMB_ADJ = (
 SADDLE_CORE = (
     r"groin|genital\w*|privates|private (?:parts|area|bits)|crotch|between (?:my|the|your|his|her) legs"
     r"|down there|down below|saddle|perine\w*|anus|anal|back passage|bum ?hole|butt ?hole|arse ?hole|ass ?hole"
-    r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|my balls|my bits"
-    r"|inner thighs?|insides? of (?:my |the |both )?thighs|thighs? (?:\w+ ){0,3}on the inside"
+    r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|(?:my|me) balls|(?:my|me) bits"
+    # "me bits and the insides of me thighs have gone dead numb" (Irish; blind batch 19)
+    r"|inner thighs?|insides? of (?:my |me |the |both |his |her )?thighs|thighs? (?:\w+ ){0,3}on the inside"
     r"|(?:the )?bits? in between|in between (?:my |the |his |her )?(?:bum )?(?:cheeks|legs)"
     # "the place where he sits is feeling somehow, like it is not his own" (blind batch 13)
     r"|(?:place|part|area|spot|bit) where (?:i|he|she|you|we) sits?"
@@ -211,7 +212,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
         # a figure of speech: "I nearly wet myself laughing" (blind batch 14)
         unless=_re(
-            r"\b(?:nearly|almost|practically|near) (?:wet|peed|pissed|wee'd|weed) (?:myself|meself)\b"
+            r"\b(?:nearly|almost|practically|near) (?:wet|peed|pissed|wee'd|weed) (?:myself|meself|herself|himself|themselves)\b"
             r"|\b(?:wet|peed|pissed) (?:myself|meself) (?:laughing|with laughter)\b",
             # "the quote ... nearly made me wet myself" (blind batch 18)
             r"\b(?:nearly|almost) made me (?:wet|pee|piss) (?:myself|meself)\b|\bmade me (?:nearly|almost) (?:wet|pee|piss) "
@@ -263,8 +264,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         (
             _re(
                 # "since yesterday he has been messing himself" (blind batch 10)
-                r"\b(?:pooed|pooped|pood|poo'd|soiled|soiling|shat|shit|messed|messing) (?:myself|my ?self|meself|mesel"
-                r"|himself|herself|themselves"
+                # "yesterday she mess sheself on the way to church" (Trinidad; blind batch 19)
+                r"\b(?:pooed|pooped|pood|poo'd|soiled|soiling|shat|shit|messed|messing|mess) (?:myself|my ?self|meself|mesel"
+                r"|himself|herself|themselves|sheself|heself|sheself|demself|themself"
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))"
             ),
             _re(
@@ -620,6 +622,8 @@ URGENT_RULES: tuple[Rule, ...] = (
             _re(r"unsteady|(?:lost|losing|loss of|poor) (?:my )?balance|can't walk (?:straight|properly|normally)"),
         ),
         "AAFP 2012 (Casazza); Northern Trust HSCNI low back pain page",
+        # a figure of speech: "my knees went weak when I saw the price" (blind batch 19)
+        unless=_re(r"\bknees? (?:went|go|goes|going|turned) (?:all )?weak (?:when|at|as|from|with)\b"),
     ),
     # Back or leg pain after a fall, accident or other injury. Source: NHS back pain; NICE NG59 rec 1.1.1
     # (exclude trauma); Northern Trust HSCNI; AAFP 2012.
@@ -948,6 +952,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
         (
             _re(
                 r"\bwounds?\b(?! (?:up|tight))|open (?:cut|sore|wound)|\ba cut\b|cuts on|\bgraze|(?<!stomach )(?<!peptic )(?<!gastric )(?<!duodenal )(?<!mouth )ulcer(?!s? (?:in|on) (?:my|the|his|her) (?:stomach|gut|mouth))|sunburn\w*|\ba burn\b|burns on|scald\w*"
+                # "I'm burnt to a crisp across my lower back" (blind batch 19)
+                r"|\bburnt to a crisp\b|\b(?:badly |really |very )?(?:sun)?burnt (?:across|on|all over|down) (?:my|his|her|the)\b"
                 r"|blister\w*|\brash\b|cellulitis|abscess|\bboils?\b|shingles|broken skin|skin infection|infected (?:\w+ ){0,2}"
                 r"(?:skin|spot|cut|wound|area|bite|graze|scratch|sting)|insect bites?|eczema|psoriasis|dermatitis|bed ?sores?"
                 r"|pressure sores?"
@@ -985,7 +991,8 @@ WORSENING = _re(
     r"|couple of )?hours|as the day (?:goes|went|has gone) on)\b",
     r"\b(?:by the hour|hour by hour|every (?:few |couple of )?hours?)\b.{0,30}\b(?:worse|weaker)\b",
     # "gave out twice this morning, by lunch i can't stand on it at all" (blind batch 9): worse within the day
-    r"\bthis morning\b.{0,120}\bby (?:lunch(?:time)?|noon|midday|this afternoon|the afternoon|tonight|this evening"
+    # "since this morning ... weaker and weaker, at lunch I can still walk with cane, now I cannot lift it" (blind batch 19)
+    r"\bthis morning\b.{0,120}\b(?:by|at) (?:lunch(?:time)?|noon|midday|this afternoon|the afternoon|tonight|this evening"
     r"|teatime|tea time|dinner(?:time)?)\b",
     # "at breakfast I could stand fine, by lunch I couldn't lift my foot" (blind batch 13)
     r"\b(?:at|after) breakfast\b.{0,60}\bby (?:lunch(?:time)?|noon|midday|teatime|tea|dinner|this afternoon|tonight)\b",

@@ -51,7 +51,7 @@ _OVER = re.compile(
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
-    r"\bmy (?:mum|mom|mother|dad|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
+    r"\bmy (?:mum|mom|mam|mammy|mother|dad|da|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
     r"|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
     r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated)\b"
     r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
@@ -78,6 +78,8 @@ _LONG_PAST = re.compile(
     # a year long gone: "back in 2017", "in 1998" (this decade's years are left out: "in 2025" may be recent)
     r"|back in (?:19\d\d|200\d|201\d)|in (?:19\d\d|200\d|201\d))\b"
 )
+_WEAK_BONES = re.compile(r"\b(?:osteopor\w*|osteopen\w*|brittle bones|weak bones|thin bones)\b")
+_THEIR_PAST = re.compile(r"\bwhen (?:she|he|they) (?:was|were) (?:\d+|young|little|a (?:child|kid|teenager|baby))\b")
 _NOT_BACK = re.compile(
     r"\b(?:never|not|hasn't|hasn't ever|has never) (?:\w+ )?(?:came back|come back|returned|happened again)\b"
 )
@@ -102,6 +104,7 @@ _FOR_THEM = re.compile(
 )
 
 
+_MY_LEG = re.compile(r"\b(?:my|his|her|me) (?:\w+ )?(?:calf|calves|legs?|shins?|ankles?)\b")
 _ASKED_ABOUT = re.compile(
     r"\b(?:docs?|doctors?|gps?|nurses?|physios?|therapists?|they|forms?|questionnaires?|clinics?|place|hospitals?)\b"
     r"(?: \w+){0,3} (?:ask|asks|asked|asking|care|cares|want to know|wants to know|check|checks)(?: \w+){0,2}"
@@ -152,7 +155,7 @@ _STRANGER = re.compile(
     r"\b(?:a|one|another|the other|some) (?:man|woman|patient|lady|guy|bloke|client|customer|resident|person|chap|fella"
     r"|character) (?:who|that|with)\b"
     # "today we admitted someone who'd lost feeling..."; "a hospital drama where a guy..." (blind batch 17)
-    r"|\bone of the (?:patients|characters|residents|clients)\b"
+    r"|\bone of (?:the|my|our|her|his) (?:patients|characters|residents|clients)\b"
     r"|\b(?:someone|somebody) (?:who|that)\b|\b(?:someone|somebody) who'?d\b|\b(?:hospital|medical|tv|telly) (?:drama|show"
     r"|series|programme|program)\b"
 )
@@ -166,6 +169,8 @@ _MINE_APART = re.compile(
     # "none of that is going on with me, waterworks ... totally normal"; "Me, I've just got a classic one-sided
     # sciatica ... bladder fine" (blind batch 17)
     r"|\bnone of (?:that|this|those) (?:is|are) (?:going on|happening) (?:with|to) me\b"
+    # "I have none of that - feeling's normal everywhere, toilet normal, legs strong" (blind batch 19)
+    r"|\bi (?:have|had|'ve got|'ve had) none of (?:that|this|those|it)\b"
     # "Meanwhile I've just got my usual boring ache in my right bum cheek" (blind batch 18)
     r"|\b(?:i've|i have|i) (?:just |only )(?:got|have) (?:my |the |a |an )?(?:usual|normal|ordinary|typical|boring|classic"
     r"|bog[- ]standard)\b"
@@ -190,6 +195,19 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         return True
     if code in EMERGENCY_CODES and _STRANGER.search(cl.text) and _MINE_APART.search(norm):
         return True
+    # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
+    # emergency spinal surgery ... my own sciatica flared up ... bladder and everything fine with me" (blind batch 19)
+    if code not in EMERGENCY_CODES and _STRANGER.search(cl.sentence) and _MINE_APART.search(norm):
+        return True
+    # a relative's emergency long over, the asker's own signs denied: "My mam had cauda equina syndrome when she was
+    # 45 and lost feeling down below ... I have none of that" (blind batch 19); a relative's sign today still counts
+    if (
+        code in EMERGENCY_CODES
+        and _OTHERS.search(cl.sentence)
+        and (_THEIR_PAST.search(cl.sentence) or _LONG_PAST.search(cl.sentence))
+        and _MINE_APART.search(norm)
+    ):
+        return True
     if code == "saddle_numbness" and _SAT_LONG.search(cl.sentence):
         after = _and_next(cl, norm)
         # "it came back within a few minutes" is the feeling returning, not the numbness
@@ -198,7 +216,15 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code in CONTAGIOUS and _RELATIVE_HAS.search(cl.sentence) and _OWN_SCIATICA.search(norm):
         if not _FOR_THEM.search(norm):
             return True
-    if code in RESOLVABLE and _PAST.search(cl.sentence):
+    # "a small fracture ... in a motorbike crash back in 2009. Fully healed" (blind batch 19)
+    # (the time may come after a dash, before the sentence ends)
+    upto = re.split(r"[.!?\n]", norm[cl.start :], maxsplit=1)[0]
+    after = _and_next(cl, norm, 120)
+    # weak bones do not heal: "a hip fractured back in 2015, fully healed, but now I have osteoporosis" keeps the caution
+    resolvable = code in RESOLVABLE and not (code == "osteoporosis" and _WEAK_BONES.search(cl.text))
+    if resolvable and _LONG_PAST.search(upto) and _OVER.search(after) and not _came_back(after):
+        return True
+    if resolvable and _PAST.search(cl.sentence):
         if _OVER.search(cl.sentence):
             return True
         after = _and_next(cl, norm, 120)  # "...three years ago; it settled completely"
@@ -210,7 +236,9 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
             return True
     # "why do docs always ask about cancer history ... when someone comes in with back pain?" (blind batch 18): what a
     # doctor or a form asks about, with no word that the asker has had it
-    if code in HISTORY and _ASKED_ABOUT.search(cl.sentence) and not _own_history(norm):
+    # ... and a form asking about calf swelling (blind batch 19)
+    asked_about = code in HISTORY or (code == "possible_dvt" and not _MY_LEG.search(norm))
+    if asked_about and _ASKED_ABOUT.search(cl.sentence) and not _own_history(norm):
         return True
     if code == "osteoporosis" and _OTHERS.search(cl.sentence) and _SELF.search(norm) and not _FOR_THEM.search(norm):
         return True
