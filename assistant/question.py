@@ -65,7 +65,11 @@ _ASKS = re.compile(
 )
 # a word that points back at what was said before ("I had an epidural. Does it wear off?"); unlike _FOLLOW_UP, a
 # question word opening the sentence ("Which massage techniques help?") does not lean on the scene
-_POINTS_BACK = re.compile(r"\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|there)\b", re.IGNORECASE)
+# ("is there really research...?" points at nothing: an existential "there" is left out; blind batch 19)
+_POINTS_BACK = re.compile(
+    r"\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|(?<!is )(?<!are )(?<!was )(?<!were )there)\b",
+    re.IGNORECASE,
+)
 # a test named as the source of a finding ("MRI report says L5/S1 disc herniation", "the x-ray showed..."): the
 # finding is what is asked about, not the test
 _REPORTED_BY = re.compile(

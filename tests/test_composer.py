@@ -306,3 +306,13 @@ def test_that_side_of_it_is_an_aspect_not_a_side_effect():
 
     assert "side" not in focus_terms("so how would a massage help with that side of it?")
     assert "side" in focus_terms("does massage have side effects?")
+
+
+def test_an_existential_there_does_not_lean_on_the_part_before():
+    # blind batch 19 kind, reworded: the second ask names its own subject; "is there" points back at nothing
+    from assistant.topics import Topics
+
+    gate = Topics(("Bupa",)).gate(["Massage may ease sciatica."])
+    reading = read_question("does Bupa pay for massage? and is there any proof massage helps sciatica?", [], Lexicon(),
+                            None, gate)
+    assert reading.part_absent == (("Bupa",), ())

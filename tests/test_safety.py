@@ -779,3 +779,16 @@ def test_asking_whether_massage_therapists_can_diagnose_is_not_a_request_for_a_d
     told = decide("my masseuse says she can tell what's causing my sciatica by touch. can massage therapists diagnose?")
     assert told.route == "answer", told
     assert decide("is my pain sciatica or a slipped disc? can massage therapists diagnose it?").route == "refusal"
+
+
+@pytest.mark.parametrize("question", [
+    # blind batch 19 kinds, reworded: a saying about medicine; asking what sciatica feels like
+    "my nan says rest is the best medicine for sciatica - is that right or should I keep moving?",
+    "pins and needles down the back of my left calf - is that what sciatica is like?",
+])
+def test_sayings_and_what_it_feels_like_are_not_dose_or_diagnosis_requests(question):
+    assert decide(question).route == "answer"
+
+
+def test_the_best_medicine_for_sciatica_is_still_a_medicine_question():
+    assert decide("what is the best medicine for sciatica?").route == "refusal"
