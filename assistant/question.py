@@ -22,7 +22,9 @@ from .topics import TopicGate
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|but|also|so|or|then|what about|how about|what else|which one|same|ok|okay|how often|how long"
     r"|how many|which|why|when|is it|is that|are they|can i|should i|will it|would it|does it|do they)\b"
-    r"|\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|there|the other|either|both)\b",
+    r"|\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|there|the other|either|both)\b"
+    # "wat sort of side effects tho, anythin bad?" (blind batch 19): a "though" after the ask answers the last turn
+    r"|\b(?:tho|though)\b[\s,.!?]",
     re.IGNORECASE,
 )
 

@@ -316,3 +316,10 @@ def test_an_existential_there_does_not_lean_on_the_part_before():
     reading = read_question("does Bupa pay for massage? and is there any proof massage helps sciatica?", [], Lexicon(),
                             None, gate)
     assert reading.part_absent == (("Bupa",), ())
+
+
+def test_a_though_after_the_ask_makes_it_a_follow_up():
+    # blind batch 19 kind, reworded
+    history = [{"role": "user", "content": "is a massage safe with sciatica?"}]
+    assert read_question("any nasty side effects tho?", history, Lexicon(), None).context
+    assert not read_question("any nasty side effects?", history, Lexicon(), None).context
