@@ -218,12 +218,13 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
             return True
     # "a small fracture ... in a motorbike crash back in 2009. Fully healed" (blind batch 19)
     # (the time may come after a dash, before the sentence ends)
-    upto = re.split(r"[.!?\n]", norm[cl.start :], maxsplit=1)[0]
-    after = _and_next(cl, norm, 120)
     # weak bones do not heal: "a hip fractured back in 2015, fully healed, but now I have osteoporosis" keeps the caution
     resolvable = code in RESOLVABLE and not (code == "osteoporosis" and _WEAK_BONES.search(cl.text))
-    if resolvable and _LONG_PAST.search(upto) and _OVER.search(after) and not _came_back(after):
-        return True
+    if resolvable:
+        upto = re.split(r"[.!?\n]", norm[cl.start :], maxsplit=1)[0]
+        after = _and_next(cl, norm, 120)
+        if _LONG_PAST.search(upto) and _OVER.search(after) and not _came_back(after):
+            return True
     if resolvable and _PAST.search(cl.sentence):
         if _OVER.search(cl.sentence):
             return True
@@ -256,16 +257,22 @@ def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
     for cl in parts:
         if rule.unless is not None and rule.unless.search(cl.text):
             continue
-        if _over_or_someone_elses(rule.code, cl, norm):
-            continue
         if rule.requires is not None and not rule.requires.search(norm if rule.requires_anywhere else cl.sentence):
             continue
-        for pattern in rule.patterns:
-            pos = 0
-            while (m := pattern.search(cl.text, pos)) is not None:
-                if not is_negated(cl.text, m.start()) and not denied_after(norm, cl.start + m.end()):
-                    return True
-                pos = m.start() + 1
+        # the sign is looked for first: whose it is, and whether it is over, is only asked of a clause that names it
+        # (the same answer, a third of the triage time: README "Speed")
+        if _names_sign(rule, cl, norm) and not _over_or_someone_elses(rule.code, cl, norm):
+            return True
+    return False
+
+
+def _names_sign(rule: Rule, cl: Clause, norm: str) -> bool:
+    for pattern in rule.patterns:
+        pos = 0
+        while (m := pattern.search(cl.text, pos)) is not None:
+            if not is_negated(cl.text, m.start()) and not denied_after(norm, cl.start + m.end()):
+                return True
+            pos = m.start() + 1
     return False
 
 
