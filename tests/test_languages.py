@@ -248,6 +248,16 @@ def test_a_language_file_without_sources_is_refused(tmp_path):
     ("ko", "오른쪽만 아팠는데 오늘은 두쪽 다 저려요", "both_legs"),
     ("ko", "아침엔 다리에 힘이 하나도 없더니. 점심 되니 아예 못 서요", "severe_weakness"),
     ("ko", "어머니가 3년전에 대장암 수술하셨는데 요즘 허리랑 다리가 저리대요. 마사지 받으러 가신다는데 괜찮을까요", "cancer_history"),
+    # the same kinds of wording as blind batch 20's first-run misses, reworded
+    ("es", "anoche se le salio el orin sin sentir a mi papa", "bladder"),
+    ("es", "ayer me ensucie encima sin darme cuenta", "bowel"),
+    ("es", "la pierna se me pone floja cada ora mas", "severe_weakness"),
+    ("ko", "똥구녁 쪽이 남의 살 같어라", "saddle_numbness"),
+    ("ko", "남편이 화장실 가고 싶다는 느낌이 없대요. 마렵다는 느낌이 하나도 없대요", "bladder"),
+    ("ko", "요즘 오줌이 새는 줄도 몰랐어요", "bladder"),
+    ("ko", "와이프랑 할때 감각이 거의 없어요", "sexual_dysfunction"),
+    ("ko", "아침엔 절뚝거리더니 점심 먹고 휘청하고 저녁엔 아예 못 걸어요", "severe_weakness"),
+    ("ko", "어제 뒤에서 꽝 박혔는데 허리가 아파요", "trauma"),
 ])
 def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(lang, text, code):
     from assistant.safety.language import language_packs
@@ -333,6 +343,11 @@ def test_chest_pain_stroke_signs_and_foot_drop_are_caught_in_spanish_and_korean(
     ("es", "cuido a una senora que tiene cancer y de tanto levantarla me dio ciatica, lo mio es lo normal"),
     ("ko", "할아버지가 옛날에 소변을 못 보셔서 수술하신 적이 있대요. 저는 엉덩이만 뻐근해요"),
     ("ko", "중학교 때 계단에서 떨어져서 팔 부러진 적 있는데 30년도 넘었어요. 요즘 엉덩이가 땡겨요"),
+    # blind batch 20 kinds, reworded: "nada" before a sign; an old fracture by age; a customer's story; children years old
+    ("es", "todo normal, nada dormido por abajo, solo me duele la nalga derecha"),
+    ("es", "a los 15 me fracture el brazo, hace 20 anos, quedo bien. Ahora ciatica"),
+    ("ko", "단골 손님이 소변이 안 나와서 응급실 갔다는 얘기 듣고 놀랐어요. 저는 엉덩이만 뻐근해요"),
+    ("ko", "첫째 낳고 소변이 좀 샜었는데 다 나았고 지금 애가 5살이에요. 엉덩이가 저려요"),
     # pain from the back down to one leg is not both legs (blind batch 10 case kept passing)
     ("ko", "허리부터 왼쪽다리까지 찌릿해요. 좌골신경통 마사지 되나요"),
 ])

@@ -132,6 +132,11 @@ EMERGENCY = [
     ("bowel", "granny mess sheself at the market and say she never feel it coming"),
     ("severe_weakness", "this morning my right leg started going weak, at lunch I could still hobble, now it won't "
                         "lift at all"),
+    # the same kinds of wording as blind batch 20's first-run misses, reworded
+    ("saddle_numbness", "it's gone dead roond the bahookie and I cannae feel the paper properly"),
+    ("bladder", "since this morning him cyaan pass wata, just sitting there and nothing"),
+    ("sexual_dysfunction", "lately he just won't rise to the occasion, and that's new"),
+    ("saddle_numbness", "when I sit it is like I am sitting on somebody's else bottom"),
 ]
 URGENT = [
     # blind batch 8 kinds, reworded: the worst hour of the night, the symptom named in another sentence
@@ -346,6 +351,11 @@ def test_deficit_and_hedged_phrasings_still_fire(question, code):
     "Cracked a vertebra - only a small one - in a skiing crash back in 2011. Fully healed. Now just a sciatic ache. "
     "Massage?",
     "Why does the spa's booking form ask about swollen calves? My sciatica is the usual kind.",
+    # blind batch 20 kinds, reworded: a client's emergency told by her therapist; a father's operation in his forties
+    "I'm a physio. A patient told me she'd lost feeling when wiping and I sent her to A&E; she's had an operation "
+    "since. My own sciatica is one-sided, nothing else going on. Stretches?",
+    "My uncle needed an emergency operation on his spine when he was in his fifties. I'm 31 with ordinary one-sided "
+    "sciatica and none of what he had. Massage?",
 ])
 def test_ordinary_sciatica_questions_are_not_escalated(question):
     d = decide(question)
@@ -361,6 +371,10 @@ def test_weak_bones_do_not_heal_like_a_fracture_does():
 def test_a_sign_of_ones_own_next_to_a_form_question_still_counts():
     assert decide("my calf is swollen and red, the form asks about calf swelling, should I tick it?").triage.level \
         == "urgent"
+
+
+def test_a_swollen_calf_said_with_an_apostrophe_is_still_a_clot_sign():
+    assert decide("my left calf's gone puffy and hot, can I get it massaged?").triage.reasons == ("possible_dvt",)
 
 
 def test_a_sunburn_across_the_back_is_a_precaution():

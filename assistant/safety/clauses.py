@@ -57,6 +57,15 @@ _CONTRACTIONS = {
     "isnae": "isn't",
     "havnae": "haven't",
     "havenae": "haven't",
+    # dialect spellings of "can't" and of place words (blind batch 20: Scots "cannae really feel the paper ... roond ma
+    # bahookie an doon below"; Jamaican "mi cyaan pass wata"; Texan "I cain't feel much")
+    "canna": "can't",
+    "cain't": "can't",
+    "cyaan": "can't",
+    "caan": "can't",
+    "doon": "down",
+    "roond": "round",
+    "wata": "water",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
 

@@ -47,19 +47,22 @@ NUMB = (
     # "it feels like someone else's bum": a part that does not feel like one's own
     r"|(?:feels?|feeling|felt) like (?:it'?s |its |it is )?(?:someone|somebody) else'?s"
     # "like I'm sitting on someone else's bum"; "wiping feels like doing it through a rubber glove" (blind batch 16)
-    r"|(?:feels?|feeling|felt) like (?:i'?m |i am |i was |he'?s |he was |she'?s |she was )?sitting on (?:someone"
-    r"|somebody) else'?s"
+    r"|(?:feels?|feeling|felt|is|it's|it is) like (?:i'?m |i am |i was |he'?s |he was |she'?s |she was )?sitting on (?:someone"
+    r"|somebody)(?:'s)? else(?:'?s)?\b"
     r"|through (?:a |an |the )?(?:rubber |thick |marigold |oven |washing.up )?(?:gloves?|mittens?|mitts?)\b"
     r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
+    # "the whole place between my legs and my backside is like it is not mine" (blind batch 20)
+    r"|like (?:it is not|it's not|its not|it isn't) (?:mine|his|hers|theirs)"
 )
 NUMB_ADJ = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
     r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
+    r"|like (?:it is not|it's not|its not|it isn't) (?:mine|his|hers|theirs)\b"
     rf"|{ANAESTHETISED}"
 )
 SADDLE_CORE = (
     r"groin|genital\w*|privates|private (?:parts|area|bits)|crotch|between (?:my|the|your|his|her) legs"
-    r"|down there|down below|saddle|perine\w*|anus|anal|back passage|bum ?hole|butt ?hole|arse ?hole|ass ?hole"
+    r"|down there|down below|down yonder|saddle|perine\w*|anus|anal|back passage|bum ?hole|butt ?hole|arse ?hole|ass ?hole"
     r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|(?:my|me) balls|(?:my|me) bits"
     # "me bits and the insides of me thighs have gone dead numb" (Irish; blind batch 19)
     r"|inner thighs?|insides? of (?:my |me |the |both |his |her )?thighs|thighs? (?:\w+ ){0,3}on the inside"
@@ -67,7 +70,7 @@ SADDLE_CORE = (
     # "the place where he sits is feeling somehow, like it is not his own" (blind batch 13)
     r"|(?:place|part|area|spot|bit) where (?:i|he|she|you|we) sits?"
 )
-SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end"
+SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end|bahookie|behind"
 # a small child learning to use the toilet: "my 2 year old is potty training and keeps having accidents" (batch 16)
 POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|\btoddler"
 WIPE = r"wip(?:e|es|ed|ing)\b|toilet (?:paper|tissue|roll)|loo roll"
@@ -439,6 +442,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
                 # "since about Tuesday nothing works in the bedroom for him" (blind batch 18)
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed|in the bedroom)",
+                # "since about Tuesday the ol' fella won't rise to the occasion" (blind batch 20)
+                r"(?:won't|wouldn't|doesn't|didn't|can't|isn't) (?:\w+ )?(?:rise|rising|stand|standing) to (?:the )?(?:occasion|attention)",
                 # "nothing's been working downstairs with the missus, can't get it going" (blind batch 14)
                 r"nothing(?:'s| has| is)? (?:been )?working (?:down there|downstairs|in bed)",
                 r"(?:can't|cannot|couldn't) get it (?:going|to work|to stand)",
@@ -822,7 +827,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         (
             _re(
                 # "my right calf: it's swollen compared to the left" (blind batch 18)
-                r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?:[,:]? [\w']+){0,5}[,:]? (?:swollen|swelling|swelled"
+                r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?:'s)?(?:[,:]? [\w']+){0,5}[,:]? (?:swollen|swelling|swelled"
                 r"|puffy|red|redness|hot|warm|inflamed|discolou?red)\b(?! up| water| bottle| pack)"
             ),
             _re(

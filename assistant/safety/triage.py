@@ -79,7 +79,10 @@ _LONG_PAST = re.compile(
     r"|back in (?:19\d\d|200\d|201\d)|in (?:19\d\d|200\d|201\d))\b"
 )
 _WEAK_BONES = re.compile(r"\b(?:osteopor\w*|osteopen\w*|brittle bones|weak bones|thin bones)\b")
-_THEIR_PAST = re.compile(r"\bwhen (?:she|he|they) (?:was|were) (?:\d+|young|little|a (?:child|kid|teenager|baby))\b")
+_THEIR_PAST = re.compile(
+    r"\bwhen (?:she|he|they) (?:was|were) (?:\d+|young|little|a (?:child|kid|teenager|baby)|in (?:his|her|their) (?:teens"
+    r"|twenties|thirties|forties|fifties|sixties|seventies|[2-9]0s))\b"
+)
 _NOT_BACK = re.compile(
     r"\b(?:never|not|hasn't|hasn't ever|has never) (?:\w+ )?(?:came back|come back|returned|happened again)\b"
 )
@@ -105,6 +108,9 @@ _FOR_THEM = re.compile(
 
 
 _MY_LEG = re.compile(r"\b(?:my|his|her|me) (?:\w+ )?(?:calf|calves|legs?|shins?|ankles?)\b")
+_THIRD_OP = re.compile(
+    r"\b(?:she|he|they)(?:'s| has| had|'ve| have)(?: \w+)? (?:surgery|an operation|an op|the operation|the op)\b"
+)
 _ASKED_ABOUT = re.compile(
     r"\b(?:docs?|doctors?|gps?|nurses?|physios?|therapists?|they|forms?|questionnaires?|clinics?|place|hospitals?)\b"
     r"(?: \w+){0,3} (?:ask|asks|asked|asking|care|cares|want to know|wants to know|check|checks)(?: \w+){0,2}"
@@ -156,6 +162,9 @@ _STRANGER = re.compile(
     r"|character) (?:who|that|with)\b"
     # "today we admitted someone who'd lost feeling..."; "a hospital drama where a guy..." (blind batch 17)
     r"|\bone of (?:the|my|our|her|his) (?:patients|characters|residents|clients)\b"
+    # "Last week a client mentioned she'd gone numb when wiping" (a massage therapist; blind batch 20)
+    r"|\b(?:a|one|another|my|our) (?:client|customer|patient|resident)\b(?= (?:\w+ ){0,2}(?:mentioned|told|said|had|came"
+    r"|was|who|that|with)\b)"
     r"|\b(?:someone|somebody) (?:who|that)\b|\b(?:someone|somebody) who'?d\b|\b(?:hospital|medical|tv|telly) (?:drama|show"
     r"|series|programme|program)\b"
 )
@@ -171,6 +180,8 @@ _MINE_APART = re.compile(
     r"|\bnone of (?:that|this|those) (?:is|are) (?:going on|happening) (?:with|to) me\b"
     # "I have none of that - feeling's normal everywhere, toilet normal, legs strong" (blind batch 19)
     r"|\bi (?:have|had|'ve got|'ve had) none of (?:that|this|those|it)\b"
+    # "it's the usual right-sided ache into my hamstring ... nothing else going on" (blind batch 20)
+    r"|\bnothing else (?:is )?(?:going on|wrong|odd|weird|unusual)\b|\bi've had none of what (?:he|she|they) had\b"
     # "Meanwhile I've just got my usual boring ache in my right bum cheek" (blind batch 18)
     r"|\b(?:i've|i have|i) (?:just |only )(?:got|have) (?:my |the |a |an )?(?:usual|normal|ordinary|typical|boring|classic"
     r"|bog[- ]standard)\b"
@@ -246,6 +257,12 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     # "my dad had a DVT after his knee op ... I'm 29, never had any of that" (blind batch 18): his operation
     if code == "recent_surgery" and _THEIR_OP.search(cl.sentence) and not _MY_OP.search(cl.sentence):
         return bool(_OTHERS.search(cl.sentence)) and not _FOR_THEM.search(norm)
+    # "she's had surgery since and is doing well" (a client's, told by her massage therapist; blind batch 20)
+    if code == "recent_surgery" and _THIRD_OP.search(cl.text) and not _MY_OP.search(cl.sentence):
+        return not _FOR_THEM.search(norm)
+    # "My dad had to have emergency surgery for cauda equina when he was in his forties" (blind batch 20)
+    if code == "recent_surgery" and _OTHERS.search(cl.sentence) and _THEIR_PAST.search(cl.sentence):
+        return not _MY_OP.search(cl.sentence) and not _FOR_THEM.search(norm)
     # a relative's history, unless the massage is for that relative ("my mum had breast cancer 4 yrs ago ... i wanna
     # surprise her w a massage"; blind batch 14)
     return (
