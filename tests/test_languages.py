@@ -375,3 +375,12 @@ def test_a_dragging_foot_that_is_not_getting_worse_stays_urgent(lang, text):
 ])
 def test_a_spanish_sign_can_span_sentences(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+def test_nada_mas_is_not_a_negation():
+    from assistant.safety.language import language_packs
+
+    # Spain's "nada más" means "right after": the sign after it counts, while "nada dormido" denies one
+    pack = language_packs()["es"]
+    assert ("saddle_numbness", "emergency") in pack.find_signs("nada mas levantarme se me durmio la entrepierna")
+    assert pack.find_signs("nada dormido en la entrepierna") == []

@@ -150,7 +150,10 @@ class LanguagePack:
         # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates
         # something else
         before = re.split(r"[,;:]", sentence[:start])[-1].split()[-3:]
-        return any(word in self.negations for word in before)
+        # "nada mas levantarme se me durmio la entrepierna" (Spain: "right after getting up") negates nothing
+        return any(
+            w in self.negations and not (w == "nada" and nxt == "mas") for w, nxt in zip(before, [*before[1:], ""])
+        )
 
 
 def _compile(values, where: str) -> tuple[re.Pattern[str], ...]:
