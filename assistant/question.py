@@ -54,7 +54,9 @@ _SPLIT = re.compile(
     # "... and can't do the school run" tells; "and can I ..." asks
     r"(?:is|are|does|do|did|can|could|should|would|will|what|whats|how|hows|which|who|whos|where|when|why|if|i'd|i)\b"
     r"(?!['’]t\b))"
-    r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)",
+    r"|,?\s+or\s+(?=(?:should|would|could|do|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)"
+    # "is it normal to get pins and needles down one leg, or is that something else?" (blind batch 20)
+    r"|,\s+or\s+(?=is\s+(?:that|this)\s+(?:something|a sign|another|more|serious)\b)",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[A-Za-z]+")

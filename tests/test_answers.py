@@ -211,3 +211,11 @@ def test_a_question_about_why_a_form_asks_about_swollen_calves_is_answered_witho
     answer = assistant.ask("the spa's booking form asks about swollen calves, why do they need to know?")
     assert answer.triage.level == "none", answer.triage
     assert "blood clot" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_a_general_symptom_question_is_answered_and_only_the_diagnosis_part_declined(assistant):
+    # blind batch 20 kind, reworded: the first ask is general, the second asks what the asker has
+    answer = assistant.ask("is tingling down the back of one leg normal with sciatica, or is that something else?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("Pain, tingling, or numbness that results usually affects"), answer.answer
+    assert "I can't tell what is causing your symptoms" in answer.answer
