@@ -254,20 +254,23 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         return True
     if code == "osteoporosis" and _OTHERS.search(cl.sentence) and _SELF.search(norm) and not _FOR_THEM.search(norm):
         return True
-    # "my dad had a DVT after his knee op ... I'm 29, never had any of that" (blind batch 18): his operation
-    if code == "recent_surgery" and _THEIR_OP.search(cl.sentence) and not _MY_OP.search(cl.sentence):
-        return bool(_OTHERS.search(cl.sentence)) and not _FOR_THEM.search(norm)
-    # "she's had surgery since and is doing well" (a client's, told by her massage therapist; blind batch 20)
-    if code == "recent_surgery" and _THIRD_OP.search(cl.text) and not _MY_OP.search(cl.sentence):
-        return not _FOR_THEM.search(norm)
-    # "My dad had to have emergency surgery for cauda equina when he was in his forties" (blind batch 20)
-    if code == "recent_surgery" and _OTHERS.search(cl.sentence) and _THEIR_PAST.search(cl.sentence):
-        return not _MY_OP.search(cl.sentence) and not _FOR_THEM.search(norm)
+    if code == "recent_surgery" and _someone_elses_operation(cl, norm):
+        return True
     # a relative's history, unless the massage is for that relative ("my mum had breast cancer 4 yrs ago ... i wanna
     # surprise her w a massage"; blind batch 14)
     return (
         code in HISTORY and bool(_OTHERS.search(cl.sentence)) and not _own_history(norm) and not _FOR_THEM.search(norm)
     )
+
+
+def _someone_elses_operation(cl: Clause, norm: str) -> bool:
+    """The operation is a relative's or a client's, and the massage is not for them: "my dad had a DVT after his knee
+    op" (blind batch 18); "my dad had to have emergency surgery ... when he was in his forties"; "she's had surgery
+    since and is doing well" (a client's, told by her massage therapist; blind batch 20)."""
+    if _MY_OP.search(cl.sentence) or _FOR_THEM.search(norm):
+        return False
+    relative = _OTHERS.search(cl.sentence) and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence))
+    return bool(relative or _THIRD_OP.search(cl.text))
 
 
 def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
