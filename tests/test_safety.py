@@ -806,3 +806,20 @@ def test_sayings_and_what_it_feels_like_are_not_dose_or_diagnosis_requests(quest
 
 def test_the_best_medicine_for_sciatica_is_still_a_medicine_question():
     assert decide("what is the best medicine for sciatica?").route == "refusal"
+
+
+@pytest.mark.parametrize("question, level", [
+    # asked about in general, nobody's own case: no alarm
+    ("which back pain symptoms are dangerous? is pain that is worse at night one of them?", "none"),
+    ("out of curiosity, when is back pain an emergency? is a fever one?", "none"),
+    ("what are the warning signs I should watch for, like numbness down there?", "none"),
+    ("is not being able to pee a red flag with sciatica?", "none"),
+    # the same frames with a case told inside them: the alarm stands
+    ("which signs are an emergency? numb between my legs since this morning", "emergency"),
+    ("which signs are an emergency? cant pee since yesterday", "emergency"),
+    ("what are the red flags? my husband cant feel his bum when he wipes", "emergency"),
+    ("which symptoms are dangerous? losing control of my bladder, is that one? it is happening now", "emergency"),
+    ("out of curiosity, when is back pain an emergency? I have a fever of 38.5", "urgent"),
+])
+def test_a_question_about_the_warning_signs_in_general_raises_no_alarm_but_a_case_inside_it_does(question, level):
+    assert assess(question, [], Settings()).triage.level == level

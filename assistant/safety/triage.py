@@ -429,9 +429,52 @@ def age_signs(norm: str) -> list[Sign]:
     return signs
 
 
+# A question about the warning signs in general, with no one's own case in it ("out of curiosity, when is back pain an
+# emergency? is a fever one of them?"; "which symptoms are dangerous, is pain at night one?"): the signs it names
+# are asked about, not had, so none escalates. Any person ("i", "my", "he", "my mum"), any word placing a symptom now
+# ("since", "today", "this morning", "keeps") or a sentence that is not a question keeps the ordinary reading, so a
+# real case told inside such a question still escalates ("which signs are an emergency? i cannot pee since
+# yesterday"). Source for the principle: the red flags concern the person's current symptoms (NICE NG59).
+_GENERAL_FRAME = re.compile(
+    r"\b(?:red flags?|warning signs?|danger(?:ous)? signs?|alarm (?:signs?|bells?)"
+    r"|(?:which|what) (?:\w+ ){0,3}(?:symptoms?|signs?)\b|(?:which|what) (?:kinds?|sorts?|types?) of (?:\w+ ){0,2}pain"
+    r"|when (?:is|does|should|would) (?:\w+ ){0,3}(?:an emergency|serious|dangerous|urgent|worrying|need)"
+    r"|in general|generally speaking|out of curiosity|just curious|hypothetically"
+    r"|for (?:my|a) (?:course|exam|essay|assignment|class|revision|module|quiz))"
+)
+_FRAME_PERSON = re.compile(
+    r"\b(?:i am|i was) (?:just )?(?:curious|wondering|asking)\b"
+    r"|\bi (?:just )?(?:wonder(?:ed)?|want(?:ed)? to know|wanna know|need to know|read|heard|saw)\b"
+    r"|\b(?:should|do|would|must|can|could|might) i (?:\w+ ){0,2}(?:watch|look|worry|know|be worried|be concerned)\b"
+    r"|\bi should (?:\w+ ){0,2}(?:watch|look|worry|know)\b|\btell me\b|\bthank(?:s| you)\b"
+    r"|\bmy (?:course|exam|essay|assignment|class|revision|module|studies|quiz)\b"
+)
+_PERSONAL = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|our|us|he|she|his|her|him|hers|mum|mom|mam|mother|dad|father"
+    r"|husband|wife|partner|son|daughter|friend|patient|client)\b"
+)
+_NOW = re.compile(
+    r"\b(?:since|today|tonight|yesterday|this (?:morning|afternoon|evening|week)|last night|right now|currently"
+    r"|now|happening|at the moment|keeps?|started|been|for (?:\d+|a few|a couple of|two|three|several) (?:hours?|days?|weeks?))\b"
+)
+
+
+def asks_in_general(norm: str) -> bool:
+    """A question about which signs matter, in general, with nobody's own case in it (see ``_GENERAL_FRAME``)."""
+    if "?" not in norm or not _GENERAL_FRAME.search(norm):
+        return False
+    rest = _FRAME_PERSON.sub(" ", norm)
+    if _PERSONAL.search(rest) or _NOW.search(rest):
+        return False
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?\n])", norm) if s.strip()]
+    return all(s.endswith("?") or _GENERAL_FRAME.search(s) for s in sentences)
+
+
 def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
     """All signs in one piece of user text, in rule order, without duplicates."""
     norm = fold_for_rules(text)
+    if asks_in_general(norm):
+        return []
     parts = clauses(norm)
     found: list[Sign] = []
     for rule in rules:
