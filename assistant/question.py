@@ -81,6 +81,13 @@ _REPORTED_BY = re.compile(
     r" (?:says|said|shows?|showed|shown|found|came back|confirm\w*|reveal\w*)\b",
     re.IGNORECASE,
 )
+# a topic set aside by the asker is not asked about: "ok nvm the price na. but is that type even ok for my leg?"
+# after a price question (blind batch 21)
+_DISMISSED = re.compile(
+    r"\b(?:nvm|nevermind|never ?mind|forget(?: about)?|scratch|leave aside|ignore)(?: about)?(?: the| my| that)?"
+    r" \w+(?: \w+)?(?= *(?:[.,;!?]|na\b|then\b|for now\b|lol\b|$))",
+    re.IGNORECASE,
+)
 # a greeting or filler word before an ask
 _OPENER = re.compile(r"^(?:(?:hi|hello|hey|hiya|ok|okay|so|also|and|um|well|right|quick question)\b[\s,!.:;-]*)+", re.I)
 _WH_WORD = re.compile(r"\b(?:what|which|how|why|when|where|who)\b", re.I)
@@ -268,6 +275,28 @@ def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
     return tuple(t for t in gate.absent_in(stated) if t not in asked)
 
 
+# A choice from a list: "Menu's got heaps - hot stone, Thai, lymphatic drainage, Swedish, deep tissue, myofascial...
+# which of those actually make sense for this?" (blind batch 21). The listed kinds the articles describe are answered
+# and the ones they do not are named as not covered, instead of declining the whole question.
+_CHOICE = re.compile(
+    r"\bwhich (?:of (?:those|these|them|the above|that lot)|ones?\b|one of (?:those|these|them))|\bany of (?:those|these|them)\b",
+    re.IGNORECASE,
+)
+_ITEM_SPLIT = re.compile(r"\s*(?:,|/|;|\.{2,}|…|\bor\b|\band\b|\s-\s)\s*", re.IGNORECASE)
+
+
+def listed_beside(text: str, absent: tuple[str, ...], gate: TopicGate) -> bool:
+    """The unmentioned topics are items of a list of three or more short items, at least one of which names none of
+    them, and the question asks which of them to choose (``_CHOICE``)."""
+    if not absent or not _CHOICE.search(text):
+        return False
+    items = [i for i in _ITEM_SPLIT.split(text) if i and len(i.split()) <= 4]
+    if len(items) < 3:
+        return False
+    named = [i for i in items if gate.absent_in(i)]
+    return bool(named) and len(items) > len(named)
+
+
 def _keywords(context: str, corrected: str, canonical: str, lexicon: Lexicon) -> str:
     """The keyword (BM25) query: the earlier question, the question, its articles'-words form, the lexicon's terms."""
     terms = lexicon.expansion(f"{context} {corrected}")
@@ -292,9 +321,11 @@ def read_question(
     evidence = bool(_EVIDENCE.search(corrected))
     keywords = _keywords(context, corrected, canonical, lexicon)
     gate = topics or TopicGate()
-    asked = _REPORTED_BY.sub("it showed", corrected)
+    asked = _DISMISSED.sub(" ", _REPORTED_BY.sub("it showed", corrected))
     scene = scene_topics(asked, gate)
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
+    if listed_beside(asked, absent, gate):
+        scene, absent = (*scene, *absent), ()
     part_absent = _lean_back(parts, [gate.absent_in(_REPORTED_BY.sub("it showed", p)) for p in parts])
     number = number_ask(corrected)
     kind = asks_kind(corrected)

@@ -138,6 +138,9 @@ class Settings:
     # ones mostly stay below (chosen on the tuning half and the seen blind batches 3-13; README "Retrieval and
     # answers"); 99 turns it off, and a retrained ranker needs it chosen again
     coverage_rank_min: float = 3.0
+    # ... and a sentence the ranker scores at least this high counts as close even when the story around the ask
+    # dilutes its cosine below min_sentence_score (still at least coverage_words_sim_min); 99 turns it off
+    coverage_rank_sure: float = 4.0
     specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0

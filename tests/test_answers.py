@@ -219,3 +219,42 @@ def test_a_general_symptom_question_is_answered_and_only_the_diagnosis_part_decl
     assert answer.outcome == "answer", answer.answer
     assert answer.answer.startswith("Pain, tingling, or numbness that results usually affects"), answer.answer
     assert "I can't tell what is causing your symptoms" in answer.answer
+
+
+def test_a_choice_from_a_menu_answers_the_kinds_described_and_names_the_others(assistant):
+    # blind batch 21 kind, reworded: the list mixes styles the article describes with ones it does not
+    answer = assistant.ask("the spa menu lists shiatsu, reflexology, Swedish, deep tissue and myofascial release. "
+                           "which of those is worth booking for sciatica?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("Effective techniques for treating muscle tension include"), answer.answer
+    assert any("shiatsu" in u for u in answer.uncovered), answer.uncovered
+    # a list of styles none of which the articles describe is still declined, naming them
+    declined = assistant.ask("shiatsu, hot stone or thai massage: which of those is best for sciatica?")
+    assert declined.outcome == "not_covered", declined.answer
+    assert "shiatsu" in declined.answer
+
+
+def test_lay_words_for_a_heat_pack_and_for_squashing_reach_the_article_sentence(assistant):
+    # blind batch 21 kinds, reworded
+    heat = assistant.ask("my shin has gone a bit numb with the sciatica, can I put a warm wheat bag on it tonight?")
+    assert "heat pack on numb skin" in heat.answer.split("\n\n")[0], heat.answer
+    squash = assistant.ask("so what squashes it then?", [{"role": "user", "content": "what is sciatica, is it a disease?"}])
+    assert squash.outcome == "answer", squash.answer
+    assert "pinched by a herniated disc" in squash.answer, squash.answer
+
+
+def test_asking_whether_sciatica_itself_is_rare_is_not_a_request_for_a_diagnosis(assistant):
+    # blind batch 21 kind, reworded: "is this sciatica a ..." asks about sciatica, not about the asker
+    answer = assistant.ask("my aunt was just told she has it - is this sciatica a rare disease?")
+    assert answer.outcome == "answer", answer.answer
+    assert "I can't tell what is causing your symptoms" not in answer.answer
+    # asking whether one's own pain is sciatica is still declined
+    assert assistant.ask("is this sciatica?").outcome == "refusal"
+
+
+def test_a_topic_the_asker_sets_aside_is_not_declined(assistant):
+    # blind batch 21 kind, reworded: "never mind the price" is not a question about the price
+    answer = assistant.ask("forget the price, which kind of massage helps sciatica?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("Effective techniques for treating muscle tension include"), answer.answer
+    assert not answer.uncovered, answer.uncovered

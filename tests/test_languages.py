@@ -384,3 +384,22 @@ def test_nada_mas_is_not_a_negation():
     pack = language_packs()["es"]
     assert ("saddle_numbness", "emergency") in pack.find_signs("nada mas levantarme se me durmio la entrepierna")
     assert pack.find_signs("nada dormido en la entrepierna") == []
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-first blind batch, first-run misses (evals/heldout/README.md), written again in other words
+    ("desde esta manana la pierna se me pone weak, a las 9 caminaba bien y ahorita casi no la puedo mover", "emergency"),
+    ("hace un mes tengo ciatica. el pie izquierdo se me va arrastrando y la semana pasada no era asi. masaje?",
+     "urgent"),
+    ("vi una serie donde a la protagonista le dio ciatica y se hizo pipi encima. yo solo tengo dolor en la nalga",
+     "none"),
+    # ... but the asker who says it happens to them too still gets the emergency reply
+    ("vi una serie donde a la protagonista se le durmio la entrepierna, y a mi me paso igual desde ayer", "emergency"),
+    ("어머니가 닦을 때 휴지 느낌이 좀 이상하다고 하세요. 좌골신경통 있으신데 안마해도 되나요?", "emergency"),
+    ("요즘 erection이 잘 안 되고 좌골신경통도 있어요. 마사지 받아도 될까요?", "emergency"),
+    ("종아리가 붓고 빨개요. 가슴 아픈 건 전혀 없어요. 주물러도 돼요?", "urgent"),
+    ("삼촌이 작년에 디스크 때문에 소변을 못 보셔서 수술까지 하셨어요. 저는 그냥 엉덩이만 뻐근한데 스트레칭 해도 돼요?", "none"),
+    ("최근에 넘어지거나 다친 건 하나도 없어요. 엉덩이서 허벅지로 찌릿한데 안마의자 써도 되나요?", "none"),
+])
+def test_twenty_first_batch_wordings_in_spanish_and_korean(question, level):
+    assert assess(question, [], Settings()).triage.level == level

