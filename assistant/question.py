@@ -88,6 +88,14 @@ _DISMISSED = re.compile(
     r" \w+(?: \w+)?(?= *(?:[.,;!?]|na\b|then\b|for now\b|lol\b|$))",
     re.IGNORECASE,
 )
+# a treatment the asker does not want is not asked about: "no needles, no injections, no knife. is the hands-on rubbing
+# option a gentle one?" (blind batch 22)
+_REFUSED = re.compile(
+    r"\b(?:no|without|avoid(?:ing)?|(?:don't|do not|dont) want(?: any| an| a)?|rather not(?: have)?)(?: any| more)?"
+    r" (?:\w+ )?(?:needles?|injections?|jabs?|shots?|surgery|operations?|knife|knives|cutting|drugs|pills|tablets|meds"
+    r"|medication|painkillers|epidurals?|steroids?)\b",
+    re.IGNORECASE,
+)
 # a greeting or filler word before an ask
 _OPENER = re.compile(r"^(?:(?:hi|hello|hey|hiya|ok|okay|so|also|and|um|well|right|quick question)\b[\s,!.:;-]*)+", re.I)
 _WH_WORD = re.compile(r"\b(?:what|which|how|why|when|where|who)\b", re.I)
@@ -321,7 +329,7 @@ def read_question(
     evidence = bool(_EVIDENCE.search(corrected))
     keywords = _keywords(context, corrected, canonical, lexicon)
     gate = topics or TopicGate()
-    asked = _DISMISSED.sub(" ", _REPORTED_BY.sub("it showed", corrected))
+    asked = _REFUSED.sub(" ", _DISMISSED.sub(" ", _REPORTED_BY.sub("it showed", corrected)))
     scene = scene_topics(asked, gate)
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
     if listed_beside(asked, absent, gate):

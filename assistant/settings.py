@@ -63,6 +63,7 @@ EMBEDDERS = ("onnx", "torch")  # Settings.embedder
 PASSAGE_VECTORS = ("encode", "sentence_mean")  # Settings.passage_vectors
 ANSWER_MODES = ("extractive", "generative")  # Settings.answer_mode
 SENTENCE_RANKERS = ("learned", "hand")  # Settings.sentence_ranker
+NOTE_LEADS = ("note", "claim")  # Settings.note_lead_by
 LLM_KINDS = ("ollama", "openai", "gguf")  # Settings.llm is "<kind>:<target>"
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -105,6 +106,13 @@ class Settings:
     # input limits
     max_question_chars: int = 1000
     max_history_turns: int = 6
+    # the learned second net behind the rules (assistant/safety/learned.py, net.npz): it can raise the triage level,
+    # never lower it; README "Safety" has its measurements. False runs the rules alone.
+    learned_triage: bool = True
+    # ... and only reads a message (with the earlier user turns) of at least this many words: a short message gives it
+    # too few n-grams to go on ("I didn't fall, it started after gardening" scored as an emergency), and the rules
+    # read short messages well
+    learned_triage_min_words: int = 12
 
     # whole answers kept for repeated questions (same words, same conversation, same index); 0 turns it off
     answer_cache_size: int = 512
@@ -155,6 +163,14 @@ class Settings:
     # it), when that note's cosine is at least note_lead_min and note_lead_margin above the next note's (0: off)
     note_lead_min: float = 0.35
     note_lead_margin: float = 0.05
+    # how the claim that was questioned is found: "note" compares the question with each evidence note and with the
+    # evidence section as they are; "claim" first removes from the question what any "is it proven?" question says
+    # (the generic and proof directions) and compares what is left with each claim section's own sentences and with
+    # the evidence section's, so "takes the pressure off the nerve, has that been shown?" finds the pressure claim
+    # rather than the research paragraph; claim_lead_min and claim_lead_margin are its thresholds
+    note_lead_by: str = "claim"
+    claim_lead_min: float = 0.2
+    claim_lead_margin: float = 0.03
     # a follow-up's own best passages (read without the previous question) always join its hits (0: off)
     follow_up_own_hits: int = 3
     part_share_min: float = 0.8
@@ -364,6 +380,8 @@ def validate(settings: Settings) -> None:
         raise SettingsError(
             f"unknown passage_vectors {settings.passage_vectors!r}; choose one of {', '.join(PASSAGE_VECTORS)}"
         )
+    if settings.note_lead_by not in NOTE_LEADS:
+        raise SettingsError(f"unknown note_lead_by {settings.note_lead_by!r}; choose one of {', '.join(NOTE_LEADS)}")
     if settings.sentence_ranker not in SENTENCE_RANKERS:
         raise SettingsError(
             f"unknown sentence_ranker {settings.sentence_ranker!r}; choose one of {', '.join(SENTENCE_RANKERS)}"

@@ -84,12 +84,13 @@ def test_a_story_question_the_ranker_is_sure_of_is_answered(built_settings, assi
     the articles answer it (``coverage_rank_min``). With that check off, the same question is "not covered"."""
     from assistant.pipeline import build_assistant
 
+    # ("... that isnt medication" is now read by the lexicon as "non-pharmaceutical" and covered without the ranker)
     question = "i cant stand taking pills, they wreck my stomach. is there anything for this nerve pain that isnt"
-    answer = assistant.ask(question + " medication")
+    answer = assistant.ask(question + " chemical")
     assert answer.outcome == "answer", answer.answer
     assert "non-pharmaceutical" in " ".join(c.quote for c in answer.citations)
     strict = build_assistant(built_settings.with_overrides(coverage_rank_min=99.0))
-    assert strict.ask(question + " medication").outcome == "not_covered"
+    assert strict.ask(question + " chemical").outcome == "not_covered"
 
 
 def test_a_claim_questioned_is_answered_by_that_claim_and_its_evidence_note(built_settings, assistant):
@@ -258,3 +259,29 @@ def test_a_topic_the_asker_sets_aside_is_not_declined(assistant):
     assert answer.outcome == "answer", answer.answer
     assert answer.answer.startswith("Effective techniques for treating muscle tension include"), answer.answer
     assert not answer.uncovered, answer.uncovered
+
+
+def test_a_doubted_claim_is_found_by_what_the_question_adds_to_is_it_proven(assistant):
+    # blind batches 18-21 kind, reworded: the research paragraph sits closer to "has that been shown?" than the
+    # pressure claim's own note; what the question adds (the pressure on the nerve) finds the claim
+    answer = assistant.ask("my masseuse insists she physically takes the pressure off my sciatic nerve. has that "
+                           "ever actually been shown?")
+    assert "That massage releases pressure on the nerve has not" in answer.answer.split("\n\n")[0], answer.answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    # blind batch 22 kinds, reworded
+    ("wich way dose the sciatic nerve go down the leg?", "It goes from the lower back down the back of each leg."),
+    ("no needles and no injections for me please. is massage a gentle, non-invasive option for sciatica?",
+     "Massage treatment is a holistic, non-invasive approach"),
+])
+def test_a_misspelt_does_and_an_unwanted_treatment_do_not_stop_the_answer(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    assert expected in answer.answer, answer.answer
+
+
+def test_the_hands_on_treatment_is_not_another_body_part(assistant):
+    answer = assistant.ask("what about the hands-on one, is there real proof behind it?",
+                           [{"role": "user", "content": "does acupuncture help sciatica?"}])
+    assert answer.outcome == "answer", answer.answer

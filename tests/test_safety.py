@@ -852,3 +852,65 @@ def test_twenty_first_batch_wordings(question, level):
 ])
 def test_slang_for_pregnancy_raises_the_precaution(question):
     assert assess(question, [], Settings()).triage.level == "caution"
+
+
+# ---- the learned second net (assistant/safety/learned.py, README "Safety") --------------------------------------
+
+_UNSEEN_EMERGENCY = (
+    "been sat on the loo twenty minutes and the wee just will not come, belly like a balloon, sciatica since monday"
+)
+
+
+def test_the_learned_net_raises_an_emergency_the_rules_miss_and_names_the_signs_in_general():
+    rules_only = assess(_UNSEEN_EMERGENCY, [], Settings().with_overrides(learned_triage=False))
+    assert rules_only.triage.level == "none"  # worded so no rule reads it
+    decision = assess(_UNSEEN_EMERGENCY, [], Settings())
+    assert decision.route == "emergency"
+    assert decision.triage.reasons == ("possible_emergency",)
+    assert "999" in decision.triage.message and "may be one of the emergency signs" in decision.triage.message
+    # Spanish goes through the same net, the reply in Spanish
+    spanish = assess("mi abuela no siente cuando orina desde ayer y tiene ciatica, le doy un masaje o no", [], Settings())
+    assert spanish.triage.level == "emergency" and "Llame al 999" in spanish.triage.message
+
+
+@pytest.mark.parametrize("question", [
+    # the rules read the sign and judged it over, or someone else's: the net does not overrule them
+    "I had a fever last week but it is gone now and I feel fine, is a massage for my sciatica ok?",
+    "My brother had emergency surgery for cauda equina last year after he couldn't feel himself wee. Mine's just the "
+    "usual ache down one leg. Is massage ok for me?",
+    # not about the back, legs, bottom, bladder, bowel or sex: the net does not read it
+    "I can't lift my arm above my head since my shoulder injury and my hand goes numb at night. Massage for that?",
+    # too short for the net: the rules decide
+    "I didn't fall, it started after gardening",
+])
+def test_the_learned_net_never_overrules_what_the_rules_judged(question):
+    assert assess(question, [], Settings()).triage.level == "none"
+
+
+def test_the_learned_net_does_not_turn_an_urgent_sign_the_rules_found_into_an_emergency():
+    question = "My left leg has been getting weaker over the past fortnight and I keep tripping on the kerb when I walk"
+    assert assess(question, [], Settings()).triage.level == "urgent"
+
+
+def test_the_assistant_reads_the_net_without_scikit_learn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from assistant.safety.learned import default_net; net = default_net(); "
+        "assert net is not None and net.level('can massage help sciatica?') == 'none'; "
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_the_shipped_net_was_trained_on_every_labelled_file():
+    # retrain with `python -m evals.train_safety_net` after adding or changing a labelled set
+    from evals.train_safety_net import training_cases
+    from assistant.safety.learned import default_net
+
+    net = default_net()
+    assert net is not None
+    assert net.meta["files"] == sorted({c["file"] for c in training_cases()})
+    assert net.meta["cases"] == len(training_cases())

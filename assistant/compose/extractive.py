@@ -49,6 +49,20 @@ GENERIC_QUESTIONS = (
     "what helps sciatica?",
 )
 # Words that only say "on topic"; they do not count when measuring how much of the question a sentence holds.
+# A section that sums up the article restates its claims; the claim doubted is looked for in the claim's own section.
+_OVERVIEW = re.compile(r"\b(?:summary|conclusions?|overview|introduction|in short)\b", re.IGNORECASE)
+# What any question about proof says, whatever claim it is about: removed (with GENERIC_QUESTIONS) before a doubted
+# claim is looked for (``note_lead_by = "claim"``).
+PROOF_QUESTIONS = (
+    "is there proof massage works",
+    "is it proven",
+    "is that legit or just hype",
+    "has it been shown in research",
+    "what does the research say",
+    "is there evidence for it",
+    "is it true",
+    "is that actually true or a myth",
+)
 GENERIC_TERMS = frozenset(
     content_terms(
         "massage massages massaging sciatica sciatic help helps helped good pain painful therapy therapist treatment "
@@ -90,6 +104,9 @@ class ComposeSettings:
     precaution_min: float
     note_lead_min: float
     note_lead_margin: float
+    note_lead_by: str
+    claim_lead_min: float
+    claim_lead_margin: float
     question_offset: float
     question_min_score: float
     question_lead_bonus: float
@@ -189,6 +206,9 @@ class ExtractiveComposer:
     def __init__(self, cfg: ComposeSettings, embed: Embed):
         self.cfg = cfg
         self.basis = generic_basis(embed(list(GENERIC_QUESTIONS)))
+        self.proof_basis = (
+            generic_basis(embed([*GENERIC_QUESTIONS, *PROOF_QUESTIONS])) if cfg.note_lead_by == "claim" else None
+        )
         self.ranker = load_ranker() if cfg.ranker == "learned" else None
         self._embed = embed
         self._phrase_vectors: dict[str, np.ndarray] = {}  # reason phrases and evidence notes, embedded once
@@ -225,9 +245,41 @@ class ExtractiveComposer:
             if seen is None or (h in usable_hits and seen[1] not in usable_hits):
                 closest[note] = (sim, h)
         ranked = sorted(closest.values(), reverse=True)
+        fallback = self._claim_first if cfg.note_lead_by == "claim" else (lambda req, rows, usable: usable)
         if not ranked or ranked[0][0] < max(cfg.note_lead_min, general):
-            return usable
+            return fallback(req, rows, usable)
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < cfg.note_lead_margin:
+            return fallback(req, rows, usable)
+        h = ranked[0][1]
+        lead = [c for c in usable if c.h == h]
+        return [*lead, *(c for c in usable if c.h != h)] if lead else usable
+
+    def _claim_first(self, req: ComposeRequest, rows: np.ndarray, usable: list[Candidate]) -> list[Candidate]:
+        """``note_lead_by = "claim"``: what the question says beyond "is it proven?" is compared with each claim
+        section's own sentences and with the evidence section's; the closest claim leads (its note follows) when it
+        is at least ``claim_lead_min``, ``claim_lead_margin`` above the next claim, and closer than the evidence
+        section."""
+        cfg = self.cfg
+        spec, _ = specific_part(rows, self.proof_basis)
+        general = 0.0
+        claims: dict[str, tuple[float, int]] = {}  # section -> (closeness, best hit with a usable sentence)
+        usable_hits = {c.h for c in usable}
+        for h, hit in enumerate(req.hits):
+            section = hit.meta.get("section", "")
+            vecs = [v for _, t, v in req.sentences.get(hit.passage_id, []) if not is_meta_sentence(t)]
+            if not vecs:
+                continue
+            best = max(float((spec @ v).max()) for v in vecs)
+            if is_evidence_section(section):
+                general = max(general, best)
+            elif hit.meta.get("evidence_note", "") and not _OVERVIEW.search(section):
+                seen = claims.get(section)
+                if seen is None or best > seen[0] or (h in usable_hits and seen[1] not in usable_hits):
+                    claims[section] = (max(best, seen[0]) if seen else best, h)
+        ranked = sorted(claims.values(), reverse=True)
+        if not ranked or ranked[0][0] < max(cfg.claim_lead_min, general):
+            return usable
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < cfg.claim_lead_margin:
             return usable
         h = ranked[0][1]
         lead = [c for c in usable if c.h == h]

@@ -71,6 +71,9 @@ _CONTRACTIONS = {
     "comot": "come out",
     "ain't": "isn't",
     "workin": "working",
+    # Jamaican "Mi slip pon di wet step ... an land hard pon mi backside"; Liverpool "mornin" (blind batch 22)
+    "pon": "on",
+    "mornin": "morning",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
 

@@ -46,6 +46,12 @@ SIGN_PHRASES: dict[str, str] = {
     "possible_dvt": "a swollen, red, warm or painful calf, which can be a sign of a blood clot (DVT)",
     "under_16": "back or leg pain in a child or young person under 16",
     "age_over_50": "new back or leg pain starting after the age of 50",
+    # the learned second net (learned.py) raised the level without naming a sign
+    "possible_emergency": "something that may be one of the emergency signs of sciatica (new numbness around the "
+    "genitals or bottom, new problems peeing or pooing or with erections or feeling during sex, or weakness in both "
+    "legs or getting worse quickly)",
+    "possible_urgent": "something that may need a doctor to check it today (such as a fall or injury, a fever, weakness "
+    "in one leg, or pain that is worse at night)",
 }
 
 _CES_CODES = {"saddle_numbness", "bladder", "bowel", "continence", "both_legs", "sexual_dysfunction"}

@@ -267,9 +267,16 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r" (?:need|needed|needs) to (?:go|pee|wee)\b",
                 r"(?:not getting|don't get|didn't get|lost|no longer get|can't get) (?:any |the )?(?:feeling|sensation|urge)"
                 r" (?:that |of )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate)",
-                r"\b(?:underpants|pants|knickers|underwear|undergarments|boxers|briefs|trousers|trackies|jeans) (?:\w+ ){0,3}"
-                r"(?:damp|wet|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:been )?(?:at all )?(?:felt"
-                r"|feeling|feel|noticed|noticing|knowing|aware|realis\w*|realiz\w*)",
+                r"\b(?:underpants|pants|knickers|underwear|undergarments|boxers|briefs|trousers?|trackies|jeans|drawers)"
+                r" (?:\w+ ){0,3}(?:damp|wet|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:been )?"
+                r"(?:at all )?(?:felt|feeling|feel|noticed|noticing|knowing|know|aware|realis\w*|realiz\w*)",
+                # a care note and a translation app (blind batch 22): "no urine passed since approx 06:00 ... she 'doesn't
+                # feel the need to go at all'"; "the water of the body is coming out alone without my control"
+                r"\bno (?:urine|pee|wee|water) (?:\w+ )?(?:passed|produced|out|output) (?:since|for|all|in)\b",
+                r"(?:doesn't|didn't|don't|can't|couldn't) (?:even |really )?feel (?:the|any) (?:need|urge) to (?:go|pee|wee"
+                r"|urinate|pass urine|pass water)\b",
+                r"\b(?:urine|pee|wee|water)\b(?: \w+){0,5} (?:coming|comes|came|leaking|leaks|running) out (?:\w+ )?"
+                r"(?:alone|by itself|on its own|without (?:my|his|her) control)",
                 # "I keep finding my work trousers damp, it just dribbles out and I don't get any warning" (blind batch 14)
                 r"\b(?:underpants|pants|knickers|underwear|boxers|briefs|trousers|trackies|jeans|overalls) (?:\w+ ){0,3}(?:damp|wet"
                 r"|soaked)\b.{0,40}\b(?:dribbl\w*|trickl\w*|leak\w*|seep\w*) out",
@@ -299,7 +306,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:faecal|fecal|bowel) (?:incontin\w*|leak\w*|accidents?)",
                 # "had an accident in my troosers on the bus, number twos" (blind batch 12)
                 r"\baccidents? (?:in|on) (?:my|his|her|their|the) (?:\w+ )?(?:trousers|troosers|pants|knickers|underwear"
-                r"|bed|jeans|shorts|nappy|overalls)",
+                r"|bed|jeans|shorts|nappy|overalls|drawers|undies|smalls)",
                 # "she had an accident on site, the number two kind" (blind batch 14)
                 r"\baccident\b.{0,30}\bnumber (?:two|2)\b|\bnumber (?:two|2)s?\b.{0,30}\baccident\b",
             ),
@@ -466,6 +473,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 # "nothing's been working downstairs with the missus, can't get it going" (blind batch 14)
                 r"nothing(?:'s| has| is)? (?:been )?working (?:down there|downstairs|in bed)",
                 r"(?:can't|cannot|couldn't) get it (?:going|to work|to stand)",
+                # Indian English: "the organ is not standing properly and also I am not getting proper sensation at the
+                # time of relations" (blind batch 22)
+                r"\b(?:organ|member|penis|manhood|tool) (?:is |has )?(?:not|isn't|won't|doesn't|stopped) (?:\w+ )?(?:standing"
+                r"|stand|rising|rise|getting hard|get hard)\b",
+                r"(?:not getting|no|lost|less|reduced|not having) (?:proper |much |any |the )?(?:sensation|feeling) (?:at the"
+                r" time of|during|while having|in|when having) (?:relations|intercourse|sex|intimacy|marital relations)\b",
                 # "his manhood is not responding", "things down there haven't been working" (blind batch 13)
                 r"\bmanhood (?:\w+ )?(?:is |isn't |has )?(?:not |stopped |no longer )?(?:responding|working|standing|rising)",
                 r"(?:things?|it|everything) down there (?:haven't|hasn't|aren't|isn't|not|have not|has not) (?:been )?working",
@@ -674,12 +687,13 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
             _re(
                 r"rear[- ]ended|hit by a (?:car|bus|van|truck|lorry|bike)|whiplash|knocked (?:off|over|down)",
-                r"landed (?:hard |heavily |flat )?on (?:my |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine|arse)",
+                r"land(?:ed)? (?:hard |heavily |flat )?on (?:my |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine"
+                r"|arse)",
                 r"came off (?:my|a|the) (?:bike|horse|motorbike|motorcycle|scooter|board|ladder|roof|scaffold\w*|stepladder)",
                 r"(?:was|got|been|being) (?:\w+ )?(?:tackled|hit|kicked|struck|knocked|thrown|crushed|run over|trampled)",
                 r"(?:went|came|going|coming) down (?:hard|heavily|awkwardly)|missed (?:a|the) (?:step|stair)",
                 r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
-                r"(?:slipped|tripped) (?:on|over|down|and)\b",
+                r"(?:slipped|tripped|slip) (?:on|over|down|and)\b",
             ),
         ),
         "NHS Back pain (nhs.uk); NICE NG59 rec 1.1.1; AAFP 2012",
@@ -1033,6 +1047,10 @@ WORSENING = _re(
     # (blind batch 17; read over the whole question, see triage._worsening)
     r"\byesterday\b.{0,160}\b(?:this morning|today)\b.{0,40}\b(?:gave way|gave out|buckled|collapsed|went from under"
     r"|giving way|gives way|giving out)",
+    # "me left leg's gone proper useless since dinner ... can barely stand on it now, way worse than this mornin" (blind
+    # batch 22): worse than earlier the same day
+    r"\b(?:way |much |loads |a lot |far )?(?:worse|weaker) than (?:this morning|earlier today|at breakfast|at lunch"
+    r"|lunchtime|an hour ago|a few hours ago|this afternoon)\b",
 )
 
 # Level of every reason code, including the age codes that triage.age_signs produces.
@@ -1040,6 +1058,9 @@ CODE_LEVEL: dict[str, str] = {r.code: str(r.level) for r in ALL_RULES} | {
     "under_16": "urgent",
     "age_over_50": "urgent",
     "child": "caution",
+    # the learned second net (learned.py): it does not say which sign it saw
+    "possible_emergency": "emergency",
+    "possible_urgent": "urgent",
 }
 
 __all__ = ["Rule", "Level", "LEVEL_RANK", "CODE_LEVEL", "ALL_RULES", "EMERGENCY_RULES", "URGENT_RULES", "CAUTION_RULES"]

@@ -25,6 +25,7 @@ from ..schema import Triage, TriageLevel
 from ..settings import Settings
 from . import messages
 from .exemplars import embedding_signs
+from .learned import CODES as LEARNED_CODES, default_net
 from .language import detect_language, language_packs
 from .rules import LEVEL_RANK
 from .scope import (
@@ -38,7 +39,7 @@ from .scope import (
 )
 from ..question import answerable_parts, split_parts
 from .clauses import fold_for_rules
-from .triage import find_signs
+from .triage import find_signs, set_aside
 
 Route = Literal["answer", "out_of_scope", "refusal", "emergency"]
 Embed = Callable[[list[str]], np.ndarray]
@@ -78,7 +79,36 @@ def recent_user_turns(history: Sequence[dict] | None, limit: int) -> list[str]:
     return turns[-limit:] if limit > 0 else []
 
 
-def _triage(texts: list[str], settings: Settings, embed: Embed | None) -> Triage:
+def _learned(codes: dict[str, str], text: str, settings: Settings, aside: Callable[[], list[tuple[str, bool]]]) -> None:
+    """The learned second net raises the level when it reads more than the rules found (``learned.py``).
+
+    It cannot read time, person or negation, so it does not overrule the rules where they read a sign and judged it
+    not current (``aside``: (level, plainly negated) of each such sign): an urgent escalation is dropped when the
+    rules set aside any urgent or emergency sign ("I had a fever last week but it's gone"), an emergency one when they
+    set aside an emergency sign as over, someone else's or a figure of speech ("my brother had cauda equina last
+    year; mine's the usual"). A sign that is only denied ("no numbness down there") does not stop an emergency the
+    rules missed elsewhere in the message."""
+    net = default_net() if settings.learned_triage else None
+    if net is None or len(text.split()) < settings.learned_triage_min_words:
+        return
+    level = net.level(text)
+    found = max((LEVEL_RANK[v] for v in codes.values()), default=0)
+    if level == "none" or LEVEL_RANK[level] <= found:
+        return
+    # where the rules recognised an urgent sign, the reply already sends the user to a doctor today and names the
+    # emergency signs; the net only adds what the rules missed entirely (an urgent weakness it would have raised to
+    # emergency in 11 of 126 urgent cases of the backtest)
+    if found >= LEVEL_RANK["urgent"]:
+        return
+    judged = aside()
+    if level == "emergency" and any(lv == "emergency" and not negated for lv, negated in judged):
+        return
+    if level == "urgent" and any(LEVEL_RANK[lv] >= LEVEL_RANK["urgent"] for lv, _ in judged):
+        return
+    codes[LEARNED_CODES[level]] = level
+
+
+def _triage(texts: list[str], settings: Settings, embed: Embed | None, net_text: str = "") -> Triage:
     codes: dict[str, str] = {}
     texts = list(dict.fromkeys(t for t in texts if t.strip()))
     for text in texts:
@@ -87,6 +117,12 @@ def _triage(texts: list[str], settings: Settings, embed: Embed | None) -> Triage
     if embed is not None:
         for code, level in embedding_signs(texts, embed):
             codes.setdefault(code, level)
+    _learned(
+        codes,
+        net_text,
+        settings,
+        lambda: [(s.level, negated) for t in texts for s, negated in set_aside(t)],
+    )
     if not codes:
         return Triage()
     ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])  # stable: rule order within a level
@@ -116,6 +152,12 @@ def _assess_other_language(question: str, earlier: list[str], settings: Settings
     for text in [question, *earlier]:
         for code, level in pack.find_signs(text):
             codes.setdefault(code, level)
+    _learned(
+        codes,
+        " ".join([*earlier, question]),
+        settings,
+        lambda: [(lv, negated) for t in [question, *earlier] for _, lv, negated in pack.set_aside(t)],
+    )
     ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])
     level = cast(TriageLevel, codes[ordered[0]] if ordered else "none")
     triage = Triage(level, messages.localised(pack, level, settings), tuple(ordered)) if ordered else Triage()
@@ -150,7 +192,7 @@ def assess(
         return _assess_other_language(question, earlier, settings, lang)
     cleaned = strip_injection(question)
     # Triage reads the original AND the cleaned text, so an injected "no emergency needed" cannot negate a sign.
-    triage = _triage([question, cleaned, *earlier], settings, embed)
+    triage = _triage([question, cleaned, *earlier], settings, embed, " ".join([*earlier, question]))
 
     if triage.level == "emergency":
         return SafetyDecision("emergency", triage, "", cleaned)

@@ -45,7 +45,7 @@ _OVER = re.compile(
     # "totally over it now, no fever for 10 days and feel back to normal" (blind batch 8)
     r"|(?:totally|completely|fully|all) over it|over it now|back to normal|no (?:fever|temperature) for"
     # "made a complete recovery, no trouble at all since", "nothing like that since" (blind batches 12 and 13)
-    r"|(?:made )?an? (?:complete|full) recovery|recovered (?:completely|fully)"
+    r"|(?:made )?(?:an? )?(?:complete|full) recovery|recovered (?:completely|fully)"
     r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since"
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
     r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again))\b"
@@ -77,6 +77,8 @@ def _own_history(norm: str) -> bool:
 _LONG_PAST = re.compile(
     r"\b(?:(?:a|one|two|three|four|five|six|several|few|couple of|many|\d+) (?:months?|years?|decades?) ago|years ago"
     r"|last year|long ago|as a (?:child|kid|teenager|teen)|when i was (?:a |\d+|young|little|at school|in my)"
+    # "Last summer, months before any back trouble, ... numb 'down there' for about an hour" (blind batch 22)
+    r"|last (?:summer|winter|spring|autumn)|months before"
     # a year long gone: "back in 2017", "in 1998" (this decade's years are left out: "in 2025" may be recent)
     r"|back in (?:19\d\d|200\d|201\d)|in (?:19\d\d|200\d|201\d))\b"
 )
@@ -169,6 +171,9 @@ _STRANGER = re.compile(
     r"|was|who|that|with)\b)"
     r"|\b(?:someone|somebody) (?:who|that)\b|\b(?:someone|somebody) who'?d\b|\b(?:hospital|medical|tv|telly) (?:drama|show"
     r"|series|programme|program)\b"
+    # "Saw on the news that a Premier League player had emergency surgery ..." (blind batch 22)
+    r"|\bon the news\b|\bnews (?:story|report|article|item)\b|\b(?:a|one|this) (?:\w+ ){0,2}(?:footballer|player"
+    r"|celebrity|athlete|actor|actress|singer|presenter)\b"
 )
 
 
@@ -188,7 +193,7 @@ _MINE_APART = re.compile(
     r"|\b(?:i've|i have|i) (?:just |only )(?:got|have) (?:my |the |a |an )?(?:usual|normal|ordinary|typical|boring|classic"
     r"|bog[- ]standard)\b"
     # "Mine's just the usual: pain in one buttock" (a brother's cauda equina surgery last year; blind batch 21)
-    r"|\bmine(?:'s| is) (?:just |only )?(?:the |a |an )?(?:usual|normal|ordinary|typical|standard|classic)\b"
+    r"|\bmine(?:'s| is) (?:just |only )?(?:the |a |an )?(?:usual|normal|ordinary|typical|standard|classic|mild)\b"
     r"|\b(?:waterworks|bladder|bowels?)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
 )
@@ -493,6 +498,33 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
     return found
 
 
+def set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, bool]]:
+    """Signs the rules read in ``text`` and judged not current: each named by a pattern but not found by
+    ``find_signs`` (negated, over, someone else's, a figure of speech, a question about the signs in general), with
+    whether every mention was plainly negated ("no numbness down there"). The learned net (``learned.py``) cannot read
+    time, person or negation, so the safety stage does not let it overrule these."""
+    norm = fold_for_rules(text)
+    parts = clauses(norm)
+    found = {s.code for s in find_signs(text, rules)}
+    out: list[tuple[Sign, bool]] = []
+    for rule in rules:
+        if rule.code in found or any(s.code == rule.code for s, _ in out):
+            continue
+        # a pattern that needs company ("requires") names nothing without it
+        kept = [
+            cl
+            for cl in parts
+            if rule.requires is None or rule.requires.search(norm if rule.requires_anywhere else cl.sentence)
+        ]
+        mentions = [(cl, m) for cl in kept for p in rule.patterns for m in p.finditer(cl.text)]
+        if mentions:
+            negated = all(
+                is_negated(cl.text, m.start()) or denied_after(norm, cl.start + m.end()) for cl, m in mentions
+            )
+            out.append((Sign(rule.code, rule.level), negated))
+    return out
+
+
 def _worsening(parts: list[Clause], norm: str = "") -> bool:
     """Some clause says a symptom is getting worse by the hour (not "it isn't getting worse by the hour")."""
     if any(not is_negated(cl.text, m.start()) for cl in parts for m in WORSENING.finditer(cl.text)):
@@ -506,4 +538,4 @@ def _worsening(parts: list[Clause], norm: str = "") -> bool:
     return any(not is_negated(norm, m.start()) for m in WORSENING.finditer(norm))
 
 
-__all__ = ["Sign", "find_signs", "age_signs"]
+__all__ = ["Sign", "find_signs", "age_signs", "set_aside"]
