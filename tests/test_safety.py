@@ -914,3 +914,48 @@ def test_the_shipped_net_was_trained_on_every_labelled_file():
     assert net is not None
     assert net.meta["files"] == sorted({c["file"] for c in training_cases()})
     assert net.meta["cases"] == len(training_cases())
+
+
+_RULES_ONLY = Settings().with_overrides(learned_triage=False)
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-second blind batch, first-run misses (evals/heldout/README.md), written again in other words; the rules
+    # alone must read them (the learned net is off here)
+    ("Night report, bed 4: no urine passed since 22:00, she says she doesn't feel the need to go. Massage tomorrow?",
+     "emergency"),
+    ("Twice this week a small accident in my drawers, the number two kind. Sciatica for a month. Massage?", "emergency"),
+    ("Since one week the organ is not standing properly and I have sciatica. Kindly advise on massage.", "emergency"),
+    ("me right leg keeps giving way since lunch, way worse than this morning, sciatica all week", "emergency"),
+    ("With the app: the water of the body is coming out by itself without my control, and my nerve pain is bad.",
+     "emergency"),
+    ("Mi slip pon di step yesterday and land hard pon mi backside, now pain a run down mi leg", "urgent"),
+])
+def test_twenty_second_batch_wordings_read_by_the_rules(question, level):
+    assert assess(question, [], _RULES_ONLY).triage.level == level
+
+
+@pytest.mark.parametrize("question", [
+    "Last winter after a long ride I was numb down there for half an hour and it never came back. Now just ordinary "
+    "sciatica in one leg. Massage?",
+    "Broke my pelvis falling off a horse when I was 22, full recovery, and I'm 45 now with a bit of sciatica. Massage?",
+    "Saw on the news that a famous footballer had emergency surgery when he lost control of his bladder. Mine's a mild "
+    "ache down one leg, just asking what the warning signs are.",
+])
+def test_twenty_second_batch_look_alikes_raise_no_alarm(question):
+    assert assess(question, [], Settings()).triage.level == "none"
+
+
+@pytest.mark.parametrize("question, level", [
+    ("Hace 15 años me rompí el tobillo jugando al fútbol, me pusieron clavos y quedé perfecto. Ahora tengo ciática, "
+     "¿masaje?", "none"),
+    ("Hace tres años tuve hormigueo en las dos piernas y se me quitó completo, nunca más. Ahora ciática solo en la "
+     "derecha.", "none"),
+    ("Anoche en la novela el señor se cayó del caballo y no podía caminar. Yo solo tengo dolor de ciática en la nalga.",
+     "none"),
+    # the operation is the precaution; the fever is denied
+    ("디스크 수술한 지 3주 됐는데 열이나 다른 이상은 없어요. 엉덩이 근육 마사지 받아도 되나요?", "caution"),
+    ("ㅋㅋ 어제 공포영화 보다가 다리 힘 풀려서 못 일어날 뻔함. 근데 좌골신경통 있는데 폼롤러 써도 됨?", "none"),
+])
+def test_twenty_second_batch_look_alikes_in_spanish_and_korean(question, level):
+    assert assess(question, [], Settings()).triage.level == level
