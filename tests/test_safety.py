@@ -959,3 +959,21 @@ def test_twenty_second_batch_look_alikes_raise_no_alarm(question):
 ])
 def test_twenty_second_batch_look_alikes_in_spanish_and_korean(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+def test_the_net_reads_the_same_n_grams_as_its_trainer():
+    # the cached per-word reading at run time and ``features`` (the trainer's) must agree, or the weights mean nothing
+    from assistant.safety.learned import default_net, features
+
+    net = default_net()
+    assert net is not None
+    text = "Desde ayer no siento el papel al limpiarme; 어제부터 소변이 안 나와요. Can't pee since Monday, sciatica!"
+    grams = [g for g in features(text) if g in net.vocabulary]
+    direct = np.zeros(len(net.idf), dtype=np.float32)
+    for g in grams:
+        direct[net.vocabulary[g]] += 1
+    index = np.flatnonzero(direct)
+    values = (1 + np.log(direct[index])) * net.idf[index]
+    values /= np.linalg.norm(values)
+    expected = net.weights[:, index] @ values + net.bias - net.thresholds
+    assert np.allclose(net.scores(text), expected, atol=1e-5)

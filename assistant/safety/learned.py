@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,25 +54,37 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
+def _word_grams(word: str) -> tuple[str, ...]:
+    """Character 2- to 5-grams of one lower-cased word, padded with spaces, and again without accents if it has them."""
+    variants = [("c", word)]
+    plain = word if word.isascii() else _strip_accents(word)
+    if plain != word:
+        variants.append(("s", plain))
+    grams: list[str] = []
+    for tag, w in variants:
+        padded = f" {w} "
+        size = len(padded)
+        for n in range(2, 6):
+            grams.extend(tag + padded[i : i + n] for i in range(size - n + 1))
+    return tuple(grams)
+
+
+def _words(text: str) -> tuple[list[str], list[str]]:
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    return lowered.split(), _WORD.findall(lowered)
+
+
+def _word_features(words: list[str]) -> list[str]:
+    return ["w " + w for w in words] + [f"w {a} {b}" for a, b in zip(words, words[1:])]
+
+
 def features(text: str) -> list[str]:
     """The n-grams the net reads: character 2- to 5-grams of each word (padded with spaces), again without accents
     for a word that has them, and words and word pairs. The trainer uses this same function."""
-    lowered = unicodedata.normalize("NFKC", text).lower()
-    grams: list[str] = []
-    for word in lowered.split():
-        variants = [("c", word)]
-        plain = _strip_accents(word)
-        if plain != word:
-            variants.append(("s", plain))
-        for tag, w in variants:
-            padded = f" {w} "
-            size = len(padded)
-            for n in range(2, 6):
-                grams.extend(tag + padded[i : i + n] for i in range(size - n + 1))
-    words = _WORD.findall(lowered)
-    grams.extend("w " + w for w in words)
-    grams.extend(f"w {a} {b}" for a, b in zip(words, words[1:]))
-    return grams
+    tokens, words = _words(text)
+    grams = [g for token in tokens for g in _word_grams(token)]
+    return grams + _word_features(words)
 
 
 @dataclass(frozen=True)
@@ -83,10 +95,24 @@ class LearnedNet:
     bias: np.ndarray  # (2,)
     thresholds: np.ndarray  # (2,)
     meta: dict
+    _seen: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _indices(self, token: str) -> tuple[int, ...]:
+        """The vocabulary indices of one word's character n-grams (cached: words recur from question to question)."""
+        found = self._seen.get(token)
+        if found is None:
+            vocabulary = self.vocabulary
+            found = tuple(i for g in _word_grams(token) if (i := vocabulary.get(g)) is not None)
+            if len(self._seen) < 200_000:
+                self._seen[token] = found
+        return found
 
     def scores(self, text: str) -> np.ndarray:
-        """The two decision values, each minus its threshold: above 0 means that level."""
-        counts = Counter(i for g in features(text) if (i := self.vocabulary.get(g)) is not None)
+        """The two decision values, each minus its threshold: above 0 means that level. Reads the same n-grams as
+        ``features`` (a test checks both ways agree)."""
+        tokens, words = _words(text)
+        counts = Counter(i for token in tokens for i in self._indices(token))
+        counts.update(i for g in _word_features(words) if (i := self.vocabulary.get(g)) is not None)
         if not counts:
             return np.full(2, -np.inf)
         index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

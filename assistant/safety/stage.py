@@ -88,17 +88,17 @@ def _learned(codes: dict[str, str], text: str, settings: Settings, aside: Callab
     set aside an emergency sign as over, someone else's or a figure of speech ("my brother had cauda equina last
     year; mine's the usual"). A sign that is only denied ("no numbness down there") does not stop an emergency the
     rules missed elsewhere in the message."""
-    net = default_net() if settings.learned_triage else None
-    if net is None or len(text.split()) < settings.learned_triage_min_words:
-        return
-    level = net.level(text)
-    found = max((LEVEL_RANK[v] for v in codes.values()), default=0)
-    if level == "none" or LEVEL_RANK[level] <= found:
-        return
     # where the rules recognised an urgent sign, the reply already sends the user to a doctor today and names the
     # emergency signs; the net only adds what the rules missed entirely (an urgent weakness it would have raised to
     # emergency in 11 of 126 urgent cases of the backtest)
-    if found >= LEVEL_RANK["urgent"]:
+    found = max((LEVEL_RANK[v] for v in codes.values()), default=0)
+    if found >= LEVEL_RANK["urgent"] or not settings.learned_triage:
+        return
+    net = default_net()
+    if net is None or len(text.split()) < settings.learned_triage_min_words:
+        return
+    level = net.level(text)
+    if level == "none" or LEVEL_RANK[level] <= found:
         return
     judged = aside()
     if level == "emergency" and any(lv == "emergency" and not negated for lv, negated in judged):
