@@ -113,6 +113,10 @@ class Settings:
     # too few n-grams to go on ("I didn't fall, it started after gardening" scored as an emergency), and the rules
     # read short messages well
     learned_triage_min_words: int = 12
+    # ... and raises a sign the rules read as urgent to emergency only when its emergency score is this far above its
+    # threshold (chosen on blind batches 21-22: their urgent cases scored 0.13-0.83, the emergency the rules called
+    # urgent 1.38)
+    learned_over_urgent_margin: float = 1.0
 
     # whole answers kept for repeated questions (same words, same conversation, same index); 0 turns it off
     answer_cache_size: int = 512

@@ -977,3 +977,43 @@ def test_the_net_reads_the_same_n_grams_as_its_trainer():
     values /= np.linalg.norm(values)
     expected = net.weights[:, index] @ values + net.bias - net.thresholds
     assert np.allclose(net.scores(text), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-third blind batch, first-run misses (evals/heldout/README.md), written again in other words
+    ("Nae pins and needles doon below, nae bother wi the bladder, nae fever. Just a sair leg. Which massage?", "none"),
+    ("Had the flu over Christmas with a temperature, but that all cleared within a week and I've been completely "
+     "well since. Now ordinary sciatica. Massage?", "none"),
+    ("My sister ended up having emergency surgery after she went numb down below last year. Mine is just an ache in "
+     "one leg and I'm peeing normally. Massage?", "none"),
+    ("Reading a thriller where the detective goes numb in both legs after a disc bursts. What are the warning signs "
+     "in real life? My own back is fine.", "none"),
+    ("Mi apá tuvo cáncer de próstata hace años. Yo tengo 35 y solo ciática leve por cargar cajas. ¿Masaje?", "none"),
+    ("En la telenovela atropellaron al galán y quedó sin mover las piernas. Yo solo tengo ciática leve, ¿masaje?",
+     "none"),
+    ("Estoy embarazada de 20 semanas y con ciática cuando paso mucho rato de pie en la pega. ¿Masaje?", "caution"),
+    ("다리 힘빠짐 ㄴㄴ / 사타구니 저림 ㄴㄴ / 열 ㄴㄴ / 다친적 ㄴㄴ. 그냥 오래 앉아서 엉덩이 당김. 마사지건 써도 됨?", "none"),
+    ("손주 합격 소식에 다리 힘이 쫙 풀려서 주저앉을 뻔했어요 ㅎㅎ 좌골신경통 있는데 마사지 받아도 될까요?", "none"),
+    ("작년에 디스크가 터져서 소변이 안 나와 수술 받았었어요. 지금은 다 정상이고 엉덩이만 조금 뻐근해요. 마사지 돼요?", "none"),
+    ("24주 초산맘인데 좌골신경통이 심해요. 산전마사지 받아도 될까요?", "caution"),
+])
+def test_twenty_third_batch_wordings(question, level):
+    assert assess(question, [], Settings()).triage.level == level
+
+
+def test_the_net_raises_an_urgent_reading_to_emergency_only_when_it_is_sure(monkeypatch):
+    # twenty-third batch kind, reworded: both legs since last night, read by the rules as one weak leg (urgent)
+    question = ("Che, mi ciática era solo de la izquierda hace un mes, pero desde anoche me agarra las dos piernas, "
+                "me hormiguean hasta los pies y las siento flojas como de trapo. ¿Me hago masaje o espero?")
+    assert assess(question, [], _RULES_ONLY).triage.level == "urgent"
+    assert assess(question, [], Settings()).triage.level == "emergency"
+    assert assess(question, [], Settings().with_overrides(learned_over_urgent_margin=99.0)).triage.level == "urgent"
+
+
+@pytest.mark.parametrize("question", [
+    # "ㄴㄴ" after a sign denies it, but "감각 없음" (no feeling) is the sign itself (kept by the shorthand rule)
+    "좌골신경통 2주째인데 화장실 갔다가 닦을 때 감각 없음.. 남의 엉덩이 닦는 느낌? 마사지 받아도 됨?",
+    "어제부터 양쪽 다리 다 찌릿+감각 없음 ㄷㄷ 힘 빠져서 계단 겨우 올라감;; 마사지샵 가도 됨?",
+])
+def test_korean_shorthand_no_feeling_is_still_an_emergency(question):
+    assert assess(question, [], _RULES_ONLY).triage.level == "emergency"

@@ -73,6 +73,8 @@ _CONTRACTIONS = {
     "workin": "working",
     # Jamaican "Mi slip pon di wet step ... an land hard pon mi backside"; Liverpool "mornin" (blind batch 22)
     "pon": "on",
+    # Scots "nae numbness doon below, nae bother wi the waterworks" (blind batch 23)
+    "nae": "no",
     "mornin": "morning",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")

@@ -34,10 +34,12 @@ _PAST = re.compile(
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
     r"|when i was (?:a |\d+|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
     r"|back in (?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    # "I had flu over New Year with a high temperature ... all cleared by the 5th" (blind batch 23)
+    r"|over (?:new year|christmas|easter|the holidays|the bank holiday)"
     r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b"
 )
 _OVER = re.compile(
-    r"\b(?:(?:it'?s|it has|it|that'?s|that has|which has|which|but|and) ?(?:all |completely |long )?(?:gone|passed|cleared"
+    r"\b(?:(?:it'?s|it has|it|that'?s|that has|that|which has|which|but|and) ?(?:all |completely |long )?(?:gone|passed|cleared"
     r"|settled|healed|better|fine|over|resolved)|(?:all |fine |better |gone |healed )(?:now|since)|fully (?:healed|recovered)"
     r"|no (?:fever|temperature|problems?|issues?) (?:now|since)|(?:healed|recovered) (?:fine|well|completely|fully)"
     r"|(?:no longer|not any more|not anymore)|since then|(?:all|long|completely|fully) healed"
@@ -48,14 +50,17 @@ _OVER = re.compile(
     r"|(?:made )?(?:an? )?(?:complete|full) recovery|recovered (?:completely|fully)"
     r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since"
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
-    r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again))\b"
+    r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again)"
+    # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
+    r"|been (?:completely |totally |perfectly )?well since)\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
     r"\bmy (?:mum|mom|mam|mammy|mother|dad|da|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
     r"|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
-    r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated)\b"
+    r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
+    r"|ended up (?:having|with|needing))\b"
     r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
 )
 _OWN = re.compile(
@@ -172,6 +177,7 @@ _STRANGER = re.compile(
     r"|\b(?:someone|somebody) (?:who|that)\b|\b(?:someone|somebody) who'?d\b|\b(?:hospital|medical|tv|telly) (?:drama|show"
     r"|series|programme|program)\b"
     # "Saw on the news that a Premier League player had emergency surgery ..." (blind batch 22)
+    r"|\b(?:novel|book|film|movie|story|podcast|series|show) (?:where|in which)\b|\bthe (?:detective|hero|heroine|character)\b"
     r"|\bon the news\b|\bnews (?:story|report|article|item)\b|\b(?:a|one|this) (?:\w+ ){0,2}(?:footballer|player"
     r"|celebrity|athlete|actor|actress|singer|presenter)\b"
 )
@@ -194,6 +200,10 @@ _MINE_APART = re.compile(
     r"|bog[- ]standard)\b"
     # "Mine's just the usual: pain in one buttock" (a brother's cauda equina surgery last year; blind batch 21)
     r"|\bmine(?:'s| is) (?:just |only )?(?:the |a |an )?(?:usual|normal|ordinary|typical|standard|classic|mild)\b"
+    # "Mine is just an ache down the back of my right leg ... I'm peeing normally, no numbness anywhere"; "my own back is
+    # fine" (blind batch 23)
+    r"|\bmine(?:'s| is) (?:just |only )(?:a |an )?(?:\w+ )?(?:ache|pain|twinge|niggle)\b|\b(?:i'm|i am) peeing normally\b"
+    r"|\bmy own (?:back|sciatica|leg) is (?:fine|ok|okay|normal|grand)\b"
     r"|\b(?:waterworks|bladder|bowels?)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
 )
