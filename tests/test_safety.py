@@ -1017,3 +1017,34 @@ def test_the_net_raises_an_urgent_reading_to_emergency_only_when_it_is_sure(monk
 ])
 def test_korean_shorthand_no_feeling_is_still_an_emergency(question):
     assert assess(question, [], _RULES_ONLY).triage.level == "emergency"
+
+
+def test_earlier_small_talk_does_not_water_down_the_net():
+    # the net reads the question alone as well as with the earlier turns (a review found three harmless turns before
+    # an emergency hid it)
+    history = [{"role": "user", "content": q} for q in ("can massage help sciatica?", "thanks", "which kind?")]
+    assert assess(_UNSEEN_EMERGENCY, history, Settings()).triage.level == "emergency"
+
+
+@pytest.mark.parametrize("text, about", [
+    ("me duele la ciática y el glúteo", True),   # accents off for the Spanish words
+    ("좌골신경통 때문에 엉덩이가 아파요", True),      # Hangul kept whole
+    ("my shoulder and my hand hurt", False),
+])
+def test_the_net_reads_only_messages_about_its_domain(text, about):
+    from assistant.safety.learned import about_the_domain
+
+    assert about_the_domain(text) is about
+
+
+def test_a_damaged_net_file_leaves_the_rules_running(tmp_path):
+    from assistant.safety.learned import load_net
+
+    broken = tmp_path / "net.npz"
+    broken.write_bytes(b"not a zip file")
+    assert load_net(broken) is None
+    mismatched = tmp_path / "mismatched.npz"
+    np.savez(mismatched, vocabulary=np.frombuffer(b"a\nb", dtype=np.uint8), idf=np.ones(3, np.float32),
+             weights=np.ones((2, 2), np.float32), bias=np.zeros(2, np.float32), thresholds=np.zeros(2, np.float32),
+             meta=np.frombuffer(b"{}", dtype=np.uint8))
+    assert load_net(mismatched) is None

@@ -146,13 +146,13 @@ class LanguagePack:
                     break
         return sorted(found.items(), key=lambda kv: -LEVEL_RANK[kv[1]])
 
-    def set_aside(self, text: str) -> list[tuple[str, str, bool]]:
-        """(code, level, plainly negated) of each sign a pattern names but ``find_signs`` did not report (an
-        exclusion, a denial or a negation judged it not current); see ``triage.set_aside``."""
+    def set_aside(self, text: str) -> list[tuple[str, str, bool, str]]:
+        """(code, level, plainly negated, sentence) of each mention of a sign a pattern names but ``find_signs`` did
+        not report (an exclusion, a denial or a negation judged it not current); see ``triage.set_aside``."""
         found = {code for code, _ in self.find_signs(text)}
         sentences = self.sentences(text)
         question = " . ".join(sentences)
-        out: dict[str, tuple[str, str, bool]] = {}
+        out: list[tuple[str, str, bool, str]] = []
         for sign in self.signs:
             if sign.code in found:
                 continue
@@ -166,9 +166,8 @@ class LanguagePack:
                         x.search(question) for x in sign.denied_by
                     )
                     negated = not excluded and self._negated(sentence, m.start())
-                    seen = out.get(sign.code)
-                    out[sign.code] = (sign.code, sign.level, negated and (seen is None or seen[2]))
-        return list(out.values())
+                    out.append((sign.code, sign.level, negated, sentence))
+        return out
 
     def _negated(self, sentence: str, start: int) -> bool:
         # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates

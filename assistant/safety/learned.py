@@ -19,6 +19,7 @@ weighted by tf-idf; no scikit-learn at run time. About a millisecond a question.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import unicodedata
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 NET_PATH = Path(__file__).with_name("net.npz")
+_log = logging.getLogger(__name__)
 CODES = {"emergency": "possible_emergency", "urgent": "possible_urgent"}
 _WORD = re.compile(r"\w+")
 # What the net was trained on: sciatica, the back, the legs and bottom, and the bladder, bowel and sex. A message that
@@ -50,13 +52,28 @@ DOMAIN = re.compile(
 )
 
 
+def about_the_domain(text: str) -> bool:
+    """Does the text name the back, legs, bottom, bladder, bowel or sex (``DOMAIN``)? Accents are taken off for the
+    Spanish words ("ciática") and the text composed again, so Hangul stays whole."""
+    return DOMAIN.search(unicodedata.normalize("NFC", _strip_accents(unicodedata.normalize("NFKC", text)))) is not None
+
+
 def _strip_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=65536)
 def _word_grams(word: str) -> tuple[str, ...]:
-    """Character 2- to 5-grams of one lower-cased word, padded with spaces, and again without accents if it has them."""
+    """Character 2- to 5-grams of one lower-cased word, padded with spaces, and again without accents if it has them.
+    Words of ordinary length are cached; a long run of characters (pasted junk) is not."""
+    return _cached_grams(word) if len(word) <= 40 else _grams(word)
+
+
+@lru_cache(maxsize=16384)
+def _cached_grams(word: str) -> tuple[str, ...]:
+    return _grams(word)
+
+
+def _grams(word: str) -> tuple[str, ...]:
     variants = [("c", word)]
     plain = word if word.isascii() else _strip_accents(word)
     if plain != word:
@@ -103,7 +120,7 @@ class LearnedNet:
         if found is None:
             vocabulary = self.vocabulary
             found = tuple(i for g in _word_grams(token) if (i := vocabulary.get(g)) is not None)
-            if len(self._seen) < 200_000:
+            if len(token) <= 40 and len(self._seen) < 50_000:
                 self._seen[token] = found
         return found
 
@@ -123,26 +140,36 @@ class LearnedNet:
 
     def level(self, text: str) -> str:
         """ "emergency", "urgent" or "none" for this text."""
-        if not text.strip() or not DOMAIN.search(text):
+        if not text.strip() or not about_the_domain(text):
             return "none"
         em, up = self.scores(text)
         return "emergency" if em > 0 else "urgent" if up > 0 else "none"
 
 
 def load_net(path: Path = NET_PATH) -> LearnedNet | None:
-    """The stored net, or None when there is no file (a clinic may delete it to run the rules alone)."""
+    """The stored net, or None when there is no file (a clinic may delete it to run the rules alone) or the file is
+    not a whole, consistent net (then the rules run alone and the log says why)."""
     if not path.is_file():
         return None
-    with np.load(path) as data:
-        terms = bytes(data["vocabulary"]).decode("utf-8").split("\n")
-        return LearnedNet(
-            vocabulary={t: i for i, t in enumerate(terms)},
-            idf=data["idf"].astype(np.float32),
-            weights=data["weights"].astype(np.float32),
-            bias=data["bias"].astype(np.float32),
-            thresholds=data["thresholds"].astype(np.float32),
-            meta=json.loads(bytes(data["meta"]).decode("utf-8")),
-        )
+    try:
+        with np.load(path) as data:
+            terms = bytes(data["vocabulary"]).decode("utf-8").split("\n")
+            net = LearnedNet(
+                vocabulary={t: i for i, t in enumerate(terms)},
+                idf=data["idf"].astype(np.float32),
+                weights=data["weights"].astype(np.float32),
+                bias=data["bias"].astype(np.float32),
+                thresholds=data["thresholds"].astype(np.float32),
+                meta=json.loads(bytes(data["meta"]).decode("utf-8")),
+            )
+    except Exception as exc:  # a damaged file must not break triage: the rules still run
+        _log.warning("learned safety net %s not loaded (%s); the rules run alone", path, exc)
+        return None
+    n = len(net.vocabulary)
+    if net.idf.shape != (n,) or net.weights.shape != (2, n) or net.bias.shape != (2,) or net.thresholds.shape != (2,):
+        _log.warning("learned safety net %s does not fit together; the rules run alone", path)
+        return None
+    return net
 
 
 @lru_cache(maxsize=1)
@@ -150,4 +177,4 @@ def default_net() -> LearnedNet | None:
     return load_net()
 
 
-__all__ = ["CODES", "LearnedNet", "NET_PATH", "default_net", "features", "load_net"]
+__all__ = ["CODES", "LearnedNet", "NET_PATH", "about_the_domain", "default_net", "features", "load_net"]

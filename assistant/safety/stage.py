@@ -16,6 +16,7 @@ text, and only the retrieval query drops the injected instructions.
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Sequence, cast
 
@@ -25,7 +26,7 @@ from ..schema import Triage, TriageLevel
 from ..settings import Settings
 from . import messages
 from .exemplars import embedding_signs
-from .learned import CODES as LEARNED_CODES, default_net
+from .learned import CODES as LEARNED_CODES, LearnedNet, default_net
 from .language import detect_language, language_packs
 from .rules import LEVEL_RANK
 from .scope import (
@@ -79,39 +80,53 @@ def recent_user_turns(history: Sequence[dict] | None, limit: int) -> list[str]:
     return turns[-limit:] if limit > 0 else []
 
 
-def _learned(codes: dict[str, str], text: str, settings: Settings, aside: Callable[[], list[tuple[str, bool]]]) -> None:
-    """The learned second net raises the level when it reads more than the rules found (``learned.py``).
+Aside = Callable[[], list[tuple[str, bool]]]
 
-    It cannot read time, person or negation, so it does not overrule the rules where they read a sign and judged it
-    not current (``aside``: (level, plainly negated) of each such sign): an urgent escalation is dropped when the
-    rules set aside any urgent or emergency sign ("I had a fever last week but it's gone"), an emergency one when they
-    set aside an emergency sign as over, someone else's or a figure of speech ("my brother had cauda equina last
-    year; mine's the usual"). A sign that is only denied ("no numbness down there") does not stop an emergency the
-    rules missed elsewhere in the message."""
+
+def _net_level(net: LearnedNet, text: str, found: int, settings: Settings, aside: Aside) -> str:
+    """The level the net reads in ``text`` that the rules did not: "none" unless it is above ``found``.
+
+    The net cannot read time, person or negation, so it does not overrule the rules where they read a sign and judged
+    it not current (``aside``: (level, plainly negated) of each such sign): an urgent reading is dropped when the rules
+    set aside any urgent or emergency sign ("I had a fever last week but it's gone"), an emergency one when they set
+    aside an emergency sign as over or someone else's ("my brother had cauda equina last year; mine's the usual"). A
+    sign that is only denied ("no numbness down there") does not stop an emergency the rules missed elsewhere in the
+    message."""
+    if len(text.split()) < settings.learned_triage_min_words:
+        return "none"
+    level = net.level(text)
+    if LEVEL_RANK[level] <= found:
+        return "none"
     # where the rules recognised an urgent sign, the reply already sends the user to a doctor today and names the
     # emergency signs, so the net makes it an emergency only when it is sure (``learned_over_urgent_margin`` above
     # its threshold): at the threshold itself it raised an urgent weakness to emergency in 11 of 126 urgent cases of
     # the backtest
+    if found >= LEVEL_RANK["urgent"] and net.scores(text)[0] < settings.learned_over_urgent_margin:
+        return "none"
+    judged = aside()
+    if level == "emergency" and any(lv == "emergency" and not negated for lv, negated in judged):
+        return "none"
+    if level == "urgent" and any(LEVEL_RANK[lv] >= LEVEL_RANK["urgent"] for lv, _ in judged):
+        return "none"
+    return level
+
+
+def _learned(codes: dict[str, str], texts: list[str], settings: Settings, aside: Aside) -> None:
+    """The learned second net raises the level when it reads more than the rules found (``learned.py``); it reads
+    the question alone and with the earlier user turns (``texts``), and the higher reading counts."""
     found = max((LEVEL_RANK[v] for v in codes.values()), default=0)
     if found >= LEVEL_RANK["emergency"] or not settings.learned_triage:
         return
     net = default_net()
-    if net is None or len(text.split()) < settings.learned_triage_min_words:
+    if net is None:
         return
-    level = net.level(text)
-    if level == "none" or LEVEL_RANK[level] <= found:
-        return
-    if found >= LEVEL_RANK["urgent"] and net.scores(text)[0] < settings.learned_over_urgent_margin:
-        return
-    judged = aside()
-    if level == "emergency" and any(lv == "emergency" and not negated for lv, negated in judged):
-        return
-    if level == "urgent" and any(LEVEL_RANK[lv] >= LEVEL_RANK["urgent"] for lv, _ in judged):
-        return
-    codes[LEARNED_CODES[level]] = level
+    levels = [_net_level(net, t, found, settings, aside) for t in dict.fromkeys(t for t in texts if t.strip())]
+    level = max(levels, key=lambda lv: LEVEL_RANK[lv], default="none")
+    if level != "none":
+        codes[LEARNED_CODES[level]] = level
 
 
-def _triage(texts: list[str], settings: Settings, embed: Embed | None, net_text: str = "") -> Triage:
+def _triage(texts: list[str], settings: Settings, embed: Embed | None, net_texts: Sequence[str] = ()) -> Triage:
     codes: dict[str, str] = {}
     texts = list(dict.fromkeys(t for t in texts if t.strip()))
     for text in texts:
@@ -122,9 +137,9 @@ def _triage(texts: list[str], settings: Settings, embed: Embed | None, net_text:
             codes.setdefault(code, level)
     _learned(
         codes,
-        net_text,
+        list(net_texts),
         settings,
-        lambda: [(s.level, negated) for t in texts for s, negated in set_aside(t)],
+        lambda: [(s.level, negated) for t in texts for s, negated, _ in set_aside(t)],
     )
     if not codes:
         return Triage()
@@ -157,9 +172,9 @@ def _assess_other_language(question: str, earlier: list[str], settings: Settings
             codes.setdefault(code, level)
     _learned(
         codes,
-        " ".join([*earlier, question]),
+        [question, " ".join([*earlier, question])],
         settings,
-        lambda: [(lv, negated) for t in [question, *earlier] for _, lv, negated in pack.set_aside(t)],
+        lambda: [(lv, negated) for t in [question, *earlier] for _, lv, negated, _ in pack.set_aside(t)],
     )
     ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])
     level = cast(TriageLevel, codes[ordered[0]] if ordered else "none")
@@ -195,7 +210,7 @@ def assess(
         return _assess_other_language(question, earlier, settings, lang)
     cleaned = strip_injection(question)
     # Triage reads the original AND the cleaned text, so an injected "no emergency needed" cannot negate a sign.
-    triage = _triage([question, cleaned, *earlier], settings, embed, " ".join([*earlier, question]))
+    triage = _triage([question, cleaned, *earlier], settings, embed, [question, " ".join([*earlier, question])])
 
     if triage.level == "emergency":
         return SafetyDecision("emergency", triage, "", cleaned)

@@ -508,19 +508,23 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
     return found
 
 
-def set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, bool]]:
+def set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, bool, str]]:
     """Signs the rules read in ``text`` and judged not current: each named by a pattern but not found by
     ``find_signs`` (negated, over, someone else's, a figure of speech, a question about the signs in general), with
-    whether every mention was plainly negated ("no numbness down there"). The learned net (``learned.py``) cannot read
-    time, person or negation, so the safety stage does not let it overrule these."""
+    whether every mention was plainly negated ("no numbness down there") and the clause of the first mention. The
+    learned net (``learned.py``) cannot read time, person or negation, so the safety stage takes these clauses out
+    before it lets the net read the message again."""
     norm = fold_for_rules(text)
     parts = clauses(norm)
     found = {s.code for s in find_signs(text, rules)}
-    out: list[tuple[Sign, bool]] = []
+    out: list[tuple[Sign, bool, str]] = []
     for rule in rules:
-        if rule.code in found or any(s.code == rule.code for s, _ in out):
+        if rule.code in found or any(s.code == rule.code for s, _, _ in out):
             continue
         # a pattern that needs company ("requires") names nothing without it
+        # (a clause its `unless` matches does count: a figure of speech or a child's toilet training is a sign the
+        # rules read and set aside, and the net, which cannot tell "nearly wet myself laughing" from wetting, must
+        # not overrule it)
         kept = [
             cl
             for cl in parts
@@ -531,7 +535,7 @@ def set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, 
             negated = all(
                 is_negated(cl.text, m.start()) or denied_after(norm, cl.start + m.end()) for cl, m in mentions
             )
-            out.append((Sign(rule.code, rule.level), negated))
+            out.extend((Sign(rule.code, rule.level), negated, cl.text.strip()) for cl, _ in mentions)
     return out
 
 
