@@ -48,7 +48,6 @@ GENERIC_QUESTIONS = (
     "is it good for sciatica?",
     "what helps sciatica?",
 )
-# Words that only say "on topic"; they do not count when measuring how much of the question a sentence holds.
 # A section that sums up the article restates its claims; the claim doubted is looked for in the claim's own section.
 _OVERVIEW = re.compile(r"\b(?:summary|conclusions?|overview|introduction|in short)\b", re.IGNORECASE)
 # What any question about proof says, whatever claim it is about: removed (with GENERIC_QUESTIONS) before a doubted
@@ -63,6 +62,7 @@ PROOF_QUESTIONS = (
     "is it true",
     "is that actually true or a myth",
 )
+# Words that only say "on topic"; they do not count when measuring how much of the question a sentence holds.
 GENERIC_TERMS = frozenset(
     content_terms(
         "massage massages massaging sciatica sciatic help helps helped good pain painful therapy therapist treatment "
@@ -244,21 +244,19 @@ class ExtractiveComposer:
             seen = closest.get(note)
             if seen is None or (h in usable_hits and seen[1] not in usable_hits):
                 closest[note] = (sim, h)
-        ranked = sorted(closest.values(), reverse=True)
-        fallback = self._claim_first if cfg.note_lead_by == "claim" else (lambda req, rows, usable: usable)
-        if not ranked or ranked[0][0] < max(cfg.note_lead_min, general):
-            return fallback(req, rows, usable)
-        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < cfg.note_lead_margin:
-            return fallback(req, rows, usable)
-        h = ranked[0][1]
-        lead = [c for c in usable if c.h == h]
-        return [*lead, *(c for c in usable if c.h != h)] if lead else usable
+        led = _clear_lead(sorted(closest.values(), reverse=True), max(cfg.note_lead_min, general), cfg.note_lead_margin)
+        if led is None and cfg.note_lead_by == "claim":
+            led = self._claimed_hit(req, rows, usable)
+        if led is None:
+            return usable
+        lead = [c for c in usable if c.h == led]
+        return [*lead, *(c for c in usable if c.h != led)] if lead else usable
 
-    def _claim_first(self, req: ComposeRequest, rows: np.ndarray, usable: list[Candidate]) -> list[Candidate]:
-        """``note_lead_by = "claim"``: what the question says beyond "is it proven?" is compared with each claim
-        section's own sentences and with the evidence section's; the closest claim leads (its note follows) when it
-        is at least ``claim_lead_min``, ``claim_lead_margin`` above the next claim, and closer than the evidence
-        section."""
+    def _claimed_hit(self, req: ComposeRequest, rows: np.ndarray, usable: list[Candidate]) -> int | None:
+        """``note_lead_by = "claim"``, when no note is clearly the closest: what the question says beyond "is it
+        proven?" is compared with each claim section's own sentences and with the evidence section's; the hit of the
+        closest claim, when it is at least ``claim_lead_min``, ``claim_lead_margin`` above the next claim, and closer
+        than the evidence section."""
         cfg = self.cfg
         spec, _ = specific_part(rows, self.proof_basis)
         general = 0.0
@@ -276,14 +274,9 @@ class ExtractiveComposer:
                 seen = claims.get(section)
                 if seen is None or best > seen[0] or (h in usable_hits and seen[1] not in usable_hits):
                     claims[section] = (max(best, seen[0]) if seen else best, h)
-        ranked = sorted(claims.values(), reverse=True)
-        if not ranked or ranked[0][0] < max(cfg.claim_lead_min, general):
-            return usable
-        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < cfg.claim_lead_margin:
-            return usable
-        h = ranked[0][1]
-        lead = [c for c in usable if c.h == h]
-        return [*lead, *(c for c in usable if c.h != h)] if lead else usable
+        return _clear_lead(
+            sorted(claims.values(), reverse=True), max(cfg.claim_lead_min, general), cfg.claim_lead_margin
+        )
 
     def _reason_vector(self, code: str) -> np.ndarray | None:
         phrase = reason_phrase(code)
@@ -562,6 +555,15 @@ class ExtractiveComposer:
         if uncovered:
             parts.append(uncovered_text(uncovered))
         return Composed("answer", "\n\n".join(parts), citations, tuple(uncovered))
+
+
+def _clear_lead(ranked: list[tuple[float, int]], floor: float, margin: float) -> int | None:
+    """The hit of the first of ``ranked`` (closeness, hit), if it reaches ``floor`` and leads the next by ``margin``."""
+    if not ranked or ranked[0][0] < floor:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < margin:
+        return None
+    return ranked[0][1]
 
 
 def _citation(n: int, hit: Hit, quote: str) -> Citation:

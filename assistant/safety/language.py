@@ -146,13 +146,13 @@ class LanguagePack:
                     break
         return sorted(found.items(), key=lambda kv: -LEVEL_RANK[kv[1]])
 
-    def set_aside(self, text: str) -> list[tuple[str, str, bool, str]]:
-        """(code, level, plainly negated, sentence) of each mention of a sign a pattern names but ``find_signs`` did
-        not report (an exclusion, a denial or a negation judged it not current); see ``triage.set_aside``."""
+    def signs_set_aside(self, text: str) -> list[tuple[str, bool]]:
+        """(level, plainly negated) of each sign a pattern names but ``find_signs`` did not report (an exclusion, a
+        denial or a negation judged it not current); see ``triage.signs_set_aside``."""
         found = {code for code, _ in self.find_signs(text)}
         sentences = self.sentences(text)
         question = " . ".join(sentences)
-        out: list[tuple[str, str, bool, str]] = []
+        negated_only: dict[str, tuple[str, bool]] = {}  # code -> (level, every mention plainly negated)
         for sign in self.signs:
             if sign.code in found:
                 continue
@@ -166,8 +166,9 @@ class LanguagePack:
                         x.search(question) for x in sign.denied_by
                     )
                     negated = not excluded and self._negated(sentence, m.start())
-                    out.append((sign.code, sign.level, negated, sentence))
-        return out
+                    seen = negated_only.get(sign.code, (sign.level, True))
+                    negated_only[sign.code] = (sign.level, seen[1] and negated)
+        return list(negated_only.values())
 
     def _negated(self, sentence: str, start: int) -> bool:
         # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates

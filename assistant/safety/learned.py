@@ -138,12 +138,16 @@ class LearnedNet:
         values /= max(float(np.linalg.norm(values)), 1e-12)
         return self.weights[:, index] @ values + self.bias - self.thresholds
 
+    def reading(self, text: str) -> tuple[str, float]:
+        """ "emergency", "urgent" or "none" for this text, and how far the emergency score is above its threshold."""
+        if not text.strip() or not about_the_domain(text):
+            return "none", -math.inf
+        em, up = (float(x) for x in self.scores(text))
+        return ("emergency" if em > 0 else "urgent" if up > 0 else "none"), em
+
     def level(self, text: str) -> str:
         """ "emergency", "urgent" or "none" for this text."""
-        if not text.strip() or not about_the_domain(text):
-            return "none"
-        em, up = self.scores(text)
-        return "emergency" if em > 0 else "urgent" if up > 0 else "none"
+        return self.reading(text)[0]
 
 
 def load_net(path: Path = NET_PATH) -> LearnedNet | None:

@@ -40,7 +40,7 @@ from .scope import (
 )
 from ..question import answerable_parts, split_parts
 from .clauses import fold_for_rules
-from .triage import find_signs, set_aside
+from .triage import find_signs, signs_set_aside
 
 Route = Literal["answer", "out_of_scope", "refusal", "emergency"]
 Embed = Callable[[list[str]], np.ndarray]
@@ -94,14 +94,14 @@ def _net_level(net: LearnedNet, text: str, found: int, settings: Settings, aside
     message."""
     if len(text.split()) < settings.learned_triage_min_words:
         return "none"
-    level = net.level(text)
+    level, emergency_margin = net.reading(text)
     if LEVEL_RANK[level] <= found:
         return "none"
     # where the rules recognised an urgent sign, the reply already sends the user to a doctor today and names the
     # emergency signs, so the net makes it an emergency only when it is sure (``learned_over_urgent_margin`` above
     # its threshold): at the threshold itself it raised an urgent weakness to emergency in 11 of 126 urgent cases of
     # the backtest
-    if found >= LEVEL_RANK["urgent"] and net.scores(text)[0] < settings.learned_over_urgent_margin:
+    if found >= LEVEL_RANK["urgent"] and emergency_margin < settings.learned_over_urgent_margin:
         return "none"
     judged = aside()
     if level == "emergency" and any(lv == "emergency" and not negated for lv, negated in judged):
@@ -139,7 +139,7 @@ def _triage(texts: list[str], settings: Settings, embed: Embed | None, net_texts
         codes,
         list(net_texts),
         settings,
-        lambda: [(s.level, negated) for t in texts for s, negated, _ in set_aside(t)],
+        lambda: [(s.level, negated) for t in texts for s, negated in signs_set_aside(t)],
     )
     if not codes:
         return Triage()
@@ -174,7 +174,7 @@ def _assess_other_language(question: str, earlier: list[str], settings: Settings
         codes,
         [question, " ".join([*earlier, question])],
         settings,
-        lambda: [(lv, negated) for t in [question, *earlier] for _, lv, negated, _ in pack.set_aside(t)],
+        lambda: [aside for t in [question, *earlier] for aside in pack.signs_set_aside(t)],
     )
     ordered = sorted(codes, key=lambda c: -LEVEL_RANK[codes[c]])
     level = cast(TriageLevel, codes[ordered[0]] if ordered else "none")

@@ -508,18 +508,17 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
     return found
 
 
-def set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, bool, str]]:
+def signs_set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, bool]]:
     """Signs the rules read in ``text`` and judged not current: each named by a pattern but not found by
     ``find_signs`` (negated, over, someone else's, a figure of speech, a question about the signs in general), with
-    whether every mention was plainly negated ("no numbness down there") and the clause of the first mention. The
-    learned net (``learned.py``) cannot read time, person or negation, so the safety stage takes these clauses out
-    before it lets the net read the message again."""
+    whether every mention was plainly negated ("no numbness down there"). The learned net (``learned.py``) cannot
+    read time, person or negation, so the safety stage does not let it overrule these."""
     norm = fold_for_rules(text)
     parts = clauses(norm)
     found = {s.code for s in find_signs(text, rules)}
-    out: list[tuple[Sign, bool, str]] = []
+    out: list[tuple[Sign, bool]] = []
     for rule in rules:
-        if rule.code in found or any(s.code == rule.code for s, _, _ in out):
+        if rule.code in found or any(s.code == rule.code for s, _ in out):
             continue
         # a pattern that needs company ("requires") names nothing without it
         # (a clause its `unless` matches does count: a figure of speech or a child's toilet training is a sign the
@@ -535,7 +534,7 @@ def set_aside(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[tuple[Sign, 
             negated = all(
                 is_negated(cl.text, m.start()) or denied_after(norm, cl.start + m.end()) for cl, m in mentions
             )
-            out.extend((Sign(rule.code, rule.level), negated, cl.text.strip()) for cl, _ in mentions)
+            out.append((Sign(rule.code, rule.level), negated))
     return out
 
 
@@ -552,4 +551,4 @@ def _worsening(parts: list[Clause], norm: str = "") -> bool:
     return any(not is_negated(norm, m.start()) for m in WORSENING.finditer(norm))
 
 
-__all__ = ["Sign", "find_signs", "age_signs", "set_aside"]
+__all__ = ["Sign", "find_signs", "age_signs", "signs_set_aside"]
