@@ -285,3 +285,17 @@ def test_the_hands_on_treatment_is_not_another_body_part(assistant):
     answer = assistant.ask("what about the hands-on one, is there real proof behind it?",
                            [{"role": "user", "content": "does acupuncture help sciatica?"}])
     assert answer.outcome == "answer", answer.answer
+
+
+@pytest.mark.parametrize("question, quote", [
+    # twenty-fourth blind batch, written again in other words: an ask followed by a piece that only tells
+    ("My GP says I've got sciatica. Is that an illness on its own or what? My aunt keeps calling it nerve disease, "
+     "I'm so confused.", "rather than a disease in and of itself"),
+    # each piece is answered on its own, though the whole passes no coverage test
+    ("which massage is actually best for sciatica? deep tissue or just the relaxing spa one",
+     "Effective techniques for treating muscle tension"),
+])
+def test_a_part_is_judged_the_way_a_whole_question_is(assistant, question, quote):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    assert quote in answer.citations[0].quote

@@ -1048,3 +1048,23 @@ def test_a_damaged_net_file_leaves_the_rules_running(tmp_path):
              weights=np.ones((2, 2), np.float32), bias=np.zeros(2, np.float32), thresholds=np.zeros(2, np.float32),
              meta=np.frombuffer(b"{}", dtype=np.uint8))
     assert load_net(mismatched) is None
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-fourth blind batch, first-run misses (evals/heldout/README.md), written again in other words
+    ("Asking for my father, 61. Sciatica for a month, and since the weekend he is passing water on himself in the "
+     "bus without noticing. He wants oil massage instead of hospital.", "emergency"),
+    ("My right foot is not lifting properly when I walk and the toes scrape the floor, same for ten days now, not "
+     "worse. Sciatica down that leg. Can my wife massage it?", "urgent"),
+    ("During the day ok, but at night in bed the leg pain is becoming more worse, I wake up at 4am every night. "
+     "Massage can help?", "urgent"),
+    ("Me fadder had the lung cancer twenty years back, he's fine now. I've only the sciatica from lifting. "
+     "Would a massage help?", "none"),
+    ("Je suis enceinte, 18 weeks, and sciatica in my left buttock. Is a massage ok?", "caution"),
+    ("Now 18 weeks pregnant인데 좌골신경통 때문에 엉덩이가 아파요. 마사지 받아도 돼요?", "caution"),
+    ("어제 티비 드라마 봤는디 허리 다친 남자가 다리를 못 움직여서 응급실 갔더라고유. 지는 그런 거 읎고 엉치만 땡겨유. 안마 받어두 되쥬?",
+     "none"),
+    ("확인해 보니 발열 없음, 외상 없음, 암 병력 없음, 배뇨 정상입니다. 한쪽 엉덩이만 당겨요. 마사지 괜찮을까요?", "none"),
+])
+def test_twenty_fourth_batch_wordings(question, level):
+    assert assess(question, [], Settings()).triage.level == level

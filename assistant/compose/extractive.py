@@ -431,17 +431,24 @@ class ExtractiveComposer:
                 part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
                 part_generic = part_generic and not asks_kind(part)
                 part_focus = focus_terms(part, text)
-                found = self.covered(self.candidates(req, row[None, :], part_focus, part_generic), part_generic)
+                scored = self.candidates(req, row[None, :], part_focus, part_generic)
+                found = self.covered(scored, part_generic)
+                asks = asks_something(part)
+                if not found and asks:
+                    # a part is judged the way a one-part question is: the learned ranker may be sure of its
+                    # answer where the specificity gate turns it away (blind batch 24)
+                    found = self.covered_by_rank(scored)
                 found = self._duration_first(req, self._stating(req, found, number_ask(part)), part)
                 if found:
                     part_best.append(found[0])
-                elif asks_something(part):  # a piece that only tells ("need ammo to talk him round") is not named
+                elif asks:  # a piece that only tells ("need ammo to talk him round") is not named
                     uncovered.append(part)
             if not part_best:
                 usable = []
-            elif uncovered:
+            elif uncovered or not usable:
                 # the covered part's own best sentence leads: the whole question's ranking leans on the words of
-                # the part it cannot answer ("how long does it last, and does Bupa cover massage for it?")
+                # the part it cannot answer ("how long does it last, and does Bupa cover massage for it?"), or the
+                # whole question passed no coverage test while a part did on its own
                 lead = {(c.h, c.k): c for c in part_best}
                 rest = sorted(
                     (c for c in usable if (c.h, c.k) not in lead), key=lambda c: (-c.rank, -c.score, c.h, c.k)

@@ -144,7 +144,9 @@ PSEUDO_NEGATION = re.compile(
     r"|no (?:matter|way to)|without (?:trying|meaning|warning|realising|realizing|noticing|knowing|reason|any reason)"
     # a sign that is itself worded with a negation does not negate the next one ("things aren't working
     # downstairs, can't get it up")
-    r"|(?:aren't|isn't|not) working (?:properly |right )?(?:down there|downstairs|in bed))\b"
+    r"|(?:aren't|isn't|not) working (?:properly |right )?(?:down there|downstairs|in bed)"
+    # "my foot isn't lifting properly and the toes scrape the floor" (blind batch 24)
+    r"|(?:aren't|isn't|not) (?:lifting|coming up) (?:properly |well |right )?)\b"
 )
 _NEG_WINDOW_TOKENS = 8
 

@@ -159,6 +159,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|herself|themselves"
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed|jeans|shorts)|the bed)"
             ),
+            # Kenyan English: "she is passing urine on herself without knowing" (blind batch 24)
+            _re(
+                r"\b(?:pass\w*|peeing|pee|weeing|urinating) (?:urine |water |wee |pee )?on (?:myself|meself|himself|herself"
+                r"|themselves|sheself|heself)\b"
+            ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|reduced|less|poor) (?:\w+ )?(?:bladder|urinary) (?:control|function"
                 r"|sensation|feeling)"
@@ -647,6 +652,13 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|get|rise|balance)(?: up)? on(?:to)? (?:my )?(?:heels?|tip ?toes?|toes)"
             ),
             _re(r"(?:keep|kept|keeps) (?:tripping|stumbling|falling over)"),
+            # Ghanaian English: "my left foot is not lifting well when I walk, the toes dey scrape the ground" (blind batch 24)
+            _re(
+                r"\b(?:foot|feet|toes?) (?:(?:is |are |dey |de )?(?:not|no longer|no)|isn't|aren't) (?:\w+ )?(?:lifting|lift"
+                r"|coming up|rising)\b",
+                r"\btoes? (?:\w+ ){0,2}(?:scrap\w*|scuff\w*|drag\w*|catch\w*) (?:on |along )?(?:the )?(?:ground|floor|pavement"
+                r"|carpet|road)",
+            ),
         ),
         "AAFP 2012 (Casazza); gpreasoning.uk sciatica pathway",
     ),
@@ -820,7 +832,9 @@ URGENT_RULES: tuple[Rule, ...] = (
                 # "he's up most nights with it now" (blind batch 14)
                 r"\b(?:up|awake) (?:most|all|every|half the) nights?\b",
             ),
-            _re(r"(?:at night|in the night|night ?time)(?: \w+){0,3} (?:worse|worst)"),
+            # "at night lying down the pain becomes worst, every night wake up 3am" (Hong Kong English; blind batch 24)
+            _re(r"(?:at night|in the night|night ?time)(?: \w+){0,5} (?:worse|worst)"),
+            _re(r"\b(?:wake|wakes|woke|waking) up (?:at )?(?:[1-5] ?a\.?m\b|[1-5] in the morning)"),
             _re(
                 r"(?:wakes|woke|waking|wake) me(?: up)?",
                 r"(?:keeps|kept|keeping) me (?:up|awake)(?: \w+){0,2} (?:all )?night",
@@ -924,6 +938,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"pregnan\w*|expecting (?:a baby|twins|triplets)|weeks (?:pregnant|along|gone)|trimester|my bump|baby bump"
                 r"|antenatal|ante-natal|prenatal|pre-natal|midwife|due date"
                 # slang: "23 wks preggo n the sciatica is killin me" (blind batch 21)
+                # the word in French, Spanish, German, Italian and Portuguese, in an English question (blind batch 24)
+                r"|\benceinte\b|\bembarazada\b|\bschwanger\b|\bincinta\b|\bgr[aá]vida\b"
                 r"|\bpreggo\b|\bpreggers\b|\bpreggy\b|\bpregos?\b|\bpreg\b|\b\d+ ?(?:wks|weeks) (?:preg|pg)\b|up the duff|\bwith child\b"
             ),
             _re(

@@ -57,7 +57,8 @@ _OVER = re.compile(
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
-    r"\bmy (?:mum|mom|mam|mammy|mother|dad|da|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
+    # "me mudder had the bowel cancer years ago" (Newfoundland English; blind batch 24)
+    r"\b(?:my|me|mi) (?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?|gran|grandma|grandmother|nan|nana|grandad|granddad|grandpa"
     r"|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
     r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
     r"|ended up (?:having|with|needing))\b"
