@@ -1068,3 +1068,29 @@ def test_a_damaged_net_file_leaves_the_rules_running(tmp_path):
 ])
 def test_twenty_fourth_batch_wordings(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-fifth blind batch, first-run misses (evals/heldout/README.md), written again in other words
+    ("Sciatica since the holidays. This week I keep peein myself a bit without noticin, found my jeans wet twice. "
+     "Any massage place near the harbour you'd recommend?", "emergency"),
+    ("sciatica 2 wks. sat ok. sun used a stick. now cant stand on right leg at all it gives way. massage? joan 79",
+     "emergency"),
+    ("Back in 2012 my disc went and I couldn't pee properly, they operated that night. Healed up fine, all normal "
+     "since, checked yearly. Now I just have a small ache in my calf from fishing. Massage ok?", "none"),
+    ("my sims character fell down the stairs and lost control of his bladder (modded game haha). irl my sciatica is "
+     "just the usual ache, nothing else going on. foam roller or massage?", "none"),
+    ("My late dada ji had prostate cancer, he died in 2011. I am 29 with simple sciatica after cricket. Can I get "
+     "a massage?", "none"),
+    ("Soy estudiante de enfermería, pregunta general. La profe mencionó anestesia en silla de montar como señal de "
+     "alarma. ¿Cuáles son las otras?", "none"),
+    ("Cuando vi la factura del taller se me aflojaron las piernas, jaja. Lo mío es la ciática de siempre del lado "
+     "izquierdo. ¿Un masaje me ayuda?", "none"),
+    ("위험 증상 찾아봤는디요 사타구니 저린 거 없고 밤에 더 아픈 것도 없고 열도 없어라. 왼짝 엉치만 땡겨요. 마사지 받아도 되지라?", "none"),
+    ("3년 전 허리 수술을 받았고 수술 후 완전히 회복되어 지금은 모두 정상입니다. 요즘 엉덩이가 조금 뻐근한데 마사지 받아도 될까요?", "none"),
+    ("그제 종아리에 타투 했는데 아직 딱지 있음 ㅋㅋ 좌골신경통 있어서 마사지 예약했는데 받아도 됨?", "caution"),
+    ("우리 남편이 옛날에 디스크로 소변을 못 봐서 수술했었지 그게 벌써 삼십 년 전이여 나는 엉덩이 땡기는 거 몇 년째 그대로여 안마 받아도 되까",
+     "none"),
+])
+def test_twenty_fifth_batch_wordings(question, level):
+    assert assess(question, [], Settings()).triage.level == level

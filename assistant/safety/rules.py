@@ -155,7 +155,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"\b(?:wet|wetting|wettin'?|peed|pee'd|pissed|wee'd|weed|urinated) (?:\w+ )?(?:myself|my ?self|meself|mesel|himself"
+                r"\b(?:wet|wetting|wettin'?|peed|pee'd|peein'?|peeing|weein'?|weeing|pissed|wee'd|weed|urinated) (?:\w+ )?(?:myself|my ?self|meself|mesel|himself"
                 r"|herself|themselves"
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed|jeans|shorts)|the bed)"
             ),
@@ -532,6 +532,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"\blegs? (?:won't|don't|can't|wouldn't|couldn't) (?:\w+ )?(?:hold|support|carry|take) (?:me|my weight)",
                 # "by lunch it basically wouldnt hold him ... now he cant stand on it at all" (blind batch 14)
                 r"\b(?:it|leg) (?:\w+ )?(?:won't|wouldn't|can't|couldn't) (?:\w+ )?(?:hold|support|carry) (?:him|her|them|me)\b",
+                # "today cant stand on left leg it just gives way" (a pensioner typing with one finger; blind batch 25)
+                r"\b(?:can't|cant|cannot|unable to) stand on (?:my |the |her |his |me )?(?:left |right |bad |one )?leg\b"
+                r".{0,30}\b(?:gives|gave|giving) way\b",
             ),
             _re(
                 r"(?:over|in|within|during) the (?:last|past) (?:few |couple of |two |three |\d+ )?hours?.{0,60}"

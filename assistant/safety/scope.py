@@ -235,6 +235,10 @@ _WHO_TO_ASK = re.compile(
     # "can I just ask the chemist what painkillers to take?" asks whom to ask (blind batch 17)
     r"|\b(?:can|could|should|shall) (?:i|we|he|she) (?:just |simply )?(?:ask|see|check with|talk to|speak to) (?:the |a |my "
     r"|our |his |her )?(?:local )?(?:chemist|pharmacist|pharmacy|gp|doctor|dr)\b"
+    # "who is the right person to ask about which painkiller to use"; "who am I supposed to ask about that then" (blind
+    # batch 25)
+    r"|\bwho(?:'s| is| would be) (?:the )?(?:right|best|correct|proper) (?:person|people|one) to (?:ask|see|talk to|speak to)\b"
+    r"|\bwho (?:am i|are we|is he|is she) (?:supposed|meant) to (?:ask|see|talk to|speak to)\b"
 )
 # Whether a massage therapist can diagnose ("she says she can tell me what's causing my sciatica just by feeling my
 # back ... can massage therapists actually diagnose it?"; blind batch 18) asks who can, not for a diagnosis: what the
