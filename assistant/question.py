@@ -35,7 +35,9 @@ _EVIDENCE = re.compile(
     r"|(?:does|do|will|would|can) (?:massage|it|they) (?:\w+ )?work|worth (?:it|a go|a try|trying|the money|doing)"
     r"|waste of (?:money|time)|cur(?:e|es|ed|ing)|corrects? the cause|root cause|underlying cause"
     r"|(?:fix|fixes|sort|sorts|treat|treats|solve|solves) (?:out )?(?:the |my |its )?(?:actual |real |root |underlying )?"
-    r"(?:cause|problem|issue)|mask\w*|just (?:temporary|short[- ]term|for a bit))\b",
+    r"(?:cause|problem|issue)|mask\w*|just (?:temporary|short[- ]term|for a bit)"
+    # "has anyone actually demonstrated that, or is it a marketing line?" (blind batch 25)
+    r"|demonstrated|marketing|backed (?:up )?by)\b",
     re.IGNORECASE,
 )
 
@@ -230,9 +232,26 @@ _SIGN_OFF = re.compile(
 )
 
 
+# The sceptic's other half of a question about a claim: "has anyone demonstrated that, or is it a marketing line?",
+# "is that legit or is he codding me?" (blind batch 25) asks one thing, whether the claim holds; split off, the second
+# half was named as a part the articles do not cover.
+_SCEPTIC_ALTERNATIVE = re.compile(
+    r"^(?:is|was|are) (?:it|that|this|he|she|they|all that)(?: \w+){0,3} (?:marketing|hype|myths?|nonsense|rubbish|bs|bull"
+    r"|bullshit|bollocks|placebo|scams?|fluff|codding|a con|made up|anecdotes?|anecdotal|a line|talk|propaganda|woo"
+    r"|snake oil|a (?:sales )?pitch|a gimmick|gimmicks?|having me on|pulling my leg|blowing smoke|lying|bluffing"
+    r"|old wives'? tales?|pseudoscience|hokum|a fad|in my head)\b",
+    re.IGNORECASE,
+)
+
+
 def split_parts(text: str) -> tuple[str, ...]:
     """The separate asks of ``text``; each must have at least three words, else one part."""
-    pieces = [p.strip(" ,;") for p in _SPLIT.split(text) if p and p.strip(" ,;")]
+    pieces: list[str] = []
+    for p in (p.strip(" ,;") for p in _SPLIT.split(text) if p and p.strip(" ,;")):
+        if pieces and _SCEPTIC_ALTERNATIVE.search(p):
+            pieces[-1] = f"{pieces[-1]} or {p}"
+        else:
+            pieces.append(p)
     pieces = [p for p in pieces if not _SIGN_OFF.fullmatch(p)] or pieces
     asks = [p for p in pieces if len(_WORDS.findall(p)) >= 3]
     return tuple(asks) if len(asks) >= 2 and len(asks) == len(pieces) else ()

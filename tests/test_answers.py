@@ -299,3 +299,13 @@ def test_a_part_is_judged_the_way_a_whole_question_is(assistant, question, quote
     answer = assistant.ask(question)
     assert answer.outcome == "answer", answer.answer
     assert quote in answer.citations[0].quote
+
+
+def test_a_doubted_claim_with_the_sceptics_other_half_leads_with_its_note(assistant):
+    """Blind batch 25, written again in other words: "..., or is it a sales pitch?" is the same question about the
+    claim, so it is not named as a part the articles do not cover, and the claim's own note answers it."""
+    answer = assistant.ask("My therapist says her massage takes the pressure off the nerve. Has that been "
+                           "demonstrated, or is it a sales pitch?")
+    assert answer.outcome == "answer" and not answer.uncovered, answer.answer
+    assert answer.citations[0].section == "Reduction of Tension in the Muscles"
+    assert "That massage releases pressure on the nerve has not been shown." in answer.answer.split("\n\n")[0]

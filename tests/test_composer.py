@@ -87,6 +87,17 @@ def test_a_sign_off_after_the_last_ask_does_not_hide_a_two_part_question():
     assert split_parts("what causes sciatica? cheers!") == ()
 
 
+def test_the_sceptics_other_half_is_one_question_about_the_claim():
+    # blind batch 25, written again in other words: the second half doubts the claim, it does not ask something new
+    assert split_parts("The clinic says it lines up your hips. Has that ever been shown, or is it just hype?") == ()
+    assert split_parts("is that real or is she pulling my leg?") == ()
+    reading = read_question("my masseur says it resets the nerve. has anyone demonstrated that, or is it marketing?", [],
+                            Lexicon(), None)
+    assert reading.evidence and reading.parts == ()
+    # a second ask about something else is still a second part
+    assert split_parts("is massage proven for sciatica, or is it cheaper to see a physio?") != ()
+
+
 def test_voice_typed_punctuation_is_written_as_punctuation():
     from assistant.question import spoken_punctuation
 
