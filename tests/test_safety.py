@@ -1094,3 +1094,19 @@ def test_twenty_fourth_batch_wordings(question, level):
 ])
 def test_twenty_fifth_batch_wordings(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question, level", [
+    # twenty-sixth blind batch, first-run false alarms (evals/heldout/README.md), written again in other words
+    ("In 2009 my disc went and for a few days I couldn't feel when I needed to pee. Had the op, came right "
+     "completely, not a peep since. Now I've just got ordinary sciatica in my left leg. Massage?", "none"),
+    ("When the plumber told me the price my legs went to jelly, ha. Separate thing: a bit of sciatica down my right "
+     "leg from the desk. Massage ok?", "none"),
+    ("En 2012 tuve una hernia que me dejó las dos piernas dormidas unas semanas; me operaron y quedé perfecta. Hoy "
+     "solo tengo ciática leve en la izquierda. ¿Masaje?", "none"),
+    ("tengo 20 y ciatica en la pierna der. revise todo: nada raro ahi abajo, de noche no empeora, fuerza bien. "
+     "masaje si?", "none"),
+    ("어제 만화 보는데 주인공이 허리 다쳐서 양쪽 다리 감각이 없어지는 장면 나옴 ㅋㅋ 나는 왼쪽 엉덩이만 찌릿함. 마사지 ㄱㅊ?", "none"),
+])
+def test_twenty_sixth_batch_look_alikes(question, level):
+    assert assess(question, [], Settings()).triage.level == level

@@ -446,6 +446,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"cross[- ]legged",
             r"(?:goes|go|wears? off|pass(?:es)?|stops?|disappears?) (?:away )?(?:in a (?:minute|second|moment|few \w+)"
             r"|as soon as|once|when|after) (?:i |you )?(?:stand|get up|move|shift|walk)",
+            # a figure of speech at a shock: "when the garage said the bill was nine hundred quid me legs went to jelly"
+            # (blind batch 25 in Spanish, batch 26 in English)
+            r"\blegs (?:\w+ ){0,2}(?:went|turned|go|turn|going|turning) (?:to )?(?:jelly|rubber|wobbly|to water)\b.{0,60}"
+            r"(?:\bha\b|haha|lol|laugh\w*|bill|price|quote|shock|fright|scare\w*|nerves)",
+            r"(?:bill|price|quote|shock|fright|scare\w*|nervous|nerves|news|saw|heard)\b.{0,60}\blegs (?:\w+ ){0,2}(?:went|turned"
+            r"|go|turn) (?:to )?(?:jelly|rubber|wobbly|to water)\b",
         ),
     ),
     # New sexual problems: loss of genital feeling during sex, new trouble with erection or ejaculation.
@@ -984,6 +990,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
             # "Back in 2017 I had an emergency disc op", "I had an operation and made a complete recovery" (batches 12-13)
             r"|\bback in (?:19|20)\d\d\b|\bin (?:19[0-9]\d|200\d|201\d)\b|(?:made )?an? (?:complete|full) recovery"
             r"|(?:fully|completely) recovered"
+            # "Had the op that week, came right completely, not a peep since" (blind batch 26)
+            r"|\bcame right\b|\bnot a (?:peep|squeak) since\b"
         ),
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.

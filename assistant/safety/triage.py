@@ -52,7 +52,9 @@ _OVER = re.compile(
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
     r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again)"
     # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
-    r"|been (?:completely |totally |perfectly )?well since)\b"
+    r"|been (?:completely |totally |perfectly )?well since"
+    # "had the op that week, came right completely, not a peep since" (New Zealand English; blind batch 26)
+    r"|came right|come right|not a (?:peep|squeak|twinge|problem) since)\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
