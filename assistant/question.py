@@ -63,9 +63,11 @@ _SPLIT = re.compile(
 )
 _WORDS = re.compile(r"[A-Za-z]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-# a sentence that asks: it ends with "?" or opens like a question
+# a sentence that asks: it ends with "?" or opens like a question, a preposition before the question word too ("At
+# what point do I actually go get it looked at by a doc" without a question mark; blind batch 26)
 _ASKS = re.compile(
-    r"\?\s*$|^\s*(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|where|when|why|any|anyone"
+    r"\?\s*$|^\s*(?:(?:at|in|by|for|from|to|with|after|until|till) (?=what|which|how|when|whom))?"
+    r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|whom|where|when|why|any|anyone"
     r"|has|have)\b",
     re.IGNORECASE,
 )
@@ -92,10 +94,15 @@ _DISMISSED = re.compile(
 )
 # a treatment the asker does not want is not asked about: "no needles, no injections, no knife. is the hands-on rubbing
 # option a gentle one?" (blind batch 22)
+_TREATMENTS = (
+    r"(?:\w+ )?(?:needles?|injections?|jabs?|shots?|surgery|operations?|knife|knives|cutting|drugs|pills|tablets|meds"
+    r"|medication|painkillers|epidurals?|steroids?)"
+)
 _REFUSED = re.compile(
-    r"\b(?:no|without|avoid(?:ing)?|(?:don't|do not|dont) want(?: any| an| a)?|rather not(?: have)?)(?: any| more)?"
-    r" (?:\w+ )?(?:needles?|injections?|jabs?|shots?|surgery|operations?|knife|knives|cutting|drugs|pills|tablets|meds"
-    r"|medication|painkillers|epidurals?|steroids?)\b",
+    r"\b(?:no|without|avoid(?:ing)?|(?:don't|do not|dont) want(?: any| an| a)?|rather not(?: have)?"
+    # ... or one they fear: "I fear operations and injections very much" (blind batch 26)
+    r"|(?:i )?(?:fear|am afraid of|afraid of|scared of|frightened of|terrified of|hate|can't stand|cannot stand))"
+    rf"(?: any| more| all)? {_TREATMENTS}(?:(?:,| and| or| &|, and|, or) {_TREATMENTS})*\b",
     re.IGNORECASE,
 )
 # a greeting or filler word before an ask
@@ -282,6 +289,9 @@ def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[t
     return tuple(absent)
 
 
+_LEANS_BACK_WORDS = 10
+
+
 def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
     """Unmentioned topics named only in the sentences that set the scene, not in those that ask ("I'm trying to
     stay off the opioids my doctor keeps offering. Is massage a safe way to manage the pain without drugs?").
@@ -294,8 +304,18 @@ def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
         return ()
     # a pointing-back word leans on the sentence just before it: "I've been getting by on ibuprofen ... It's not really
     # getting better. At what point should I bother the GP with this?" asks about the sciatica (blind batch 18)
+    # Only a short ask leans back so ("Does it wear off?"); a long one that says "it" or "that nerve" names what it
+    # asks about ("At what point do I actually go get it looked at by a doc", after "Stretches, Advil, the whole deal";
+    # blind batch 26)
     for i, sentence in enumerate(sentences):
-        if sentence in asking and _POINTS_BACK.search(sentence) and i > 0 and gate.absent_in(sentences[i - 1]):
+        short = len(_WORDS.findall(sentence)) <= _LEANS_BACK_WORDS
+        if (
+            sentence in asking
+            and short
+            and _POINTS_BACK.search(sentence)
+            and i > 0
+            and gate.absent_in(sentences[i - 1])
+        ):
             return ()
     asked = {t for s in asking for t in gate.absent_in(s)}
     stated = " ".join(s for s in sentences if s not in asking)

@@ -156,6 +156,23 @@ def test_a_topic_named_only_to_set_the_scene_does_not_stop_the_ask_being_answere
     assert read("I had an epidural last week. Does it wear off?").absent_topics == ("epidural",)
     assert read("Should I get an MRI? My back has hurt for weeks.").absent_topics == ("MRI",)
     assert read("opioids for sciatica").absent_topics == ("opioids",)
+    # blind batch 26, written again in other words: a long ask that says "it" names what it asks about, and "at what
+    # point" opens a question even without a question mark
+    long_ask = read("Four weeks of this now. Stretches, opioids, the lot, and it's no better. At what point should I get "
+                    "it checked by a doctor")
+    assert long_ask.absent_topics == () and long_ask.scene_topics == ("opioids",)
+
+
+def test_a_treatment_the_asker_fears_is_not_what_they_ask_about():
+    from assistant.lexicon import Lexicon
+    from assistant.question import read_question
+
+    gate = Topics(("epidural", "surgery", "injections")).gate(ARTICLE)
+    # blind batch 26, written again in other words
+    feared = read_question("As I fear surgery and injections, is massage a gentler option for sciatica?", [],
+                           Lexicon(), None, gate)
+    assert feared.absent_topics == ()
+    assert read_question("Do injections help sciatica?", [], Lexicon(), None, gate).absent_topics == ("injections",)
 
 
 def test_the_reply_answers_the_ask_and_names_the_scene_topic_as_not_covered(assistant):
