@@ -1050,7 +1050,7 @@ def test_a_damaged_net_file_leaves_the_rules_running(tmp_path):
     assert load_net(mismatched) is None
 
 
-@pytest.mark.parametrize("question, level", [
+REWORDED_24 = [
     # twenty-fourth blind batch, first-run misses (evals/heldout/README.md), written again in other words
     ("Asking for my father, 61. Sciatica for a month, and since the weekend he is passing water on himself in the "
      "bus without noticing. He wants oil massage instead of hospital.", "emergency"),
@@ -1065,12 +1065,10 @@ def test_a_damaged_net_file_leaves_the_rules_running(tmp_path):
     ("어제 티비 드라마 봤는디 허리 다친 남자가 다리를 못 움직여서 응급실 갔더라고유. 지는 그런 거 읎고 엉치만 땡겨유. 안마 받어두 되쥬?",
      "none"),
     ("확인해 보니 발열 없음, 외상 없음, 암 병력 없음, 배뇨 정상입니다. 한쪽 엉덩이만 당겨요. 마사지 괜찮을까요?", "none"),
-])
-def test_twenty_fourth_batch_wordings(question, level):
-    assert assess(question, [], Settings()).triage.level == level
+]
 
 
-@pytest.mark.parametrize("question, level", [
+REWORDED_25 = [
     # twenty-fifth blind batch, first-run misses (evals/heldout/README.md), written again in other words
     ("Sciatica since the holidays. This week I keep peein myself a bit without noticin, found my jeans wet twice. "
      "Any massage place near the harbour you'd recommend?", "emergency"),
@@ -1091,12 +1089,10 @@ def test_twenty_fourth_batch_wordings(question, level):
     ("그제 종아리에 타투 했는데 아직 딱지 있음 ㅋㅋ 좌골신경통 있어서 마사지 예약했는데 받아도 됨?", "caution"),
     ("우리 남편이 옛날에 디스크로 소변을 못 봐서 수술했었지 그게 벌써 삼십 년 전이여 나는 엉덩이 땡기는 거 몇 년째 그대로여 안마 받아도 되까",
      "none"),
-])
-def test_twenty_fifth_batch_wordings(question, level):
-    assert assess(question, [], Settings()).triage.level == level
+]
 
 
-@pytest.mark.parametrize("question, level", [
+REWORDED_26 = [
     # twenty-sixth blind batch, first-run false alarms (evals/heldout/README.md), written again in other words
     ("In 2009 my disc went and for a few days I couldn't feel when I needed to pee. Had the op, came right "
      "completely, not a peep since. Now I've just got ordinary sciatica in my left leg. Massage?", "none"),
@@ -1107,6 +1103,14 @@ def test_twenty_fifth_batch_wordings(question, level):
     ("tengo 20 y ciatica en la pierna der. revise todo: nada raro ahi abajo, de noche no empeora, fuerza bien. "
      "masaje si?", "none"),
     ("어제 만화 보는데 주인공이 허리 다쳐서 양쪽 다리 감각이 없어지는 장면 나옴 ㅋㅋ 나는 왼쪽 엉덩이만 찌릿함. 마사지 ㄱㅊ?", "none"),
+]
+
+
+@pytest.mark.parametrize("question, level", [
+    *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
+    *(pytest.param(q, lv, id=f"batch25-{i}") for i, (q, lv) in enumerate(REWORDED_25)),
+    *(pytest.param(q, lv, id=f"batch26-{i}") for i, (q, lv) in enumerate(REWORDED_26)),
 ])
-def test_twenty_sixth_batch_look_alikes(question, level):
+def test_blind_batch_wordings_written_again(question, level):
+    """Batches 24-26's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level

@@ -60,9 +60,8 @@ _OVER = re.compile(
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
     # "me mudder had the bowel cancer years ago" (Newfoundland English; blind batch 24)
-    r"\b(?:my|me|mi) (?:late |dear |poor )?(?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?|gran|grandma|grandmother|nan|nana|nani|dada|dadi"
-    r"|grandad|granddad|grandpa"
-    r"|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
+    r"\b(?:my|me|mi) (?:late |dear |poor )?(?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?"
+    r"|gran|grandma|grandmother|nan|nana|nani|dada|dadi|grandad|granddad|grandpa|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
     r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
     r"|ended up (?:having|with|needing))\b"
     r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
@@ -220,8 +219,8 @@ def _and_next(cl: Clause, norm: str, chars: int = 160) -> str:
     """The clause's sentence onward and the start of the next: where "it settled completely" or "now it's back"
     is said after the sign. The last word is never cut in two ("now i jus")."""
     end = cl.start + len(cl.sentence) + chars
-    more = re.match(r"\S*", norm[end:])
-    return norm[cl.start : end + (more.end() if more else 0)]
+    cut = norm.find(" ", end)
+    return norm[cl.start : cut if cut >= 0 else len(norm)]
 
 
 # "... healed up fine. Now I just got a lil ache down da back of my leg" (blind batch 25): today's ordinary complaint,
