@@ -175,7 +175,7 @@ class Settings:
     # -> 0.1 in the ninth session: +4 first quotes, 1 lost, over 1,332 development questions and batches 24-25)
     note_lead_by: str = "claim"
     claim_lead_min: float = 0.1
-    claim_lead_margin: float = 0.03
+    claim_lead_margin: float = 0.02
     # a follow-up's own best passages (read without the previous question) always join its hits (0: off)
     follow_up_own_hits: int = 3
     part_share_min: float = 0.8

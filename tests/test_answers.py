@@ -309,3 +309,44 @@ def test_a_doubted_claim_with_the_sceptics_other_half_leads_with_its_note(assist
     assert answer.outcome == "answer" and not answer.uncovered, answer.answer
     assert answer.citations[0].section == "Reduction of Tension in the Muscles"
     assert "That massage releases pressure on the nerve has not been shown." in answer.answer.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the claim named in the question itself: a note's own words ("the evidence is of low quality") drew it to the
+        # circulation note before the claim was looked for first
+        "Is it proven that massage takes the pressure off the nerve?",
+        # the ask first, the claim told after it: one question, not a part the articles do not cover
+        "Has anyone shown that, or is it just marketing? My therapist says massage takes the pressure off the nerve.",
+        "My therapist says massage takes the pressure off the nerve. Has anyone shown that, or is it just marketing?",
+    ],
+)
+def test_the_claim_a_question_doubts_leads_with_its_note_wherever_it_is_told(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer" and not answer.uncovered, answer.answer
+    assert answer.citations[0].section == "Reduction of Tension in the Muscles", answer.answer
+    assert "That massage releases pressure on the nerve has not been shown." in answer.answer.split("\n\n")[0]
+
+
+def test_an_either_or_question_is_one_question(assistant):
+    """Blind batch 27, written again in other words: "do they ... or do they ..." offers two answers to one
+    question; split in two, neither half passed on its own and the covered question was declined."""
+    answer = assistant.ask(
+        "first massage booked for friday and no idea what to expect. do they give everybody the "
+        "same routine or do they work out something for your own problem?"
+    )
+    assert answer.outcome == "answer" and not answer.uncovered, answer.answer
+    assert "customize their treatment plans" in answer.citations[0].quote, answer.answer
+
+
+def test_lay_words_for_a_massage_and_for_endorphins_reach_the_article(assistant):
+    # blind batches 15, 21 and 27: a rubdown is a massage, "happy chemicals" are endorphins
+    for said in ("a rubdown", "the rub-downs", "a back rub"):
+        assert "massage" in assistant.lexicon.canonical(f"is {said} any good for sciatica").split(), said
+    answer = assistant.ask(
+        "a patient asked me if her massage works on the sciatica through happy chemicals in "
+        "the brain and i froze lol. is that a real thing, whats the idea behind it"
+    )
+    assert answer.outcome == "answer", answer.answer
+    assert any("Endorphins" in c.quote or "released" in c.quote for c in answer.citations[:2]), answer.answer

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..ingest.passages import is_evidence_section, is_meta_sentence
 from ..number_asks import duration_ask, number_ask, states, states_duration
-from ..question import asks_kind, asks_something
+from ..question import asks_evidence, asks_kind, asks_something
 from ..retrieve import Hit
 from ..safety.messages import reason_phrase
 from ..schema import Citation
@@ -244,9 +244,13 @@ class ExtractiveComposer:
             seen = closest.get(note)
             if seen is None or (h in usable_hits and seen[1] not in usable_hits):
                 closest[note] = (sim, h)
-        led = _clear_lead(sorted(closest.values(), reverse=True), max(cfg.note_lead_min, general), cfg.note_lead_margin)
-        if led is None and cfg.note_lead_by == "claim":
-            led = self._claimed_hit(req, rows, usable)
+        # the claim the question names is looked for first: a note's own words ("the evidence is of low quality")
+        # draw every question about proof, so "is it proven that massage takes the pressure off the nerve?" was
+        # led by the circulation note (+3 eval cases, none lost)
+        led = self._claimed_hit(req, rows, usable) if cfg.note_lead_by == "claim" else None
+        if led is None:
+            ranked = sorted(closest.values(), reverse=True)
+            led = _clear_lead(ranked, max(cfg.note_lead_min, general), cfg.note_lead_margin)
         if led is None:
             return usable
         lead = [c for c in usable if c.h == led]
@@ -417,44 +421,17 @@ class ExtractiveComposer:
         if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
             usable = self._stating(req, usable, reading.number)
         usable = self._duration_first(req, usable, reading.corrected)
-        if reading.evidence and not reading.parts:
-            usable = self._note_first(req, rows, usable)
+        claim_led = False
+        if reading.evidence and sum(map(asks_something, reading.parts)) <= 1:
+            # one ask beside pieces that tell ("Has anyone shown that? My therapist says it takes the pressure off
+            # the nerve."): the claim told is looked for in each piece as well as in the whole question
+            before = usable[:1]
+            usable = self._note_first(req, np.vstack([rows, part_rows]) if reading.parts else rows, usable)
+            claim_led = usable[:1] != before
 
         uncovered: list[str] = []
         if reading.parts and len(part_rows) == len(reading.parts):
-            part_best: list[Candidate] = []
-            part_absent = reading.part_absent or tuple(() for _ in reading.parts)
-            for part, text, row, absent in zip(reading.parts, reading.part_texts, part_rows, part_absent):
-                if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
-                    uncovered.append(part)
-                    continue
-                part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
-                part_generic = part_generic and not asks_kind(part)
-                part_focus = focus_terms(part, text)
-                scored = self.candidates(req, row[None, :], part_focus, part_generic)
-                found = self.covered(scored, part_generic)
-                asks = asks_something(part)
-                if not found and asks:
-                    # a part is judged the way a one-part question is: the learned ranker may be sure of its
-                    # answer where the specificity gate turns it away (blind batch 24)
-                    found = self.covered_by_rank(scored)
-                found = self._duration_first(req, self._stating(req, found, number_ask(part)), part)
-                if found:
-                    part_best.append(found[0])
-                elif asks:  # a piece that only tells ("need ammo to talk him round") is not named
-                    uncovered.append(part)
-            if not part_best:
-                usable = []
-            elif uncovered or not usable:
-                # the covered part's own best sentence leads: the whole question's ranking leans on the words of
-                # the part it cannot answer ("how long does it last, and does Bupa cover massage for it?"), or the
-                # whole question passed no coverage test while a part did on its own
-                lead = {(c.h, c.k): c for c in part_best}
-                rest = sorted(
-                    (c for c in usable if (c.h, c.k) not in lead), key=lambda c: (-c.rank, -c.score, c.h, c.k)
-                )
-                usable = [*lead.values(), *rest]
-
+            usable, uncovered = self._by_parts(req, part_rows, usable, claim_led)
         elif reading.absent_topics:
             usable = []  # "does acupuncture help?": the nearest massage sentence is not an answer to it
 
@@ -499,6 +476,48 @@ class ExtractiveComposer:
             if best is not None:
                 return best
         return None
+
+    def _by_parts(
+        self, req: ComposeRequest, part_rows: np.ndarray, usable: list[Candidate], claim_led: bool
+    ) -> tuple[list[Candidate], list[str]]:
+        """A two-part question: each part is judged on its own. Returns the candidates, reordered so a covered
+        part's own best sentence leads where the whole question's ranking cannot be trusted, and the parts that
+        ask something the articles do not answer."""
+        reading = req.reading
+        uncovered: list[str] = []
+        part_best: list[Candidate] = []
+        by_evidence = False
+        part_absent = reading.part_absent or tuple(() for _ in reading.parts)
+        for part, text, row, absent in zip(reading.parts, reading.part_texts, part_rows, part_absent):
+            if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
+                uncovered.append(part)
+                continue
+            part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
+            part_generic = part_generic and not asks_kind(part)
+            scored = self.candidates(req, row[None, :], focus_terms(part, text), part_generic)
+            found = self.covered(scored, part_generic)
+            asks = asks_something(part)
+            if not found and asks:
+                # a part is judged the way a one-part question is: the learned ranker may be sure of its
+                # answer where the specificity gate turns it away (blind batch 24)
+                found = self.covered_by_rank(scored)
+            found = self._duration_first(req, self._stating(req, found, number_ask(part)), part)
+            if found:
+                part_best.append(found[0])
+            elif asks and reading.evidence and asks_evidence(part):
+                by_evidence = True  # "has anyone shown that?": the evidence section, quoted below, answers it
+            elif asks:  # a piece that only tells ("need ammo to talk him round") is not named
+                uncovered.append(part)
+        if not part_best and not (by_evidence and usable):
+            return [], uncovered
+        if part_best and (uncovered or not usable or by_evidence) and not claim_led:
+            # the covered part's own best sentence leads: the whole question's ranking leans on the words of
+            # the part it cannot answer ("how long does it last, and does Bupa cover massage for it?"), or the
+            # whole question passed no coverage test while a part did on its own
+            lead = {(c.h, c.k): c for c in part_best}
+            rest = sorted((c for c in usable if (c.h, c.k) not in lead), key=lambda c: (-c.rank, -c.score, c.h, c.k))
+            return [*lead.values(), *rest], uncovered
+        return usable, uncovered
 
     def _evidence_block(
         self, req: ComposeRequest, usable: list[Candidate], focus: set[str]
