@@ -175,6 +175,11 @@ def asks_something(part: str) -> bool:
     return bool(_ASKS.search(bare) or _WH_WORD.search(bare))
 
 
+def _asks_in(piece: str) -> bool:
+    """Some sentence of ``piece`` asks something ("My husband wants to stay in bed. Is that a good idea")."""
+    return "?" in piece or any(asks_something(s) for s in _SENTENCE_END.split(piece))
+
+
 def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tuple[str, ...]:
     """The parts that still stand as questions once the ``declined`` ones are set aside: each must ask something
     ("how long does it last") and must not lean on a declined part before it ("Can you read my MRI? It says...")."""
@@ -300,6 +305,13 @@ def _lean_back(parts: tuple[str, ...], absent: list[tuple[str, ...]]) -> tuple[t
 _LEANS_BACK_WORDS = 10
 
 
+def _asked_absent(part: str, gate: TopicGate) -> tuple[str, ...]:
+    """The unmentioned topics a part asks about: not those it names only while setting the scene ("I can't do my
+    usual gym stuff. At what point am I supposed to see a doctor?")."""
+    scene = scene_topics(part, gate)
+    return tuple(t for t in gate.absent_in(part) if t not in scene)
+
+
 def scene_topics(text: str, gate: TopicGate) -> tuple[str, ...]:
     """Unmentioned topics named only in the sentences that set the scene, not in those that ask ("I'm trying to
     stay off the opioids my doctor keeps offering. Is massage a safe way to manage the pain without drugs?").
@@ -381,7 +393,12 @@ def read_question(
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
     if listed_beside(asked, absent, gate):
         scene, absent = (*scene, *absent), ()
-    part_absent = _lean_back(parts, [gate.absent_in(_REPORTED_BY.sub("it showed", p)) for p in parts])
+    part_absent = _lean_back(parts, [_asked_absent(_REPORTED_BY.sub("it showed", p), gate) for p in parts])
+    if any(part_absent) and not any(_asks_in(p) for p, gone in zip(parts, part_absent) if not gone):
+        # the only ask is about a topic no article mentions; what is left only tells ("does massage help the carpal
+        # tunnel also? my hand numb in the morning"; blind batch 27): nothing is left to answer
+        absent = tuple(dict.fromkeys((*absent, *(t for gone in part_absent for t in gone))))
+        parts, part_absent = (), ()
     number = number_ask(corrected)
     kind = asks_kind(corrected)
     canonical_parts = tuple(lexicon.canonical(p) for p in parts)

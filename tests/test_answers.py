@@ -350,3 +350,35 @@ def test_lay_words_for_a_massage_and_for_endorphins_reach_the_article(assistant)
     )
     assert answer.outcome == "answer", answer.answer
     assert any("Endorphins" in c.quote or "released" in c.quote for c in answer.citations[:2]), answer.answer
+
+
+def test_whom_else_to_ask_about_painkillers_is_answered_not_refused(assistant):
+    # blind batch 27, reworded
+    answer = assistant.ask("cant get a GP appointment for weeks. who else can tell me which painkiller is fine to buy?")
+    assert answer.outcome == "answer", answer.answer
+    assert "pharmacist" in answer.citations[0].quote
+
+
+def test_an_ask_about_an_uncovered_topic_beside_a_piece_that_only_tells_is_not_covered(assistant):
+    """Blind batches 13, 25 and 27, reworded: the only ask is about carpal tunnel; what is left only tells, so the
+    numb-skin sentence is no answer to it."""
+    answer = assistant.ask("besides the sciatica i also got carpal tunnel in right wrist from typing all day. does "
+                           "massage help the carpal tunnel too? my hand go numb every morning")
+    assert answer.outcome == "not_covered", answer.answer
+    assert "carpal tunnel" in answer.answer
+
+
+def test_a_topic_that_only_sets_the_scene_of_a_part_does_not_decline_it(assistant):
+    # a development question's kind, reworded: the gym is the setting, the ask is when to see a doctor
+    answer = assistant.ask("had this sciatica six weeks now, not better not worse, managing at work but barely and "
+                           "I cant do my usual gym sessions. at what point should I actually see a doctor about it")
+    assert answer.outcome == "answer", answer.answer
+
+
+def test_a_precaution_alone_names_what_it_does_not_answer(assistant):
+    """Blind batch 19 kind, reworded: the after-surgery precaution is quoted, and the recovery time asked about is
+    named as not covered rather than left unsaid."""
+    answer = assistant.ask("My wife is booked in for a microdiscectomy next month. How long will she be off work "
+                           "after it?")
+    assert answer.triage.level == "caution", answer.answer
+    assert "microdiscectomy" in answer.uncovered, answer.answer

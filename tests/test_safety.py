@@ -183,6 +183,8 @@ CAUTION = [
     ("osteoporosis", "I have osteoporosis, is massage safe for my sciatica?"),
     ("child", "Is sports massage suitable for kids?"),
     ("skin", "I have an open wound on my lower back, can I still get a massage?"),
+    # blind batch 27 kind, reworded: the weeks of a pregnancy counted with the baby to come
+    ("pregnancy", "22 wks with my second and the sciatica is brutal, can my sister massage my lower back?"),
 ]
 
 
@@ -1106,11 +1108,56 @@ REWORDED_26 = [
 ]
 
 
+REWORDED_27 = [
+    # twenty-seventh blind batch, first-run miss and false alarms (evals/heldout/README.md), written again in other words
+    ("im 14 n i do dance 5 days a week. my lower back has been sore for a month n now it zaps down my leg. massage gun "
+     "ok??", "urgent"),
+    ("Back in 2014 my disc blew and I couldn't feel anything down below or pass water, they operated that night and I "
+     "was good as new, haven't had a bit of bother with my bladder since. Now just a sciatic ache from chopping logs. "
+     "Massage?", "none"),
+    ("My ouma had the cauda equina thing in the 80s and couldn't pee, the family still tells it. Me, I'm 40, sciatica "
+     "down one leg, no numbness anywhere private, toilet all normal. Massage worth it?", "none"),
+    ("Checked the danger list: legs weak - no. Numb around the privates - don't have. Fever - no. Just a sore left "
+     "buttock from the office chair. Tui na or Thai massage?", "none"),
+    ("Ayer vi una serie y salió un tipo que no podía mear y no sentía el culo, lo operaron. Yo solo tengo ciática en "
+     "la pierna derecha, meo normal. ¿Masaje?", "none"),
+    ("Revisé la lista de alarmas. Debilidad en las piernas, no. Adormecimiento ahí abajo, no. Fiebre, no. ¿Puedo ir a "
+     "un masaje?", "none"),
+    ("Hace como diez años se me durmió todo allá abajo y me operaron esa noche, quedé perfecta, cero problemas desde "
+     "entonces. Ahora solo me duele la nalga izquierda. ¿Un masaje?", "none"),
+    ("한 5년 전에 허리 다쳐서 두 다리가 다 저리고 힘이 빠졌었거든요. 재활하고 싹 나았어요. 요즘은 오른쪽 엉덩이만 뻐근해요. 마사지 괜찮죠?", "none"),
+    ("팀장님은 소변이 안 나와서 응급실 실려 가셨다던데 저는 왼쪽 허벅지만 좀 당겨요. 마사지볼 써도 되죠?", "none"),
+    ("셀프 체크: 안장부위 감각 정상, 배뇨 정상, 발목 발가락 힘 정상, 열 없음. 엉덩이만 찌릿해요. 마사지 받아도 되죠?", "none"),
+    ("웹소설 쓰는데 주인공이 하반신 감각이 사라지고 소변도 못 가리는 장면이 있어요. 현실에서 마사지로 낫나요? 저는 멀쩡해요", "none"),
+    ("새로 데려온 강아지가 아직 오줌 못 가려서 이불 빨래하느라 허리가 아파요. 마사지 받아도 될까요?", "none"),
+    # the wording the web novel used, said of oneself, is an emergency the rules read now (the net caught it alone)
+    ("하반신 감각이 사라지고 소변도 못 가려요. 마사지 받으면 나을까요?", "emergency"),
+]
+
+
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
     *(pytest.param(q, lv, id=f"batch25-{i}") for i, (q, lv) in enumerate(REWORDED_25)),
     *(pytest.param(q, lv, id=f"batch26-{i}") for i, (q, lv) in enumerate(REWORDED_26)),
+    *(pytest.param(q, lv, id=f"batch27-{i}") for i, (q, lv) in enumerate(REWORDED_27)),
 ])
 def test_blind_batch_wordings_written_again(question, level):
-    """Batches 24-26's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
+    """Batches 24-27's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question", [
+    # blind batches 3 and 27 kind, reworded: an operation that may come is not a recent one
+    "If I end up having a discectomy, how long until I can drive again?",
+    "the surgeon says I might need an operation on the disc next year, can I keep having massage till then?",
+])
+def test_an_operation_that_may_come_is_not_recent_surgery(question):
+    assert "recent_surgery" not in decide(question).triage.reasons
+
+
+def test_the_askers_own_age_under_16_makes_their_own_pain_a_childs():
+    """Blind batch 27, reworded: a 15-year-old writing about "my lower back" is the child; the age sentence names no
+    pain, and the pain sentence names no child, but both are the asker's."""
+    d = decide("hey im 15 n i play netball 3x a week. my lower back has been sore for a month n now it shoots down "
+               "my leg lol. can i use a massage gun??")
+    assert "under_16" in d.triage.reasons and d.triage.level == "urgent"

@@ -452,8 +452,11 @@ class ExtractiveComposer:
                 evidence = self._evidence_block(req, usable, focus)
                 if evidence is not None and all(h != evidence[0] for h, _ in blocks):
                     blocks.append(evidence)
-        # topics named only where the question set the scene are named as not covered (question.scene_topics)
-        return self._render(req, blocks, [*reading.scene_topics, *uncovered])
+        # topics named only where the question set the scene are named as not covered (question.scene_topics); so is
+        # the topic asked about when only the precaution answers ("booked in for a microdiscectomy next month, how
+        # long will he be off work?" gets the after-surgery precaution and is told recovery times are not covered)
+        named = [*reading.scene_topics, *uncovered, *(() if usable else reading.absent_topics)]
+        return self._render(req, blocks, list(dict.fromkeys(named)))
 
     def _precaution(self, req: ComposeRequest) -> Candidate | None:
         """For a caution or urgent question: the safety-article sentence that matches the first reason."""

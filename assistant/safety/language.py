@@ -104,6 +104,8 @@ class LanguagePack:
     urgent_services: dict[str, str] = field(default_factory=dict)
     # "getting worse by the hour": with a weakness sign anywhere in the question, the emergency severe_weakness
     worsening: tuple[re.Pattern[str], ...] = ()
+    # a checklist's answer after the sign, matched against the rest of its sentence ("debilidad en las piernas, no")
+    trailing_denials: tuple[re.Pattern[str], ...] = ()
 
     def is_out_of_scope(self, text: str) -> bool:
         return any(p.search(s) for s in self.sentences(text) for p in self.out_of_scope)
@@ -135,7 +137,7 @@ class LanguagePack:
                     continue
                 for pattern in sign.patterns:
                     m = pattern.search(sentence)
-                    if m and not self._negated(sentence, m.start()):
+                    if m and not self._negated(sentence, m.start(), m.end()):
                         found[sign.code] = sign.level
                         break
         if found.keys() & WEAKNESS_CODES and "severe_weakness" not in found:
@@ -165,12 +167,14 @@ class LanguagePack:
                     excluded = any(x.search(sentence) for x in sign.exclude) or any(
                         x.search(question) for x in sign.denied_by
                     )
-                    negated = not excluded and self._negated(sentence, m.start())
+                    negated = not excluded and self._negated(sentence, m.start(), m.end())
                     seen = negated_only.get(sign.code, (sign.level, True))
                     negated_only[sign.code] = (sign.level, seen[1] and negated)
         return list(negated_only.values())
 
-    def _negated(self, sentence: str, start: int) -> bool:
+    def _negated(self, sentence: str, start: int, end: int | None = None) -> bool:
+        if end is not None and any(p.match(sentence, end) for p in self.trailing_denials):
+            return True  # "adormecimiento ahi abajo, no." (a checklist answered; blind batch 27)
         # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates
         # something else
         before = re.split(r"[,;:]", sentence[:start])[-1].split()[-3:]
@@ -241,6 +245,7 @@ def load_pack(path: Path) -> LanguagePack:
         str(data.get("emergency_department") or ""),
         _urgent_services(data.get("urgent_service"), path.name),
         _compile(data.get("worsening"), f"language file {path.name}, worsening"),
+        _compile(data.get("trailing_denials"), f"language file {path.name}, trailing_denials"),
     )
 
 

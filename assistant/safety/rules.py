@@ -950,6 +950,9 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 # the word in French, Spanish, German, Italian and Portuguese, in an English question (blind batch 24)
                 r"|\benceinte\b|\bembarazada\b|\bschwanger\b|\bincinta\b|\bgr[aá]vida\b"
                 r"|\bpreggo\b|\bpreggers\b|\bpreggy\b|\bpregos?\b|\bpreg\b|\b\d+ ?(?:wks|weeks) (?:preg|pg)\b|up the duff|\bwith child\b"
+                # "24 weeks with my 2nd" (blind batch 27): the weeks of a pregnancy, counted with the baby to come
+                r"|\b\d{1,2} ?(?:wks|weeks) (?:in )?with (?:my |our |the )?(?:1st|first|2nd|second|3rd|third|4th|fourth|next"
+                r"|twins|bump|baby|little one|number (?:two|three|2|3))\b(?! (?:massage|therapist|physio|session|treatment))"
             ),
             _re(
                 r"(?:had|having|just had|given birth to) (?:a|my|our) baby|postpartum|post-partum|postnatal|post-natal"
@@ -992,6 +995,10 @@ CAUTION_RULES: tuple[Rule, ...] = (
             r"|(?:fully|completely) recovered"
             # "Had the op that week, came right completely, not a peep since" (blind batch 26)
             r"|\bcame right\b|\bnot a (?:peep|squeak) since\b"
+            # an operation that may come: "If I end up having a microdiscectomy, what's the recovery?" (blind batch 27)
+            r"|\bif (?:i|we|he|she|they) (?:ever )?(?:end up|ends up) (?:having|getting|needing)\b"
+            r"|\b(?:might|may|could) (?:end up )?(?:need|needing|have to have|have to get) (?:an? |the )?(?:\w+ )?"
+            r"(?:surgery|operation|op|discectomy|microdiscectomy)\b"
         ),
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.

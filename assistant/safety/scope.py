@@ -231,7 +231,7 @@ def topic_scope(question: str, earlier_user_turns: Sequence[str] = ()) -> Litera
 # pharmacist can advise you on painkillers"); only a named dose ("300mg", "max dose") stays refused in it.
 _WHO_TO_ASK = re.compile(
     r"\bwhom?(?: else)? (?:should|can|could|do|would|shall) (?:i|we|you|my \w+) (?:\w+ )?(?:ask|see|talk to|speak to"
-    r"|go to|check with|turn to)\b|\bwho (?:can|could|should|would|will) (?:tell|advise|help|show) (?:me|us|him|her)\b"
+    r"|go to|check with|turn to)\b|\bwho(?: else)? (?:can|could|should|would|will) (?:tell|advise|help|show) (?:me|us|him|her)\b"
     # "can I just ask the chemist what painkillers to take?" asks whom to ask (blind batch 17)
     r"|\b(?:can|could|should|shall) (?:i|we|he|she) (?:just |simply )?(?:ask|see|check with|talk to|speak to) (?:the |a |my "
     r"|our |his |her )?(?:local )?(?:chemist|pharmacist|pharmacy|gp|doctor|dr)\b"

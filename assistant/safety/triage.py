@@ -54,14 +54,21 @@ _OVER = re.compile(
     # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
     r"|been (?:completely |totally |perfectly )?well since"
     # "had the op that week, came right completely, not a peep since" (New Zealand English; blind batch 26)
-    r"|came right|come right|not a (?:peep|squeak|twinge|problem) since)\b"
+    r"|came right|come right|not a (?:peep|squeak|twinge|problem) since"
+    # "I come out of it good as new, ain't had a lick of trouble with my bladder or nothin since" (Appalachian English;
+    # blind batch 27)
+    r"|(?:as )?good as new|(?:ain't|haven't|have not|hasn't|not) had (?:a lick of |a bit of |any |a spot of |one bit of )?"
+    r"(?:trouble|bother|problems?|issues?)\b(?: \w+){0,6} since)\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
     # "me mudder had the bowel cancer years ago" (Newfoundland English; blind batch 24)
     r"\b(?:my|me|mi) (?:late |dear |poor )?(?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?"
-    r"|gran|grandma|grandmother|nan|nana|nani|dada|dadi|grandad|granddad|grandpa|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss)(?:'s)?"
+    r"|gran|grandma|grandmother|nan|nana|nani|dada|dadi|grandad|granddad|grandpa|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss"
+    # Afrikaans and Dutch grandparents in South African English: "My oupa had that cauda equina thing in the 90s"
+    # (blind batch 27)
+    r"|oupa|ouma|opa|oma)(?:'s)?"
     r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
     r"|ended up (?:having|with|needing))\b"
     r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
@@ -88,7 +95,9 @@ _LONG_PAST = re.compile(
     # "Last summer, months before any back trouble, ... numb 'down there' for about an hour" (blind batch 22)
     r"|last (?:summer|winter|spring|autumn)|months before"
     # a year long gone: "back in 2017", "in 1998" (this decade's years are left out: "in 2025" may be recent)
-    r"|back in (?:19\d\d|200\d|201\d)|in (?:19\d\d|200\d|201\d))\b"
+    r"|back in (?:19\d\d|200\d|201\d)|in (?:19\d\d|200\d|201\d)"
+    # a decade long gone: "in the 90s", "back in the eighties" (blind batch 27)
+    r"|in the (?:19)?[4-9]0'?s|in the (?:forties|fifties|sixties|seventies|eighties|nineties))\b"
 )
 _WEAK_BONES = re.compile(r"\b(?:osteopor\w*|osteopen\w*|brittle bones|weak bones|thin bones)\b")
 _THEIR_PAST = re.compile(
@@ -210,7 +219,7 @@ _MINE_APART = re.compile(
     # fine" (blind batch 23)
     r"|\bmine(?:'s| is) (?:just |only )(?:a |an )?(?:\w+ )?(?:ache|pain|twinge|niggle)\b|\b(?:i'm|i am) peeing normally\b"
     r"|\bmy own (?:back|sciatica|leg) is (?:fine|ok|okay|normal|grand)\b"
-    r"|\b(?:waterworks|bladder|bowels?)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
+    r"|\b(?:waterworks|bladder|bowels?|toilet)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
 )
 
@@ -337,6 +346,12 @@ _AGE_NUMBER = re.compile(
     r"|husband|wife|partner|grandma|grandmother|grandad|granddad|grandpa|nan|nana|gran|friend|neighbou?r)(?:'s)?"
     r"(?: \w+)? (?:is|aged?|who is|,) (\d{1,3})\b(?!\s*(?:weeks?|days?|months?|/|out of|mg|kg|%))"
 )
+# The asker's own age under 16: "hiii im 15 n i do gymnastics ... now its all shooty down the back of my leg" (blind
+# batch 27). Their own pain is the child's pain, so "my lower back" does not make the child someone else.
+_OWN_AGE = re.compile(
+    r"\b(?:i'm|i am|im)\s+(?:only\s+|just\s+)?(\d{1,2})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
+    r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|foot|stone|st\b|cm|miles?|km|x\b|in\b|kilos?|pounds?))"
+)
 _OVER_50_WORDS = re.compile(
     r"\b(?:in my (?:fifties|sixties|seventies|eighties|nineties|[5-9]0s)|over (?:50|fifty|60|sixty"
     r"|70|seventy)|pensioner|elderly)\b"
@@ -443,7 +458,8 @@ def age_signs(norm: str) -> list[Sign]:
     signs: list[Sign] = []
     ages = _ages(norm)
     child = any(0 < a < 16 for a in ages) or (_CHILD.search(norm) is not None and not _CHILD_EXCLUDE.search(norm))
-    if child and (_OWN_SCIATICA.search(norm) or _MINE.search(norm)):
+    own_child = any(0 < int(m.group(1)) < 16 for m in _OWN_AGE.finditer(norm))
+    if child and not own_child and (_OWN_SCIATICA.search(norm) or _MINE.search(norm)):
         # the asker's own sciatica, and a child who is only the reason for a change of plan ("my little one has a
         # temperature, can we move my slot? My sciatica's no different"; blind batch 12 kind) or the setting ("my 2
         # year old is potty training ... it's set off my sciatica in my right leg"; "my kids say I'm 'paralysed'";
