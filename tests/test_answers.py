@@ -382,3 +382,10 @@ def test_a_precaution_alone_names_what_it_does_not_answer(assistant):
                            "after it?")
     assert answer.triage.level == "caution", answer.answer
     assert "microdiscectomy" in answer.uncovered, answer.answer
+
+
+def test_a_follow_up_about_pain_that_does_not_go_away_is_told_when_to_see_a_gp(assistant):
+    # blind batches 12 and 27, reworded: "doesnt go away" is the article's "has not improved"
+    answer = assistant.ask("and if mine doesnt go away by then, what should i do?",
+                           [{"role": "user", "content": "how long does sciatica usually last for?"}])
+    assert answer.citations[0].quote.startswith("See a GP if the pain has not improved"), answer.answer
