@@ -55,7 +55,8 @@ _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"
     r"|[,;]?\s+(?:and|also|plus|but|\+|&)\s+(?=(?:(?:roughly|approximately|about|also|just|then|so|generally|usually)\s+)?"
     # "... and can't do the school run" tells; "and can I ..." asks
-    r"(?:is|are|does|do|did|can|could|should|would|will|what|whats|how|hows|which|who|whos|where|when|why|if|i'd|i)\b"
+    # "..., and am I even entitled to sick pay?" (blind batch 28)
+    r"(?:is|are|am|does|do|did|can|could|should|would|will|what|whats|how|hows|which|who|whos|where|when|why|if|i'd|i)\b"
     r"(?!['’]t\b))"
     # "or do they ..." offers the other answer to the same question ("do they give everybody the same routine or do
     # they work out something for you?"; blind batch 27), so "do" does not split (+2 eval cases, none lost)
@@ -78,7 +79,9 @@ _ASKS = re.compile(
 # question word opening the sentence ("Which massage techniques help?") does not lean on the scene
 # ("is there really research...?" points at nothing: an existential "there" is left out; blind batch 19)
 _POINTS_BACK = re.compile(
-    r"\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|(?<!is )(?<!are )(?<!was )(?<!were )there)\b",
+    # "What's the difference between 'em" (blind batch 28)
+    r"\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|(?<!is )(?<!are )(?<!was )(?<!were )there)\b"
+    r"|(?:'|\b)em\b",
     re.IGNORECASE,
 )
 # a test named as the source of a finding ("MRI report says L5/S1 disc herniation", "the x-ray showed..."): the
@@ -259,7 +262,9 @@ _SCEPTIC_ALTERNATIVE = re.compile(
     r"^(?:is|was|are) (?:it|that|this|he|she|they|all that)(?: \w+){0,3} (?:marketing|hype|myths?|nonsense|rubbish|bs|bull"
     r"|bullshit|bollocks|placebo|scams?|fluff|codding|a con|made up|anecdotes?|anecdotal|a line|talk|propaganda|woo"
     r"|snake oil|a (?:sales )?pitch|a gimmick|gimmicks?|having me on|pulling my leg|blowing smoke|lying|bluffing"
-    r"|old wives'? tales?|pseudoscience|hokum|a fad|in my head)\b",
+    r"|old wives'? tales?|pseudoscience|hokum|a fad|in my head"
+    # "legit or is he having a lend of me?" (Australian English; blind batch 28)
+    r"|having a lend|taking the (?:piss|mickey|mick)|winding me up|pulling a fast one)\b",
     re.IGNORECASE,
 )
 

@@ -389,3 +389,27 @@ def test_a_follow_up_about_pain_that_does_not_go_away_is_told_when_to_see_a_gp(a
     answer = assistant.ask("and if mine doesnt go away by then, what should i do?",
                            [{"role": "user", "content": "how long does sciatica usually last for?"}])
     assert answer.citations[0].quote.startswith("See a GP if the pain has not improved"), answer.answer
+
+
+def test_an_ask_pointing_back_at_the_scenes_topics_asks_about_them(assistant):
+    # blind batch 28, reworded: "'em" points back at the two practitioners the scene named, so the ask is about them
+    # (not covered), and "which one" after it leans on it, rather than being answered with the nearest GP sentence
+    answer = assistant.ask("two blokes in my village, one a chiropractor and one an osteopath. What's the difference "
+                           "between 'em, and which one should I go to for my sciatica?")
+    assert answer.outcome == "not_covered", answer.answer
+    assert {"chiropractor", "osteopath"} <= set(answer.uncovered), answer.answer
+
+
+def test_and_am_i_opens_a_second_ask(assistant):
+    # blind batch 28, reworded: "..., and am I entitled to sick pay?" is a second ask, named as not covered
+    answer = assistant.ask("ten days of sciatica and off work. how long does it usually take to clear up, and am I "
+                           "entitled to statutory sick pay as a self-employed cleaner?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.citations[0].quote.startswith("Most sciatica gets better"), answer.answer
+
+
+def test_the_sceptics_other_half_in_australian_is_not_a_part(assistant):
+    # blind batch 28, reworded: "or is he having a lend of me?" asks whether the claim holds
+    answer = assistant.ask("the bloke at the spa reckons a rubdown pumps out happy hormones that fix sciatica for "
+                           "good. legit or is he having a lend of me?")
+    assert answer.outcome == "answer" and not answer.uncovered, answer.answer

@@ -1135,14 +1135,44 @@ REWORDED_27 = [
 ]
 
 
+REWORDED_28 = [
+    # twenty-eighth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("At 22 I had a bad disc and my left foot slapped the floor for weeks. Physio brought it back completely and I've "
+     "run marathons since. Now just a dull ache in my right hamstring after long runs. Massage?", "none"),
+    ("last year my foot dropped for a month, physio brought it back completely, but now it's dragging again since "
+     "monday. massage?", "urgent"),
+    ("Meh Uncle Roy back home in Georgetown had cancer and lost a lot of weight, God rest him, that was years ago. Me, "
+     "I'm 35, just sciatica from driving. Massage help?", "none"),
+    ("checked the scary symptoms: numbness down there ❌ peeing fine ✅ fever ❌. just a sore left bum from studying. "
+     "massage gun?", "none"),
+    ("Tengo 61 años y en toda mi vida me había dolido la espalda. Pero de hace unas dos semanas acá me baja un dolor "
+     "por la pierna izquierda. ¿Me sirve un masaje?", "urgent"),
+    ("La ciática me despierta a las cuatro de la mañana y aunque esté acostado sin moverme no se me calma. ¿Masaje "
+     "con aceite?", "urgent"),
+    ("repasé los síntomas graves: hormigueo en la zona íntima ❌ pis normal ✅ fiebre ❌. ¿la pistola de masaje sirve?",
+     "none"),
+    ("Estimado profesor: en el examen una pregunta planteaba el caso de un paciente con retención urinaria y anestesia "
+     "en silla de montar. ¿Cuál era la respuesta correcta? Y, aparte, ¿qué dice la evidencia sobre el masaje?", "none"),
+    ("나이는 쉰셋이고 좌골신경통은 칠 년 전에 진단받아 관리해 오고 있습니다. 삼 년 전 심장 수술 후로 와파린을 먹는데 세게 안마 받아도 될까요?",
+     "caution"),
+    ("팔 년 전에 디스크 터져서 소변이 안 나와 응급수술 받은 적 있어요. 그때 싹 회복돼서 다리 힘이고 뭐고 여태 이상 없어요. 폼롤러 써도 되죠?", "none"),
+    ("엉덩이가 찌릿한데 인터넷 찾아보니 무서운 얘기만 있네요. 열도 없고 밤에 안 아파요. 마사지건 괜찮죠?", "none"),
+    ("어제 의드 본 사람? 거기서 환자 아저씨가 양쪽 다리 마비되고 소변 못봐서 수술하더라 ㄷㄷ 난 아무 증상 없음. 추나 받아도 됨?", "none"),
+    ("마사지샵 상담지에 체크리스트를 넣으려는데 대소변 문제나 다리 힘 빠지는 것 정도는 생각하고 있어요. 또 뭘 넣을까요?", "none"),
+    ("국시 문제 질문이요. ① 안장 부위 감각저하 ② 요실금 ③ 한쪽 오금 뻐근함 중 마미증후군 증상이 아닌 거는? 이런 환자 마사지는 빼는 거죠?",
+     "none"),
+]
+
+
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
     *(pytest.param(q, lv, id=f"batch25-{i}") for i, (q, lv) in enumerate(REWORDED_25)),
     *(pytest.param(q, lv, id=f"batch26-{i}") for i, (q, lv) in enumerate(REWORDED_26)),
     *(pytest.param(q, lv, id=f"batch27-{i}") for i, (q, lv) in enumerate(REWORDED_27)),
+    *(pytest.param(q, lv, id=f"batch28-{i}") for i, (q, lv) in enumerate(REWORDED_28)),
 ])
 def test_blind_batch_wordings_written_again(question, level):
-    """Batches 24-27's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
+    """Batches 24-28's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
 
 

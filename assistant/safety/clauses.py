@@ -162,6 +162,8 @@ _TRAILING_DENIAL = re.compile(
     r"\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah)\b"
     # "Numb at private area – don't have" (Singapore English; blind batch 27)
     r"|(?:i )?(?:don'?t|do not) (?:have|got)(?! \w))"
+    # a cross after the sign: "tingling down there \u274c" (blind batch 28)
+    r"|\s*[:\-\u2013]?\s*[\u274c\u2716\u2717\u00d7]"
     # a checklist answered as normal: "both legs are as strong as ever", "both legs fine" (blind batch 13)
     r"|\s+(?:are|is|feel|feels|both|still|all)?\s*(?:as strong as ever|as (?:good|normal) as ever|(?:completely |totally "
     r"|perfectly |absolutely )?(?:fine|normal|ok|okay|grand|strong)\b(?! (?:until|till|then|but)\b))"

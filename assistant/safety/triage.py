@@ -26,8 +26,11 @@ class Sign:
 # child, it healed fine"): a sentence that places the sign in the past AND says it is over does not escalate.
 # Emergency signs are never filtered this way. Source for the principle: the NICE NG59 and AHCPR red flags
 # concern current symptoms or a history that bears on the current episode (cancer), not resolved illnesses.
+# A weakness long recovered is history too: "when I was 19 ... my right foot slapped ... Rehab brought it back
+# completely" (blind batch 28).
 RESOLVABLE = frozenset(
     {"fever", "infection_risk", "trauma", "night_pain", "weight_loss", "possible_fracture", "osteoporosis"}
+    | {"foot_drop", "leg_weakness"}
 )
 _PAST = re.compile(
     r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
@@ -36,6 +39,8 @@ _PAST = re.compile(
     r"|back in (?:january|february|march|april|may|june|july|august|september|october|november|december)"
     # "I had flu over New Year with a high temperature ... all cleared by the 5th" (blind batch 23)
     r"|over (?:new year|christmas|easter|the holidays|the bank holiday)"
+    # "At 22 I had a bad disc and my left foot slapped the floor for weeks" (blind batch 28)
+    r"|\bat (?:the age of )?(?:1\d|[2-9]\d)\b(?! ?(?:am|pm|o'?clock|:|mg|%|weeks?|days?|minutes?|mins?|hours?|kg|lbs?))"
     r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b"
 )
 _OVER = re.compile(
@@ -58,18 +63,23 @@ _OVER = re.compile(
     # "I come out of it good as new, ain't had a lick of trouble with my bladder or nothin since" (Appalachian English;
     # blind batch 27)
     r"|(?:as )?good as new|(?:ain't|haven't|have not|hasn't|not) had (?:a lick of |a bit of |any |a spot of |one bit of )?"
-    r"(?:trouble|bother|problems?|issues?)\b(?: \w+){0,6} since)\b"
+    r"(?:trouble|bother|problems?|issues?)\b(?: \w+){0,6} since"
+    # "Rehab brought it back completely and I've danced full seasons for 12 years since" (blind batch 28)
+    r"|brought (?:it|them|the \w+) back (?:completely|fully|to normal)|back to full strength)\b"
 )
 # Someone else's history is not the asker's ("my mum had cancer, I never had it"): only for history signs.
 HISTORY = frozenset({"cancer_history", "clot_history"})
 _OTHERS = re.compile(
     # "me mudder had the bowel cancer years ago" (Newfoundland English; blind batch 24)
-    r"\b(?:my|me|mi) (?:late |dear |poor )?(?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?"
+    # "Meh Aunty Sheila ... had cancer" (Guyanese English; blind batch 28)
+    r"\b(?:my|me|mi|meh) (?:late |dear |poor )?(?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?|aunty"
     r"|gran|grandma|grandmother|nan|nana|nani|dada|dadi|grandad|granddad|grandpa|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss"
     # Afrikaans and Dutch grandparents in South African English: "My oupa had that cauda equina thing in the 90s"
     # (blind batch 27)
     r"|oupa|ouma|opa|oma)(?:'s)?"
-    r"(?: \w+){0,2} (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
+    # a name and where they live may come between: "Meh Aunty Sheila back home in Berbice had cancer"
+    r"(?: \w+){0,2}(?: (?:back home|at home|in \w+|from \w+|over in \w+)){0,2}"
+    r" (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
     r"|ended up (?:having|with|needing))\b"
     r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
 )
@@ -278,7 +288,8 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         if _LONG_PAST.search(upto) and _OVER.search(after) and not _came_back(after):
             return True
     if resolvable and _PAST.search(cl.sentence):
-        if _OVER.search(cl.sentence):
+        # "... rehab brought it back completely, but now it's dragging again" is the sign come back
+        if _OVER.search(cl.sentence) and not _came_back(_OVER.sub(" ", cl.sentence)):
             return True
         after = _and_next(cl, norm, 120)  # "...three years ago; it settled completely"
         if _OVER.search(after) and not _came_back(after):
