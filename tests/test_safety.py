@@ -1164,15 +1164,48 @@ REWORDED_28 = [
 ]
 
 
+REWORDED_29 = [
+    # twenty-ninth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Back in 2012 I had cauda equina, couldn't pee, numb down below, had the op. Made a full recovery. Now I'm 51 and "
+     "just have an ordinary ache in my left buttock after long drives, waterworks fine. Massage?", "none"),
+    ("my workmate had cauda equina last year, bladder stopped and numb down below, emergency op, he's fine now. I've "
+     "had sciatica in one leg for two weeks, pee and everything normal, legs strong. sports massage?", "none"),
+    ("our old dog is incontinent now, peeing on the rug every night. all the scrubbing has set off my sciatica. "
+     "nothing else going on with me, bathroom stuff fine. massage?", "none"),
+    ("I'm a shepherd, 61 years, never had a sore back in my life. A week ago a pain came on down the back of my left "
+     "leg. Would a massage help?", "urgent"),
+    ("Le escribo por mi chamaco de 12 años. Hace una semana le empezó un dolor en la espalda que le baja por la pierna. "
+     "¿Le puede sobar mi comadre?", "urgent"),
+    ("El sábado me hice un tatuaje en la zona lumbar y está en plena curación. ¿Me pueden dar masaje ahí el jueves?",
+     "caution"),
+    ("Me quedé dormida en la playa y tengo la espalda achicharrada, con ampollas. ¿Mantengo el masaje del martes?",
+     "caution"),
+    ("En 2015 tuve cola de caballo, no podía orinar y me operaron de urgencia. Me recuperé al 100%. Ahora solo tengo "
+     "una ciática común en la pierna derecha. ¿Masaje?", "none"),
+    ("Mi compadre tuvo eso de la cola de caballo hace dos años, se orinaba sin sentir y se le durmió todo allá abajo, "
+     "lo operaron y ya está bien. Yo nomás tengo ciática común, orino normal. ¿Un masaje?", "none"),
+    ("Anoche vi un episodio de una serie donde un paciente no podía orinar y lo operaron. Lo mío es la ciática de "
+     "siempre, orino normal. ¿El masaje ayuda?", "none"),
+    ("Estudio fisioterapia y tengo anotado anestesia en silla de montar y retención urinaria como signos de alarma. "
+     "¿Me falta alguno? Es pura teoría.", "none"),
+    ("오 년 전에 디스크 터져서 오줌 안 나오고 다리 힘 빠져서 응급수술 받았어요. 지금은 다 멀쩡해요. 요즘 엉덩이만 살짝 땡기는데 폼롤러 써도 돼요?", "none"),
+    ("스스로 점검했어요.\n- 회음부 감각 이상: 없음\n- 다리 힘 약화: 없음\n- 발열, 암 병력: 모두 없음\n지압 받아도 될까요?", "none"),
+    ("두돌 딸 기저귀 떼는 중인데 바지에 쉬하고 응가까지 실수해서 빨래만 하다 보니 허리가 아파요. 마사지건 괜찮죠?", "none"),
+    ("시험 합격 소식 듣고 너무 안도해서 다리에 힘이 탁 풀리면서 주저앉았어요 ㅋㅋ 지금은 멀쩡하고요. 엉덩이 뭉친 거 마사지볼로 풀어도 되죠?", "none"),
+    ("웹소설에서 조연이 사타구니 감각이 없어지고 소변을 못 보는 장면을 넣으려고 해요. 안마 받다가 악화되는 전개 괜찮을까요? 저는 멀쩡해요", "none"),
+]
+
+
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
     *(pytest.param(q, lv, id=f"batch25-{i}") for i, (q, lv) in enumerate(REWORDED_25)),
     *(pytest.param(q, lv, id=f"batch26-{i}") for i, (q, lv) in enumerate(REWORDED_26)),
     *(pytest.param(q, lv, id=f"batch27-{i}") for i, (q, lv) in enumerate(REWORDED_27)),
     *(pytest.param(q, lv, id=f"batch28-{i}") for i, (q, lv) in enumerate(REWORDED_28)),
+    *(pytest.param(q, lv, id=f"batch29-{i}") for i, (q, lv) in enumerate(REWORDED_29)),
 ])
 def test_blind_batch_wordings_written_again(question, level):
-    """Batches 24-28's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
+    """Batches 24-29's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
 
 

@@ -74,11 +74,13 @@ _OTHERS = re.compile(
     # "Meh Aunty Sheila ... had cancer" (Guyanese English; blind batch 28)
     r"\b(?:my|me|mi|meh) (?:late |dear |poor )?(?:mum|mom|mam|mammy|mother|mudder|mudda|fadder|dad|da|father|parents?|aunty"
     r"|gran|grandma|grandmother|nan|nana|nani|dada|dadi|grandad|granddad|grandpa|grandfather|brother|sister|sibling|aunt|auntie|uncle|cousin|friend|neighbou?r|colleague|boss"
+    # "my mate on the next bay had that cauda equina last year" (blind batch 29)
+    r"|mate|workmate|pal|buddy|co-?worker"
     # Afrikaans and Dutch grandparents in South African English: "My oupa had that cauda equina thing in the 90s"
     # (blind batch 27)
     r"|oupa|ouma|opa|oma)(?:'s)?"
     # a name and where they live may come between: "Meh Aunty Sheila back home in Berbice had cancer"
-    r"(?: \w+){0,2}(?: (?:back home|at home|in \w+|from \w+|over in \w+)){0,2}"
+    r"(?: \w+){0,2}(?: (?:back home|at home|in \w+|from \w+|over in \w+|on the \w+ \w+|next door|at work)){0,2}"
     r" (?:had|has|has had|died|was diagnosed|got|is having|is being treated|needed|underwent|went through"
     r"|ended up (?:having|with|needing))\b"
     r"|\bruns? in (?:my|the) family\b|\bfamily history\b"
@@ -229,9 +231,13 @@ _MINE_APART = re.compile(
     # fine" (blind batch 23)
     r"|\bmine(?:'s| is) (?:just |only )(?:a |an )?(?:\w+ )?(?:ache|pain|twinge|niggle)\b|\b(?:i'm|i am) peeing normally\b"
     r"|\bmy own (?:back|sciatica|leg) is (?:fine|ok|okay|normal|grand)\b"
-    r"|\b(?:waterworks|bladder|bowels?|toilet)\b(?: and [\w ]{1,30}?)? (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
+    r"|\b(?:waterworks|bladder|bowels?|toilet|pee|peeing|wee|bathroom stuff)\b(?: and [\w ]{1,30}?)?"
+    r" (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
 )
+
+
+_PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
 
 
 def _and_next(cl: Clause, norm: str, chars: int = 160) -> str:
@@ -244,7 +250,11 @@ def _and_next(cl: Clause, norm: str, chars: int = 160) -> str:
 
 # "... healed up fine. Now I just got a lil ache down da back of my leg" (blind batch 25): today's ordinary complaint,
 # not the sign come back
-_NOW_ONLY = re.compile(r"\bnow (?:i|i've|i have|my|it's|it is)(?: \w+)? (?:just|only)\b")
+_NOW_ONLY = re.compile(
+    r"\bnow (?:i|i've|i have|my|it's|it is)(?: \w+)? (?:just|only)\b"
+    # "Made a full recovery ... Now I'm 46 and for the last fortnight ..." (an age, not the sign back; blind batch 29)
+    r"|\bnow (?:i'm|i am) (?:\d+|in my)\b"
+)
 
 
 def _came_back(text: str) -> bool:
@@ -256,6 +266,10 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code == "pregnancy" and _FATHER.search(norm):
         return True
     if code in EMERGENCY_CODES and _STRANGER.search(cl.text) and _MINE_APART.search(norm):
+        return True
+    # a pet's accidents when the asker sets their own case apart ("my dog Fenway is 14 and wicked incontinent now,
+    # peein on the kitchen floor ... bathroom stuff fine"; blind batch 29)
+    if code in EMERGENCY_CODES and _PET.search(cl.sentence) and _MINE_APART.search(norm):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
     # emergency spinal surgery ... my own sciatica flared up ... bladder and everything fine with me" (blind batch 19)
@@ -353,6 +367,8 @@ _AGE_NUMBER = re.compile(
     r"\b(?:i'm|i am|im|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
     r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|stone|st\b|cm|miles?|km))"
     r"|\b(\d{1,3})[- ]?(?:years?|yrs?|yr)[- ]?old\b|\b(\d{1,3}) ?y/?o\b"
+    # an age set off by commas: "a farmer outside Cahersiveen, 58 years, never had a bad back" (blind batch 29)
+    r"|(?<=, )(\d{2}) (?:years|yrs)(?=,)"
     r"|\b(?:son|daughter|child|kid|boy|girl|grandson|granddaughter|he|she|he's|she's|mum|mom|mother|dad|father"
     r"|husband|wife|partner|grandma|grandmother|grandad|granddad|grandpa|nan|nana|gran|friend|neighbou?r)(?:'s)?"
     r"(?: \w+)? (?:is|aged?|who is|,) (\d{1,3})\b(?!\s*(?:weeks?|days?|months?|/|out of|mg|kg|%))"
