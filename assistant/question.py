@@ -242,6 +242,16 @@ def context_subject(previous: str, subjects: frozenset[str]) -> str:
     return " ".join(dict.fromkeys(kept))
 
 
+# A follow-up asking only whether what was said before holds ("is she right tho?", "so he is right or wrong?", "ok so
+# is that true or pura marketing?"; blind batches 27-29): the claim is the whole earlier question, not its subject
+# words, so the follow-up is read after all of it
+_VERIFIES = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|right|hmm+)\W+)*(?:(?:is|was|are) (?:she|he|they|that|this|it|all that)(?: \w+)?"
+    r" (?:right|correct|true|wrong|telling the truth|legit)\b|(?:she|he|they|that|this|it) (?:is|was|are) (?:right|correct|true|wrong)\b)",
+    re.IGNORECASE,
+)
+
+
 def previous_question(history: list[dict]) -> str:
     previous = [m["content"] for m in history if m.get("role") == "user" and isinstance(m.get("content"), str)]
     return previous[-1].strip() if previous else ""
@@ -427,5 +437,5 @@ def read_question(
         number,
         kind,
         canonical_parts,
-        context_subject(context, subjects) if context else "",
+        (context if _VERIFIES.search(corrected) else context_subject(context, subjects)) if context else "",
     )

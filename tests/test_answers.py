@@ -413,3 +413,12 @@ def test_the_sceptics_other_half_in_australian_is_not_a_part(assistant):
     answer = assistant.ask("the bloke at the spa reckons a rubdown pumps out happy hormones that fix sciatica for "
                            "good. legit or is he having a lend of me?")
     assert answer.outcome == "answer" and not answer.uncovered, answer.answer
+
+
+def test_a_follow_up_asking_whether_the_last_turn_holds_reads_all_of_it(assistant):
+    """Blind batch 29, reworded: "so is he right or wrong?" asks about the whole claim before it (stay in bed), not
+    about its subject words alone."""
+    answer = assistant.ask("so is he right or wrong?", [
+        {"role": "user", "content": "my grandad keeps telling me to stay in bed for two weeks until the sciatica goes"}])
+    assert answer.outcome == "answer", answer.answer
+    assert "staying active helps more than bed rest" in answer.citations[0].quote, answer.answer
