@@ -59,8 +59,11 @@ _SPLIT = re.compile(
     r"(?:is|are|am|does|do|did|can|could|should|would|will|what|whats|how|hows|which|who|whos|where|when|why|if|i'd|i)\b"
     r"(?!['’]t\b))"
     # "or do they ..." offers the other answer to the same question ("do they give everybody the same routine or do
-    # they work out something for you?"; blind batch 27), so "do" does not split (+2 eval cases, none lost)
-    r"|,?\s+or\s+(?=(?:should|would|could|is|are|can)\s+(?:i|we|it|you|they|he|she)\b)"
+    # they work out something for you?"; blind batch 27), so "do" does not split; nor does "or is it ..." without a
+    # comma before it ("is sciatica a thing in itself or is it more a sign of something else?"; blind batch 29), while
+    # ", or is it cheaper to see a physio?" still asks something new
+    r"|,?\s+or\s+(?=(?:should|would|could|can)\s+(?:i|we|it|you|they|he|she)\b)"
+    r"|,\s+or\s+(?=(?:is|are)\s+(?:i|we|it|you|they|he|she)\b)"
     # "is it normal to get pins and needles down one leg, or is that something else?" (blind batch 20)
     r"|,\s+or\s+(?=is\s+(?:that|this)\s+(?:something|a sign|another|more|serious)\b)",
     re.IGNORECASE,

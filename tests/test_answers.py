@@ -422,3 +422,13 @@ def test_a_follow_up_asking_whether_the_last_turn_holds_reads_all_of_it(assistan
         {"role": "user", "content": "my grandad keeps telling me to stay in bed for two weeks until the sciatica goes"}])
     assert answer.outcome == "answer", answer.answer
     assert "staying active helps more than bed rest" in answer.citations[0].quote, answer.answer
+
+
+def test_an_either_or_about_what_sciatica_is_is_one_question(assistant):
+    # blind batches 24, 25 and 29, reworded: "... or is it ..." offers the other answer, not a second ask (the split
+    # itself is tested in test_composer.py; this guards the answer)
+    answer = assistant.ask("Da doctor wrote sciatica on me sick line. Me midder says it's a nerve disease an I'll hae "
+                           "it for life. Is sciatica a thing in itsel or is it mair a sign o somethin else gaun wrang? "
+                           "I'm no muckle wiser")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.citations[0].quote.startswith("Sciatica is a sign of an underlying problem"), answer.answer

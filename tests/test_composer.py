@@ -334,3 +334,12 @@ def test_a_though_after_the_ask_makes_it_a_follow_up():
     history = [{"role": "user", "content": "is a massage safe with sciatica?"}]
     assert read_question("any nasty side effects tho?", history, Lexicon(), None).context
     assert not read_question("any nasty side effects?", history, Lexicon(), None).context
+
+
+@pytest.mark.parametrize("question", [
+    # blind batches 27 and 29, reworded: the other answer to the same question, not a second ask
+    "is sciatica a disease in itself or is it a sign of something else?",
+    "do they give everyone the same massage or do they work out something for your problem?",
+])
+def test_an_either_or_question_is_not_split(question):
+    assert split_parts(question) == ()
