@@ -1224,3 +1224,20 @@ def test_the_askers_own_age_under_16_makes_their_own_pain_a_childs():
     d = decide("hey im 15 n i play netball 3x a week. my lower back has been sore for a month n now it shoots down "
                "my leg lol. can i use a massage gun??")
     assert "under_16" in d.triage.reasons and d.triage.level == "urgent"
+
+
+@pytest.mark.parametrize("question, level", [
+    # a checklist line that names the function itself is the sign ("감각: 없음" is no feeling there), while one that
+    # names an abnormality answered "none" is a denial; the denial forms added in the tenth session must not hide these
+    ("사타구니 감각: 없음. 마사지 받아도 되나요?", "emergency"),
+    ("- 회음부 감각: 없음\n- 소변: 안 나옴\n마사지 돼요?", "emergency"),
+    ("양쪽 다리 힘: 없음. 어제부터 걸을 수가 없어요", "emergency"),
+    ("① 소변이 안 나와요 ② 다리에 힘이 없어요 ③ 사타구니가 저려요 마사지 되나요?", "emergency"),
+    ("병원 문진표에 소변이 안 나온다고 적었어요. 마사지 받아도 돼요?", "emergency"),
+    ("symptoms: numbness down there - none today but yesterday yes. massage?", "emergency"),
+    ("orinar: no puedo desde ayer. ¿masaje?", "emergency"),
+    ("회음부, 엉덩이 감각 이상: 없음\n소변 변화: 없음\n지압 돼요?", "none"),
+    ("checked: numbness down there - none. fever - no. massage?", "none"),
+])
+def test_a_checklist_line_naming_the_function_is_the_sign_and_naming_an_abnormality_is_a_denial(question, level):
+    assert decide(question).triage.level == level
