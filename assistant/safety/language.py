@@ -173,8 +173,10 @@ class LanguagePack:
         return list(negated_only.values())
 
     def _negated(self, sentence: str, start: int, end: int | None = None) -> bool:
-        if end is not None and any(p.match(sentence, end) for p in self.trailing_denials):
-            return True  # "adormecimiento ahi abajo, no." (a checklist answered; blind batch 27)
+        # "adormecimiento ahi abajo, no." (a checklist answered; blind batch 27), read from the end of the sign's match
+        # or from its start, since the abnormality word may be part of the match ("암병력: 모두 없음")
+        if end is not None and any(p.match(sentence, pos) for pos in (start, end) for p in self.trailing_denials):
+            return True
         # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates
         # something else
         before = re.split(r"[,;:]", sentence[:start])[-1].split()[-3:]
