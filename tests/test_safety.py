@@ -1241,3 +1241,14 @@ def test_the_askers_own_age_under_16_makes_their_own_pain_a_childs():
 ])
 def test_a_checklist_line_naming_the_function_is_the_sign_and_naming_an_abnormality_is_a_denial(question, level):
     assert decide(question).triage.level == level
+
+
+@pytest.mark.parametrize("question", [
+    # a relative's sign today, the rest of them fine: not an episode that is over (a review of the tenth session's
+    # "someone else's episode, now over" exclusion found it hid these)
+    "Mi hermano tiene las dos piernas dormidas desde anoche, por lo demás está bien. ¿masaje?",
+    "Mi mamá no puede orinar desde ayer y está bien de lo demás, ¿le doy un masaje?",
+    "mi abuelo se orina sin sentir desde el lunes, ya anda normal del ánimo. ¿masaje?",
+])
+def test_a_relatives_sign_today_is_an_emergency_though_they_are_otherwise_fine(question):
+    assert decide(question).triage.level == "emergency"
