@@ -253,6 +253,15 @@ def test_asking_whether_sciatica_itself_is_rare_is_not_a_request_for_a_diagnosis
     assert assistant.ask("is this sciatica?").outcome == "refusal"
 
 
+def test_asking_what_sciatica_is_is_not_a_request_for_a_diagnosis(assistant):
+    # blind batch 30 kind, reworded: "what exactly is this sciatica?" asks for the definition
+    answer = assistant.ask("my uncle keeps going on about his sciatica. what exactly is this sciatica? is it an illness?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("Sciatica is a sign of an underlying problem"), answer.answer
+    # "is this sciatica or something else? my leg hurts" still asks what the asker has
+    assert assistant.ask("is this sciatica or something else? my leg hurts").outcome == "refusal"
+
+
 def test_a_topic_the_asker_sets_aside_is_not_declined(assistant):
     # blind batch 21 kind, reworded: "never mind the price" is not a question about the price
     answer = assistant.ask("forget the price, which kind of massage helps sciatica?")

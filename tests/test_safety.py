@@ -1195,6 +1195,33 @@ REWORDED_29 = [
     ("웹소설에서 조연이 사타구니 감각이 없어지고 소변을 못 보는 장면을 넣으려고 해요. 안마 받다가 악화되는 전개 괜찮을까요? 저는 멀쩡해요", "none"),
 ]
 
+REWORDED_30 = [
+    # thirtieth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Good evening doctor, I am 48, sciatica in right leg for three weeks. Since yesterday urine is passing little "
+     "little in my trouser without my knowing. Which oil massage is good?", "emergency"),
+    ("sciatica doon the left leg a month. since Monday ma left foot's no right, the front o it just flops doon when a "
+     "walk an a cannae lift it up. massage?", "urgent"),
+    ("did the nhs red flag list. numb down there? nope. wee and poo? normal. fever or chills? nah. fell or got "
+     "knocked? nah. im 30 with one sore leg. massage ok?", "none"),
+    ("Watched an episode of a hospital documentary last night where a lady couldn't wee and had emergency surgery. "
+     "Scared me! I'm 29, sciatica in one leg, I wee fine. Massage ok?", "none"),
+    ("my housemate says she's a Cancer so she 'gets' healing stuff lol. only fever I've got is world cup fever. "
+     "27, sore leg for a week. does massage work?", "none"),
+    ("Hola, 25 años, ciática en la pierna derecha. Lista de alarma: ¿adormecido ahí abajo? no. ¿problemas para "
+     "orinar? no. ¿fiebre? no. ¿me caí? no. ¿Masaje sí o no?", "none"),
+    ("Tengo 33, ciática en la izquierda, tengo fuerza en las dos piernas y orino normal. ¿Masaje?", "none"),
+    ("Ya me caí del burro, la ciática es por la silla. Mi hermana es canceriana y dice que el masaje sana todo, y la "
+     "única fiebre que tengo es la fiebre mundialista. ¿Sirve?", "none"),
+    ("A mi abuelo lo operaron hace años porque no podía orinar y se le durmió todo abajo. Yo tengo 31 y solo ciática "
+     "en una pierna, orino bien. ¿Masaje?", "none"),
+    ("셀프체크\n다친적? ㄴㄴ\n열? 없음\n양쪽 다리? ㄴㄴ 왼쪽만\n마사지 괜찮음?", "none"),
+    ("문진표 대답\n넘어지거나 다친 적 - 없음\n두 다리 힘 빠짐 - 없음\n밤에 더 아픈가 - 아니요\n안마 돼요?", "none"),
+    ("어제 드라마 주인공이 갑자기 두 다리에 힘이 빠져서 쓰러지더라고요. 저는 다리 멀쩡하고 엉덩이만 좀 땡겨요. 마사지 돼요?", "none"),
+    ("헤어진 거 알게돼서 다리 힘이 쫙 풀려서 주저앉았었어 ㅋㅋ 금방 괜찮아졌고. 허리 땡기는 건 평소랑 같아. 마사지 갈래?", "none"),
+    ("내 친구 놈이 디스크로 오줌을 못 눠서 급히 수술했대요. 난 서른아홉이고 다리 저린 거 빼곤 다 멀쩡혀요. 안마 돼요?", "none"),
+    ("열도 읎고 넘어진 데도 읎어요. 근디 어제부터 사타구니가 저릿하고 감각이 읎어요", "emergency"),
+]
+
 
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
@@ -1203,9 +1230,10 @@ REWORDED_29 = [
     *(pytest.param(q, lv, id=f"batch27-{i}") for i, (q, lv) in enumerate(REWORDED_27)),
     *(pytest.param(q, lv, id=f"batch28-{i}") for i, (q, lv) in enumerate(REWORDED_28)),
     *(pytest.param(q, lv, id=f"batch29-{i}") for i, (q, lv) in enumerate(REWORDED_29)),
+    *(pytest.param(q, lv, id=f"batch30-{i}") for i, (q, lv) in enumerate(REWORDED_30)),
 ])
 def test_blind_batch_wordings_written_again(question, level):
-    """Batches 24-29's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
+    """Batches 24-30's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
 
 
@@ -1252,3 +1280,22 @@ def test_a_checklist_line_naming_the_function_is_the_sign_and_naming_an_abnormal
 ])
 def test_a_relatives_sign_today_is_an_emergency_though_they_are_otherwise_fine(question):
     assert decide(question).triage.level == "emergency"
+
+
+@pytest.mark.parametrize("question, level", [
+    # a checklist item asked with "?" and answered no is denied (question_answers in the language files, eleventh
+    # session) -- but an answer that is not a denial, or a sign told in the answer itself, still counts
+    ("¿hormigueo en la zona genital? no. ¿Masaje?", "none"),
+    ("¿hormigueo en la zona genital? no sé, desde ayer. ¿Masaje?", "emergency"),
+    ("¿hormigueo en la zona genital? sí, desde ayer. ¿Masaje?", "emergency"),
+    ("¿problemas para orinar? no puedo orinar desde anoche", "emergency"),
+    ("사타구니 저림? ㄴㄴ. 마사지 돼요?", "none"),
+    ("사타구니 저림? ㅇㅇ 어제부터. 마사지 돼요?", "emergency"),
+    ("numb down there? no idea why, started this morning. massage?", "emergency"),
+    ("numb down there? no. massage?", "none"),
+    # a checklist line naming the function itself with a dash is the sign, like the colon form
+    ("사타구니 감각 - 없음. 마사지 돼요?", "emergency"),
+    ("소변 - 안 나옴", "emergency"),
+])
+def test_a_checklist_asked_and_answered(question, level):
+    assert assess(question, [], Settings()).triage.level == level

@@ -160,8 +160,11 @@ def is_negated(clause_text: str, match_start: int) -> bool:
 
 _TRAILING_DENIAL = re.compile(
     # ("- none today but yesterday yes" is not a denial)
-    r"\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah)\b"
-    r"(?!\s+(?:today|now|at the moment|right now|but|until|till|since|anymore|any more)\b)"
+    # a checklist item offering two signs: "fell over or got hit? nah" (blind batch 30)
+    r"(?:\s+or\s+(?:\w+\s+){0,3}\w+)?"
+    r"\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah|normal|all normal|fine|all fine)\b"
+    # ("numb down there? no idea why" is not one either)
+    r"(?!\s+(?:today|now|at the moment|right now|but|until|till|since|anymore|any more|idea|clue|sure|wonder)\b)"
     # "Numb at private area – don't have" (Singapore English; blind batch 27)
     r"|(?:i )?(?:don'?t|do not) (?:have|got)(?! \w))"
     # a cross after the sign: "tingling down there \u274c" (blind batch 28)

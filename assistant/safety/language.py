@@ -106,6 +106,11 @@ class LanguagePack:
     worsening: tuple[re.Pattern[str], ...] = ()
     # a checklist's answer after the sign, matched against the rest of its sentence ("debilidad en las piernas, no")
     trailing_denials: tuple[re.Pattern[str], ...] = ()
+    # a checklist asked and answered: "¿fiebre? no." / "다친거? ㄴㄴ": matched at the start of the piece after a "?";
+    # a match makes every sign of the asked piece denied
+    question_answers: tuple[re.Pattern[str], ...] = ()
+    # dialect spellings read as the standard ones before any pattern ("읎어요" -> "없어요"); plain text, no patterns
+    spellings: tuple[tuple[str, str], ...] = ()
 
     def is_out_of_scope(self, text: str) -> bool:
         return any(p.search(s) for s in self.sentences(text) for p in self.out_of_scope)
@@ -113,20 +118,45 @@ class LanguagePack:
     def normalise(self, text: str) -> str:
         # quotation marks around a word ("el pie me 'chancletea'") would break the patterns' word sequences
         low = _QUOTE_MARKS.sub("", text.lower())
+        for spelled, standard in self.spellings:
+            low = low.replace(spelled, standard)
         if self.code == "ko":
             return low
         return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
 
     def sentences(self, text: str) -> list[str]:
-        parts = [p for p in _SENTENCES.split(self.normalise(text)) if p.strip()]
-        return [re.sub(r"\s+", "", p) if self.code == "ko" else " ".join(p.split()) for p in parts]
+        return [sentence for sentence, _ in self._pieces(text)]
+
+    def _pieces(self, text: str) -> list[tuple[str, bool]]:
+        """Each sentence, and whether a "?" ends it."""
+        norm = self.normalise(text)
+        pieces: list[tuple[str, bool]] = []
+        pos = 0
+        for m in [*_SENTENCES.finditer(norm), None]:
+            part = norm[pos : m.start() if m else len(norm)]
+            if part.strip():
+                squeezed = re.sub(r"\s+", "", part) if self.code == "ko" else " ".join(part.split())
+                pieces.append((squeezed, bool(m and "?" in m.group())))
+            if m:
+                pos = m.end()
+        return pieces
+
+    def answered_no(self, text: str) -> list[bool]:
+        """For each sentence: a checklist item asked with "?" and answered no by the next sentence ("numb down
+        there? no.", "¿fiebre? no", "열? ㄴㄴ"); the answer's patterns are the language file's ``question_answers``."""
+        pieces = self._pieces(text)
+        return [
+            asked and i + 1 < len(pieces) and any(p.match(pieces[i + 1][0]) for p in self.question_answers)
+            for i, (_, asked) in enumerate(pieces)
+        ]
 
     def find_signs(self, text: str) -> list[tuple[str, str]]:
         """(code, level) of each sign in ``text``, highest level first."""
         found: dict[str, str] = {}
         sentences = self.sentences(text)
         question = " . ".join(sentences)
-        units = [(sentence, False) for sentence in sentences] + [(question, True)]
+        answered = self.answered_no(text)
+        units = [(sentence, False) for sentence, no in zip(sentences, answered) if not no] + [(question, True)]
         for sentence, whole in units:
             for sign in self.signs:
                 if sign.across_sentences != whole:
@@ -154,6 +184,7 @@ class LanguagePack:
         found = {code for code, _ in self.find_signs(text)}
         sentences = self.sentences(text)
         question = " . ".join(sentences)
+        answered = dict(zip(sentences, self.answered_no(text)))
         negated_only: dict[str, tuple[str, bool]] = {}  # code -> (level, every mention plainly negated)
         for sign in self.signs:
             if sign.code in found:
@@ -167,7 +198,7 @@ class LanguagePack:
                     excluded = any(x.search(sentence) for x in sign.exclude) or any(
                         x.search(question) for x in sign.denied_by
                     )
-                    negated = not excluded and self._negated(sentence, m.start(), m.end())
+                    negated = not excluded and (answered.get(sentence, False) or self._negated(sentence, m.start(), m.end()))
                     seen = negated_only.get(sign.code, (sign.level, True))
                     negated_only[sign.code] = (sign.level, seen[1] and negated)
         return list(negated_only.values())
@@ -248,7 +279,18 @@ def load_pack(path: Path) -> LanguagePack:
         _urgent_services(data.get("urgent_service"), path.name),
         _compile(data.get("worsening"), f"language file {path.name}, worsening"),
         _compile(data.get("trailing_denials"), f"language file {path.name}, trailing_denials"),
+        _compile(data.get("question_answers"), f"language file {path.name}, question_answers"),
+        _spellings(data.get("spellings"), path.name),
     )
+
+
+def _spellings(raw, name: str) -> tuple[tuple[str, str], ...]:
+    """``spellings: {읎: 없}`` in a language file: plain-text replacements, longest first."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in raw.items()):
+        raise SettingsError(f"language file {name}: 'spellings' must map a spelling to its standard form (text to text)")
+    return tuple(sorted(((k.lower(), v.lower()) for k, v in raw.items()), key=lambda kv: -len(kv[0])))
 
 
 def _urgent_services(raw, name: str) -> dict[str, str]:

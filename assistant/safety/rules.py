@@ -180,6 +180,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:leak\w*|dribbl\w*) (?:\w+ ){0,3}(?:urine|pee|wee)",
                 r"(?:urine|pee|wee|bladder) (?:\w+ ){0,2}(?:leak\w*|dribbl\w*)",
                 r"(?:i'm|i've been|been|keep|started) (?:\w+ ){0,1}leaking\b",
+                # Indian English: "urine is coming out little bit in the pant without my knowledge" (blind batch 30)
+                r"\b(?:urine|pee|wee)\b (?:\w+ ){0,8}without (?:my |me |his |her |their )?(?:knowledge|knowing|noticing|feeling"
+                r"|realis\w*|realiz\w*|control|being aware)",
+                r"\b(?:urine|pee|wee) (?:is |was |keeps? )?(?:coming|comes|came|come) out (?:\w+ ){0,3}(?:in|into|on) (?:my |the |his |her )?"
+                r"(?:pants?|trousers|knickers|underwear|clothes|bed)\b",
             ),
             # not where someone works or shops: "I work on a continence and incontinence ward" (blind batch 10)
             _re(
@@ -645,7 +650,10 @@ URGENT_RULES: tuple[Rule, ...] = (
                 # "the toe of my right shoe catches on the hall runner", "the foot comes down ... with a distinct slap" (batch 15)
                 r"\btoes? of (?:my|his|her|the) (?:\w+ ){0,2}(?:shoe|boot|trainer|slipper)s? catch\w*",
                 r"\bfoot (?:comes|came|goes|went) down (?:\w+ ){0,8}(?:slap|smack|thud|clap)\b",
-                r"(?:slap\w*|drag\w*|scuff\w*|catch\w*|stub\w*) (?:my |the )?(?:foot|feet|toes?|leg)",
+                r"(?:slap\w*|drag\w*|scuff\w*|catch\w*|stub\w*) (?:my |ma |the |his |her )?(?:foot|feet|toes?|leg)",
+                # Scots: "ma right foot's went daft, the front o it just flaps doon ... cannae lift it up right" (blind batch 30)
+                r"\b(?:front|toes?|tip|ball) (?:of|o) (?:it|them|my foot|the foot|ma foot)\b (?:\w+ ){0,2}(?:flap|slap|flop|drop|drag)\w*",
+                r"\b(?:foot|feet)\b[^.;!?]{0,80}\b(?:can't|won't|couldn't) (?:\w+ ){0,2}(?:lift|raise|pick up) (?:it|them)\b",
             ),
             _re(
                 r"(?:toes?|foot|feet|ankle) (?:\w+ ){0,2}(?:won't|doesn't|don't|can't) (?:\w+ ){0,1}(?:lift|come up|go up"
@@ -730,7 +738,9 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(
-                r"fever\w*|high (?:temp|temperature)|(?:a|running a|got a|have a) temperature\b|temp(?:erature)? of",
+                # not hay fever, cabin fever or "eurovision fever" (blind batch 30); "the only fever I've got is ..."
+                r"(?<!hay )(?<!cabin )(?<!spring )(?<!eurovision )(?<!world cup )(?<!football )(?<!only )(?<!gold )fever\w*"
+                r"|high (?:temp|temperature)|(?:a|running a|got a|have a) temperature\b|temp(?:erature)? of",
                 r"\bchills\b|shiver\w*|rigou?rs|night sweats|sweating at night|hot and cold\b(?! (?:packs?|therapy|compress"
                 r"\w*|water|treatment))",
                 r"\b3[89](?:\.\d)? ?(?:°|degrees|c\b)|\b10[0-4](?:\.\d)? ?(?:°|degrees|f\b)",
@@ -773,6 +783,9 @@ URGENT_RULES: tuple[Rule, ...] = (
             r"family history",
             r"\b(?:i'?m|i am|she'?s|he'?s) a cancer\b(?! (?:survivor|patient|sufferer|case))",
             r"cancer (?:star sign|sign|season|zodiac)",
+            # "my flatmate is a Cancer (the star sign ...) ... massage is 'very Cancer energy'" (blind batch 30)
+            r"\bis a cancer\b(?! (?:survivor|patient|sufferer|case|scare))|\bcancer (?:energy|vibes?|traits?|moon|rising|sun)\b"
+            r"|\b(?:star sign|astrolog\w*|zodiac|horoscope)",
         ),
     ),
     Rule(

@@ -116,7 +116,8 @@ _DIAGNOSIS = re.compile(
     rf"\b(?:do|could|might|would|can) i (?:have|be suffering from|be getting)\b(?! to) (?:\w+ )?(?:{_CONDITION})"
     rf"|\bhave i got (?:\w+ )?(?:{_CONDITION})|\bam i (?:suffering from|getting) "
     # "is that what sciatica feels like?" asks what it feels like (blind batch 19)
-    rf"|\bis (?:it|this|that|my \w+(?: \w+)?) (?!always|usually|ever|normally|often|sometimes|typically|generally|what\b"
+    # "what exactly is this sciatica?" asks what it is (blind batch 30)
+    rf"|(?<!what )(?<!what exactly )(?<!what actually )\bis (?:it|this|that|my \w+(?: \w+)?) (?!always|usually|ever|normally|often|sometimes|typically|generally|what\b"
     # "is that (used) for something else?" asks what a technique is for, not what the asker has (blind batch 16)
     rf"|mostly|commonly|mainly|for\b|used for|meant for|just for|only for)(?:\w+ )?(?:{_CONDITION})\b"
     # "is this sciatica a rare disease?" asks about sciatica, not whether the asker has it (blind batch 21)

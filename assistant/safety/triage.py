@@ -205,6 +205,8 @@ _STRANGER = re.compile(
     # "my Project Zomboid guy fell off a roof ... (modded game lol) ... meanwhile irl my sciatica is just the usual"
     # (blind batch 25)
     r"|\b(?:video ?games?|computer games?|modded|playthrough|irl|in real life)\b"
+    # "Just watched an episode of 24 Hours in A&E where a bloke came in with a bad back and couldn't wee" (blind batch 30)
+    r"|\b(?:an|one|the|last night's|this week's) episode (?:of|where|in which)\b|\b(?:documentary|programme|program) (?:where|in which|about)\b"
     r"|\bon the news\b|\bnews (?:story|report|article|item)\b|\b(?:a|one|this) (?:\w+ ){0,2}(?:footballer|player"
     r"|celebrity|athlete|actor|actress|singer|presenter)\b"
 )
@@ -437,7 +439,7 @@ _DOCTOR_CHECKED = re.compile(
     r"|uncomplicated |common )+sciatica\b"
 )
 _CHRONIC = re.compile(
-    r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
+    r"\b(?:for (?:many |several |a few |a good few |a fair few |\d+ |two |three |ten )?years|years of|on and off|on-and-off"
     r"|chronic|long[- ]standing|since i was|for decades|for ages)\b"
 )
 
