@@ -198,7 +198,9 @@ class LanguagePack:
                     excluded = any(x.search(sentence) for x in sign.exclude) or any(
                         x.search(question) for x in sign.denied_by
                     )
-                    negated = not excluded and (answered.get(sentence, False) or self._negated(sentence, m.start(), m.end()))
+                    negated = not excluded and (
+                        answered.get(sentence, False) or self._negated(sentence, m.start(), m.end())
+                    )
                     seen = negated_only.get(sign.code, (sign.level, True))
                     negated_only[sign.code] = (sign.level, seen[1] and negated)
         return list(negated_only.values())
@@ -289,7 +291,9 @@ def _spellings(raw, name: str) -> tuple[tuple[str, str], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in raw.items()):
-        raise SettingsError(f"language file {name}: 'spellings' must map a spelling to its standard form (text to text)")
+        raise SettingsError(
+            f"language file {name}: 'spellings' must map a spelling to its standard form (text to text)"
+        )
     return tuple(sorted(((k.lower(), v.lower()) for k, v in raw.items()), key=lambda kv: -len(kv[0])))
 
 
