@@ -14,6 +14,7 @@ Needs the built index and the real model (``make index``).
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,20 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def question_groups(assistant, path: Path) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(features, is_answer, hand score) for each covered, triage-free question of one set."""
+@dataclass(frozen=True)
+class Group:
+    """One covered, triage-free question as the composer sees it: its candidate sentences' features, which of them
+    hold the answer, the hand score, and the vectors the answer match reads (evals/train_match.py)."""
+
+    features: np.ndarray
+    answers: np.ndarray
+    hand: np.ndarray
+    question: np.ndarray  # the question's last reading, embedded
+    sentences: np.ndarray  # each candidate's sentence vector
+
+
+def question_groups(assistant, path: Path) -> list[Group]:
+    """A :class:`Group` for each covered, triage-free question of one set."""
     groups = []
     composer = assistant.extractive
     for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
@@ -58,6 +71,7 @@ def question_groups(assistant, path: Path) -> list[tuple[np.ndarray, np.ndarray,
         if not cands:
             continue
         texts = {(h, k): t for h, hit in enumerate(hits) for k, t, _ in sentences.get(hit.passage_id, [])}
+        vecs = {(h, k): v for h, hit in enumerate(hits) for k, _, v in sentences.get(hit.passage_id, [])}
         top_asked = max(c.asked for c in cands)
         feats = [
             candidate_features(
@@ -67,12 +81,20 @@ def question_groups(assistant, path: Path) -> list[tuple[np.ndarray, np.ndarray,
         ]
         phrases = [_squeeze(p) for p in expect["first_any"]]
         answers = [any(p in _squeeze(texts[c.h, c.k]) for p in phrases) for c in cands]
-        groups.append((np.array(feats), np.array(answers), np.array([c.score for c in cands])))
+        groups.append(
+            Group(
+                np.array(feats),
+                np.array(answers),
+                np.array([c.score for c in cands]),
+                rows[-1],
+                np.array([vecs[c.h, c.k] for c in cands]),
+            )
+        )
     return groups
 
 
-def _top1(groups, scores_of) -> int:
-    return sum(bool(y[int(np.argmax(scores_of(x, hand)))]) for x, y, hand in groups)
+def _top1(groups: list[Group], scores_of) -> int:
+    return sum(bool(g.answers[int(np.argmax(scores_of(g.features, g.hand)))]) for g in groups)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     by_set = {p.stem: question_groups(assistant, p) for p in [*TRAINING, held]}
     report = {}
     for name, groups in by_set.items():
-        train = [(x, y) for other, gs in by_set.items() if other not in (name, held.stem) for x, y, _ in gs]
+        train = [(g.features, g.answers) for other, gs in by_set.items() if other not in (name, held.stem) for g in gs]
         ranker = fit_ranker(train)
         hand, learned = _top1(groups, lambda x, h: h), _top1(groups, lambda x, h, r=ranker: r.scores(x))
         report[name] = {"questions": len(groups), "hand": hand, "learned": learned}
@@ -95,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.check_only:
         return 0
-    training = [(x, y) for name, gs in by_set.items() if name != held.stem for x, y, _ in gs]
+    training = [(g.features, g.answers) for name, gs in by_set.items() if name != held.stem for g in gs]
     ranker = fit_ranker(training)
     provenance = {
         "trained_on": [p.relative_to(ROOT.parent).as_posix() for p in TRAINING],

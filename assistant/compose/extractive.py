@@ -36,6 +36,7 @@ from ..safety.messages import reason_phrase
 from ..schema import Citation
 from ..text import content_terms
 from .base import Composed, ComposeRequest, not_covered_text, uncovered_text
+from .answer_match import load_match
 from .ranking import load_ranker
 
 # Questions that say nothing beyond "massage / sciatica". The part of a question along these directions
@@ -113,6 +114,7 @@ class ComposeSettings:
     question_lead_min: float
     question_same_min: float
     ranker: str  # "learned": ranking.py orders the close-enough sentences; "hand": the score above does
+    match_weight: float  # how much the learned question-sentence match (answer_match.py) adds to the order; 0: off
 
     @classmethod
     def from_settings(cls, settings) -> "ComposeSettings":
@@ -130,7 +132,8 @@ class Candidate:
     lex: float  # share of the question's own words in the sentence
     score: float
     asked: float = 0.0  # best cosine of the question with a sidecar question this sentence answers
-    rank: float = 0.0  # the order in which it may lead (the learned ranker's score, or ``score``)
+    rank: float = 0.0  # the learned ranker's score (or ``score``): coverage reads it (covered_by_rank)
+    lead: float = 0.0  # the order in which it may lead: ``rank`` plus the weighted, standardised answer match
 
 
 def candidate_features(c: Candidate, hit: Hit, hit_rank: int, text: str, n: int, top_asked: float) -> list[float]:
@@ -210,6 +213,8 @@ class ExtractiveComposer:
             generic_basis(embed([*GENERIC_QUESTIONS, *PROOF_QUESTIONS])) if cfg.note_lead_by == "claim" else None
         )
         self.ranker = load_ranker() if cfg.ranker == "learned" else None
+        # the match was learned on MiniLM's 384-wide vectors: another width is refused with a message (load_match)
+        self.match = load_match(dim=self.basis.shape[0]) if self.ranker is not None and cfg.match_weight > 0 else None
         self._embed = embed
         self._phrase_vectors: dict[str, np.ndarray] = {}  # reason phrases and evidence notes, embedded once
 
@@ -295,6 +300,7 @@ class ExtractiveComposer:
         unknown = max(req.term_weights.values(), default=1.0)
         out: list[Candidate] = []
         facts: list[tuple[Hit, int, str, int]] = []  # what the ranker reads besides the scores (hit, rank, text, n)
+        vectors: list[np.ndarray] = []  # each candidate's sentence vector, for the answer match
         for h, hit in enumerate(req.hits):
             asked = dict(hit.asked)
             if max(hit.dense, hit.asked_best - cfg.question_offset) < cfg.min_passage_score:
@@ -317,6 +323,7 @@ class ExtractiveComposer:
                 score = sim + cfg.specificity_weight * spec + cfg.lexical_weight * lex + prior
                 out.append(Candidate(h, k, sim, spec, lex, score, asked.get(k, 0.0)))
                 facts.append((hit, h, text, len(sentences)))
+                vectors.append(vec)
         # the sentence whose sidecar question is closest to the question, if close enough, is the likeliest answer
         top_asked = max((c.asked for c in out), default=0.0)
         if cfg.question_lead_bonus and top_asked >= cfg.question_lead_min:
@@ -328,11 +335,20 @@ class ExtractiveComposer:
             if self.ranker is not None
             else [c.score for c in out]
         )
-        out = [replace(c, rank=float(r)) for c, r in zip(out, ranks)]
+        matched = (
+            cfg.match_weight * self.match.standardised(rows[-1], np.array(vectors))
+            if self.match is not None and out
+            else np.zeros(len(out))
+        )
+        out = [replace(c, rank=float(r), lead=float(r + m)) for c, r, m in zip(out, ranks, matched)]
         if top_asked >= cfg.question_same_min:  # the curated question is this one, reworded at most: its sentence leads
-            lead, first = max((c.score for c in out), default=0.0), max((c.rank for c in out), default=0.0)
-            out = [replace(c, score=lead + 0.01, rank=first + 1) if c.asked >= top_asked - 1e-6 else c for c in out]
-        out.sort(key=lambda c: (-c.rank, -c.score, c.h, c.k))
+            best, first = max((c.score for c in out), default=0.0), max((c.rank for c in out), default=0.0)
+            ahead = max((c.lead for c in out), default=0.0)
+            out = [
+                replace(c, score=best + 0.01, rank=first + 1, lead=ahead + 1) if c.asked >= top_asked - 1e-6 else c
+                for c in out
+            ]
+        out.sort(key=lambda c: (-c.lead, -c.score, c.h, c.k))
         return out
 
     def covered(self, cands: list[Candidate], generic: bool) -> list[Candidate]:
@@ -518,7 +534,7 @@ class ExtractiveComposer:
             # the part it cannot answer ("how long does it last, and does Bupa cover massage for it?"), or the
             # whole question passed no coverage test while a part did on its own
             lead = {(c.h, c.k): c for c in part_best}
-            rest = sorted((c for c in usable if (c.h, c.k) not in lead), key=lambda c: (-c.rank, -c.score, c.h, c.k))
+            rest = sorted((c for c in usable if (c.h, c.k) not in lead), key=lambda c: (-c.lead, -c.score, c.h, c.k))
             return [*lead.values(), *rest], uncovered
         return usable, uncovered
 
