@@ -1299,3 +1299,15 @@ def test_a_relatives_sign_today_is_an_emergency_though_they_are_otherwise_fine(q
 ])
 def test_a_checklist_asked_and_answered(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question", [
+    # a checklist answer must not hide a sign the asker confirms (all four went without an alarm before the
+    # eleventh session, with the net too)
+    "is it numb down there or am I imagining it? no, it's real",
+    "numb down there? no, it's definitely numb",
+    "numb down there? nope, it's real",
+    "numb down there or tingly? no, it's both",
+])
+def test_a_sign_confirmed_after_a_question_mark_still_counts(question):
+    assert assess(question, [], Settings()).triage.level == "emergency"

@@ -161,10 +161,13 @@ def is_negated(clause_text: str, match_start: int) -> bool:
 _TRAILING_DENIAL = re.compile(
     # ("- none today but yesterday yes" is not a denial)
     # a checklist item offering two signs: "fell over or got hit? nah" (blind batch 30)
-    r"(?:\s+or\s+(?:\w+\s+){0,3}\w+)?"
+    # ("numb down there or am I imagining it? no, it's real" offers no second sign)
+    r"(?:\s+or\s+(?!(?:am|is|are|was|do|does|did|i|it|it's|just|maybe|what|something)\b)(?:\w+\s+){0,2}\w+)?"
     r"\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah|normal|all normal|fine|all fine)\b"
     # ("numb down there? no idea why" is not one either)
     r"(?!\s+(?:today|now|at the moment|right now|but|until|till|since|anymore|any more|idea|clue|sure|wonder)\b)"
+    # ("numb down there? no, it's definitely numb" answers yes)
+    r"(?!\s*,?\s*(?:it's|it is|definitely|really|actually|worse|still|i can't|i cannot)\b)"
     # "Numb at private area – don't have" (Singapore English; blind batch 27)
     r"|(?:i )?(?:don'?t|do not) (?:have|got)(?! \w))"
     # a cross after the sign: "tingling down there \u274c" (blind batch 28)
