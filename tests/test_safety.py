@@ -1222,6 +1222,23 @@ REWORDED_30 = [
     ("열도 읎고 넘어진 데도 읎어요. 근디 어제부터 사타구니가 저릿하고 감각이 읎어요", "emergency"),
 ]
 
+REWORDED_31 = [
+    # thirty-first blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Sorry my english. Sciatica in left leg two weeks. Wednesday leg little weak, Thursday hard on stairs, today the "
+     "leg giving away under me, every day more worse. Can massage help?", "emergency"),
+    ("I underwent an operation on my lumbar disc 12 days ago. Pain is much better. Can my wife massage near the scar?",
+     "caution"),
+    ("Quick checklist before I book: numbness in groin/saddle area: no. fever/chills: no. bladder: fine. I'm 29 with "
+     "sciatica in one leg. Massage ok?", "none"),
+    ("Back in 2010, when I was 22, I had emergency surgery for cauda equina. Full recovery, no problems since. Now I'm "
+     "36 with a bit of ordinary sciatica. Is massage fine?", "none"),
+    ("중1이에요 요즘 허리가 아프고 다리 뒤가 당겨요. 마사지볼 써도 돼요?", "urgent"),
+    ("시험 끝나고 다리에 힘 풀리는 줄 ㅋㅋ 암튼 오래 앉아서 엉덩이가 좀 당김. 다른 건 멀쩡. 마사지 효과 있음?", "none"),
+    ("두 주째 엉덩이서 다리로 땡깁니다. 다리 힘도 일없고 소변도 잘 봅니다. 안마 받아도 되겠슴까?", "none"),
+    ("had a fresh tattoo done on my lower back three days ago, is a back massage ok this weekend?", "caution"),
+    ("I've had a tattoo on my back for years, any reason I can't have a massage for sciatica?", "none"),
+]
+
 
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
@@ -1231,9 +1248,10 @@ REWORDED_30 = [
     *(pytest.param(q, lv, id=f"batch28-{i}") for i, (q, lv) in enumerate(REWORDED_28)),
     *(pytest.param(q, lv, id=f"batch29-{i}") for i, (q, lv) in enumerate(REWORDED_29)),
     *(pytest.param(q, lv, id=f"batch30-{i}") for i, (q, lv) in enumerate(REWORDED_30)),
+    *(pytest.param(q, lv, id=f"batch31-{i}") for i, (q, lv) in enumerate(REWORDED_31)),
 ])
 def test_blind_batch_wordings_written_again(question, level):
-    """Batches 24-30's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
+    """Batches 24-31's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
 
 

@@ -163,11 +163,13 @@ _TRAILING_DENIAL = re.compile(
     # a checklist item offering two signs: "fell over or got hit? nah" (blind batch 30)
     # ("numb down there or am I imagining it? no, it's real" offers no second sign)
     r"(?:\s+or\s+(?!(?:am|is|are|was|do|does|did|i|it|it's|just|maybe|what|something)\b)(?:\w+\s+){0,2}\w+)?"
+    # ... or a slash: "numbness in groin/saddle area: no", "fever/chills: no" (blind batch 31)
+    r"(?:\s*/\s*\w+(?:\s+\w+){0,2})?"
     r"\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah|normal|all normal|fine|all fine)\b"
     # ("numb down there? no idea why" is not one either)
     r"(?!\s+(?:today|now|at the moment|right now|but|until|till|since|anymore|any more|idea|clue|sure|wonder)\b)"
-    # ("numb down there? no, it's definitely numb" answers yes)
-    r"(?!\s*,?\s*(?:it's|it is|definitely|really|actually|worse|still|i can't|i cannot)\b)"
+    # ("numb down there? no, it's definitely numb" answers yes; "worse at night? nah it's worse on the bus" does not)
+    r"(?!\s*,?\s*(?:it's |it is )?(?:definitely|really|real|true|both|still|there|i can't|i cannot)\b)"
     # "Numb at private area – don't have" (Singapore English; blind batch 27)
     r"|(?:i )?(?:don'?t|do not) (?:have|got)(?! \w))"
     # a cross after the sign: "tingling down there \u274c" (blind batch 28)

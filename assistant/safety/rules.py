@@ -684,7 +684,9 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(
-                r"\b(?:leg|foot|ankle|calf|thigh|knee)s? (?:\w+ ){0,3}(?:weak\w*|wobbly|giving way|gives way|gave way|give way|buckl\w*"
+                # ESL "the leg is just giving away under me" (blind batch 31)
+                r"\b(?:leg|foot|ankle|calf|thigh|knee)s? (?:\w+ ){0,3}(?:weak\w*|wobbly|giving way|gives way|gave way|give way"
+                r"|giving away under|gives away under|gave away under|buckl\w*"
                 r"|gave out|gives out|giving out|give out)"
             ),
             _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
@@ -985,8 +987,9 @@ CAUTION_RULES: tuple[Rule, ...] = (
         "caution",
         (
             _re(
+                # "I did operation for disc in lower back 10 days ago" (blind batch 31)
                 r"(?:had|having|have had|recent|recently|after|since|following|post|booked in for|waiting for|scheduled for"
-                r"|recovering from|my) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
+                r"|recovering from|my|did|underwent|went through) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
                 r"|laminotomy|spinal fusion|fusion|decompression|hip replacement|knee replacement)",
                 r"post-?op\w*|stitches|staples in|sutures",
                 # "had my hip replaced 5 weeks ago", "knee was replaced in May", "new hip"
@@ -1047,6 +1050,10 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|blister\w*|\brash\b|cellulitis|abscess|\bboils?\b|shingles|broken skin|skin infection|infected (?:\w+ ){0,2}"
                 r"(?:skin|spot|cut|wound|area|bite|graze|scratch|sting)|insect bites?|eczema|psoriasis|dermatitis|bed ?sores?"
                 r"|pressure sores?"
+                # a healing tattoo is a wound: "got a big new tattoo across my lower back on saturday" (blind batch 31)
+                r"|\b(?:new|fresh|recent|healing|just (?:got|had) (?:a|my) (?:\w+ )?)tattoo\b"
+                r"|\btattoo(?:ed)? (?:\w+ ){0,5}(?:yesterday|last (?:week|night)|(?:\d+|a few|two|three|four|five) days ago"
+                r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this week|still (?:healing|sore|scabb\w*|peeling))"
             ),
         ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",
@@ -1093,7 +1100,7 @@ WORSENING = _re(
     # "yesterday morning just a limp ... by evening couldn't go up on tiptoe ... this morning the whole leg gives way"
     # (blind batch 17; read over the whole question, see triage._worsening)
     r"\byesterday\b.{0,160}\b(?:this morning|today)\b.{0,40}\b(?:gave way|gave out|buckled|collapsed|went from under"
-    r"|giving way|gives way|giving out)",
+    r"|giving way|gives way|giving out|giving away|gives away|gave away)",
     # "me left leg's gone proper useless since dinner ... can barely stand on it now, way worse than this mornin" (blind
     # batch 22): worse than earlier the same day
     r"\b(?:way |much |loads |a lot |far )?(?:worse|weaker) than (?:this morning|earlier today|at breakfast|at lunch"

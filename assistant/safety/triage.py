@@ -111,6 +111,15 @@ _LONG_PAST = re.compile(
     # a decade long gone: "in the 90s", "back in the eighties" (blind batch 27)
     r"|in the (?:19)?[4-9]0'?s|in the (?:forties|fifties|sixties|seventies|eighties|nineties))\b"
 )
+# years back, not months: a hip replaced "two months ago" is still recent for massage (blind batch 14)
+_YEARS_PAST = re.compile(
+    r"\b(?:years?|decades?) (?:ago|back|before)\b|\bback in (?:19|20)\d\d\b|\bin (?:19\d\d|200\d|201\d)\b|\blast year\b"
+    r"|\bwhen i was (?:\d+|young|little|a (?:child|kid|teen\w*))\b"
+)
+_RECENT_TIME = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|few|couple of) (?:days?|weeks?) ago|\blast (?:week|month)\b"
+    r"|\bthis (?:week|month)\b|\brecent\w*|\bjust (?:had|come out)\b|\bagain\b"
+)
 _WEAK_BONES = re.compile(r"\b(?:osteopor\w*|osteopen\w*|brittle bones|weak bones|thin bones)\b")
 _THEIR_PAST = re.compile(
     r"\bwhen (?:she|he|they) (?:was|were) (?:\d+|young|little|a (?:child|kid|teenager|baby)|in (?:his|her|their) (?:teens"
@@ -285,6 +294,10 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and (_THEIR_PAST.search(cl.sentence) or _LONG_PAST.search(cl.sentence))
         and _MINE_APART.search(norm)
     ):
+        return True
+    # an operation years ago told in the sentence's first clause: "back in 2012, when I was 25, I had ... emergency
+    # surgery ... Made a full recovery" (blind batch 31); "and again ten days ago" keeps it recent
+    if code == "recent_surgery" and _YEARS_PAST.search(cl.sentence) and not _RECENT_TIME.search(cl.sentence):
         return True
     if code == "saddle_numbness" and _SAT_LONG.search(cl.sentence):
         after = _and_next(cl, norm)
