@@ -44,6 +44,8 @@ def fit_match(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     groups = [g for g in groups if len(g.answers) and g.answers.any()]
+    if not groups:
+        raise ValueError("no labelled question has its answer among the candidates: nothing to learn from")
     dim = groups[0].question.shape[0]
     u = torch.nn.Parameter(torch.randn(dim, rank, dtype=torch.float64) * 0.01)
     v = torch.nn.Parameter(torch.randn(dim, rank, dtype=torch.float64) * 0.01)

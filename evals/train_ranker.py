@@ -55,8 +55,14 @@ def question_groups(assistant, path: Path) -> list[Group]:
         expect = case.get("expect", {})
         if not expect.get("first_any") or expect.get("outcome") != "answer" or expect.get("triage", "none") != "none":
             continue
+        # read as the pipeline reads it (the corpus's own subject words for a follow-up's context)
         reading = read_question(
-            case["question"], case.get("history") or [], assistant.lexicon, assistant.speller, assistant.topic_gate
+            case["question"],
+            case.get("history") or [],
+            assistant.lexicon,
+            assistant.speller,
+            assistant.topic_gate,
+            assistant.subjects,
         )
         vectors = assistant.embedder.embed_documents([*reading.readings, *reading.part_texts])
         rows = vectors[: len(reading.readings)]

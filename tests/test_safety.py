@@ -1329,3 +1329,34 @@ def test_a_checklist_asked_and_answered(question, level):
 ])
 def test_a_sign_confirmed_after_a_question_mark_still_counts(question):
     assert assess(question, [], Settings()).triage.level == "emergency"
+
+
+@pytest.mark.parametrize("question", [
+    # a review of the eleventh session's checklist readings: each of these hid a real emergency sign in an
+    # intermediate version (a real question followed by a sentence starting "no", "bien", "아니", "괜찮";
+    # "- normal?" read as an answer; "- no change" read as a denial; a media word before "남자")
+    "I've lost control of my bladder - fine to still get a massage?",
+    "I have numbness in my groin - normal?",
+    "Numb between my legs? Normal or should I worry?",
+    "Numb down there: fine yesterday, now completely numb",
+    "numb privates or not? no, fully numb",
+    "numbness in groin/saddle area: no, it's getting worse",
+    "Numbness in groin / saddle area - no change, still numb",
+    "my legs are weak/numb - no strength in either",
+    "saddle numbness - no change since yesterday",
+    "I can't pee - no joke, nothing since last night",
+    "I watched a documentary about sciatica and realised my groin has gone numb too, bladder fine though",
+    "¿Es normal que se me duerma la zona genital? No tengo otros sintomas.",
+    "¿Puedo recibir un masaje si se me escapa la orina? Bien, gracias.",
+    "¿Se me duerme la entrepierna, es la ciatica? Nada, solo queria saber.",
+    "A mi mama la operaron de hernia hace tres anos y yo desde el lunes se me escapa la orina",
+    "양쪽 다리에 힘이 빠지는데 디스크인가요? 괜찮을까요",
+    "소변이 안 나오는데 괜찮나요? 전혀 안 나와요",
+    "어제부터 소변이 안나와요 왜 그럴까요? 아니 물도 많이 마셨는데",
+    "회음부 감각이 이상한데 이게 뭐죠? 없어진 느낌이에요",
+    "게임 많이 하는 30대 남자인데 어제부터 사타구니가 저리고 소변이 잘 안 나와요",
+    "대소변 조절 능력 - 없음",
+])
+def test_a_real_sign_is_not_read_as_a_checklist_answered_no(question):
+    assert assess(question, [], Settings()).triage.level == "emergency"
+    assert assess(question, [], Settings(learned_triage=False)).triage.level == "emergency"

@@ -63,7 +63,11 @@ def load_match(path: Path = MATCH_PATH, dim: int | None = None) -> AnswerMatch:
     """The trained match; ``dim`` (the embedder's width) is checked when given."""
     with np.load(path, allow_pickle=False) as data:
         match = AnswerMatch(float(data["scale"]), data["u"].astype(np.float64), data["v"].astype(np.float64))
-    if match.u.shape != match.v.shape or (dim is not None and match.u.shape[0] != dim):
+    if match.u.shape != match.v.shape:
+        raise ValueError(
+            f"{path.name} is damaged (U {match.u.shape}, V {match.v.shape}); run python -m evals.train_match"
+        )
+    if dim is not None and match.u.shape[0] != dim:
         raise ValueError(
             f"{path.name} was trained for {match.u.shape[0]}-wide vectors, not {dim}; run python -m evals.train_match"
             " for this embedder, or set match_weight = 0"

@@ -28,6 +28,7 @@ from typing import AbstractSet, Callable, Mapping
 
 import numpy as np
 
+from ..errors import SettingsError
 from ..ingest.passages import is_evidence_section, is_meta_sentence
 from ..number_asks import duration_ask, number_ask, states, states_duration
 from ..question import asks_evidence, asks_kind, asks_something
@@ -214,7 +215,12 @@ class ExtractiveComposer:
         )
         self.ranker = load_ranker() if cfg.ranker == "learned" else None
         # the match was learned on MiniLM's 384-wide vectors: another width is refused with a message (load_match)
-        self.match = load_match(dim=self.basis.shape[0]) if self.ranker is not None and cfg.match_weight > 0 else None
+        self.match = None
+        if self.ranker is not None and cfg.match_weight > 0:
+            try:
+                self.match = load_match(dim=self.basis.shape[0])
+            except (OSError, ValueError) as exc:
+                raise SettingsError(str(exc)) from None
         self._embed = embed
         self._phrase_vectors: dict[str, np.ndarray] = {}  # reason phrases and evidence notes, embedded once
 
@@ -383,7 +389,7 @@ class ExtractiveComposer:
         cfg = self.cfg
         close = self._close(cands)
         sure = {(c.h, c.k) for c in cands if c.rank >= cfg.coverage_rank_sure and c.sim >= cfg.coverage_words_sim_min}
-        if sure:  # the candidates stay in the ranker's order
+        if sure:  # the candidates stay in the composer's order (the ranker plus the answer match)
             kept = {(c.h, c.k) for c in close} | sure
             close = [c for c in cands if (c.h, c.k) in kept]
         if close and max(c.rank for c in close) >= cfg.coverage_rank_min:

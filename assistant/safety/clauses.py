@@ -162,16 +162,23 @@ _TRAILING_DENIAL = re.compile(
     # ("- none today but yesterday yes" is not a denial)
     # a checklist item offering two signs: "fell over or got hit? nah" (blind batch 30)
     # ("numb down there or am I imagining it? no, it's real" offers no second sign)
-    r"(?:\s+or\s+(?!(?:am|is|are|was|do|does|did|i|it|it's|just|maybe|what|something)\b)(?:\w+\s+){0,2}\w+)?"
+    r"(?:\s+or\s+(?!(?:am|is|are|was|do|does|did|i|it|it's|just|maybe|what|something|not)\b)(?:\w+\s+){0,2}\w+)?"
     # ... or a slash: "numbness in groin/saddle area: no", "fever/chills: no" (blind batch 31)
     r"(?:\s*/\s*\w+(?:\s+\w+){0,2})?"
-    r"\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah|normal|all normal|fine|all fine)\b"
+    r"(?:\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah)\b"
     # ("numb down there? no idea why" is not one either)
     r"(?!\s+(?:today|now|at the moment|right now|but|until|till|since|anymore|any more|idea|clue|sure|wonder)\b)"
+    # ("- no change", "- no better", "- no feeling at all", "- no strength in either" name the sign, not its absence)
+    r"(?!\s+(?:change|better|different|difference|joke|feeling|sensation|strength|control|improvement|movement|power|use"
+    r"|relief|way)\b)"
     # ("numb down there? no, it's definitely numb" answers yes; "worse at night? nah it's worse on the bus" does not)
-    r"(?!\s*,?\s*(?:it's |it is )?(?:definitely|really|real|true|both|still|there|i can't|i cannot)\b)"
+    r"(?!\s*,?\s*(?:it's |it is )?(?:definitely|really|real|true|both|still|there|fully|completely|totally|getting worse"
+    r"|worse and worse|nothing (?:comes|came|is coming)|i can't|i cannot)\b)"
     # "Numb at private area – don't have" (Singapore English; blind batch 27)
     r"|(?:i )?(?:don'?t|do not) (?:have|got)(?! \w))"
+    # a checklist item answered "normal" after a question mark: "peeing n that? normal." (blind batch 30), but not
+    # "numb down there - normal?" or "normal with sciatica?", which ask
+    r"|\s*\?\s*(?:all |totally |completely )?(?:normal|fine)\s*(?=[.!,;\n]|$))"
     # a cross after the sign: "tingling down there \u274c" (blind batch 28)
     r"|\s*[:\-\u2013]?\s*[\u274c\u2716\u2717\u00d7]"
     # a checklist answered as normal: "both legs are as strong as ever", "both legs fine" (blind batch 13)

@@ -107,8 +107,12 @@ class LanguagePack:
     # a checklist's answer after the sign, matched against the rest of its sentence ("debilidad en las piernas, no")
     trailing_denials: tuple[re.Pattern[str], ...] = ()
     # a checklist asked and answered: "¿fiebre? no." / "다친거? ㄴㄴ": matched at the start of the piece after a "?";
-    # a match makes every sign of the asked piece denied
+    # the asked item (the piece's text after its last comma or colon) is then set aside, when it is a short item
+    # (at most ``question_item_max`` words, or characters in a language whose pieces lose their spaces) and does not
+    # itself read as a question (``question_item_not``: "¿es normal que ...?", "...인가요?")
     question_answers: tuple[re.Pattern[str], ...] = ()
+    question_item_max: int = 0
+    question_item_not: tuple[re.Pattern[str], ...] = ()
     # dialect spellings read as the standard ones before any pattern ("읎어요" -> "없어요"); plain text, no patterns
     spellings: tuple[tuple[str, str], ...] = ()
 
@@ -141,22 +145,34 @@ class LanguagePack:
                 pos = m.end()
         return pieces
 
-    def answered_no(self, text: str) -> list[bool]:
-        """For each sentence: a checklist item asked with "?" and answered no by the next sentence ("numb down
-        there? no.", "¿fiebre? no", "열? ㄴㄴ"); the answer's patterns are the language file's ``question_answers``."""
+    def answered_no(self, text: str) -> list[str]:
+        """Each sentence with a checklist item asked with "?" and answered no by the next sentence set aside
+        ("hormigueo en la zona genital? no." -> ""; "he mirado la lista y nada: fiebre? no" -> "he mirado la lista y
+        nada:"). Only a short item that is not itself a question counts: "¿es normal que se me duerma la zona
+        genital? No tengo otros sintomas" keeps its sign."""
         pieces = self._pieces(text)
-        return [
-            asked and i + 1 < len(pieces) and any(p.match(pieces[i + 1][0]) for p in self.question_answers)
-            for i, (_, asked) in enumerate(pieces)
-        ]
+        kept = []
+        for i, (sentence, asked) in enumerate(pieces):
+            answered = asked and i + 1 < len(pieces) and any(p.match(pieces[i + 1][0]) for p in self.question_answers)
+            cut = max(sentence.rfind(","), sentence.rfind(":")) + 1
+            item = sentence[cut:].strip()
+            size = len(item) if self.code == "ko" else len(item.split())
+            if (
+                answered
+                and 0 < size <= self.question_item_max
+                and not any(p.search(item) for p in self.question_item_not)
+            ):
+                kept.append(sentence[:cut])
+            else:
+                kept.append(sentence)
+        return kept
 
     def find_signs(self, text: str) -> list[tuple[str, str]]:
         """(code, level) of each sign in ``text``, highest level first."""
         found: dict[str, str] = {}
         sentences = self.sentences(text)
         question = " . ".join(sentences)
-        answered = self.answered_no(text)
-        units = [(sentence, False) for sentence, no in zip(sentences, answered) if not no] + [(question, True)]
+        units = [(sentence, False) for sentence in self.answered_no(text) if sentence.strip()] + [(question, True)]
         for sentence, whole in units:
             for sign in self.signs:
                 if sign.across_sentences != whole:
@@ -184,7 +200,7 @@ class LanguagePack:
         found = {code for code, _ in self.find_signs(text)}
         sentences = self.sentences(text)
         question = " . ".join(sentences)
-        answered = dict(zip(sentences, self.answered_no(text)))
+        answered = {s: kept != s for s, kept in zip(sentences, self.answered_no(text))}
         negated_only: dict[str, tuple[str, bool]] = {}  # code -> (level, every mention plainly negated)
         for sign in self.signs:
             if sign.code in found:
@@ -282,6 +298,8 @@ def load_pack(path: Path) -> LanguagePack:
         _compile(data.get("worsening"), f"language file {path.name}, worsening"),
         _compile(data.get("trailing_denials"), f"language file {path.name}, trailing_denials"),
         _compile(data.get("question_answers"), f"language file {path.name}, question_answers"),
+        int(data.get("question_item_max") or 0),
+        _compile(data.get("question_item_not"), f"language file {path.name}, question_item_not"),
         _spellings(data.get("spellings"), path.name),
     )
 

@@ -215,7 +215,8 @@ _STRANGER = re.compile(
     # (blind batch 25)
     r"|\b(?:video ?games?|computer games?|modded|playthrough|irl|in real life)\b"
     # "Just watched an episode of 24 Hours in A&E where a bloke came in with a bad back and couldn't wee" (blind batch 30)
-    r"|\b(?:an|one|the|last night's|this week's) episode (?:of|where|in which)\b|\b(?:documentary|programme|program) (?:where|in which|about)\b"
+    # (not "a documentary about sciatica", after which the asker may tell their own sign)
+    r"|\b(?:an|one|the|last night's|this week's) episode (?:of|where|in which)\b|\b(?:documentary|programme|program) (?:where|in which)\b"
     r"|\bon the news\b|\bnews (?:story|report|article|item)\b|\b(?:a|one|this) (?:\w+ ){0,2}(?:footballer|player"
     r"|celebrity|athlete|actor|actress|singer|presenter)\b"
 )
