@@ -1320,21 +1320,14 @@ def test_a_checklist_asked_and_answered(question, level):
 
 
 @pytest.mark.parametrize("question", [
-    # a checklist answer must not hide a sign the asker confirms (all four went without an alarm before the
-    # eleventh session, with the net too)
+    # a review of the eleventh session's checklist readings: each of these hid a real emergency sign in an
+    # intermediate version (a real question followed by a sentence starting "no", "bien", "아니", "괜찮";
+    # "- normal?" read as an answer; "- no change" read as a denial; a media word before "남자")
+    # a sign the asker confirms after the question mark (these four went without an alarm before the session)
     "is it numb down there or am I imagining it? no, it's real",
     "numb down there? no, it's definitely numb",
     "numb down there? nope, it's real",
     "numb down there or tingly? no, it's both",
-])
-def test_a_sign_confirmed_after_a_question_mark_still_counts(question):
-    assert assess(question, [], Settings()).triage.level == "emergency"
-
-
-@pytest.mark.parametrize("question", [
-    # a review of the eleventh session's checklist readings: each of these hid a real emergency sign in an
-    # intermediate version (a real question followed by a sentence starting "no", "bien", "아니", "괜찮";
-    # "- normal?" read as an answer; "- no change" read as a denial; a media word before "남자")
     "I've lost control of my bladder - fine to still get a massage?",
     "I have numbness in my groin - normal?",
     "Numb between my legs? Normal or should I worry?",

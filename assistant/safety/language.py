@@ -145,12 +145,11 @@ class LanguagePack:
                 pos = m.end()
         return pieces
 
-    def answered_no(self, text: str) -> list[str]:
-        """Each sentence with a checklist item asked with "?" and answered no by the next sentence set aside
-        ("hormigueo en la zona genital? no." -> ""; "he mirado la lista y nada: fiebre? no" -> "he mirado la lista y
-        nada:"). Only a short item that is not itself a question counts: "¿es normal que se me duerma la zona
-        genital? No tengo otros sintomas" keeps its sign."""
-        pieces = self._pieces(text)
+    def answered_no(self, pieces: list[tuple[str, bool]]) -> list[str]:
+        """Each sentence of ``pieces`` (``_pieces``) with a checklist item asked with "?" and answered no by the next
+        sentence set aside ("hormigueo en la zona genital? no." -> ""; "he mirado la lista y nada: fiebre? no" -> "he
+        mirado la lista y nada:"). Only a short item that is not itself a question counts: "¿es normal que se me
+        duerma la zona genital? No tengo otros sintomas" keeps its sign."""
         kept = []
         for i, (sentence, asked) in enumerate(pieces):
             answered = asked and i + 1 < len(pieces) and any(p.match(pieces[i + 1][0]) for p in self.question_answers)
@@ -170,9 +169,10 @@ class LanguagePack:
     def find_signs(self, text: str) -> list[tuple[str, str]]:
         """(code, level) of each sign in ``text``, highest level first."""
         found: dict[str, str] = {}
-        sentences = self.sentences(text)
+        pieces = self._pieces(text)
+        sentences = [sentence for sentence, _ in pieces]
         question = " . ".join(sentences)
-        units = [(sentence, False) for sentence in self.answered_no(text) if sentence.strip()] + [(question, True)]
+        units = [(sentence, False) for sentence in self.answered_no(pieces) if sentence.strip()] + [(question, True)]
         for sentence, whole in units:
             for sign in self.signs:
                 if sign.across_sentences != whole:
@@ -198,9 +198,10 @@ class LanguagePack:
         """(level, plainly negated) of each sign a pattern names but ``find_signs`` did not report (an exclusion, a
         denial or a negation judged it not current); see ``triage.signs_set_aside``."""
         found = {code for code, _ in self.find_signs(text)}
-        sentences = self.sentences(text)
+        pieces = self._pieces(text)
+        sentences = [sentence for sentence, _ in pieces]
         question = " . ".join(sentences)
-        answered = {s: kept != s for s, kept in zip(sentences, self.answered_no(text))}
+        answered = {s: kept != s for s, kept in zip(sentences, self.answered_no(pieces))}
         negated_only: dict[str, tuple[str, bool]] = {}  # code -> (level, every mention plainly negated)
         for sign in self.signs:
             if sign.code in found:

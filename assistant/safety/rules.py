@@ -1002,12 +1002,11 @@ CAUTION_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NCCIH massage safety (nccih.nih.gov); massage-therapy precaution lists",
-        # an operation years ago is not recent: "my uncle had cauda equina surgery a few years back"
+        # an operation years ago is not recent ("my uncle had cauda equina surgery a few years back", "Back in 2017 I
+        # had an emergency disc op"): read over the whole sentence in triage (_YEARS_PAST), not here
         unless=_re(
-            # "my mate had to have emergency surgery for cauda equina last year" (blind batch 10)
-            r"(?:years?|decades?) (?:ago|back|before)|(?:as a|when i was a) (?:child|kid|teenager)|\blast year\b"
-            # "Back in 2017 I had an emergency disc op", "I had an operation and made a complete recovery" (batches 12-13)
-            r"|\bback in (?:19|20)\d\d\b|\bin (?:19[0-9]\d|200\d|201\d)\b|(?:made )?an? (?:complete|full) recovery"
+            # "I had an operation and made a complete recovery" (blind batch 13)
+            r"(?:made )?an? (?:complete|full) recovery"
             r"|(?:fully|completely) recovered"
             # "Had the op that week, came right completely, not a peep since" (blind batch 26)
             r"|\bcame right\b|\bnot a (?:peep|squeak) since\b"

@@ -111,10 +111,12 @@ _LONG_PAST = re.compile(
     # a decade long gone: "in the 90s", "back in the eighties" (blind batch 27)
     r"|in the (?:19)?[4-9]0'?s|in the (?:forties|fifties|sixties|seventies|eighties|nineties))\b"
 )
-# years back, not months: a hip replaced "two months ago" is still recent for massage (blind batch 14)
+# An operation years back, not months: a hip replaced "two months ago" is still recent for massage (blind batch 14).
+# "my mate had to have emergency surgery for cauda equina last year" (blind batch 10); "Back in 2017 I had an emergency
+# disc op" (blind batch 12)
 _YEARS_PAST = re.compile(
     r"\b(?:years?|decades?) (?:ago|back|before)\b|\bback in (?:19|20)\d\d\b|\bin (?:19\d\d|200\d|201\d)\b|\blast year\b"
-    r"|\bwhen i was (?:\d+|young|little|a (?:child|kid|teen\w*))\b"
+    r"|\b(?:as a|when i was a) (?:child|kid|teen\w*)\b|\bwhen i was (?:\d+|young|little)\b"
 )
 _RECENT_TIME = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|few|couple of) (?:days?|weeks?) ago|\blast (?:week|month)\b"
