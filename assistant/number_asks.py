@@ -80,8 +80,18 @@ _NOT_THE_PAIN = re.compile(
 )
 
 
+# asking outright how long sciatica lasts, whatever else the question mentions ("how long does sciatica last? thinking
+# of a massage"; twelfth session)
+_THE_PAIN_ITSELF = re.compile(
+    r"\bhow long (?:does|will|do|would|can|might|did|is) (?:the |my |this |a )?(?:sciatica|sciatic pain|pain|flare)\b",
+    re.IGNORECASE,
+)
+
+
 def duration_ask(question: str) -> bool:
     """Whether ``question`` asks how long the pain lasts (a preference, never a gate; see the module doc)."""
+    if _THE_PAIN_ITSELF.search(question):
+        return True
     if _KINDS["session_length"][0].search(question) or _NOT_THE_PAIN.search(question):
         return False
     return bool(_ASKS_DURATION.search(question))

@@ -155,6 +155,7 @@ class Reading:
     kind: bool = False  # asks which kind of massage (never a generic "does massage help?" question)
     canonical_parts: tuple[str, ...] = ()  # each of ``parts`` in the articles' words (lexicon), as embedded
     context_subject: str = ""  # what the previous question was about ("what causes sciatica?" -> "sciatica")
+    lasting: bool = False  # asks how long a massage's easing of the pain lasts (``asks_lasting``)
 
     @property
     def part_texts(self) -> tuple[str, ...]:
@@ -171,6 +172,8 @@ class Reading:
         texts = [self.canonical or self.question]
         if self.context:
             texts.append(f"{self.context_subject or self.context} {self.canonical}")
+        if self.lasting and LASTING_READING:  # read as what it asks, in plain words (the answer match reads the last)
+            texts.append(LASTING_READING)
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
 
 
@@ -191,7 +194,9 @@ def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tupl
     ("how long does it last") and must not lean on a declined part before it ("Can you read my MRI? It says...")."""
     kept: list[str] = []
     for i, part in enumerate(parts):
-        leans = i > 0 and declined[i - 1] and is_follow_up(part)
+        # only the part's first sentence can lean back: in "The therapist says she can fix the cause. Is this true?" the
+        # "this" is the part's own claim, not the declined part before it ("My MRI shows a herniated disc."; blind batch 32)
+        leans = i > 0 and declined[i - 1] and is_follow_up(_SENTENCE_END.split(part.strip())[0])
         if not declined[i] and asks_something(part) and not leans:
             kept.append(part)
     return tuple(kept)
@@ -200,6 +205,44 @@ def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tupl
 def asks_evidence(question: str) -> bool:
     """Asks whether massage works, for proof, or whether it fixes the cause."""
     return bool(_EVIDENCE.search(question))
+
+
+# How long a massage's easing lasts: "had a sports massage yday and it eased off loads. will it stay away now or is it
+# just gonna creep back?"; "ok but how long that last then??" after "does massage actually help?" (blind batch 32). The
+# evidence notes answer it ("Any pain relief from massage tends to be short-lived."), not how long sciatica lasts.
+_LASTING = re.compile(
+    r"\b(?:(?:it|that|this|the pain|the relief|the sciatica|the effect)\s+(?:will |would |to |going to |gonna )?"
+    r"(?:stay|stays|keep|keeps) (?:away|gone)|creep(?:s|ing)? back|wear(?:s|ing)? off|wore off"
+    r"|(?:how long|does it|will it|would it|do they|does that|will that) (?:\w+ ){0,6}lasts?"
+    r"|(?:relief|effects?|benefits?|easing|results?)\b.{0,40}\blasts?)\b",
+    re.IGNORECASE,
+)
+_MASSAGE_WORD = re.compile(r"\bmassag\w*|\bmasseu\w*", re.IGNORECASE)
+_HOW_LONG_THE_PAIN = re.compile(
+    r"\bhow long (?:does|will|do|would|can|might|did) (?:the |my |this |a )?(?:sciatica|pain|flare\w*|it take|recovery)",
+    re.IGNORECASE,
+)
+
+
+_SESSION_LENGTH = re.compile(
+    r"\bhow long (?:should|does|do|will|is|would|can) (?:each|a|the|one|every|my) (?:\w+ )?(?:one|session|massage"
+    r"|appointment|treatment|visit)s?\b",
+    re.IGNORECASE,
+)
+_NAMED_EFFECT = re.compile(
+    r"\b(?:looser|loose|bend\w*|flexib\w*|movement|moving|mobility|stiff\w*|range of motion|function\w*|sleep\w*|stress\w*"
+    r"|anxi\w*|mood|relax\w*|circulation)\b",
+    re.IGNORECASE,
+)
+LASTING_READING = "how long does the pain relief from a massage last?"
+
+
+def asks_lasting(question: str, context: str = "") -> bool:
+    """Asks how long the easing from a massage lasts (the question or the one before it is about massage)."""
+    # (how long a session lasts is another ask: "how long should each one last?")
+    if not _LASTING.search(question) or _HOW_LONG_THE_PAIN.search(question) or _SESSION_LENGTH.search(question):
+        return False
+    return bool(_MASSAGE_WORD.search(question) or _MASSAGE_WORD.search(context))
 
 
 def asks_kind(question: str) -> bool:
@@ -403,7 +446,9 @@ def read_question(
     if context and speller is not None:
         context = lexicon.canonical(speller.correct(context))
     parts = split_parts(corrected)
-    evidence = asks_evidence(corrected)
+    # (an effect named other than the pain, "I feel looser ... does that last?", is looked for as the question words it)
+    lasting = asks_lasting(corrected, context) and not _NAMED_EFFECT.search(corrected)
+    evidence = asks_evidence(corrected) or lasting
     keywords = _keywords(context, corrected, canonical, lexicon)
     gate = topics or TopicGate()
     asked = _REFUSED.sub(" ", _DISMISSED.sub(" ", _REPORTED_BY.sub("it showed", corrected)))
@@ -441,4 +486,5 @@ def read_question(
         kind,
         canonical_parts,
         (context if _VERIFIES.search(corrected) else context_subject(context, subjects)) if context else "",
+        lasting,
     )

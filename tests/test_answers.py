@@ -456,3 +456,38 @@ def test_the_learned_answer_match_picks_the_sentence_that_answers(assistant, bui
     assert answer.answer.startswith("Endorphins are the body's natural analgesics and mood enhancers."), answer.answer
     without = build_assistant(built_settings.with_overrides(match_weight=0.0)).ask(question)
     assert not without.answer.startswith("Endorphins"), without.answer
+
+
+def test_a_scan_result_told_before_another_ask_does_not_stop_the_answer(assistant):
+    # blind batch 32 kind, reworded: the scan result sets the scene; the ask is whether massage fixes the cause
+    answer = assistant.ask("My scan showed a bulging disc. My masseur reckons six sessions will fix the cause of my "
+                           "sciatica. Is that true?")
+    assert answer.outcome == "answer", answer.answer
+    assert "Neither says that massage corrects the cause of sciatica." in answer.answer, answer.answer
+    # asking what the scan says is still declined
+    assert assistant.ask("my MRI shows an L5 disc bulge, is that bad?").outcome == "refusal"
+
+
+def test_asking_how_many_people_get_sciatica_is_answered(assistant):
+    # blind batch 32 kind, reworded: the lay phrase for "millions ... a common ailment" keeps the topic
+    answer = assistant.ask("how many people get sciatica?? is it just me")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("Millions worldwide suffer from sciatica"), answer.answer
+
+
+@pytest.mark.parametrize("question, history", [
+    # blind batch 32 kinds, reworded: how long a massage's easing lasts is answered by the evidence notes
+    ("got a massage on friday and my sciatica calmed right down. will it stay gone or creep back?", []),
+    ("right, and how long does that last?", [{"role": "user", "content": "is massage any use for sciatica?"}]),
+])
+def test_how_long_the_easing_from_a_massage_lasts_is_answered_by_the_evidence(assistant, question, history):
+    answer = assistant.ask(question, history)
+    assert answer.outcome == "answer", answer.answer
+    lead = answer.answer.split("\n\n")[0]
+    assert "for a short time" in lead or "short-lived" in lead or "short-term" in lead, answer.answer
+    assert not lead.startswith("Most sciatica gets better"), answer.answer
+
+
+def test_how_long_sciatica_lasts_is_still_answered_by_how_long_sciatica_lasts(assistant):
+    answer = assistant.ask("how long does it last?", [{"role": "user", "content": "what is sciatica?"}])
+    assert answer.answer.startswith("Most sciatica gets better within about four to six weeks"), answer.answer

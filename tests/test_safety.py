@@ -532,6 +532,21 @@ def test_red_flag_wins_over_out_of_scope():
     assert (d.route, d.triage.level) == ("answer", "urgent")
 
 
+@pytest.mark.parametrize("question, service", [
+    # blind batch 32 kinds, reworded: a price asked as what a session "goes for", and tipping, get the service reply
+    ("roughly what does a deep tissue massage for sciatica go for in Leeds these days?", True),
+    ("how much would a sports massage for my sciatica set me back in Perth?", True),
+    ("what's the going rate for a massage session in Dublin?", True),
+    ("should I tip my massage therapist at the physio clinic?", True),
+    # ... but advice tips, a success rate and a cost set aside are not
+    ("any tips for easing sciatica at home?", False),
+    ("what is the success rate of massage for sciatica?", False),
+    ("the cost of a massage isn't the issue, does it actually work for sciatica?", False),
+])
+def test_prices_and_tipping_are_service_requests(question, service):
+    assert (decide(question).route == "out_of_scope") is service
+
+
 def test_a_booking_question_that_names_a_precaution_is_answered_with_it():
     """"Can I book a massage?" from someone 28 weeks pregnant asks whether massage is safe: the pregnancy
     precaution answers it, where a plain booking request stays out of scope."""
@@ -859,7 +874,7 @@ def test_slang_for_pregnancy_raises_the_precaution(question):
 # ---- the learned second net (assistant/safety/learned.py, README "Safety") --------------------------------------
 
 _UNSEEN_EMERGENCY = (
-    "been sat on the loo twenty minutes and the wee just will not come, belly like a balloon, sciatica since monday"
+    "been sat on the loo twenty minutes and the wee just refuses to appear, belly like a balloon, sciatica since monday"
 )
 
 
@@ -1239,6 +1254,38 @@ REWORDED_31 = [
     ("I've had a tattoo on my back for years, any reason I can't have a massage for sciatica?", "none"),
 ]
 
+REWORDED_32 = [
+    # thirty-second blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Llevo dos semanas con ciatica y desde el jueves el pie izquierdo se me queda guindando, la sandalia hace plaf plaf "
+     "y me he tropezao con el bordillo. Sirve un masaje?", "urgent"),
+    ("Before you ask, my own checklist:\n- Tingling or numbness around the genitals or back passage, or when wiping: No\n"
+     "- Trouble passing urine or leaking: No\n- Fever or sweats: No\n- Cancer / weight loss: No / No\nI'm 31 with "
+     "right-sided sciatica, getting better. Is a massage worth it?", "none"),
+    ("Mi checklist:\n- hormigueo en la zona genital o al limpiarme? NO\n- problemas para orinar o se me escapa? NO\n"
+     "- fiebre? NO\nTengo 30 y ciatica en una pierna. Masaje si o no?", "none"),
+    ("[상담 문진]\n- 회음부 감각 저하: 없음\n- 대소변 이상: 없음\n- 임신/최근 수술: 해당 없음\n오른쪽 엉덩이만 좀 당겨요. 마사지 "
+     "예약할게요", "none"),
+    ("My uncle had cauda equina back in 2011 and couldn't feel his bum for weeks. Me, I'm 40, one-sided sciatica, "
+     "everything works as it should. Massage ok?", "none"),
+    ("Watched a medical show where there's one where a guy can't feel his saddle area and both legs give out. I'm fine, "
+     "nothing like that guy, just a sore bum cheek. Massage?", "none"),
+    ("Had foot drop after a motorbike crash when I was 20 but it came back completely, I run 10k now. Current sciatica "
+     "is mild, massage ok?", "none"),
+    ("우리 삼촌이 재작년에 디스크 터져서 소변 못 보고 응급수술 받으셨대. 나는 그냥 허리만 뻐근함 ㅋㅋ 마사지 ㄱㅊ?", "none"),
+    ("주식 떡락해서 다리에 힘이 쫙 풀림 ㅋㅋ 그건 그렇고 오래 앉아서 엉덩이 땡기는데 폼롤러 해도 됨?", "none"),
+    ("A mi prima el ano pasado le dio cauda equina, no sentia nada en sus partes y la operaron. Yo estoy bien, orino "
+     "normal. Un masaje me sirve?", "none"),
+    ("65세인데 좌골신경통은 서른 후반부터 있었어요. 별 변화 없고요. 마사지 받아도 될까요?", "none"),
+    ("I use the toilet paper and I almost don't feel it since this morning, like the skin is not my skin. Massage?",
+     "emergency"),
+    ("Since Tuesday I stand at the toilet and it's just a little dribble, then I still need to go. Is massage ok?",
+     "emergency"),
+    ("Bit embarrassing, I've had a 'follow-through' twice this week with no warning. Sciatica too. Massage?",
+     "emergency"),
+    ("오짐이 어제부터 안 나와서 배가 빵빵해요. 허리 마사지 받으면 나올까요?", "emergency"),
+    ("어제는 다리를 좀 끌더니 오늘 아침엔 아예 힘이 안 들어가요. 안마 받아도 되나요?", "emergency"),
+]
+
 
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
@@ -1249,9 +1296,10 @@ REWORDED_31 = [
     *(pytest.param(q, lv, id=f"batch29-{i}") for i, (q, lv) in enumerate(REWORDED_29)),
     *(pytest.param(q, lv, id=f"batch30-{i}") for i, (q, lv) in enumerate(REWORDED_30)),
     *(pytest.param(q, lv, id=f"batch31-{i}") for i, (q, lv) in enumerate(REWORDED_31)),
+    *(pytest.param(q, lv, id=f"batch32-{i}") for i, (q, lv) in enumerate(REWORDED_32)),
 ])
 def test_blind_batch_wordings_written_again(question, level):
-    """Batches 24-31's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
+    """Batches 24-32's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
 
 
@@ -1349,6 +1397,18 @@ def test_a_checklist_asked_and_answered(question, level):
     "회음부 감각이 이상한데 이게 뭐죠? 없어진 느낌이에요",
     "게임 많이 하는 30대 남자인데 어제부터 사타구니가 저리고 소변이 잘 안 나와요",
     "대소변 조절 능력 - 없음",
+    # the twelfth session's checklist readings, probed the same way: a function answered "none" is the sign, and an
+    # answer that takes the "no" back keeps it
+    "my list:\n- bladder control: no\n- fever: no\n- falls: no",
+    "my list:\n- feeling around my bum: none\n- fever: no\n- falls: no",
+    "Checked the list:\n- numbness down there: no, but since yesterday it is there\n- fever: no\n- falls: no",
+    "Checked the list:\n- numbness down there: yes since yesterday\n- fever: no\n- bladder: no\n- both legs: no",
+    "list:\n- saddle numbness: no, it's definitely numb\n- fever: no\n- falls: no",
+    "since yesterday my pee won't come, massage?",
+    "- 사타구니 감각? 없음\n- 열? 없음",
+    "- hormigueo en la cola o genitales? si, desde ayer\n- fiebre? no",
+    "sensibilidad en la zona genital? no",
+    "엄마한테 말도 못하고 갑자기 말이 어눌해지고 입이 돌아갔어요",
 ])
 def test_a_real_sign_is_not_read_as_a_checklist_answered_no(question):
     assert assess(question, [], Settings()).triage.level == "emergency"

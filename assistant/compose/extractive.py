@@ -442,9 +442,11 @@ class ExtractiveComposer:
             usable = self.covered_by_rank(cands)
         if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
             usable = self._stating(req, usable, reading.number)
-        usable = self._duration_first(req, usable, reading.corrected)
+        # how long a massage's easing lasts is answered by the evidence notes, not by how long sciatica lasts
+        usable = usable if reading.evidence else self._duration_first(req, usable, reading.corrected)
         claim_led = False
-        if reading.evidence and sum(map(asks_something, reading.parts)) <= 1:
+        # (how long a massage's easing lasts doubts no claim: the evidence sections answer it as they rank)
+        if reading.evidence and not reading.lasting and sum(map(asks_something, reading.parts)) <= 1:
             # one ask beside pieces that tell ("Has anyone shown that? My therapist says it takes the pressure off
             # the nerve."): the claim told is looked for in each piece as well as in the whole question
             before = usable[:1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _DASHES = re.compile(r"\s*[\u2013\u2014\u2012]\s*|\s+-+\s+")
@@ -94,7 +95,8 @@ def fold_for_rules(text: str) -> str:
 
 
 # Sentence ends: . ! ? ; or a newline, but not a decimal point ("38.5").
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|\n+|\s-\s")
+# ... a full stop after a number does end one: "I ran a marathon in 2019. Now I have ..." (blind batch 32)
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+(?!\d)|(?<=\d)\.+(?=\s+[a-z])|\n+|\s-\s")
 # Inside a sentence a new clause starts at a contrast word, or at ", and"/", " + a new subject.
 _CLAUSE_START = re.compile(
     r"\b(?:but|however|although|though|except|whereas|apart from|other than|only thing is)\b"
@@ -172,6 +174,8 @@ _TRAILING_DENIAL = re.compile(
     r"(?!\s+(?:change|better|different|difference|joke|feeling|sensation|strength|control|improvement|movement|power|use"
     r"|relief|way)\b)"
     # ("numb down there? no, it's definitely numb" answers yes; "worse at night? nah it's worse on the bus" does not)
+    # ("numb down there: no, but since yesterday ..." takes it back; twelfth session's review)
+    r"(?!\s*,?\s*(?:but|though|except|yet)\b)"
     r"(?!\s*,?\s*(?:it's |it is )?(?:definitely|really|real|true|both|still|there|fully|completely|totally|getting worse"
     r"|worse and worse|nothing (?:comes|came|is coming)|i can't|i cannot)\b)"
     # "Numb at private area – don't have" (Singapore English; blind batch 27)
@@ -189,8 +193,66 @@ _TRAILING_DENIAL = re.compile(
 
 def denied_after(norm: str, match_end: int) -> bool:
     """True for a denial right after the sign: "numbness down there? no" / "bladder problems: none" / "both legs
-    are as strong as ever"."""
-    return _TRAILING_DENIAL.match(norm, match_end) is not None
+    are as strong as ever", or for a sign inside an item of a checklist answered no (``checklist_denied``)."""
+    if _TRAILING_DENIAL.match(norm, match_end) is not None:
+        return True
+    return any(start <= match_end <= end for start, end in checklist_denied(norm))
+
+
+# A checklist: items set off by " - " (a bulleted line after fold_for_rules) or by line breaks, each "label: answer" or
+# "label? answer". "- Numbness around genitals / buttocks / inner thighs, or odd feeling when wiping: No" (blind batch
+# 32) names several signs before its answer, too far from the answer for _TRAILING_DENIAL.
+_ITEM_SPLIT = re.compile(r"\s-\s|\n+")
+_ITEM = re.compile(r"\s*(?P<label>[^:?\n]{1,120}?)\s*(?::+|\?+)\s*(?P<answer>[^\n]{0,80})\s*$")
+_ITEM_DENIAL = re.compile(
+    r"(?:no|none|nope|nah|nil|negative|never|n/a|not applicable)(?:\s*/\s*(?:no|none|nope|nah|nil|never))*"
+    r"\s*(?:$|[,.;(]\s*(?P<rest>.*)$)"
+)
+# ... but not "no, but since yesterday ..." or "no, it's definitely numb": the rest of the answer takes it back
+_ITEM_TAKEN_BACK = re.compile(
+    r"\b(?:but|though|except|yes|yeah|yep|actually|definitely|still|since|until|till|today|tonight|yesterday|now"
+    r"|worse|worsening|getting|can't|couldn't|really|real|true|unless|only when|sometimes|a bit|a little|slightly"
+    r"|maybe|not sure|don't know|idea)\b"
+)
+# A label that names a function and no problem ("- bladder control: no", "- feeling down there: none") is answered with
+# the sign itself; "- new trouble peeing, leaking: no" names a problem.
+_ITEM_FUNCTION = re.compile(
+    r"\b(?:control|feeling|feel|sensation|strength|power|function|movement|erections?|sex|pee|peeing|wee|urine"
+    r"|urinating|poo|pooing|stool|bowels?|bladder|walking|walk|lift|lifting|balance|grip)\b"
+)
+_ITEM_PROBLEM = re.compile(
+    r"\b(?:numb\w*|tingl\w*|pins|trouble|problems?|issues?|difficult\w*|loss|lost|weak\w*|leak\w*|accidents?"
+    r"|incontinen\w*|retention|changes?|drop|drag\w*|pain\w*|fever|chills|sweats|cancer|weight|fall|falls|injur\w*"
+    r"|swell\w*|swollen|history|thinners?|surgery|operation|pregnan\w*|odd|strange|unusual|new|worse|altered"
+    r"|reduced|less)\b"
+)
+
+
+@lru_cache(maxsize=512)
+def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
+    """Spans (in ``norm``) of the checklist items answered no. Only a message with at least three "label: answer"
+    items counts as a checklist, and an item whose answer goes on to take it back ("no, but since yesterday"), or whose
+    label names a function and no problem ("bladder control: no"), is not denied."""
+    items = []
+    pos = 0
+    for m in [*_ITEM_SPLIT.finditer(norm), None]:
+        end = m.start() if m else len(norm)
+        found = _ITEM.fullmatch(norm, pos, end)
+        if found and len(found.group("answer").split()) <= 8 and len(found.group("label").split()) <= 16:
+            items.append(found)
+        pos = m.end() if m else end
+    if len(items) < 3:
+        return ()
+    spans = []
+    for item in items:
+        label, answer = item.group("label"), item.group("answer")
+        denial = _ITEM_DENIAL.fullmatch(answer.strip())
+        if denial is None or _ITEM_TAKEN_BACK.search(denial.group("rest") or ""):
+            continue
+        if _ITEM_FUNCTION.search(label) and not _ITEM_PROBLEM.search(label):
+            continue
+        spans.append((item.start("label"), item.end("label")))
+    return tuple(spans)
 
 
 _NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f]+")

@@ -41,6 +41,8 @@ _identifier = None
 _lock = threading.Lock()
 
 
+# a list line's bullet: "-", "*", "•", "1." / "1)", "①" (at the start of a piece: pieces begin at a line break)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25e6]+|\d{1,2}[.)]|[\u2460-\u2473])\s*")
 _QUOTE_MARKS = re.compile("[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb`]")
 
 
@@ -113,6 +115,11 @@ class LanguagePack:
     question_answers: tuple[re.Pattern[str], ...] = ()
     question_item_max: int = 0
     question_item_not: tuple[re.Pattern[str], ...] = ()
+    # a list line asked and answered ("- problemas para hacer pis o se me escapa? NO"): the whole line after its bullet
+    # is the item, up to ``question_line_max`` words (characters for Korean), unless it names a function and no problem
+    # (``question_line_not``: "- sensibilidad en la zona genital? no" answers with the sign)
+    question_line_max: int = 0
+    question_line_not: tuple[re.Pattern[str], ...] = ()
     # dialect spellings read as the standard ones before any pattern ("읎어요" -> "없어요"); plain text, no patterns
     spellings: tuple[tuple[str, str], ...] = ()
 
@@ -156,12 +163,28 @@ class LanguagePack:
             cut = max(sentence.rfind(","), sentence.rfind(":")) + 1
             item = sentence[cut:].strip()
             size = len(item) if self.code == "ko" else len(item.split())
+            # "- ¿fiebre? no": the "¿" ends a piece, so the bullet may stand alone in the piece before
+            line = bool(_BULLET.match(sentence)) or (i > 0 and _BULLET.fullmatch(pieces[i - 1][0]) is not None)
+            body = _BULLET.sub("", sentence, count=1)
+            line_size = len(body) if self.code == "ko" else len(body.split())
             if (
+                answered
+                and line
+                and 0 < line_size <= self.question_line_max
+                and not any(p.search(body) for p in self.question_line_not)
+            ):
+                kept.append("")
+            elif (
                 answered
                 and 0 < size <= self.question_item_max
                 and not any(p.search(item) for p in self.question_item_not)
+                and not any(p.search(_BULLET.sub("", item, count=1)) for p in self.question_line_not)
             ):
                 kept.append(sentence[:cut])
+            elif answered and any(p.search(_BULLET.sub("", item, count=1)) for p in self.question_line_not):
+                # a function asked and answered ("사타구니 감각? 없음", "sensibilidad ahi abajo? ninguna"): read as the
+                # colon form "사타구니 감각: 없음", which the signs' patterns name as the sign
+                kept.append(sentence + (":" if self.code == "ko" else ": ") + pieces[i + 1][0])
             else:
                 kept.append(sentence)
         return kept
@@ -301,6 +324,8 @@ def load_pack(path: Path) -> LanguagePack:
         _compile(data.get("question_answers"), f"language file {path.name}, question_answers"),
         int(data.get("question_item_max") or 0),
         _compile(data.get("question_item_not"), f"language file {path.name}, question_item_not"),
+        int(data.get("question_line_max") or 0),
+        _compile(data.get("question_line_not"), f"language file {path.name}, question_line_not"),
         _spellings(data.get("spellings"), path.name),
     )
 

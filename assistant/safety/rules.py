@@ -39,7 +39,10 @@ NUMB = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|prickl\w*|no (?:feeling|sensation)"
     r"|(?:lost|losing|loss of|reduced|less|altered|changed|strange|weird|odd|funny|different) (?:feeling|sensation)"
     r"|(?:can't|couldn't|unable to|not able to|no longer able to|hardly|barely|don't|didn't) (?:really |properly |even "
-    r"|quite )?feel|(?:don't think|not sure|not certain) (?:if |whether |that )?i (?:can|could) (?:really |properly )?feel"
+    r"|quite )?feel"
+    # "I almost dont feel it, like the skin there is not my skin" (blind batch 32)
+    r"|(?:almost|nearly) (?:can't|don't|didn't|couldn't|cannot) feel|like (?:the|my) skin (?:there )?(?:is not|isn't) my skin"
+    r"|(?:don't think|not sure|not certain) (?:if |whether |that )?i (?:can|could) (?:really |properly )?feel"
     r"|feels? (?:\w+ )?(?:weird|strange|odd|funny|different|dead|numb|like cotton wool|like it's not mine"
     r"|like it isn't mine)|gone dead|fuzzy|(?:kind of|kinda|sort of|all|totally|completely|a bit) dead"
     # "feel like they've been to the dentist, proper novocaine numb" (blind batch 9)
@@ -59,6 +62,9 @@ NUMB = (
 )
 NUMB_ADJ = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
+    # "everything 'down there' feels sort of muffled, like it's there but not there"; "inside part of legs ... like wood"
+    # (blind batch 32)
+    r"|muffled|(?:like )?(?:it's|it is) there but not there|like wood\b|wooden"
     r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
     r"|like (?:it is not|it's not|its not|it isn't) (?:mine|his|hers|theirs)\b"
     rf"|{ANAESTHETISED}"
@@ -69,6 +75,8 @@ SADDLE_CORE = (
     r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|(?:my|me) balls|(?:my|me) bits"
     # "me bits and the insides of me thighs have gone dead numb" (Irish; blind batch 19)
     r"|inner thighs?|insides? of (?:my |me |the |both |his |her )?thighs|thighs? (?:\w+ ){0,3}on the inside"
+    # "top inside part of legs is same, like wood" (blind batch 32)
+    r"|inside (?:part|parts|bit|bits) of (?:my |me |the |both |his |her )?(?:legs|thighs)"
     r"|(?:the )?bits? in between|in between (?:my |the |his |her )?(?:bum )?(?:cheeks|legs)"
     # "the place where he sits is feeling somehow, like it is not his own" (blind batch 13)
     r"|(?:place|part|area|spot|bit) where (?:i|he|she|you|we) sits?"
@@ -93,6 +101,12 @@ STROKE_FACE = (
 )
 STROKE_SPEECH = (
     r"(?:speech|talking|talk|words|voice) (?:\w+ ){0,4}(?:funny|strange|weird|drunk|slurr\w*|jumbled|garbled)"
+)
+
+# A function answered "none" in a checklist ("bladder control: none"), but not "none: no problems", "no change"
+FUNCTION_NONE = (
+    r"\s*(?:[:?]+|-)\s*(?:no|none|nil|zero|gone|lost|absent|nothing|nada)\b"
+    r"(?!\s+(?:problems?|issues?|change|changes|difference|worries|concerns|trouble|loss|different|worse|abnormal\w*)\b)"
 )
 
 # ---- EMERGENCY: cauda equina syndrome pattern and other same-day emergencies ---------------------------
@@ -131,7 +145,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
-        requires=_re(r"(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)|when (?:i|he|she|you) wipe"),
+        # "When I go to toilet and use the paper after, I almost dont feel it" (blind batch 32)
+        requires=_re(
+            r"(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)|when (?:i|he|she|you) wipe",
+            r"(?:toilet|loo|bathroom|lavatory)\b.{0,30}?\buse (?:the )?(?:paper|tissue)",
+        ),
     ),
     Rule(
         "saddle_numbness",
@@ -258,7 +276,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"\b(?:barely|hardly|only|just) (?:got |get |getting |managed |manage )?(?:a |the )?(?:dribble|trickle"
+                # "I have to kinda bear down and push and then it's just a little dribble" (blind batch 32)
+                r"\b(?:barely|hardly|only|just) (?:got |get |getting |managed |manage )?(?:a |the )?(?:little |tiny |small |wee )?"
+                r"(?:dribble|trickle"
                 r"|few drops|couple of drops)\b",
                 # "hasn't really needed a wee at all"; "hasn't had a proper wee since last night"; "doesn't feel like he
                 # needs one"; "had to push and barely anything came out" (blind batch 16)
@@ -304,9 +324,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 # "since yesterday he has been messing himself" (blind batch 10)
                 # "yesterday she mess sheself on the way to church" (Trinidad; blind batch 19)
+                # a "follow-through" with no warning (a fart that was not; blind batch 32)
+                r"\b(?:had|have had|i've had|having|did|done) (?:a |an |two |another |the odd |a couple of )?'?follow[- ]throughs?\b'?"
+                r"(?! (?:with|on|of|for|to|from|appointment|appt|call|visit|meeting|plan|session|review|check|email)\b)",
                 r"\b(?:pooed|pooped|pood|poo'd|soiled|soiling|shat|shit|messed|messing|mess) (?:myself|my ?self|meself|mesel"
                 r"|himself|herself|themselves|sheself|heself|sheself|demself|themself"
-                r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))"
+                r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))",
             ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
@@ -634,6 +657,45 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         requires_anywhere=True,
     ),
+    # A checklist line that names a function and answers it "none" has the sign: "bladder control: no", "feeling around
+    # my bum: none", "sensation down there - nil" (the end-of-session review, twelfth session). A line that names a problem
+    # ("bladder problems: none") is a denial (clauses.checklist_denied). Sources as above.
+    Rule(
+        "bladder",
+        "emergency",
+        (
+            _re(
+                rf"\b(?:bladder|urinary|pee|peeing|wee|weeing|urine) (?:control|function|sensation|feeling){FUNCTION_NONE}"
+            ),
+            # "since yesterday my pee won't come"
+            _re(
+                r"\b(?:pee|wee|urine|piss|water)\b (?:just |still |really |simply )?(?:won't|wouldn't|isn't|doesn't|didn't)"
+                r" (?:come|start|flow)\b(?! back)"
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
+    Rule(
+        "bowel",
+        "emergency",
+        (
+            _re(
+                rf"\b(?:bowel|bowels|poo|pooing|stool|back passage) (?:control|function|sensation|feeling){FUNCTION_NONE}"
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
+    Rule(
+        "saddle_numbness",
+        "emergency",
+        (
+            _re(
+                rf"\b(?:feeling|sensation)s? (?:in|around|down|of|at|between|on) (?:my |me |the |his |her )?(?:\w+ ){{0,2}}"
+                rf"(?:{SADDLE_CORE}|{SADDLE_BUTT})\b{FUNCTION_NONE}"
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
 )
 
 # ---- URGENT: same-day medical assessment -----------------------------------------------------------------
@@ -922,6 +984,13 @@ URGENT_RULES: tuple[Rule, ...] = (
         unless=_re(
             r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)"
         ),
+    ),
+    # "- leg strength: none on the right" (a function answered none; see the emergency rules above)
+    Rule(
+        "leg_weakness",
+        "urgent",
+        (_re(rf"\b(?:leg|legs|foot|feet|knee|knees) (?:strength|power){FUNCTION_NONE}"),),
+        "AAFP 2012 (Casazza); Northern Trust HSCNI low back pain page",
     ),
 )
 

@@ -54,6 +54,8 @@ _OVER = re.compile(
     # "made a complete recovery, no trouble at all since", "nothing like that since" (blind batches 12 and 13)
     r"|(?:made )?(?:an? )?(?:complete|full) recovery|recovered (?:completely|fully)"
     r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since"
+    # "I had a drop foot for some months, but it came back completely, I ran a marathon in 2019" (blind batch 32)
+    r"|came back (?:completely|fully|totally|100 ?%|one hundred percent)"
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
     r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again)"
     # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
@@ -129,6 +131,8 @@ _THEIR_PAST = re.compile(
 )
 _NOT_BACK = re.compile(
     r"\b(?:never|not|hasn't|hasn't ever|has never) (?:\w+ )?(?:came back|come back|returned|happened again)\b"
+    # the strength or the foot "came back completely" is recovery, not the sign returning (blind batch 32)
+    r"|\bcame back (?:completely|fully|totally|100 ?%|one hundred percent)"
 )
 _RETURNED = re.compile(
     r"\b(?:came back|come back|coming back|back again|again|returned|recurr\w*|it's back|is back|now (?:it|i|my)|since (?:yesterday|"
@@ -219,6 +223,9 @@ _STRANGER = re.compile(
     # "Just watched an episode of 24 Hours in A&E where a bloke came in with a bad back and couldn't wee" (blind batch 30)
     # (not "a documentary about sciatica", after which the asker may tell their own sign)
     r"|\b(?:an|one|the|last night's|this week's) episode (?:of|where|in which)\b|\b(?:documentary|programme|program) (?:where|in which)\b"
+    # "that hospital show and there's one where a guy can't pee" (blind batch 32)
+    r"|\b(?:there's one|an episode|a scene|the bit|the one) where (?:a|this|some|the) (?:guy|man|woman|bloke|lady|patient"
+    r"|character|girl|boy)\b"
     r"|\bon the news\b|\bnews (?:story|report|article|item)\b|\b(?:a|one|this) (?:\w+ ){0,2}(?:footballer|player"
     r"|celebrity|athlete|actor|actress|singer|presenter)\b"
 )
@@ -245,6 +252,11 @@ _MINE_APART = re.compile(
     # fine" (blind batch 23)
     r"|\bmine(?:'s| is) (?:just |only )(?:a |an )?(?:\w+ )?(?:ache|pain|twinge|niggle)\b|\b(?:i'm|i am) peeing normally\b"
     r"|\bmy own (?:back|sciatica|leg) is (?:fine|ok|okay|normal|grand)\b"
+    # "Everything works as it should down below, I can feel everything" (a dad's cauda equina in 2009); "nothing like
+    # that guy" (a hospital show); "Only one in this house NOT having accidents is me" (a puppy's; blind batch 32)
+    r"|\beverything (?:works|is working|is) (?:as it should|fine|normal|ok|okay)\b|\bi can feel everything\b"
+    r"|\bnothing like (?:that|this|the) (?:guy|man|woman|lady|bloke|character|patient|person)\b|\bnothing like (?:him|her)\b"
+    r"|\bnot having (?:any )?accidents is me\b"
     r"|\b(?:waterworks|bladder|bowels?|toilet|pee|peeing|wee|bathroom stuff)\b(?: and [\w ]{1,30}?)?"
     r" (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
     r"|fine|ok|okay|grand)\b"
