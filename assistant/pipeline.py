@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from .errors import AssistantError, IndexUnavailableError, IndexUnusableError
 from .store import IndexStore, StoreReadError, index_may_exist, store_for
 from .inputs import clean_history, clean_question
 from .lexicon import load_lexicon
-from .question import SUBJECT_WORDS, Reading, read_question, subject_words
+from .question import SUBJECT_WORDS, Reading, read_question, story_ask, subject_words
 from .retrieve import Hit, HybridRetriever
 from .retrieve.multilingual import CrossLingualIndex, build_cross_lingual, unavailable_reason
 from .schema import Answer
@@ -34,6 +34,7 @@ from .safety.language import language_packs, warm_detector
 from .safety.messages import localised
 from .settings import Settings
 from .spelling import Speller, build_speller
+from .text import content_terms
 from .topics import TopicGate, load_topics
 from .stream import Delta, StreamEvent, answer_events
 
@@ -219,10 +220,7 @@ class Assistant:
                 streamed = True
                 yield from self._compose_streaming(answer, composing, compose_stream, timings)
             else:
-                t = time.perf_counter()
-                composed = composing.composer.compose(composing.request)
-                timings["compose"] = (time.perf_counter() - t) * 1000
-                self._apply(answer, composing.route, composed, timings)
+                self._compose_and_apply(answer, composing, turns, timings)
         pack = language_packs(self.settings.languages_dir).get(route.language) if route.language != "en" else None
         if pack is not None:  # the reply's own words in the user's language; quotes stay verbatim English
             if answer.outcome in ("out_of_scope", "not_covered") and route.triage.level != "none":
@@ -411,6 +409,42 @@ class Assistant:
         request = ComposeRequest(reading, vectors, hits, sentences, route.triage, retriever.term_weights)
         # an emergency is never written by a model (generative mode): its reply is the triage message and a quote
         return _Composing(route, request, self.extractive if route.route == "emergency" else self.composer)
+
+    def _compose_and_apply(self, answer: Answer, composing: _Composing, turns: list[dict], timings: dict) -> None:
+        t = time.perf_counter()
+        composed = composing.composer.compose(composing.request)
+        if composed.outcome == "not_covered" and self.settings.story_ask_alone:
+            composing, composed = self._story_ask_alone(answer, composing, composed, turns, timings)
+        timings["compose"] = (time.perf_counter() - t) * 1000
+        self._apply(answer, composing.route, composed, timings)
+
+    def _story_ask_alone(
+        self, answer: Answer, composing: _Composing, composed: Composed, turns: list[dict], timings: dict
+    ) -> tuple[_Composing, Composed]:
+        """A story the articles do not answer as a whole, read again as its last ask alone ("been 3 weeks now ... still
+        cant change the barrels in the cellar. when should i bother the gp with it"; blind batch 32): the story's words
+        pull the question's vector away from every passage. Kept only when the ask alone is answered; triage and the
+        declined parts stay those of the whole question."""
+        route = composing.route
+        reading = composing.request.reading
+        # a story about a topic no article covers is not re-read: its ask leans on that topic ("she's got carpal tunnel
+        # in her wrist. would massage help with that?")
+        if route.route != "answer" or composed.uncovered or reading.scene_topics or reading.absent_topics:
+            return composing, composed
+        ask = story_ask(route.retrieval_query or answer.question)
+        # ... nor is an ask that says little by itself ("Which is best for it?" after the mattresses), unless the
+        # conversation before says what it is about
+        if not ask or (len(content_terms(ask)) < 2 and not reading.context):
+            return composing, composed
+        # (a scratch answer: when the ask alone reads as out of scope, the whole question's reply stands)
+        again = self._answer_from_corpus(replace(answer), replace(route, retrieval_query=ask), turns, timings)
+        if again is None:
+            return composing, composed
+        recomposed = again.composer.compose(again.request)
+        if recomposed.outcome != "answer":
+            return composing, composed
+        timings["ask_alone"] = 1.0
+        return again, recomposed
 
     @staticmethod
     def _apply(answer: Answer, route: SafetyDecision, composed: Composed, timings: dict) -> None:

@@ -202,6 +202,17 @@ def answerable_parts(parts: tuple[str, ...], declined: tuple[bool, ...]) -> tupl
     return tuple(kept)
 
 
+def story_ask(question: str) -> str:
+    """The last sentence of a story that asks something ("... still cant change the barrels in the cellar. when should
+    i bother the gp with it" -> "when should i bother the gp with it"); "" for a question of one sentence, or when no
+    sentence asks."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    asks = [s for s in sentences if asks_something(s)]
+    return asks[-1].strip() if asks else ""
+
+
 def asks_evidence(question: str) -> bool:
     """Asks whether massage works, for proof, or whether it fixes the cause."""
     return bool(_EVIDENCE.search(question))

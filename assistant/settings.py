@@ -192,6 +192,9 @@ class Settings:
     # python -m evals.train_match; standardised over the question's candidates); 0 turns it off. Chosen on blind
     # batches 24-26 with the match trained on earlier sets (README "Retrieval and answers")
     match_weight: float = 5.0
+    # a story the articles do not answer as a whole is read again as its last ask alone (pipeline._story_ask_alone;
+    # README "Retrieval and answers")
+    story_ask_alone: bool = True
     multilingual_min_score: float = 0.79  # e5 cosine a passage needs to answer a question in another language
     multilingual_passage_weight: float = 2.0  # how much the passage's e5 cosine weighs when choosing the quote
     multilingual_max_passages: int = 2000  # larger corpora: other languages get a notice (embedding would take hours)

@@ -491,3 +491,15 @@ def test_how_long_the_easing_from_a_massage_lasts_is_answered_by_the_evidence(as
 def test_how_long_sciatica_lasts_is_still_answered_by_how_long_sciatica_lasts(assistant):
     answer = assistant.ask("how long does it last?", [{"role": "user", "content": "what is sciatica?"}])
     assert answer.answer.startswith("Most sciatica gets better within about four to six weeks"), answer.answer
+
+
+def test_a_story_declined_as_a_whole_is_read_again_as_its_last_ask(assistant):
+    # blind batch 32 kind, reworded: the story's words pull the question away from every passage; the ask alone is
+    # answered
+    answer = assistant.ask("month now and its not shifting at all, still cant stack the crates in the stockroom or "
+                           "lift the kegs. when should i bother the gp with it")
+    assert answer.outcome == "answer", answer.answer
+    assert "See a GP if the pain has not improved after a few weeks" in answer.answer, answer.answer
+    # a story about a topic no article covers is not re-read: its ask leans on that topic
+    other = assistant.ask("asking for my grandad, he has carpal tunnel in his wrist. would massage help with that?")
+    assert other.outcome == "not_covered", other.answer

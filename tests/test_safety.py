@@ -13,13 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from assistant.ingest.corpus import load_article
 from assistant.evaluate.cases import load_sets
 from assistant.safety.language import language_packs
 from assistant.safety import SafetyDecision, assess
 from assistant.safety import messages
-from assistant.safety.rules import ALL_RULES, CODE_LEVEL
+from assistant.safety.rules import ALL_RULES, ANSWERED_RULES, CODE_LEVEL
 from assistant.schema import Triage
 from assistant.settings import Settings
 
@@ -216,7 +217,7 @@ def test_cautions_answer_with_a_precaution_line(code, question):
 
 
 def test_every_rule_has_a_source_and_every_code_has_wording():
-    for rule in ALL_RULES:
+    for rule in (*ALL_RULES, *ANSWERED_RULES):
         assert rule.source.strip(), rule.code
     for code, level in CODE_LEVEL.items():
         if level == "caution":
@@ -1413,3 +1414,21 @@ def test_a_checklist_asked_and_answered(question, level):
 def test_a_real_sign_is_not_read_as_a_checklist_answered_no(question):
     assert assess(question, [], Settings()).triage.level == "emergency"
     assert assess(question, [], Settings(learned_triage=False)).triage.level == "emergency"
+
+
+_REVIEW_PROBES = yaml.safe_load((Path(__file__).parent / "fixtures" / "review12_probes.yaml").read_text(encoding="utf-8"))
+# a sign asked whether it has gone or come back, answered "no", in Korean: not read yet (open; the session note)
+_OPEN_PROBES = {"K04", "K18"}
+
+
+@pytest.mark.parametrize("probe", [
+    pytest.param(p, id=p["id"], marks=pytest.mark.xfail(strict=True, reason="open: a change question answered no"))
+    if p["id"] in _OPEN_PROBES else pytest.param(p, id=p["id"])
+    for p in _REVIEW_PROBES
+])
+def test_the_review_probes_reach_their_level(probe):
+    """Real red flags written to slip past the twelfth session's readings (tests/fixtures/review12_probes.yaml)."""
+    rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
+    for settings in (Settings(), Settings(learned_triage=False)):
+        level = assess(probe["question"], [], settings).triage.level
+        assert rank[level] >= rank[probe["level"]], (probe["id"], level, settings.learned_triage)

@@ -170,6 +170,10 @@ _TRAILING_DENIAL = re.compile(
     r"(?:\s*[:?\-\u2013\u2014]+\s*(?:(?:none|no|nope|not really|negative|absent|never|nil|nah)\b"
     # ("numb down there? no idea why" is not one either)
     r"(?!\s+(?:today|now|at the moment|right now|but|until|till|since|anymore|any more|idea|clue|sure|wonder)\b)"
+    # ("never before (started 2 days ago)", "no, just takes ages then dribbles", "none, apart from bum cheeks", "no, it just
+    # won't come out", "no, only on the left side", "no, I just can not tell": the review of the twelfth session)
+    r"(?!\s*,?\s*(?:before|only|just|apart from|except|other than|i just|it just|it won't|won't|wont|it can't|i can't"
+    r"|i can not|started|since|till|until|except)\b)"
     # ("- no change", "- no better", "- no feeling at all", "- no strength in either" name the sign, not its absence)
     r"(?!\s+(?:change|better|different|difference|joke|feeling|sensation|strength|control|improvement|movement|power|use"
     r"|relief|way)\b)"
@@ -211,8 +215,32 @@ _ITEM_DENIAL = re.compile(
 # ... but not "no, but since yesterday ..." or "no, it's definitely numb": the rest of the answer takes it back
 _ITEM_TAKEN_BACK = re.compile(
     r"\b(?:but|though|except|yes|yeah|yep|actually|definitely|still|since|until|till|today|tonight|yesterday|now"
-    r"|worse|worsening|getting|can't|couldn't|really|real|true|unless|only when|sometimes|a bit|a little|slightly"
-    r"|maybe|not sure|don't know|idea)\b"
+    r"|worse|worsening|getting|can't|couldn't|won't|wont|doesn't|really|real|true|unless|only when|sometimes|a bit"
+    r"|a little|slightly|maybe|not sure|don't know|idea"
+    # "no, it's totally dead", "nope, it's fully gone", "no, it's there all the time", "no, constantly", "no, both
+    # sides", "no, tingly rather than numb", "no, my bum is asleep" (the twelfth session's review)
+    r"|totally|completely|fully|there|both|constant\w*|all the time|always|all day|every|asleep|numb\w*|dead|tingl\w*"
+    r"|pins|gone|more like|rather|just|same|leak\w*|wet|weak\w*|only|left|right|apart from|besides|other than|thighs?"
+    r"|cheeks?)\b"
+)
+# ... except an ability that answers the question: "Weakness: No, can heel-walk and toe-walk both sides" (blind batch 32)
+_ITEM_ABILITY = re.compile(
+    r"\bcan (?:\w+[- ]?){1,5}?(?:on |with )?(?:both (?:sides|legs|feet)|fine|normally|ok|okay)\b"
+)
+# A label that asks whether the sign has changed: "- Saddle numbness gone? no", "- weakness in both legs better? no" (the
+# review): "no" says it is still there
+_ITEM_CHANGE = re.compile(
+    r"\b(?:gone|better|stopped|resolved|improv\w*|eased|easing|cleared|settled|passed|normal|ok|okay|fine|same|painful"
+    r"|worse|only when|just when|just after|any pain|anything else|getting)\b"
+)
+# A label of several comma pieces whose first piece tells a sign as the asker's ("- groin feels numb, any pain there:
+# no", "- numb saddle area since Sunday, worse at night? no"): the answer is to the last piece only
+_ITEM_TOLD = re.compile(
+    r"\b(?:since|from|for \d|yesterday|today|tonight|last night|this morning|this week|my|i|i'm|i've|me|feels?|felt|is"
+    r"|are|was|has|have|had|got|keeps?|started|can't|won't)\b"
+)
+_ITEM_SUB_QUESTION = re.compile(
+    r"^\s*(?:any|is|are|does|do|did|painful|pain|worse|better|how|when|where|what|which|ever)\b"
 )
 # A label that names a function and no problem ("- bladder control: no", "- feeling down there: none") is answered with
 # the sign itself; "- new trouble peeing, leaking: no" names a problem.
@@ -247,11 +275,19 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
     for item in items:
         label, answer = item.group("label"), item.group("answer")
         denial = _ITEM_DENIAL.fullmatch(answer.strip())
-        if denial is None or _ITEM_TAKEN_BACK.search(denial.group("rest") or ""):
+        if denial is None or _ITEM_TAKEN_BACK.search(_ITEM_ABILITY.sub(" ", denial.group("rest") or "")):
             continue
         if _ITEM_FUNCTION.search(label) and not _ITEM_PROBLEM.search(label):
             continue
-        spans.append((item.start("label"), item.end("label")))
+        if _ITEM_CHANGE.search(label):
+            continue
+        start = item.start("label")
+        pieces = label.split(",")
+        if len(pieces) > 1 and (any(_ITEM_TOLD.search(p) for p in pieces[:-1]) or _ITEM_SUB_QUESTION.match(pieces[-1])):
+            start = item.end("label") - len(pieces[-1])  # only the last piece is answered
+            if _ITEM_SUB_QUESTION.match(pieces[-1]):
+                continue  # "leaking urine, any pain with it: no" answers the pain, not the leaking
+        spans.append((start, item.end("label")))
     return tuple(spans)
 
 

@@ -120,6 +120,9 @@ class LanguagePack:
     # (``question_line_not``: "- sensibilidad en la zona genital? no" answers with the sign)
     question_line_max: int = 0
     question_line_not: tuple[re.Pattern[str], ...] = ()
+    # ... nor when the line tells the sign as the asker's or asks whether it has changed ("- hormigueo en la zona genital
+    # desde ayer, mejora? No", "- 양쪽 다리 힘 빠짐 나아졌나? ㄴㄴ"): the answer is to the last question only
+    question_line_keep: tuple[re.Pattern[str], ...] = ()
     # dialect spellings read as the standard ones before any pattern ("읎어요" -> "없어요"); plain text, no patterns
     spellings: tuple[tuple[str, str], ...] = ()
 
@@ -172,6 +175,7 @@ class LanguagePack:
                 and line
                 and 0 < line_size <= self.question_line_max
                 and not any(p.search(body) for p in self.question_line_not)
+                and not any(p.search(body) for p in self.question_line_keep)
             ):
                 kept.append("")
             elif (
@@ -248,8 +252,11 @@ class LanguagePack:
     def _negated(self, sentence: str, start: int, end: int | None = None) -> bool:
         # "adormecimiento ahi abajo, no." (a checklist answered; blind batch 27), read from the end of the sign's match
         # or from its start, since the abnormality word may be part of the match ("암병력: 모두 없음")
-        if end is not None and any(p.match(sentence, pos) for pos in (start, end) for p in self.trailing_denials):
-            return True
+        # (a match that holds its own answer, "sensibilidad ahi abajo: ninguna", is the sign: only the text after it counts)
+        if end is not None:
+            starts = (end,) if ":" in sentence[start:end] else (start, end)
+            if any(p.match(sentence, pos) for pos in starts for p in self.trailing_denials):
+                return True
         # only words of the same clause count: in "... sin darme cuenta, no siento ..." the "sin" negates
         # something else
         before = re.split(r"[,;:]", sentence[:start])[-1].split()[-3:]
@@ -326,6 +333,7 @@ def load_pack(path: Path) -> LanguagePack:
         _compile(data.get("question_item_not"), f"language file {path.name}, question_item_not"),
         int(data.get("question_line_max") or 0),
         _compile(data.get("question_line_not"), f"language file {path.name}, question_line_not"),
+        _compile(data.get("question_line_keep"), f"language file {path.name}, question_line_keep"),
         _spellings(data.get("spellings"), path.name),
     )
 

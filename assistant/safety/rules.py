@@ -105,7 +105,7 @@ STROKE_SPEECH = (
 
 # A function answered "none" in a checklist ("bladder control: none"), but not "none: no problems", "no change"
 FUNCTION_NONE = (
-    r"\s*(?:[:?]+|-)\s*(?:no|none|nil|zero|gone|lost|absent|nothing|nada)\b"
+    r"\s*(?:[:?]+|-+)\s*(?:no|none|nope|nah|nil|zero|gone|lost|absent|nothing|nada)\b"
     r"(?!\s+(?:problems?|issues?|change|changes|difference|worries|concerns|trouble|loss|different|worse|abnormal\w*)\b)"
 )
 
@@ -657,41 +657,14 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         requires_anywhere=True,
     ),
-    # A checklist line that names a function and answers it "none" has the sign: "bladder control: no", "feeling around
-    # my bum: none", "sensation down there - nil" (the end-of-session review, twelfth session). A line that names a problem
-    # ("bladder problems: none") is a denial (clauses.checklist_denied). Sources as above.
+    # "since yesterday my pee won't come" (the twelfth session). Sources as above.
     Rule(
         "bladder",
         "emergency",
         (
             _re(
-                rf"\b(?:bladder|urinary|pee|peeing|wee|weeing|urine) (?:control|function|sensation|feeling){FUNCTION_NONE}"
-            ),
-            # "since yesterday my pee won't come"
-            _re(
                 r"\b(?:pee|wee|urine|piss|water)\b (?:just |still |really |simply )?(?:won't|wouldn't|isn't|doesn't|didn't)"
                 r" (?:come|start|flow)\b(?! back)"
-            ),
-        ),
-        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
-    ),
-    Rule(
-        "bowel",
-        "emergency",
-        (
-            _re(
-                rf"\b(?:bowel|bowels|poo|pooing|stool|back passage) (?:control|function|sensation|feeling){FUNCTION_NONE}"
-            ),
-        ),
-        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
-    ),
-    Rule(
-        "saddle_numbness",
-        "emergency",
-        (
-            _re(
-                rf"\b(?:feeling|sensation)s? (?:in|around|down|of|at|between|on) (?:my |me |the |his |her )?(?:\w+ ){{0,2}}"
-                rf"(?:{SADDLE_CORE}|{SADDLE_BUTT})\b{FUNCTION_NONE}"
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
@@ -985,13 +958,6 @@ URGENT_RULES: tuple[Rule, ...] = (
             r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)"
         ),
     ),
-    # "- leg strength: none on the right" (a function answered none; see the emergency rules above)
-    Rule(
-        "leg_weakness",
-        "urgent",
-        (_re(rf"\b(?:leg|legs|foot|feet|knee|knees) (?:strength|power){FUNCTION_NONE}"),),
-        "AAFP 2012 (Casazza); Northern Trust HSCNI low back pain page",
-    ),
 )
 
 # ---- CAUTION: massage precautions (answer, with a precaution line first) ---------------------------------
@@ -1141,6 +1107,70 @@ CAUTION_RULES: tuple[Rule, ...] = (
         "caution",
         (_re(r"diabet\w*"),),
         "NHS Sciatica (nhs.uk, heat on numb skin); NCI/NCCAM massage precautions",
+    ),
+)
+
+
+# ---- ANSWERED: a checklist's function answered "none", matched over the whole question ----------------------------
+# A checklist line that names a function and answers it "none" has the sign: "bladder control: no", "feeling around my
+# bum: none", "sensation down there - nil", "Able to hold your pee without leaking? no" (the twelfth session and its
+# review). A line that names a problem ("bladder problems: none") is a denial (clauses.checklist_denied). These are read
+# over the whole question, since the answer often follows a "?" or " - ", where a clause ends. Sources as the signs'.
+_HEALTHY_NO = r"\b[^?\n]{0,40}\?\s*(?:no|nope|nah|not really)\b"
+ANSWERED_RULES: tuple[Rule, ...] = (
+    Rule(
+        "bladder",
+        "emergency",
+        (
+            _re(
+                rf"\b(?:bladder|urinary|pee|peeing|wee|weeing|urine) (?:control|function|sensation|feeling){FUNCTION_NONE}",
+                # "- pee: none since last night"; "- Bladder: no control"
+                r"\b(?:pee|wee|urine|peeing|weeing|urinating)\s*(?:[:?]+|-+)\s*(?:none|nothing|no)\s+(?:since|for|all|at all)\b",
+                r"\b(?:bladder|pee|peeing|wee|urine)\s*(?:[:?]+|-+)\s*(?:no|zero|lost) control\b",
+                # a question asked the healthy way and answered "no"
+                r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}(?:pee|wee|urinate|bladder|hold (?:it|your pee"
+                rf"|your wee|your urine|on)){_HEALTHY_NO}",
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
+    Rule(
+        "bowel",
+        "emergency",
+        (
+            _re(
+                rf"\b(?:bowel|bowels|poo|pooing|stool|back passage) (?:control|function|sensation|feeling){FUNCTION_NONE}",
+                r"\b(?:bowels?|poo)\s*(?:[:?]+|-+)\s*(?:no|zero|lost) control\b",
+                r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}(?:bowels?|poo|stool|hold (?:in )?(?:a |your )?"
+                rf"(?:poo|stool)){_HEALTHY_NO}",
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
+    Rule(
+        "saddle_numbness",
+        "emergency",
+        (
+            _re(
+                rf"\b(?:feeling|sensation)s? (?:in|around|down|of|at|between|on) (?:my |me |the |his |her )?(?:\w+ ){{0,2}}"
+                # "- Feeling in groin since the fall: none"
+                rf"(?:{SADDLE_CORE}|{SADDLE_BUTT})\b(?: (?:since|after|from) (?:\w+ ){{0,3}}?\w+)?{FUNCTION_NONE}",
+                rf"\b(?:normal|usual) (?:sensation|feeling) (?:when|while|after) (?:wiping|i wipe|you wipe){_HEALTHY_NO}",
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
+    ),
+    Rule(
+        "leg_weakness",
+        "urgent",
+        (
+            _re(
+                rf"\b(?:leg|legs|foot|feet|knee|knees) (?:strength|power){FUNCTION_NONE}",
+                # "- Strength in legs: none on the right"
+                rf"\b(?:strength|power) (?:in|of) (?:my |the |both |his |her )?(?:legs?|feet|foot){FUNCTION_NONE}",
+            ),
+        ),
+        "AAFP 2012 (Casazza); Northern Trust HSCNI low back pain page",
     ),
 )
 

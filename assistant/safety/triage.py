@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .rules import ALL_RULES, EMERGENCY_RULES, WEAKNESS_CODES, WORSENING, Rule
+from .rules import ALL_RULES, ANSWERED_RULES, EMERGENCY_RULES, WEAKNESS_CODES, WORSENING, Rule
 from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules
 
 EMERGENCY_CODES = frozenset(r.code for r in EMERGENCY_RULES)
@@ -54,8 +54,10 @@ _OVER = re.compile(
     # "made a complete recovery, no trouble at all since", "nothing like that since" (blind batches 12 and 13)
     r"|(?:made )?(?:an? )?(?:complete|full) recovery|recovered (?:completely|fully)"
     r"|no (?:trouble|bother|problems?|issues?) (?:at all )?since|nothing like (?:that|it|this) since"
-    # "I had a drop foot for some months, but it came back completely, I ran a marathon in 2019" (blind batch 32)
-    r"|came back (?:completely|fully|totally|100 ?%|one hundred percent)"
+    # "I had a drop foot for some months, but it came back completely, I ran a marathon in 2019" (blind batch 32); the
+    # foot, the feeling or the strength came back, not "the numbness came back completely last night" (the review)
+    r"|(?:it|foot|leg|feeling|strength|sensation|function|movement|power|control|everything) came back (?:completely|fully"
+    r"|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
     r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again)"
     # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
@@ -132,7 +134,8 @@ _THEIR_PAST = re.compile(
 _NOT_BACK = re.compile(
     r"\b(?:never|not|hasn't|hasn't ever|has never) (?:\w+ )?(?:came back|come back|returned|happened again)\b"
     # the strength or the foot "came back completely" is recovery, not the sign returning (blind batch 32)
-    r"|\bcame back (?:completely|fully|totally|100 ?%|one hundred percent)"
+    r"|\b(?:it|foot|leg|feeling|strength|sensation|function|movement|power|control|everything) came back (?:completely"
+    r"|fully|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
 )
 _RETURNED = re.compile(
     r"\b(?:came back|come back|coming back|back again|again|returned|recurr\w*|it's back|is back|now (?:it|i|my)|since (?:yesterday|"
@@ -254,8 +257,10 @@ _MINE_APART = re.compile(
     r"|\bmy own (?:back|sciatica|leg) is (?:fine|ok|okay|normal|grand)\b"
     # "Everything works as it should down below, I can feel everything" (a dad's cauda equina in 2009); "nothing like
     # that guy" (a hospital show); "Only one in this house NOT having accidents is me" (a puppy's; blind batch 32)
-    r"|\beverything (?:works|is working|is) (?:as it should|fine|normal|ok|okay)\b|\bi can feel everything\b"
-    r"|\bnothing like (?:that|this|the) (?:guy|man|woman|lady|bloke|character|patient|person)\b|\bnothing like (?:him|her)\b"
+    # (tied to the asker's own body: "everything is normal" alone may be an x-ray's or someone else's; the review)
+    r"|\beverything (?:works|is working) (?:as it should|fine|normally)\b(?! (?:for|with) (?:him|her|them|my \w+))"
+    r"|\bi can feel everything (?:down (?:below|there)|normally|fine)\b"
+    r"|\b(?:i'm|i am|me|mine)\b[^.!?]{0,30}\bnothing like (?:that|this|the) (?:guy|man|woman|lady|bloke|character)\b"
     r"|\bnot having (?:any )?accidents is me\b"
     r"|\b(?:waterworks|bladder|bowels?|toilet|pee|peeing|wee|bathroom stuff)\b(?: and [\w ]{1,30}?)?"
     r" (?:(?:is|are|all|totally|completely|perfectly) )*(?:normal"
@@ -263,6 +268,9 @@ _MINE_APART = re.compile(
 )
 
 
+_ASKER_IN_CLAUSE = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|im|ive|myself|me too|like me|same as me|as well|mine|me either)\b"
+)
 _PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
 
 
@@ -291,11 +299,28 @@ def _came_back(text: str) -> bool:
 def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     if code == "pregnancy" and _FATHER.search(norm):
         return True
-    if code in EMERGENCY_CODES and _STRANGER.search(cl.text) and _MINE_APART.search(norm):
+    # (a clause where the asker speaks of themself is theirs, whoever else the sentence is about: "My dad had cauda
+    # equina back in 2009 and since yesterday I've got numbness round my back passage too"; the twelfth session's review)
+    # (... after the stranger or the pet is named: "I'm a care worker and a resident who had wet himself upset me" is the
+    # resident's)
+    asker = _ASKER_IN_CLAUSE.search(cl.text) is not None
+    stranger = _STRANGER.search(cl.text)
+    if (
+        code in EMERGENCY_CODES
+        and stranger
+        and _MINE_APART.search(norm)
+        and not _ASKER_IN_CLAUSE.search(cl.text, stranger.end())
+    ):
         return True
     # a pet's accidents when the asker sets their own case apart ("my dog Fenway is 14 and wicked incontinent now,
     # peein on the kitchen floor ... bathroom stuff fine"; blind batch 29)
-    if code in EMERGENCY_CODES and _PET.search(cl.sentence) and _MINE_APART.search(norm):
+    pet = _PET.search(cl.text)
+    if (
+        code in EMERGENCY_CODES
+        and _PET.search(cl.sentence)
+        and _MINE_APART.search(norm)
+        and not _ASKER_IN_CLAUSE.search(cl.text, pet.end() if pet else 0)
+    ):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
     # emergency spinal surgery ... my own sciatica flared up ... bladder and everything fine with me" (blind batch 19)
@@ -308,6 +333,7 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and _OTHERS.search(cl.sentence)
         and (_THEIR_PAST.search(cl.sentence) or _LONG_PAST.search(cl.sentence))
         and _MINE_APART.search(norm)
+        and not asker
     ):
         return True
     # an operation years ago told in the sentence's first clause: "back in 2012, when I was 25, I had ... emergency
@@ -588,6 +614,11 @@ def find_signs(text: str, rules: Iterable[Rule] = ALL_RULES) -> list[Sign]:
         if _rule_hits(rule, norm, parts):
             found.append(Sign(rule.code, rule.level))
     found.extend(s for s in age_signs(norm) if s.code not in {f.code for f in found})
+    # a checklist's function answered "none" ("- Bladder control? nope"), read over the whole question
+    if rules is ALL_RULES:
+        for rule in ANSWERED_RULES:
+            if rule.code not in {f.code for f in found} and any(p.search(norm) for p in rule.patterns):
+                found.append(Sign(rule.code, rule.level))
     codes = {s.code for s in found}
     if codes & WEAKNESS_CODES and "severe_weakness" not in codes and _worsening(parts, norm):
         found.insert(0, Sign("severe_weakness", "emergency"))
