@@ -1416,9 +1416,16 @@ def test_a_real_sign_is_not_read_as_a_checklist_answered_no(question):
     assert assess(question, [], Settings(learned_triage=False)).triage.level == "emergency"
 
 
-_REVIEW_PROBES = yaml.safe_load((Path(__file__).parent / "fixtures" / "review12_probes.yaml").read_text(encoding="utf-8"))
-# a sign asked whether it has gone or come back, answered "no", in Korean: not read yet (open; the session note)
-_OPEN_PROBES = {"K04", "K18"}
+_FIXTURES = Path(__file__).parent / "fixtures"
+_REVIEW_PROBES = [
+    *yaml.safe_load((_FIXTURES / "review12_probes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review12_probes_round2.yaml").read_text(encoding="utf-8")),
+]
+# not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
+# worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
+# label; "the slapping has restarted"; "se te escapa"; a Korean relative's story with "나 소변 지렸어"; "두 다리가 계속
+# 안 움직여요"; "해당 없음, 아예 안 나옴"
+_OPEN_PROBES = {"K04", *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split())}
 
 
 @pytest.mark.parametrize("probe", [

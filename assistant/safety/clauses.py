@@ -197,10 +197,44 @@ _TRAILING_DENIAL = re.compile(
 
 def denied_after(norm: str, match_end: int) -> bool:
     """True for a denial right after the sign: "numbness down there? no" / "bladder problems: none" / "both legs
-    are as strong as ever", or for a sign inside an item of a checklist answered no (``checklist_denied``)."""
-    if _TRAILING_DENIAL.match(norm, match_end) is not None:
-        return True
+    are as strong as ever", or for a sign inside an item of a checklist answered no (``checklist_denied``). A denial
+    whose answer goes on to take it back ("no. It's constant.", "no - nothing there since Tuesday") is none."""
+    denial = _TRAILING_DENIAL.match(norm, match_end)
+    if denial is not None:
+        # (only an answer in words can go on: after a cross, "numbness down there \u274c peeing fine", the next item starts)
+        if not _ENDS_IN_NO.search(norm, match_end, denial.end()):
+            return True
+        rest = _ITEM_ABILITY.sub(" ", answer_rest(norm, denial.end()))
+        # a new sentence after the answer takes it back only by pointing at the sign ("no. It's constant."), not by
+        # telling something else ("Fever - no. Just a sore left buttock")
+        taken_back = _SENTENCE_TAKES_BACK if re.match(r"\s*[.!?]", rest) else _ITEM_TAKEN_BACK
+        return not taken_back.search(rest)
     return any(start <= match_end <= end for start, end in checklist_denied(norm))
+
+
+_SENTENCE_TAKES_BACK = re.compile(
+    r"\b(?:it's|it is|its|they're|they are|still|constant\w*|all the time|there|since|yes|yeah|but|though"
+    r"|can't|haven't|hasn't|won't|doesn't|24/7|non stop|nonstop)\b"
+)
+_ENDS_IN_NO = re.compile(r"(?:no|none|nope|not really|negative|absent|never|nil|nah|have|got)\s*$")
+
+
+def answer_rest(norm: str, pos: int) -> str:
+    """What follows an answer up to the next checklist item: the pieces after ``pos`` (split at " - ", line breaks and
+    ";") until one that is a new "label: answer" or "label? answer" item, at most two. "no. It's constant." and "no -
+    nothing there since Tuesday, can't feel a thing - Fever: no" give "it's constant." and "nothing there since ..."
+    (the second round of the twelfth session's review)."""
+    pieces = re.split(r"\s-\s|\n+|;", norm[pos : pos + 200])
+    first = re.split(r"[?:]", pieces[0])[0]  # "nah. peeing n that? normal.": the next item is asked
+    if not re.search(r"[.!?]\s*$", first) and re.search(r"[.!?]", first):
+        # "legs weak - no. Numb around the privates - don't have": the sentence after the answer is the next item's label
+        return first[: max(first.rfind("."), first.rfind("!"), first.rfind("?"))]
+    rest = [first]
+    for piece in pieces[1:3]:
+        if re.search(r"[:?]", piece):
+            break
+        rest.append(piece)
+    return " ".join(rest)
 
 
 # A checklist: items set off by " - " (a bulleted line after fold_for_rules) or by line breaks, each "label: answer" or
@@ -214,8 +248,8 @@ _ITEM_DENIAL = re.compile(
 )
 # ... but not "no, but since yesterday ..." or "no, it's definitely numb": the rest of the answer takes it back
 _ITEM_TAKEN_BACK = re.compile(
-    r"\b(?:but|though|except|yes|yeah|yep|actually|definitely|still|since|until|till|today|tonight|yesterday|now"
-    r"|worse|worsening|getting|can't|couldn't|won't|wont|doesn't|really|real|true|unless|only when|sometimes|a bit"
+    r"\b(?:but|though|except|yes|yeah|yep|definitely|still|since|until|till|today|tonight|yesterday|now"
+    r"|getting worse|worse and worse|worsening|can't|couldn't|won't|wont|doesn't|really|real|true|unless|only when|sometimes|a bit"
     r"|a little|slightly|maybe|not sure|don't know|idea"
     # "no, it's totally dead", "nope, it's fully gone", "no, it's there all the time", "no, constantly", "no, both
     # sides", "no, tingly rather than numb", "no, my bum is asleep" (the twelfth session's review)
@@ -275,7 +309,10 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
     for item in items:
         label, answer = item.group("label"), item.group("answer")
         denial = _ITEM_DENIAL.fullmatch(answer.strip())
-        if denial is None or _ITEM_TAKEN_BACK.search(_ITEM_ABILITY.sub(" ", denial.group("rest") or "")):
+        if denial is None:
+            continue
+        rest = f"{denial.group('rest') or ''} {answer_rest(norm, item.end())}"
+        if _ITEM_TAKEN_BACK.search(_ITEM_ABILITY.sub(" ", rest)):
             continue
         if _ITEM_FUNCTION.search(label) and not _ITEM_PROBLEM.search(label):
             continue

@@ -43,6 +43,8 @@ _lock = threading.Lock()
 
 # a list line's bullet: "-", "*", "•", "1." / "1)", "①" (at the start of a piece: pieces begin at a line break)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25e6]+|\d{1,2}[.)]|[\u2460-\u2473])\s*")
+# a piece that opens by taking back what was just said ("NO... bueno, un poco")
+_CONTRAST = re.compile(r"^\s*(?:bueno|pero|aunque|la verdad|en realidad|well|but|actually|근데|그런데|사실|아니근데)")
 _QUOTE_MARKS = re.compile("[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb`]")
 
 
@@ -123,6 +125,9 @@ class LanguagePack:
     # ... nor when the line tells the sign as the asker's or asks whether it has changed ("- hormigueo en la zona genital
     # desde ayer, mejora? No", "- 양쪽 다리 힘 빠짐 나아졌나? ㄴㄴ"): the answer is to the last question only
     question_line_keep: tuple[re.Pattern[str], ...] = ()
+    # an answer that goes on to take the "no" back ("No, adormecimiento total", "NO... bueno, un poco", "ㄴㄴ 완전
+    # 마비"), read in the answer and in the piece after it: the item is not answered no
+    question_answer_taken_back: tuple[re.Pattern[str], ...] = ()
     # dialect spellings read as the standard ones before any pattern ("읎어요" -> "없어요"); plain text, no patterns
     spellings: tuple[tuple[str, str], ...] = ()
 
@@ -156,13 +161,22 @@ class LanguagePack:
         return pieces
 
     def answered_no(self, pieces: list[tuple[str, bool]]) -> list[str]:
+        return [sentence for sentence, _ in self._answered(pieces)]
+
+    def _answered(self, pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         """Each sentence of ``pieces`` (``_pieces``) with a checklist item asked with "?" and answered no by the next
         sentence set aside ("hormigueo en la zona genital? no." -> ""; "he mirado la lista y nada: fiebre? no" -> "he
         mirado la lista y nada:"). Only a short item that is not itself a question counts: "¿es normal que se me
         duerma la zona genital? No tengo otros sintomas" keeps its sign."""
-        kept = []
+        kept: list[tuple[str, bool]] = []
         for i, (sentence, asked) in enumerate(pieces):
-            answered = asked and i + 1 < len(pieces) and any(p.match(pieces[i + 1][0]) for p in self.question_answers)
+            replied = asked and i + 1 < len(pieces) and any(p.match(pieces[i + 1][0]) for p in self.question_answers)
+            answered = replied
+            if replied and self.question_answer_taken_back:
+                after = pieces[i + 1][0]
+                if i + 2 < len(pieces) and _CONTRAST.match(pieces[i + 2][0]):
+                    after = f"{after} {pieces[i + 2][0]}"  # "NO... bueno, un poco, desde el lunes"
+                answered = not any(p.search(after) for p in self.question_answer_taken_back)
             cut = max(sentence.rfind(","), sentence.rfind(":")) + 1
             item = sentence[cut:].strip()
             size = len(item) if self.code == "ko" else len(item.split())
@@ -177,20 +191,21 @@ class LanguagePack:
                 and not any(p.search(body) for p in self.question_line_not)
                 and not any(p.search(body) for p in self.question_line_keep)
             ):
-                kept.append("")
+                kept.append(("", False))
             elif (
                 answered
                 and 0 < size <= self.question_item_max
                 and not any(p.search(item) for p in self.question_item_not)
                 and not any(p.search(_BULLET.sub("", item, count=1)) for p in self.question_line_not)
             ):
-                kept.append(sentence[:cut])
-            elif answered and any(p.search(_BULLET.sub("", item, count=1)) for p in self.question_line_not):
+                kept.append((sentence[:cut], False))
+            elif replied and any(p.search(_BULLET.sub("", item, count=1)) for p in self.question_line_not):
                 # a function asked and answered ("사타구니 감각? 없음", "sensibilidad ahi abajo? ninguna"): read as the
                 # colon form "사타구니 감각: 없음", which the signs' patterns name as the sign
-                kept.append(sentence + (":" if self.code == "ko" else ": ") + pieces[i + 1][0])
+                # (True: the sign's exclusions do not read it; "소변 잘 나와요" alone says all is well, answered no it does not)
+                kept.append((sentence + (":" if self.code == "ko" else ": ") + pieces[i + 1][0], True))
             else:
-                kept.append(sentence)
+                kept.append((sentence, False))
         return kept
 
     def find_signs(self, text: str) -> list[tuple[str, str]]:
@@ -199,12 +214,13 @@ class LanguagePack:
         pieces = self._pieces(text)
         sentences = [sentence for sentence, _ in pieces]
         question = " . ".join(sentences)
-        units = [(sentence, False) for sentence in self.answered_no(pieces) if sentence.strip()] + [(question, True)]
-        for sentence, whole in units:
+        units = [(sentence, False, rewritten) for sentence, rewritten in self._answered(pieces) if sentence.strip()]
+        units.append((question, True, False))
+        for sentence, whole, rewritten in units:
             for sign in self.signs:
                 if sign.across_sentences != whole:
                     continue
-                if sign.code in found or any(x.search(sentence) for x in sign.exclude):
+                if sign.code in found or (not rewritten and any(x.search(sentence) for x in sign.exclude)):
                     continue
                 if any(x.search(question) for x in sign.denied_by):
                     continue
@@ -334,6 +350,7 @@ def load_pack(path: Path) -> LanguagePack:
         int(data.get("question_line_max") or 0),
         _compile(data.get("question_line_not"), f"language file {path.name}, question_line_not"),
         _compile(data.get("question_line_keep"), f"language file {path.name}, question_line_keep"),
+        _compile(data.get("question_answer_taken_back"), f"language file {path.name}, question_answer_taken_back"),
         _spellings(data.get("spellings"), path.name),
     )
 

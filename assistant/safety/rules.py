@@ -189,6 +189,15 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 r"(?:lost|losing|loss of|lack of|no) control (?:of|over) (?:my |the )?(?:bladder|pee|wee|urine|peeing|weeing)"
             ),
+            # "now I have trouble controlling my bladder"; "I haven't managed to pee since yesterday"; "my bladder stopped
+            # working yesterday"; "- Problems with waterworks: no...can't go at all" (the second round of the review)
+            _re(
+                r"(?:trouble|difficulty|problems?|struggl\w*|hard|can't|cannot) (?:\w+ )?(?:controlling|to control|control"
+                r"|holding|to hold) (?:my |the |his |her )?(?:bladder|pee|wee|urine|water)\b",
+                r"\b(?:haven't|hasn't|hadn't|not|couldn't|can't) (?:been able to|managed to) (?:pee|wee|urinate|go)\b",
+                r"\b(?:bladder|waterworks)\b (?:has |have |just |completely )?(?:stopped|stop|stops) working\b",
+                r"\b(?:problems?|trouble|issues?) with (?:my |the |your )?(?:waterworks|bladder|peeing|weeing)\b",
+            ),
             _re(
                 r"(?:can't|couldn't|unable to|not able to|no longer able to|haven't been able to|struggl\w* to|hard to"
                 r"|trouble|problems?|difficult(?:y|ies)|strain\w* to) (?:\w+ ){0,2}(?:pee|peeing|wee|weeing|urinat\w*|pass(?:ing)? (?:urine"
@@ -334,6 +343,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
                 r"(?:lost|losing|loss of|no|reduced) bowel (?:control|function|sensation|feeling)",
+                r"(?:trouble|difficulty|problems?|struggl\w*|hard|can't|cannot) (?:\w+ )?(?:controlling|to control|control"
+                r"|holding|to hold) (?:my |the |his |her )?(?:bowels?|poo|stools?)\b",
             ),
             _re(
                 r"(?:faecal|fecal|bowel) (?:incontin\w*|leak\w*|accidents?)",
@@ -1116,7 +1127,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
 # bum: none", "sensation down there - nil", "Able to hold your pee without leaking? no" (the twelfth session and its
 # review). A line that names a problem ("bladder problems: none") is a denial (clauses.checklist_denied). These are read
 # over the whole question, since the answer often follows a "?" or " - ", where a clause ends. Sources as the signs'.
-_HEALTHY_NO = r"\b[^?\n]{0,40}\?\s*(?:no|nope|nah|not really)\b"
+_HEALTHY_NO = r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really)\b"
 ANSWERED_RULES: tuple[Rule, ...] = (
     Rule(
         "bladder",
@@ -1127,6 +1138,9 @@ ANSWERED_RULES: tuple[Rule, ...] = (
                 # "- pee: none since last night"; "- Bladder: no control"
                 r"\b(?:pee|wee|urine|peeing|weeing|urinating)\s*(?:[:?]+|-+)\s*(?:none|nothing|no)\s+(?:since|for|all|at all)\b",
                 r"\b(?:bladder|pee|peeing|wee|urine)\s*(?:[:?]+|-+)\s*(?:no|zero|lost) control\b",
+                # "- Bladder: leaking since Monday" (the second round of the review)
+                r"\b(?:bladder|pee|peeing|wee|urine|waterworks)\s*[:]+\s*(?:leak\w*|dribbl\w*|can't (?:go|pee|wee)|won't (?:come|go)"
+                r"|not working|stopped|accidents?|wet (?:myself|the bed))",
                 # a question asked the healthy way and answered "no"
                 r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}(?:pee|wee|urinate|bladder|hold (?:it|your pee"
                 rf"|your wee|your urine|on)){_HEALTHY_NO}",
@@ -1156,6 +1170,9 @@ ANSWERED_RULES: tuple[Rule, ...] = (
                 # "- Feeling in groin since the fall: none"
                 rf"(?:{SADDLE_CORE}|{SADDLE_BUTT})\b(?: (?:since|after|from) (?:\w+ ){{0,3}}?\w+)?{FUNCTION_NONE}",
                 rf"\b(?:normal|usual) (?:sensation|feeling) (?:when|while|after) (?:wiping|i wipe|you wipe){_HEALTHY_NO}",
+                # "- Can you feel the toilet paper when you wipe?: no"
+                r"\b(?:can you|can i|do you|able to) feel (?:\w+ ){0,4}(?:toilet paper|the paper|wip\w*|down there|down below"
+                rf"|groin|your bum|my bum|saddle){_HEALTHY_NO}",
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",

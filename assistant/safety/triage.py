@@ -138,7 +138,11 @@ _NOT_BACK = re.compile(
     r"|fully|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
 )
 _RETURNED = re.compile(
-    r"\b(?:came back|come back|coming back|back again|again|returned|recurr\w*|it's back|is back|now (?:it|i|my)|since (?:yesterday|"
+    # "it's reappeared", "resurfaced this week", "the slapping has restarted", "showed up once more", "history repeating
+    # itself", "now the same numbness" (the second round of the twelfth session's review)
+    r"\b(?:reappear\w*|resurfac\w*|restart\w*|started up|once more|here we go|history repeat\w*|show(?:ed|n)? up"
+    r"|turn(?:ed)? up|now the same|the same (?:numbness|tingling|weakness|thing)|(?:it's|it is) happening)\b"
+    r"|\b(?:came back|come back|coming back|back again|again|returned|recurr\w*|it's back|is back|now (?:it|i|my)|since (?:yesterday|"
     r"last night|this morning|today))\b"
 )
 # "...but that was the anaesthetic and it's never happened since" (blind batch 18)
@@ -268,8 +272,14 @@ _MINE_APART = re.compile(
 )
 
 
+_ASKER_SELF = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|im|ive|myself|me too|like me|same as me|as well|mine|me either)\b")
 _ASKER_IN_CLAUSE = re.compile(
     r"\b(?:i|i'm|i've|i'd|i'll|im|ive|myself|me too|like me|same as me|as well|mine|me either)\b"
+    # ... or tells the sign as now, without "I": "My dad had cauda equina in 2009, numb bum and groin since yesterday too"
+    # (the second round of the review)
+    r"|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\bthis (?:week|morning|afternoon|evening)\b|\b(?:today|tonight|too|either|still|here)\b|\bsame as (?:him|her|them)\b"
+    r"|\b\w+ (?:days?|weeks?) later\b|\bhalfway\b"
 )
 _PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
 
@@ -309,17 +319,18 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         code in EMERGENCY_CODES
         and stranger
         and _MINE_APART.search(norm)
-        and not _ASKER_IN_CLAUSE.search(cl.text, stranger.end())
+        and not _ASKER_SELF.search(cl.text, stranger.end())
     ):
         return True
     # a pet's accidents when the asker sets their own case apart ("my dog Fenway is 14 and wicked incontinent now,
     # peein on the kitchen floor ... bathroom stuff fine"; blind batch 29)
+    # (a pet has accidents, not a numb groin: "Walked the dog this morning, groin went numb halfway round" is the asker's)
     pet = _PET.search(cl.text)
     if (
-        code in EMERGENCY_CODES
+        code in {"bladder", "bowel", "continence"}
         and _PET.search(cl.sentence)
         and _MINE_APART.search(norm)
-        and not _ASKER_IN_CLAUSE.search(cl.text, pet.end() if pet else 0)
+        and not _ASKER_SELF.search(cl.text, pet.end() if pet else 0)
     ):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
