@@ -83,14 +83,20 @@ _NOT_THE_PAIN = re.compile(
 # asking outright how long sciatica lasts, whatever else the question mentions ("how long does sciatica last? thinking
 # of a massage"; twelfth session)
 _THE_PAIN_ITSELF = re.compile(
-    r"\bhow long (?:does|will|do|would|can|might|did|is) (?:the |my |this |a )?(?:sciatica|sciatic pain|pain|flare)\b",
+    r"\bhow long (?:does|will|do|would|can|might|did|is) (?:the |my |this |a )?(?:sciatica|sciatic pain|pain"
+    r"|flare\w*)\b(?! relief| easing)",  # (not "how long does the pain relief last")
     re.IGNORECASE,
 )
 
 
+def asks_how_long_the_pain(question: str) -> bool:
+    """Whether ``question`` asks outright how long sciatica or the pain lasts ("how long does sciatica last?")."""
+    return bool(_THE_PAIN_ITSELF.search(question))
+
+
 def duration_ask(question: str) -> bool:
     """Whether ``question`` asks how long the pain lasts (a preference, never a gate; see the module doc)."""
-    if _THE_PAIN_ITSELF.search(question):
+    if asks_how_long_the_pain(question):
         return True
     if _KINDS["session_length"][0].search(question) or _NOT_THE_PAIN.search(question):
         return False
@@ -107,6 +113,16 @@ def states_duration(sentence: str) -> int:
     if not found:
         return 0
     return 1 if all(_VAGUE.search(f) for f in found) else 2
+
+
+# "how long should each one last?": a session's length asked with "one" for the session (blind batch 24), which the
+# "session_length" kind above does not gate on
+_EACH_ONE = re.compile(r"\bhow long (?:should|does|do|will|is|would|can) (?:each|every) one\b", re.IGNORECASE)
+
+
+def asks_session_length(question: str) -> bool:
+    """Whether ``question`` asks how long a session lasts (anywhere in it, whatever else it asks first)."""
+    return bool(_KINDS["session_length"][0].search(question) or _EACH_ONE.search(question))
 
 
 def number_ask(question: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
-from .number_asks import number_ask
+from .number_asks import asks_how_long_the_pain, asks_session_length, number_ask
 from .spelling import Speller
 from .text import content_terms
 from .topics import TopicGate
@@ -172,7 +172,7 @@ class Reading:
         texts = [self.canonical or self.question]
         if self.context:
             texts.append(f"{self.context_subject or self.context} {self.canonical}")
-        if self.lasting and LASTING_READING:  # read as what it asks, in plain words (the answer match reads the last)
+        if self.lasting:  # read as what it asks, in plain words (the answer match reads the last reading)
             texts.append(LASTING_READING)
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
 
@@ -229,29 +229,27 @@ _LASTING = re.compile(
     re.IGNORECASE,
 )
 _MASSAGE_WORD = re.compile(r"\bmassag\w*|\bmasseu\w*", re.IGNORECASE)
-_HOW_LONG_THE_PAIN = re.compile(
-    r"\bhow long (?:does|will|do|would|can|might|did) (?:the |my |this |a )?(?:sciatica|pain|flare\w*|it take|recovery)",
-    re.IGNORECASE,
-)
 
 
-_SESSION_LENGTH = re.compile(
-    r"\bhow long (?:should|does|do|will|is|would|can) (?:each|a|the|one|every|my) (?:\w+ )?(?:one|session|massage"
-    r"|appointment|treatment|visit)s?\b",
-    re.IGNORECASE,
-)
 _NAMED_EFFECT = re.compile(
     r"\b(?:looser|loose|bend\w*|flexib\w*|movement|moving|mobility|stiff\w*|range of motion|function\w*|sleep\w*|stress\w*"
     r"|anxi\w*|mood|relax\w*|circulation)\b",
     re.IGNORECASE,
 )
+# ("how long does it take to recover?" asks about recovery, not about a massage's easing)
+_HOW_LONG_IT_TAKES = re.compile(r"\bhow long (?:does|will|do|would|can|might|did) (?:it take|recovery)", re.IGNORECASE)
 LASTING_READING = "how long does the pain relief from a massage last?"
 
 
 def asks_lasting(question: str, context: str = "") -> bool:
     """Asks how long the easing from a massage lasts (the question or the one before it is about massage)."""
     # (how long a session lasts is another ask: "how long should each one last?")
-    if not _LASTING.search(question) or _HOW_LONG_THE_PAIN.search(question) or _SESSION_LENGTH.search(question):
+    if (
+        not _LASTING.search(question)
+        or asks_how_long_the_pain(question)
+        or _HOW_LONG_IT_TAKES.search(question)
+        or asks_session_length(question)
+    ):
         return False
     return bool(_MASSAGE_WORD.search(question) or _MASSAGE_WORD.search(context))
 

@@ -318,12 +318,12 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
             continue
         if _ITEM_CHANGE.search(label):
             continue
-        start = item.start("label")
         pieces = label.split(",")
-        if len(pieces) > 1 and (any(_ITEM_TOLD.search(p) for p in pieces[:-1]) or _ITEM_SUB_QUESTION.match(pieces[-1])):
-            start = item.end("label") - len(pieces[-1])  # only the last piece is answered
-            if _ITEM_SUB_QUESTION.match(pieces[-1]):
-                continue  # "leaking urine, any pain with it: no" answers the pain, not the leaking
+        if len(pieces) > 1 and _ITEM_SUB_QUESTION.match(pieces[-1]):
+            continue  # "leaking urine, any pain with it: no" answers the pain, not the leaking
+        told = len(pieces) > 1 and any(_ITEM_TOLD.search(p) for p in pieces[:-1])
+        # a sign told as the asker's before the last piece is not answered: only the last piece is
+        start = item.end("label") - len(pieces[-1]) if told else item.start("label")
         spans.append((start, item.end("label")))
     return tuple(spans)
 

@@ -1128,6 +1128,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
 # review). A line that names a problem ("bladder problems: none") is a denial (clauses.checklist_denied). These are read
 # over the whole question, since the answer often follows a "?" or " - ", where a clause ends. Sources as the signs'.
 _HEALTHY_NO = r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really)\b"
+_HEALTHY_ASK = r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}"
 ANSWERED_RULES: tuple[Rule, ...] = (
     Rule(
         "bladder",
@@ -1142,8 +1143,7 @@ ANSWERED_RULES: tuple[Rule, ...] = (
                 r"\b(?:bladder|pee|peeing|wee|urine|waterworks)\s*[:]+\s*(?:leak\w*|dribbl\w*|can't (?:go|pee|wee)|won't (?:come|go)"
                 r"|not working|stopped|accidents?|wet (?:myself|the bed))",
                 # a question asked the healthy way and answered "no"
-                r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}(?:pee|wee|urinate|bladder|hold (?:it|your pee"
-                rf"|your wee|your urine|on)){_HEALTHY_NO}",
+                rf"{_HEALTHY_ASK}(?:pee|wee|urinate|bladder|hold (?:it|your pee|your wee|your urine|on)){_HEALTHY_NO}",
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",
@@ -1155,8 +1155,7 @@ ANSWERED_RULES: tuple[Rule, ...] = (
             _re(
                 rf"\b(?:bowel|bowels|poo|pooing|stool|back passage) (?:control|function|sensation|feeling){FUNCTION_NONE}",
                 r"\b(?:bowels?|poo)\s*(?:[:?]+|-+)\s*(?:no|zero|lost) control\b",
-                r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}(?:bowels?|poo|stool|hold (?:in )?(?:a |your )?"
-                rf"(?:poo|stool)){_HEALTHY_NO}",
+                rf"{_HEALTHY_ASK}(?:bowels?|poo|stool|hold (?:in )?(?:a |your )?(?:poo|stool)){_HEALTHY_NO}",
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",

@@ -273,11 +273,11 @@ _MINE_APART = re.compile(
 
 
 _ASKER_SELF = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|im|ive|myself|me too|like me|same as me|as well|mine|me either)\b")
+# (the asker's own words: pronouns, or the sign told as now, without "I": "My dad had cauda equina in 2009, numb bum
+# and groin since yesterday too"; the second round of the review)
 _ASKER_IN_CLAUSE = re.compile(
-    r"\b(?:i|i'm|i've|i'd|i'll|im|ive|myself|me too|like me|same as me|as well|mine|me either)\b"
-    # ... or tells the sign as now, without "I": "My dad had cauda equina in 2009, numb bum and groin since yesterday too"
-    # (the second round of the review)
-    r"|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    _ASKER_SELF.pattern
+    + r"|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\bthis (?:week|morning|afternoon|evening)\b|\b(?:today|tonight|too|either|still|here)\b|\bsame as (?:him|her|them)\b"
     r"|\b\w+ (?:days?|weeks?) later\b|\bhalfway\b"
 )
