@@ -156,6 +156,7 @@ class Reading:
     canonical_parts: tuple[str, ...] = ()  # each of ``parts`` in the articles' words (lexicon), as embedded
     context_subject: str = ""  # what the previous question was about ("what causes sciatica?" -> "sciatica")
     lasting: bool = False  # asks how long a massage's easing of the pain lasts (``asks_lasting``)
+    style: bool = False  # asks which kind of massage to book or ask for (``asks_style_to_book``)
 
     @property
     def part_texts(self) -> tuple[str, ...]:
@@ -174,6 +175,8 @@ class Reading:
             texts.append(f"{self.context_subject or self.context} {self.canonical}")
         if self.lasting:  # read as what it asks, in plain words (the answer match reads the last reading)
             texts.append(LASTING_READING)
+        if self.style:
+            texts.append(STYLE_READING)
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
 
 
@@ -252,6 +255,41 @@ def asks_lasting(question: str, context: str = "") -> bool:
     ):
         return False
     return bool(_MASSAGE_WORD.search(question) or _MASSAGE_WORD.search(context))
+
+
+# Which kind of massage to ask for when booking, said without "type of massage": "which style do i ask for?? they got
+# like 6 on the menu", "what sort should I be asking for when I ring up?" after a massage question, "it wants me to pick
+# a style ... which ones do people actually get for this" (blind batches 12-31: seven such questions were declined or
+# answered with the introduction). Read beside the question as the plain ask.
+_STYLE_ASK = re.compile(
+    r"\b(?:which|what|wat|wich)\s+(?:\w+\s+){0,2}?(?:types?|kinds?|sorts?|styles?|ones|techniques?)\b"
+    r"(?=.{0,60}\b(?:ask(?:ing)? for|book\w*|get|pick|choose|go for|request|recommend\w*|used|use|good|best|right)\b)"
+    r"|\bpick (?:a|the) (?:style|type|kind)\b",
+    re.IGNORECASE,
+)
+_BOOKING_SCENE = re.compile(
+    r"\bmassag\w*|\bmasseu\w*|\bspa\b|\bmenu\b|\bswedish\b|\bdeep tissue\b|\bhot stones?\b|\bthai\b|\bbook(?:ing|ed)?\b"
+    r"|\bring up\b|\bcall\b",
+    re.IGNORECASE,
+)
+STYLE_READING = "what type of massage is best for sciatica?"
+
+
+def asks_style_to_book(question: str, context: str = "") -> bool:
+    """Asks which kind of massage to book or ask for, with a massage or a booking in the question or the turn before."""
+    # (a kind for a named effect, "which techniques would the therapist use for that?" after stiffness, is looked for
+    # as asked; "which one should I choose?" after "acupuncture or massage?" weighs two named things)
+    if not _STYLE_ASK.search(question) or _NAMED_EFFECT.search(f"{question} {context}"):
+        return False
+    return bool(_BOOKING_SCENE.search(question) or _MASSAGE_WORD.search(context))
+
+
+def style_ask_part(question: str) -> str:
+    """The words from the style ask to the end of its sentence, lower-cased ("" when there is no style ask)."""
+    found = _STYLE_ASK.search(question)
+    if found is None:
+        return ""
+    return _SENTENCE_END.split(question[found.start() :], maxsplit=1)[0].lower()
 
 
 def asks_kind(question: str) -> bool:
@@ -473,6 +511,12 @@ def read_question(
         parts, part_absent = (), ()
     number = number_ask(corrected)
     kind = asks_kind(corrected)
+    style = asks_style_to_book(corrected, context or previous_question(history))
+    if style and absent:
+        # the menu and the gym are the scene of "which style do I ask for?"; only a topic named after the ask, in its
+        # sentence ("which style is best for my carpal tunnel?"), is what it asks about
+        kept = gate.absent_in(style_ask_part(asked))
+        scene, absent = (*scene, *(t for t in absent if t not in kept)), tuple(t for t in absent if t in kept)
     canonical_parts = tuple(lexicon.canonical(p) for p in parts)
     if any(part_absent) and not all(part_absent):
         # a part about a topic no article mentions ("... and does Bupa cover massage for it?") is named, not
@@ -496,4 +540,5 @@ def read_question(
         canonical_parts,
         (context if _VERIFIES.search(corrected) else context_subject(context, subjects)) if context else "",
         lasting,
+        style,
     )

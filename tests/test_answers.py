@@ -503,3 +503,23 @@ def test_a_story_declined_as_a_whole_is_read_again_as_its_last_ask(assistant):
     # a story about a topic no article covers is not re-read: its ask leans on that topic
     other = assistant.ask("asking for my grandad, he has carpal tunnel in his wrist. would massage help with that?")
     assert other.outcome == "not_covered", other.answer
+
+
+@pytest.mark.parametrize("question, history", [
+    # blind batches 12-33 kind, reworded: which style to ask for when booking, said without "type of massage", often
+    # beside a spa menu or a gym; the menu is the scene, not a topic the question asks about
+    ("sciatica flared after a long drive so im booking a massage at the spa by my gym - which style do i ask for?? they "
+     "have loads on the menu", []),
+    ("ok, and what sort do i ask for when i phone them?", [{"role": "user", "content": "would a massage help my sciatica?"}]),
+    ("never had a massage in my life, what kind am i meant to ask for?? didnt know there were different types", []),
+])
+def test_which_style_to_book_is_answered_with_the_techniques(assistant, question, history):
+    answer = assistant.ask(question, history)
+    assert answer.outcome == "answer", answer.answer
+    lead = answer.answer.split("\n\n")[0]
+    assert "deep tissue massage, Swedish massage, and myofascial release" in lead, answer.answer
+
+
+def test_a_style_asked_for_an_uncovered_condition_is_still_not_covered(assistant):
+    answer = assistant.ask("which style of massage should I book for my carpal tunnel?")
+    assert answer.outcome == "not_covered", answer.answer
