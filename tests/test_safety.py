@@ -1288,6 +1288,51 @@ REWORDED_32 = [
 ]
 
 
+REWORDED_33 = [
+    # thirty-third blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Aye my back's been sair since the harvest. Fin I wipe efter the lavvy I canna richtly feel the paper. Wid a rub help?",
+     "emergency"),
+    ("Woke up on Tuesday and the sheets were soaked, I hadn't noticed a thing in the night. Sciatica has been bad for weeks.",
+     "emergency"),
+    ("Yesterday I walked the dog as normal, today my left leg keeps folding under me on the stairs. Massage?", "emergency"),
+    ("Thought it was just wind in the queue but I'd followed through and never felt it. Sciatica for a month.", "emergency"),
+    ("Since Monday my whole undercarriage feels like the dentist numbed it. Is that the sciatica?", "emergency"),
+    ("sciatica two month, now both leg are numb and no power since two day", "emergency"),
+    ("since my disc went I can't get properly hard and finishing feels like nothing. massage help?", "emergency"),
+    ("My physio's sheet:\n- Can you stand on your heels? No, the right foot slaps down\n- Fever? No\n- Falls? No", "urgent"),
+    ("lying flat makes it worse not better, I end up pacing round the kitchen at 4am with this sciatica", "urgent"),
+    ("my left foot's gone useless with the sciatica, it flops about like a flipper on the pavement", "urgent"),
+    ("I have temperature since yesterday, it was 38.6 last night, and my back and leg are killing me", "urgent"),
+    ("We heard the heartbeat at the scan last Friday! My sciatica is playing up though, can I keep my usual massage?",
+     "caution"),
+    ("Our spaniel's back legs went wobbly with a disc problem, the vet is treating him. My own sciatica is the usual ache, "
+     "can massage help it?", "none"),
+    ("My legs turned to jelly when I gave the toast at my daughter's wedding! Separately, my sciatica aches down the left "
+     "leg. Would massage help?", "none"),
+    ("Quick list for you:\nnumbness down below - no\nfever - no\ncancer - no\nfoot drop - had it in 2016, fully recovered "
+     "since\nCan massage help the ache in my right buttock?", "none"),
+    ("- Can you hold your pee? no problem\n- Fever? no\n- Falls? no\nJust the usual sciatica, is massage ok?", "none"),
+    ("Tengo ciatica hace una semana. Las piernas no estan flojas y fiebre ni ahi, es solo el dolor de siempre. Sirve un masaje?",
+     "none"),
+    ("Hace 12 años me cai del andamio; me operaron en Lima, hice un año de kinesio y recupere todo. Ahora una ciatica leve, "
+     "puedo ir a masajes?", "none"),
+    ("A mi papa se le ha salido lo de atras en el pantalon dos veces esta semana y ni se entero. Tiene ciatica.", "emergency"),
+    ("Desde el lunes la punta del pie derecho no se levanta y voy arrastrando la zapatilla. Es la ciatica?", "urgent"),
+    ("Le pregunte a mi abuela: siente cuando tiene ganas de orinar? y me dijo no, desde hace unos dias", "emergency"),
+    ("Una yegua me tiro el domingo y cai de senton en el corral, desde entonces me duele la nalga hasta el pie", "urgent"),
+    ("회사원이고 열흘 전부터 허리가 뻐근해요. 좌골신경통 같은데 마사지 받아도 될까요?", "none"),
+    ("허리 디스크 진단 받은 뒤로 요즘 부부관계가 안 됩니다. 마사지로 좋아질까요?", "emergency"),
+    ("어제 레그프레스 조졌더니 오늘 양쪽 다리 후들후들 ㅋㅋ 원래 좌골신경통 있는데 마사지 ㄱㅊ?", "none"),
+    ("우리 동호회 선배님이 작년에 소변 못 보고 응급수술 받으신 거 다들 아시죠. 저는 그냥 엉덩이만 땡겨요. 마사지 괜찮을까요?",
+     "none"),
+    ("웹툰 이번 화에서 주인공이 디스크 터져서 다리 마비돼서 응급실 감ㄷㄷ 나는 그냥 허리만 좀 아픔", "none"),
+    ("그저께부터 닦을 때 휴지 감이 좀 이상하고 엉덩이 가운데가 멍~해요. 마사지 받으면 풀릴까요?", "emergency"),
+    ("며칠째 마려운 줄을 몰라서 시간 맞춰 화장실 가요. 허리 아픈 거랑 상관있나요?", "emergency"),
+    ("방귀인 줄 알았는데 실수했어요. 나온 줄도 몰랐어요 ㅠ 디스크 있어요", "emergency"),
+    ("그제는 다리를 질질 끌고 다녔는데 오늘은 무릎이 꺾이더니 주저앉음. 추나 받으면 되나요?", "emergency"),
+]
+
+
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch24-{i}") for i, (q, lv) in enumerate(REWORDED_24)),
     *(pytest.param(q, lv, id=f"batch25-{i}") for i, (q, lv) in enumerate(REWORDED_25)),
@@ -1302,6 +1347,16 @@ REWORDED_32 = [
 def test_blind_batch_wordings_written_again(question, level):
     """Batches 24-32's first-run misses and false alarms, each written again in other words (evals/heldout/README.md)."""
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question, level", [pytest.param(q, lv, id=f"batch33-{i}") for i, (q, lv) in enumerate(REWORDED_33)])
+def test_batch_33_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batch 33's first-run misses and false alarms written again: the rules alone reach the level (the net only
+    ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
+    rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
+    assert assess(question, [], Settings(learned_triage=False)).triage.level == level
+    with_net = assess(question, [], Settings()).triage.level
+    assert with_net == level if level == "none" else rank[with_net] >= rank[level]
 
 
 @pytest.mark.parametrize("question", [

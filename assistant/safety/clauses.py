@@ -76,6 +76,9 @@ _CONTRACTIONS = {
     "pon": "on",
     # Scots "nae numbness doon below, nae bother wi the waterworks" (blind batch 23)
     "nae": "no",
+    # Doric (north-east Scots) "fin I wipe ma erse efter the toilet I canna richtly feel the paper" (blind batch 33)
+    "fin": "when",
+    "efter": "after",
     "mornin": "morning",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
@@ -224,7 +227,11 @@ def answer_rest(norm: str, pos: int) -> str:
     ";") until one that is a new "label: answer" or "label? answer" item, at most two. "no. It's constant." and "no -
     nothing there since Tuesday, can't feel a thing - Fever: no" give "it's constant." and "nothing there since ..."
     (the second round of the twelfth session's review)."""
-    pieces = re.split(r"\s-\s|\n+|;", norm[pos : pos + 200])
+    chunk = norm[pos : pos + 200]
+    line, _, after = chunk.partition("\n")
+    if after and _DASH_ITEM.match(after.split("\n", 1)[0]):
+        chunk = line  # the next line is an item of its own: "numb round bum - no\nwiping feels normal - yes normal"
+    pieces = re.split(r"\s-\s|\n+|;", chunk)
     first = re.split(r"[?:]", pieces[0])[0]  # "nah. peeing n that? normal.": the next item is asked
     if not re.search(r"[.!?]\s*$", first) and re.search(r"[.!?]", first):
         # "legs weak - no. Numb around the privates - don't have": the sentence after the answer is the next item's label
@@ -235,6 +242,16 @@ def answer_rest(norm: str, pos: int) -> str:
             break
         rest.append(piece)
     return " ".join(rest)
+
+
+# A line "label - answer" (one dash, a short label, a short answer) and the next line so written
+_DASH_LINE = re.compile(r"(?m)^[ \t]*(?!- )[^\n:?]{1,60}? (?P<dash>-) [^\n:?-][^\n]{0,80}$")
+_DASH_ITEM = re.compile(r"[ \t]*(?!- )[^\n:?]{1,60}? - \S")
+# An answer telling a problem long over: "had it 2015 after the disc op, fully gone since"
+_LONG_OVER = re.compile(
+    r"\b(?:(?:19|20)\d\d|years ago|back in|as a (?:kid|child|teenager))\b.{0,60}\b(?:gone|went away|resolved|recovered"
+    r"|cleared|fine since|fine now|never came back|all good since|sorted)\b"
+)
 
 
 # A checklist: items set off by " - " (a bulleted line after fold_for_rules) or by line breaks, each "label: answer" or
@@ -291,16 +308,30 @@ _ITEM_PROBLEM = re.compile(
 
 
 @lru_cache(maxsize=512)
+def dash_items(norm: str) -> str:
+    """``norm`` with each line written "label - answer" ("numb round bum/privates - no"; blind batch 33) turned into
+    "label : answer", when three or more lines are so written; the same length, so spans stay true."""
+    lines = [m for m in _DASH_LINE.finditer(norm)]
+    if len(lines) < 3:
+        return norm
+    out = list(norm)
+    for m in lines:
+        out[m.start("dash")] = ":"
+    return "".join(out)
+
+
 def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
     """Spans (in ``norm``) of the checklist items answered no. Only a message with at least three "label: answer"
     items counts as a checklist, and an item whose answer goes on to take it back ("no, but since yesterday"), or whose
-    label names a function and no problem ("bladder control: no"), is not denied."""
+    label names a function and no problem ("bladder control: no"), is not denied. An item whose answer tells a problem
+    long over ("foot drop - had it 2015 after the disc op, fully gone since") is denied with its answer."""
+    norm = dash_items(norm)
     items = []
     pos = 0
     for m in [*_ITEM_SPLIT.finditer(norm), None]:
         end = m.start() if m else len(norm)
         found = _ITEM.fullmatch(norm, pos, end)
-        if found and len(found.group("answer").split()) <= 8 and len(found.group("label").split()) <= 16:
+        if found and len(found.group("answer").split()) <= 12 and len(found.group("label").split()) <= 16:
             items.append(found)
         pos = m.end() if m else end
     if len(items) < 3:
@@ -310,6 +341,8 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
         label, answer = item.group("label"), item.group("answer")
         denial = _ITEM_DENIAL.fullmatch(answer.strip())
         if denial is None:
+            if _ITEM_PROBLEM.search(label) and _LONG_OVER.search(answer) and not _ITEM_FUNCTION.search(label):
+                spans.append((item.start("label"), item.end("answer")))
             continue
         rest = f"{denial.group('rest') or ''} {answer_rest(norm, item.end())}"
         if _ITEM_TAKEN_BACK.search(_ITEM_ABILITY.sub(" ", rest)):

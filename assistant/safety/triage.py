@@ -282,6 +282,8 @@ _ASKER_IN_CLAUSE = re.compile(
     r"|\b\w+ (?:days?|weeks?) later\b|\bhalfway\b"
 )
 _PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
+_PET_LEGS = re.compile(r"\b(?:back|hind|front) (?:legs?|end)\b|\bpaws?\b")
+_LEG_CODES = frozenset({"leg_weakness", "foot_drop", "both_legs", "severe_weakness"})
 
 
 def _and_next(cl: Clause, norm: str, chars: int = 160) -> str:
@@ -331,6 +333,15 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and _PET.search(cl.sentence)
         and _MINE_APART.search(norm)
         and not _ASKER_SELF.search(cl.text, pet.end() if pet else 0)
+    ):
+        return True
+    # a pet's legs: "our wiener dog Bruno blew a disc ... back legs went all wobbly" (blind batch 33); people say "the
+    # back of my legs", not "back legs"
+    if (
+        code in _LEG_CODES
+        and _PET.search(cl.sentence)
+        and _PET_LEGS.search(cl.text)
+        and not _ASKER_SELF.search(cl.text)
     ):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
