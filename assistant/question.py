@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon
 from .number_asks import asks_how_long_the_pain, asks_session_length, number_ask
+from .plain_asks import MASSAGE_WORD, NAMED_EFFECT, STYLE_READING, plain_asks, style_ask_part
 from .spelling import Speller
 from .text import content_terms
 from .topics import TopicGate
@@ -38,7 +39,9 @@ _EVIDENCE = re.compile(
     r"(?:cause|problem|issue)|mask\w*|just (?:temporary|short[- ]term|for a bit)"
     # "has anyone actually demonstrated that, or is it a marketing line?" (blind batch 25)
     r"|demonstrated|marketing|backed (?:up )?by"
-    r"|(?:been|anyone|anybody|ever|they) shown)\b",
+    r"|(?:been|anyone|anybody|ever|they) shown"
+    # "... flushes the toxins out of the nerve ... real or nah" (blind batch 33)
+    r"|real or (?:nah|not|fake|no|bs|cap)|true or (?:false|not)|fact or fiction|is (?:that|this) (?:even )?(?:true|real|a thing))\b",
     re.IGNORECASE,
 )
 
@@ -136,6 +139,16 @@ def spoken_punctuation(text: str) -> str:
     return text
 
 
+# A topic word naming a person, not the topic asked about: "my gym buddy reckons massage flushes toxins out of the nerve,
+# real or nah?", "my yoga teacher says ..." (the thirteenth session, from blind batch 33's wording)
+_TOPIC_AS_PERSON = re.compile(
+    r"\b(?:gym|yoga|pilates|crossfit|swimming|running|cycling|golf|tennis|football|rugby)"
+    r" (?:buddy|buddies|friend|friends|mate|mates|teacher|instructor|coach|bro|pal|partner|girlie|guy|lady)\b",
+    re.IGNORECASE,
+)
+# Emoji say how the asker feels, not what they ask, and pull the embedding away from every passage: "... flushes the
+# toxins out of the nerve 🧘‍♀️✨ ... 🤔 real or nah 😅" matched no sentence (blind batch 33)
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u200d\ufe0f\u2b50\u2b55\u2705\u274c]+")
 _MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -156,7 +169,7 @@ class Reading:
     canonical_parts: tuple[str, ...] = ()  # each of ``parts`` in the articles' words (lexicon), as embedded
     context_subject: str = ""  # what the previous question was about ("what causes sciatica?" -> "sciatica")
     lasting: bool = False  # asks how long a massage's easing of the pain lasts (``asks_lasting``)
-    style: bool = False  # asks which kind of massage to book or ask for (``asks_style_to_book``)
+    plain_asks: tuple[str, ...] = ()  # what it asks, in plain words, where its own words mislead (``plain_asks``)
 
     @property
     def part_texts(self) -> tuple[str, ...]:
@@ -175,8 +188,7 @@ class Reading:
             texts.append(f"{self.context_subject or self.context} {self.canonical}")
         if self.lasting:  # read as what it asks, in plain words (the answer match reads the last reading)
             texts.append(LASTING_READING)
-        if self.style:
-            texts.append(STYLE_READING)
+        texts.extend(self.plain_asks)
         return tuple(dict.fromkeys(t for t in texts if t.strip()))
 
 
@@ -231,14 +243,8 @@ _LASTING = re.compile(
     r"|(?:relief|effects?|benefits?|easing|results?)\b.{0,40}\blasts?)\b",
     re.IGNORECASE,
 )
-_MASSAGE_WORD = re.compile(r"\bmassag\w*|\bmasseu\w*", re.IGNORECASE)
 
 
-_NAMED_EFFECT = re.compile(
-    r"\b(?:looser|loose|bend\w*|flexib\w*|movement|moving|mobility|stiff\w*|range of motion|function\w*|sleep\w*|stress\w*"
-    r"|anxi\w*|mood|relax\w*|circulation)\b",
-    re.IGNORECASE,
-)
 # ("how long does it take to recover?" asks about recovery, not about a massage's easing)
 _HOW_LONG_IT_TAKES = re.compile(r"\bhow long (?:does|will|do|would|can|might|did) (?:it take|recovery)", re.IGNORECASE)
 LASTING_READING = "how long does the pain relief from a massage last?"
@@ -254,42 +260,7 @@ def asks_lasting(question: str, context: str = "") -> bool:
         or asks_session_length(question)
     ):
         return False
-    return bool(_MASSAGE_WORD.search(question) or _MASSAGE_WORD.search(context))
-
-
-# Which kind of massage to ask for when booking, said without "type of massage": "which style do i ask for?? they got
-# like 6 on the menu", "what sort should I be asking for when I ring up?" after a massage question, "it wants me to pick
-# a style ... which ones do people actually get for this" (blind batches 12-31: seven such questions were declined or
-# answered with the introduction). Read beside the question as the plain ask.
-_STYLE_ASK = re.compile(
-    r"\b(?:which|what|wat|wich)\s+(?:\w+\s+){0,2}?(?:types?|kinds?|sorts?|styles?|ones|techniques?)\b"
-    r"(?=.{0,60}\b(?:ask(?:ing)? for|book\w*|get|pick|choose|go for|request|recommend\w*|used|use|good|best|right)\b)"
-    r"|\bpick (?:a|the) (?:style|type|kind)\b",
-    re.IGNORECASE,
-)
-_BOOKING_SCENE = re.compile(
-    r"\bmassag\w*|\bmasseu\w*|\bspa\b|\bmenu\b|\bswedish\b|\bdeep tissue\b|\bhot stones?\b|\bthai\b|\bbook(?:ing|ed)?\b"
-    r"|\bring up\b|\bcall\b",
-    re.IGNORECASE,
-)
-STYLE_READING = "what type of massage is best for sciatica?"
-
-
-def asks_style_to_book(question: str, context: str = "") -> bool:
-    """Asks which kind of massage to book or ask for, with a massage or a booking in the question or the turn before."""
-    # (a kind for a named effect, "which techniques would the therapist use for that?" after stiffness, is looked for
-    # as asked; "which one should I choose?" after "acupuncture or massage?" weighs two named things)
-    if not _STYLE_ASK.search(question) or _NAMED_EFFECT.search(f"{question} {context}"):
-        return False
-    return bool(_BOOKING_SCENE.search(question) or _MASSAGE_WORD.search(context))
-
-
-def style_ask_part(question: str) -> str:
-    """The words from the style ask to the end of its sentence, lower-cased ("" when there is no style ask)."""
-    found = _STYLE_ASK.search(question)
-    if found is None:
-        return ""
-    return _SENTENCE_END.split(question[found.start() :], maxsplit=1)[0].lower()
+    return bool(MASSAGE_WORD.search(question) or MASSAGE_WORD.search(context))
 
 
 def asks_kind(question: str) -> bool:
@@ -486,7 +457,7 @@ def read_question(
     topics: TopicGate | None = None,
     subjects: frozenset[str] = SUBJECT_WORDS,
 ) -> Reading:
-    text = spoken_punctuation(" ".join(_MARKUP.sub(" ", question).split()) or question)
+    text = spoken_punctuation(" ".join(_EMOJI.sub(" ", _MARKUP.sub(" ", question)).split()) or question)
     corrected = speller.correct(text) if speller is not None else text
     canonical = lexicon.canonical(corrected)
     context = previous_question(history) if is_follow_up(corrected) and not _stands_alone(corrected) else ""
@@ -494,11 +465,13 @@ def read_question(
         context = lexicon.canonical(speller.correct(context))
     parts = split_parts(corrected)
     # (an effect named other than the pain, "I feel looser ... does that last?", is looked for as the question words it)
-    lasting = asks_lasting(corrected, context) and not _NAMED_EFFECT.search(corrected)
+    lasting = asks_lasting(corrected, context) and not NAMED_EFFECT.search(corrected)
     evidence = asks_evidence(corrected) or lasting
     keywords = _keywords(context, corrected, canonical, lexicon)
     gate = topics or TopicGate()
-    asked = _REFUSED.sub(" ", _DISMISSED.sub(" ", _REPORTED_BY.sub("it showed", corrected)))
+    asked = _REFUSED.sub(
+        " ", _DISMISSED.sub(" ", _REPORTED_BY.sub("it showed", _TOPIC_AS_PERSON.sub("friend", corrected)))
+    )
     scene = scene_topics(asked, gate)
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
     if listed_beside(asked, absent, gate):
@@ -511,8 +484,9 @@ def read_question(
         parts, part_absent = (), ()
     number = number_ask(corrected)
     kind = asks_kind(corrected)
-    style = asks_style_to_book(corrected, context or previous_question(history))
-    if style and absent:
+    # (read as written too: the speller can turn a misspelt word into another, "stoping" -> "staying")
+    plain = tuple(dict.fromkeys((*plain_asks(corrected, context or previous_question(history)), *plain_asks(text))))
+    if STYLE_READING in plain and absent:
         # the menu and the gym are the scene of "which style do I ask for?"; only a topic named after the ask, in its
         # sentence ("which style is best for my carpal tunnel?"), is what it asks about
         kept = gate.absent_in(style_ask_part(asked))
@@ -540,5 +514,5 @@ def read_question(
         canonical_parts,
         (context if _VERIFIES.search(corrected) else context_subject(context, subjects)) if context else "",
         lasting,
-        style,
+        plain,
     )

@@ -523,3 +523,47 @@ def test_which_style_to_book_is_answered_with_the_techniques(assistant, question
 def test_a_style_asked_for_an_uncovered_condition_is_still_not_covered(assistant):
     answer = assistant.ask("which style of massage should I book for my carpal tunnel?")
     assert answer.outcome == "not_covered", answer.answer
+
+
+@pytest.mark.parametrize("question, lead", [
+    # blind batch 33 kinds, reworded: asks whose own words drew a neighbouring sentence, read beside their plain ask
+    ("work's been mental lately, is all that stress actually making my sciatica hurt more?",
+     "Since increased tension can worsen pain perception"),
+    ("one week it's a mild niggle, the next I can't get off the sofa. is it normal to swing between mild and agony?",
+     "ranges from a slight ache to excruciating"),
+    ("I've got a GP appointment next week about this new tingling but thinking of cancelling and just having massages, ok?",
+     "Never use it to put off seeing a doctor"),
+    ("I'd rather not take tablets. Is massage a drug-free way to manage sciatica pain?", "non-pharmaceutical"),
+    ("could stiff glutes from cycling cause sciatica or is it always a disc?", "This nerve can be pinched by"),
+    ("Can massage on its own fix my sciatica so I can stop the physio? Too busy with the farm for all that.",
+     "It might not be a stand-alone treatment"),
+    ("the pain is stopping me doing my normal job on the trawler. is that reason enough to see a doctor?",
+     "See a GP if the pain has not improved after a few weeks"),
+])
+def test_asks_said_in_their_own_words_are_led_by_their_answer(assistant, question, lead):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    first = answer.answer.split("[1]")[0]
+    assert lead in first, answer.answer
+
+
+def test_the_pain_causing_stress_is_still_answered_the_other_way_round(assistant):
+    answer = assistant.ask("my sciatica pain is making me so stressed, is that normal?")
+    assert answer.answer.startswith("High levels of stress are frequently a result of chronic pain"), answer.answer
+
+
+def test_a_claim_asked_about_with_emoji_is_answered_with_what_the_evidence_says(assistant):
+    # blind batch 33 kind, reworded: emoji carry no content and pulled the question away from every passage; "real or
+    # nah" asks whether the claim holds
+    answer = assistant.ask("my gym buddy reckons massage flushes toxins out of the nerve 💆‍♂️🔥 real or nah? 🤔")
+    assert answer.outcome == "answer", answer.answer
+    assert "is not supported" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_being_signed_off_work_is_named_as_not_covered_beside_the_gp_answer(assistant):
+    answer = assistant.ask("when should I see a GP about my sciatica, and can they sign me off work?")
+    assert "See a GP if the pain has not improved" in answer.answer, answer.answer
+    assert "do not cover this part of your question" in answer.answer, answer.answer
+    # "signing off" from work as in resting up is the bed-rest question, not a sick note
+    rest = assistant.ask("should I be signing off and resting up at home or keep moving about?")
+    assert rest.outcome == "answer", rest.answer

@@ -446,7 +446,14 @@ class ExtractiveComposer:
         usable = usable if reading.evidence else self._duration_first(req, usable, reading.corrected)
         claim_led = False
         # (how long a massage's easing lasts doubts no claim: the evidence sections answer it as they rank)
-        if reading.evidence and not reading.lasting and sum(map(asks_something, reading.parts)) <= 1:
+        # (nor does a question read beside its plain ask, which the answer match reads: "Can massage by itself cure my
+        # sciatica fully ...? Shop keeps me busy 7 days" is "can massage be my only treatment"; blind batch 33)
+        if (
+            reading.evidence
+            and not reading.lasting
+            and not reading.plain_asks
+            and sum(map(asks_something, reading.parts)) <= 1
+        ):
             # one ask beside pieces that tell ("Has anyone shown that? My therapist says it takes the pressure off
             # the nerve."): the claim told is looked for in each piece as well as in the whole question
             before = usable[:1]

@@ -1,0 +1,167 @@
+"""Asks said in words that mislead the search, each read beside the question as its plain ask.
+
+A question whose own words draw a neighbouring sentence ("is the stress making the pain feel worse?" drew "stress is
+frequently a result of chronic pain", the reverse) is read a second time as the ask in plain words, one of the
+questions the articles' sidecar files list for the sentence that answers it; the answer match reads the last reading
+(``question.Reading.readings``). Each ask here came from a blind batch's first run and was measured over the full eval
+before it was kept (README "Retrieval and answers", "Plain asks").
+"""
+
+from __future__ import annotations
+
+import re
+
+MASSAGE_WORD = re.compile(r"\bmassag\w*|\bmasseu\w*", re.IGNORECASE)
+_ASK_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# an effect named other than the pain ("I feel looser ... does that last?"): the question is looked for as its own words
+NAMED_EFFECT = re.compile(
+    r"\b(?:looser|loose|bend\w*|flexib\w*|movement|moving|mobility|stiff\w*|range of motion|function\w*|sleep\w*"
+    r"|stress\w*|anxi\w*|mood|relax\w*|circulation)\b",
+    re.IGNORECASE,
+)
+
+
+# Which kind of massage to ask for when booking, said without "type of massage": "which style do i ask for?? they got
+# like 6 on the menu", "what sort should I be asking for when I ring up?" after a massage question, "it wants me to pick
+# a style ... which ones do people actually get for this" (blind batches 12-31: seven such questions were declined or
+# answered with the introduction). Read beside the question as the plain ask.
+_STYLE_ASK = re.compile(
+    r"\b(?:which|what|wat|wich)\s+(?:\w+\s+){0,2}?(?:types?|kinds?|sorts?|styles?|ones|techniques?)\b"
+    r"(?=.{0,60}\b(?:ask(?:ing)? for|book\w*|get|pick|choose|go for|request|recommend\w*|used|use|good|best|right)\b)"
+    r"|\bpick (?:a|the) (?:style|type|kind)\b",
+    re.IGNORECASE,
+)
+_BOOKING_SCENE = re.compile(
+    r"\bmassag\w*|\bmasseu\w*|\bspa\b|\bmenu\b|\bswedish\b|\bdeep tissue\b|\bhot stones?\b|\bthai\b|\bbook(?:ing|ed)?\b"
+    r"|\bring up\b|\bcall\b",
+    re.IGNORECASE,
+)
+STYLE_READING = "what type of massage is best for sciatica?"
+
+# Whether stress makes the pain worse, asked in the direction the stress section's last sentence answers ("is the
+# stress making the pain feel worse than it is", "my leg is worse when im wound up"); read as its own words, it was led
+# by the reverse, "stress is frequently a result of chronic pain" (issue #9; blind batch 33)
+_STRESS_WORSENS = re.compile(
+    r"\b(?:stress\w*|anxi\w*|worr\w*|tension|wound up|nerves)\b(?:(?!\bpain (?:is )?(?:making|causing)\b).){0,40}?"
+    r"\b(?:mak\w*|caus\w*|turn\w*|mean\w*)\b.{0,30}\b(?:worse|hurt (?:even |a lot |much )?more|more (?:painful|sore))\b"
+    r"|\bworse (?:\w+ ){0,2}when (?:i'm|i am|im|i get|i feel|i'm feeling) (?:\w+ )?(?:stressed|anxious|wound up|tense"
+    r"|worried)\b"
+    r"|\b(?:stress\w*|anxi\w*|tension) (?:\w+ ){0,3}(?:worsen\w*|aggravat\w*|amplif\w*|heighten\w*) (?:the |my |your )?"
+    r"(?:pain|sciatica)",
+    re.IGNORECASE,
+)
+STRESS_READING = "does stress make sciatica pain worse?"
+
+# How bad it can be, asked as the swing between days: "some days just a dull nag, other days im in tears ... is it
+# normal for it to swing that much between mild and awful" (blind batch 33; led by how long sciatica lasts)
+_SEVERITY_RANGE = re.compile(
+    r"\b(?:between|from) (?:\w+ ){0,2}(?:mild|slight|dull|bearable|manageable|a niggle|nothing)\b.{0,25}\b(?:and|to) "
+    r"(?:\w+ ){0,2}(?:awful|agony|agonising|excruciating|unbearable|severe|terrible|horrendous|crippling)\b"
+    r"|\bswing\w* (?:\w+ ){0,3}(?:between|from) (?:\w+ ){0,2}(?:mild|bad|good|fine|ok|agony|awful)\b",
+    re.IGNORECASE,
+)
+SEVERITY_READING = "does sciatica always hurt a lot or can it be mild?"
+
+# Massage in place of a doctor: "got a GP appointment in 2 weeks about a new thing ... thinking of cancelling it and
+# just booking extra massages instead" (blind batch 33; led by "speak with healthcare providers" before a massage
+# routine)
+_INSTEAD_OF_DOCTOR = re.compile(
+    r"\b(?:cancel\w*|skip\w*|put(?:ting)? off|postpon\w*|ditch\w*|not (?:bother|go)\w*)\b.{0,60}"
+    r"\b(?:gp|doctor|doc|appointment|appt)\b.{0,80}\bmassag\w*"
+    r"|\b(?:gp|doctor|doc|appointment|appt)\b.{0,80}"
+    r"\b(?:cancel\w*|skip\w*|put(?:ting)? off|postpon\w*|ditch\w*)\b.{0,60}"
+    r"\bmassag\w*"
+    r"|\bmassag\w*\b.{0,40}\binstead of (?:seeing |going to |getting )?(?:the |a |my )?(?:gp|doctor|doc|checked)\b",
+    re.IGNORECASE,
+)
+INSTEAD_READING = "can i just get a massage instead of seeing a doctor?"
+
+# Three more asks blind batch 33 found led by a neighbouring sentence: a drug-free way ("I'd rather not start on pills
+# now. Is massage a genuinely drug-free way to manage sciatica pain?"), whether tight muscles alone can cause it ("or
+# does it always have to be a disc?"), and massage as the only treatment ("Can massage by itself cure my sciatica fully
+# so I can stop the physio and the exercises?")
+_DRUG_FREE = re.compile(
+    r"\b(?:drug[- ]free|non[- ]?drug|non[- ]?pharma\w*|without (?:any )?(?:drugs|pills|tablets|meds|medication|medicine"
+    r"|painkillers)|(?:rather not|don't want to|dont want to) (?:start on|take|be on) (?:\w+ )?(?:pills|tablets|meds"
+    r"|medication|painkillers))\b",
+    re.IGNORECASE,
+)
+DRUG_FREE_READING = "drug free pain relief for sciatica?"
+_CAUSE_NOT_DISC = re.compile(
+    r"\b(?:tight|tense|knotted|stiff) (?:\w+ ){0,2}(?:muscles?|glutes|hamstrings)\b.{0,40}"
+    r"\b(?:cause|set off|trigger|give|bring"
+    r" on|start)\w*\b|\b(?:always|only ever) (?:\w+ ){0,3}(?:a |the |your )?(?:disc|disk)\b",
+    re.IGNORECASE,
+)
+CAUSE_READING = "what can pinch the sciatic nerve?"
+_ONLY_TREATMENT = re.compile(
+    r"\bmassag\w* (?:\w+ ){0,2}(?:by itself|on its own|alone|only)\b.{0,40}\b(?:cure|fix|enough|sort|stop|instead)\w*"
+    r"|\b(?:stop|drop|quit|ditch) (?:\w+ ){0,2}(?:physio|exercises|other treatment)\w*\b.{0,40}\bmassag\w*"
+    r"|\bmassag\w*\b.{0,60}\b(?:stop|drop|quit|ditch) (?:\w+ ){0,2}(?:physio|exercises|other treatment)",
+    re.IGNORECASE,
+)
+ONLY_READING = "can massage be my only treatment for sciatica?"
+
+# When to see a GP, asked about a pain that stops the asker's work: "its stoping me doing my normal work in the vines
+# ... is that enough reason to see the doctor or do i just wait it out" (blind batch 33; led by the urgent list)
+_STOPS_WORK_GP = re.compile(
+    r"\b(?:stop\w*|keep\w*|prevent\w*) (?:me|him|her) (?:from )?(?:doing|going to|getting to) (?:\w+ ){0,2}"
+    r"(?:normal|usual|daily|day to day|everyday|work|job)\b.{0,120}"
+    r"\b(?:gp|doctor|doc|see someone|get (?:it )?(?:checked|looked at))\b",
+    re.IGNORECASE,
+)
+GP_READING = "cant work or do my normal stuff because of my sciatica, should i see someone?"
+
+# Whether the massage is the same for everyone: "If we both go to massage will they do the same thing for us two or
+# different?" (blind batch 33; led by the guidelines)
+_SAME_FOR_ALL = re.compile(
+    r"\b(?:same thing|same treatment|same routine|same massage|the same)\b.{0,30}"
+    r"\b(?:or different|for (?:both|us|everyone|everybody|all))\b"
+    r"|\b(?:one size fits all|different (?:treatment|massage|approach|routine) for (?:each|every|both))\b",
+    re.IGNORECASE,
+)
+SAME_READING = "will they just do the same routine on me as everyone else?"
+
+
+def plain_asks(question: str, context: str = "") -> tuple[str, ...]:
+    """The plain asks read beside the question: the answer match reads the last reading."""
+    found = []
+    if asks_style_to_book(question, context):
+        found.append(STYLE_READING)
+    if _STRESS_WORSENS.search(question):
+        found.append(STRESS_READING)
+    if _SEVERITY_RANGE.search(question):
+        found.append(SEVERITY_READING)
+    if _INSTEAD_OF_DOCTOR.search(question):
+        found.append(INSTEAD_READING)
+    if _DRUG_FREE.search(question):
+        found.append(DRUG_FREE_READING)
+    if _CAUSE_NOT_DISC.search(question):
+        found.append(CAUSE_READING)
+    if _ONLY_TREATMENT.search(question):
+        found.append(ONLY_READING)
+    if _STOPS_WORK_GP.search(question):
+        found.append(GP_READING)
+    if _SAME_FOR_ALL.search(question):
+        found.append(SAME_READING)
+    return tuple(found)
+
+
+def asks_style_to_book(question: str, context: str = "") -> bool:
+    """Asks which kind of massage to book or ask for, with a massage or a booking in the question or the turn before."""
+    # (a kind for a named effect, "which techniques would the therapist use for that?" after stiffness, is looked for
+    # as asked; "which one should I choose?" after "acupuncture or massage?" weighs two named things)
+    if not _STYLE_ASK.search(question) or NAMED_EFFECT.search(f"{question} {context}"):
+        return False
+    return bool(_BOOKING_SCENE.search(question) or MASSAGE_WORD.search(context))
+
+
+def style_ask_part(question: str) -> str:
+    """The words from the style ask to the end of its sentence, lower-cased ("" when there is no style ask)."""
+    found = _STYLE_ASK.search(question)
+    if found is None:
+        return ""
+    return _ASK_END.split(question[found.start() :], maxsplit=1)[0].lower()
+
+
+__all__ = ["MASSAGE_WORD", "NAMED_EFFECT", "STYLE_READING", "asks_style_to_book", "plain_asks", "style_ask_part"]
