@@ -1475,21 +1475,30 @@ _FIXTURES = Path(__file__).parent / "fixtures"
 _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review12_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review12_probes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review13_probes.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
 # label; "the slapping has restarted"; "se te escapa"; a Korean relative's story with "나 소변 지렸어"; "두 다리가 계속
 # 안 움직여요"; "해당 없음, 아예 안 나옴"
-_OPEN_PROBES = {"K04", *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split())}
+# the thirteenth session's review, already missed on 5de338a: "both of them numb" after legs like jelly at an exam;
+# "nope, change since friday"; "no, difference between the two sides is huge"; a saddle numbness "resolved" in 2019 and
+# "numb again since sunday"; Spanish "no te miento", "no se por que esta cada vez mas debil", "ni me responde", "ni te
+# cuento", "me volvieron a operar hace 10 dias" after a year of physio, "escalofrios ni ahi se me van"
+_OPEN_PROBES = {
+    "K04",
+    *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
+    *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
+}
 
 
 @pytest.mark.parametrize("probe", [
-    pytest.param(p, id=p["id"], marks=pytest.mark.xfail(strict=True, reason="open: a change question answered no"))
+    pytest.param(p, id=p["id"], marks=pytest.mark.xfail(strict=True, reason="open: see _OPEN_PROBES"))
     if p["id"] in _OPEN_PROBES else pytest.param(p, id=p["id"])
     for p in _REVIEW_PROBES
 ])
 def test_the_review_probes_reach_their_level(probe):
-    """Real red flags written to slip past the twelfth session's readings (tests/fixtures/review12_probes.yaml)."""
+    """Real red flags written to slip past the twelfth and thirteenth sessions' readings (tests/fixtures/review1*)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     for settings in (Settings(), Settings(learned_triage=False)):
         level = assess(probe["question"], [], settings).triage.level

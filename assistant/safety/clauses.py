@@ -152,6 +152,9 @@ PSEUDO_NEGATION = re.compile(
     r"|(?:aren't|isn't|not) working (?:properly |right )?(?:down there|downstairs|in bed)"
     # "my foot isn't lifting properly and the toes scrape the floor" (blind batch 24)
     r"|(?:aren't|isn't|not) (?:lifting|coming up) (?:properly |well |right )?)\b"
+    # a "no" that answers the item before and then tells: "weight loss - no, dropped two stone without trying" (the
+    # review of the thirteenth session)
+    r"|^\W*(?:no|nope|nah)\s*[,.!;]+"
 )
 _NEG_WINDOW_TOKENS = 8
 
@@ -245,12 +248,26 @@ def answer_rest(norm: str, pos: int) -> str:
 
 
 # A line "label - answer" (one dash, a short label, a short answer) and the next line so written
-_DASH_LINE = re.compile(r"(?m)^[ \t]*(?!- )[^\n:?]{1,60}? (?P<dash>-) [^\n:?-][^\n]{0,80}$")
-_DASH_ITEM = re.compile(r"[ \t]*(?!- )[^\n:?]{1,60}? - \S")
+# (not a correction: "numb around bum/privates - no\nactually - yes, since monday"; the review of the thirteenth session)
+_DASH_LINE = re.compile(
+    r"(?m)^[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh)\b)[^\n:?]{1,60}? "
+    r"(?P<dash>-) [^\n:?-][^\n]{0,80}$"
+)
+_DASH_ITEM = re.compile(
+    r"[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh)\b)[^\n:?]{1,60}? - \S"
+)
 # An answer telling a problem long over: "had it 2015 after the disc op, fully gone since"
 _LONG_OVER = re.compile(
-    r"\b(?:(?:19|20)\d\d|years ago|back in|as a (?:kid|child|teenager))\b.{0,60}\b(?:gone|went away|resolved|recovered"
-    r"|cleared|fine since|fine now|never came back|all good since|sorted)\b"
+    r"\b(?:(?:19|20)\d\d(?! (?:steps|mg|ml|calories|kcal|metres|meters|feet|ft|km|miles|m)\b)|years ago|back in (?:19|20)\d\d"
+    r"|as a (?:kid|child|teenager))\b.{0,60}(?<!n't )(?<!not )(?<!never )(?<!never really )\b(?:gone|went away|resolved"
+    r"|recovered|cleared|fine since|fine now|never came back|all good since|sorted)\b"
+)
+# ... but a history is the sign itself ("cancer - breast 2016, all good since"; a blood thinner taken since 2019), and a
+# sign said to be there again is not over ("as a teenager, went away. got it both legs again this week"; the review)
+_ITEM_HISTORY = re.compile(r"\b(?:cancer|tumou?rs?|thinners?|warfarin|anticoag\w*|surgery|operation|weight)\b")
+_STILL_THERE = re.compile(
+    r"\b(?:again|came back|come back|coming back|back again|returned|this week|today|now|still|since (?:monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|yesterday|last week))\b"
 )
 
 
@@ -341,7 +358,13 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
         label, answer = item.group("label"), item.group("answer")
         denial = _ITEM_DENIAL.fullmatch(answer.strip())
         if denial is None:
-            if _ITEM_PROBLEM.search(label) and _LONG_OVER.search(answer) and not _ITEM_FUNCTION.search(label):
+            if (
+                _ITEM_PROBLEM.search(label)
+                and _LONG_OVER.search(answer)
+                and not _ITEM_FUNCTION.search(label)
+                and not _ITEM_HISTORY.search(label)
+                and not _STILL_THERE.search(f"{answer} {answer_rest(norm, item.end())}")
+            ):
                 spans.append((item.start("label"), item.end("answer")))
             continue
         rest = f"{denial.group('rest') or ''} {answer_rest(norm, item.end())}"

@@ -282,7 +282,8 @@ _ASKER_IN_CLAUSE = re.compile(
     r"|\b\w+ (?:days?|weeks?) later\b|\bhalfway\b"
 )
 _PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
-_PET_LEGS = re.compile(r"\b(?:back|hind|front) (?:legs?|end)\b|\bpaws?\b")
+_PET_LEGS = re.compile(r"\b(?:back|hind|front) legs?\b|\bpaws?\b")
+_HUMAN_LEGS = re.compile(r"(?<!back )(?<!hind )(?<!front )\b(?:legs?|thighs?|feet|foot|knees?)\b")
 _LEG_CODES = frozenset({"leg_weakness", "foot_drop", "both_legs", "severe_weakness"})
 
 
@@ -336,12 +337,13 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     ):
         return True
     # a pet's legs: "our wiener dog Bruno blew a disc ... back legs went all wobbly" (blind batch 33); people say "the
-    # back of my legs", not "back legs"
+    # back of my legs", not "back legs". Only when every leg the clause names is the pet's: "both legs went weak ...
+    # like his back legs" is the asker's (the review of the thirteenth session)
     if (
         code in _LEG_CODES
         and _PET.search(cl.sentence)
         and _PET_LEGS.search(cl.text)
-        and not _ASKER_SELF.search(cl.text)
+        and not _HUMAN_LEGS.search(cl.text)
     ):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
