@@ -89,8 +89,8 @@ _DRUG_FREE = re.compile(
 DRUG_FREE_READING = "drug free pain relief for sciatica?"
 _CAUSE_NOT_DISC = re.compile(
     r"\b(?:tight|tense|knotted|stiff) (?:\w+ ){0,2}(?:muscles?|glutes|hamstrings)\b.{0,40}"
-    r"\b(?:cause|set off|trigger|give|bring"
-    r" on|start)\w*\b|\b(?:always|only ever) (?:\w+ ){0,3}(?:a |the |your )?(?:disc|disk)\b",
+    r"\b(?:cause|set off|trigger|give|bring on|start)\w*\b"
+    r"|\b(?:always|only ever) (?:\w+ ){0,3}(?:a |the |your )?(?:disc|disk)\b",
     re.IGNORECASE,
 )
 CAUSE_READING = "what can pinch the sciatic nerve?"
@@ -123,28 +123,24 @@ _SAME_FOR_ALL = re.compile(
 SAME_READING = "will they just do the same routine on me as everyone else?"
 
 
+# each ask said in its own words, and the plain ask it is read as
+_PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_STRESS_WORSENS, STRESS_READING),
+    (_SEVERITY_RANGE, SEVERITY_READING),
+    (_INSTEAD_OF_DOCTOR, INSTEAD_READING),
+    (_DRUG_FREE, DRUG_FREE_READING),
+    (_CAUSE_NOT_DISC, CAUSE_READING),
+    (_ONLY_TREATMENT, ONLY_READING),
+    (_STOPS_WORK_GP, GP_READING),
+    (_SAME_FOR_ALL, SAME_READING),
+)
+
+
 def plain_asks(question: str, context: str = "") -> tuple[str, ...]:
-    """The plain asks read beside the question: the answer match reads the last reading."""
-    found = []
-    if asks_style_to_book(question, context):
-        found.append(STYLE_READING)
-    if _STRESS_WORSENS.search(question):
-        found.append(STRESS_READING)
-    if _SEVERITY_RANGE.search(question):
-        found.append(SEVERITY_READING)
-    if _INSTEAD_OF_DOCTOR.search(question):
-        found.append(INSTEAD_READING)
-    if _DRUG_FREE.search(question):
-        found.append(DRUG_FREE_READING)
-    if _CAUSE_NOT_DISC.search(question):
-        found.append(CAUSE_READING)
-    if _ONLY_TREATMENT.search(question):
-        found.append(ONLY_READING)
-    if _STOPS_WORK_GP.search(question):
-        found.append(GP_READING)
-    if _SAME_FOR_ALL.search(question):
-        found.append(SAME_READING)
-    return tuple(found)
+    """The plain asks read beside the question (the answer match reads the last reading). The style of massage to book
+    is read with the turn before too ("what sort should I ask for when I ring up?" after a massage question)."""
+    style = (STYLE_READING,) if asks_style_to_book(question, context) else ()
+    return (*style, *(reading for pattern, reading in _PLAIN if pattern.search(question)))
 
 
 def asks_style_to_book(question: str, context: str = "") -> bool:
