@@ -1476,6 +1476,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review12_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review12_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review13_probes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review13_probes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1489,6 +1490,19 @@ _OPEN_PROBES = {
     "K04",
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
+    # its second round, also missed on 5de338a: "No unfortunately, both legs ..."; "leaking - none, I'm bone dry because
+    # nothing comes out"; "bladder - nope, I've got to press on my tummy"; "toes keep catching and dragging"; "sweats
+    # soaking the bed"; "foot just hangs"; "Orgasms feel muted"; "The bits I sit on feel like they belong to someone
+    # else"; Spanish "ni ahi" before or after a sign, "no estan bien, estan flojas", "una coz", a healthy question
+    # answered "le dije que no", "38 y medio"; Korean "38.2", "마려운지 안 마려운지", "속옷에 묻어", "똥 싼 것도 모르고",
+    # "체중을 실을 수가 없어요", "관계할 때 ... 남의 살", "털썩 앉아버렸어요"
+    *(
+        f"R4-{i}"
+        for i in (
+            "F01 F02 F14 F15 F16 F17 F23 F27 F28 F29 F30 F31 F32 T04 T05 T07 T08 T12 T13 T14 T15 T16 L06 L09 L10 L12 "
+            "L13 L14 L18 L19"
+        ).split()
+    ),
 }
 
 
@@ -1503,3 +1517,22 @@ def test_the_review_probes_reach_their_level(probe):
     for settings in (Settings(), Settings(learned_triage=False)):
         level = assess(probe["question"], [], settings).triage.level
         assert rank[level] >= rank[probe["level"]], (probe["id"], level, settings.learned_triage)
+
+
+_LOOKALIKES = yaml.safe_load((_FIXTURES / "review13_lookalikes.yaml").read_text(encoding="utf-8"))
+# raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
+# a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
+# 몰랐어요", "예감이 이상해서", a webtoon's patient beside "저도 깜짝 놀랐어요", "마렵다는 느낌이 없어요, 잔뇨감 없이 시원해요"
+_OPEN_LOOKALIKES = {f"N4-{i}" for i in "N04 N05 N25 N34 N36 N40 N41 N42".split()}
+
+
+@pytest.mark.parametrize("probe", [
+    pytest.param(p, id=p["id"], marks=pytest.mark.xfail(strict=True, reason="open: see _OPEN_LOOKALIKES"))
+    if p["id"] in _OPEN_LOOKALIKES else pytest.param(p, id=p["id"])
+    for p in _LOOKALIKES
+])
+def test_the_review_look_alikes_raise_nothing_by_rule(probe):
+    """Look-alikes written against the thirteenth session's new sign patterns (tests/fixtures/review13_lookalikes.yaml)
+    raise nothing by the rules alone (the net is learned and is measured on the eval sets instead)."""
+    assert assess(probe["question"], [], Settings(learned_triage=False)).triage.level == "none"
+

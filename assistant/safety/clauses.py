@@ -152,10 +152,21 @@ PSEUDO_NEGATION = re.compile(
     r"|(?:aren't|isn't|not) working (?:properly |right )?(?:down there|downstairs|in bed)"
     # "my foot isn't lifting properly and the toes scrape the floor" (blind batch 24)
     r"|(?:aren't|isn't|not) (?:lifting|coming up) (?:properly |well |right )?)\b"
-    # a "no" that answers the item before and then tells: "weight loss - no, dropped two stone without trying" (the
-    # review of the thirteenth session)
-    r"|^\W*(?:no|nope|nah)\s*[,.!;]+"
 )
+# a "no" that answers the item before and then tells: "weight loss - no, dropped two stone without trying" (the review
+# of the thirteenth session); not a clause that opens the message ("No, loss of bladder control is not something I've
+# had")
+_ANSWER_OPENS = re.compile(r"^\W*(?:no|nope|nah)\s*[,.!;]+")
+
+
+def opens_with_an_answer(norm: str, clause_text: str, clause_start: int) -> str:
+    """The clause with a "no" that answers the item before it blanked out (same length), or the clause as it is."""
+    found = _ANSWER_OPENS.match(clause_text)
+    if found is None or not re.search(r"[-:?]\s*$", norm[:clause_start]):
+        return clause_text
+    return " " * found.end() + clause_text[found.end() :]
+
+
 _NEG_WINDOW_TOKENS = 8
 
 
@@ -250,17 +261,21 @@ def answer_rest(norm: str, pos: int) -> str:
 # A line "label - answer" (one dash, a short label, a short answer) and the next line so written
 # (not a correction: "numb around bum/privates - no\nactually - yes, since monday"; the review of the thirteenth session)
 _DASH_LINE = re.compile(
-    r"(?m)^[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh)\b)[^\n:?]{1,60}? "
+    r"(?m)^[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh|hang on|hold on|oops|erm|um"
+    r"|well)\b)[^\n:?]{1,60}? "
     r"(?P<dash>-) [^\n:?-][^\n]{0,80}$"
 )
 _DASH_ITEM = re.compile(
-    r"[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh)\b)[^\n:?]{1,60}? - \S"
+    r"[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh|hang on|hold on|oops|erm|um"
+    r"|well)\b)[^\n:?]{1,60}? - \S"
 )
 # An answer telling a problem long over: "had it 2015 after the disc op, fully gone since"
+# (the whole answer, and nothing more: "since 2015 after the op, never fully gone", "2019, went away, back since the fall
+# on Saturday", "2018 after sepsis, hasn't fully recovered" are not over; the second round of the review)
 _LONG_OVER = re.compile(
-    r"\b(?:(?:19|20)\d\d(?! (?:steps|mg|ml|calories|kcal|metres|meters|feet|ft|km|miles|m)\b)|years ago|back in (?:19|20)\d\d"
-    r"|as a (?:kid|child|teenager))\b.{0,60}(?<!n't )(?<!not )(?<!never )(?<!never really )\b(?:gone|went away|resolved"
-    r"|recovered|cleared|fine since|fine now|never came back|all good since|sorted)\b"
+    r"(?:had (?:it|that|one) )?(?:in |back in |around )?(?:(?:19|20)\d\d|\d+ years ago|years ago|as a (?:kid|child|teenager))"
+    r"(?: after (?:the |a |an |my )?[a-z' ]{1,25}?)?,? (?:and )?(?:it )?(?:was )?(?:fully |completely |totally |all )?"
+    r"(?:gone|recovered|resolved|cleared(?: up)?|better|fine)(?: (?:since|ever since|since then|now))?\W*"
 )
 # ... but a history is the sign itself ("cancer - breast 2016, all good since"; a blood thinner taken since 2019), and a
 # sign said to be there again is not over ("as a teenager, went away. got it both legs again this week"; the review)
@@ -360,7 +375,7 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
         if denial is None:
             if (
                 _ITEM_PROBLEM.search(label)
-                and _LONG_OVER.search(answer)
+                and _LONG_OVER.fullmatch(answer.strip())
                 and not _ITEM_FUNCTION.search(label)
                 and not _ITEM_HISTORY.search(label)
                 and not _STILL_THERE.search(f"{answer} {answer_rest(norm, item.end())}")

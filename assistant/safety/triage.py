@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .rules import ALL_RULES, ANSWERED_RULES, EMERGENCY_RULES, WEAKNESS_CODES, WORSENING, Rule
-from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules
+from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules, opens_with_an_answer
 
 EMERGENCY_CODES = frozenset(r.code for r in EMERGENCY_RULES)
 
@@ -283,7 +283,9 @@ _ASKER_IN_CLAUSE = re.compile(
 )
 _PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
 _PET_LEGS = re.compile(r"\b(?:back|hind|front) legs?\b|\bpaws?\b")
-_HUMAN_LEGS = re.compile(r"(?<!back )(?<!hind )(?<!front )\b(?:legs?|thighs?|feet|foot|knees?)\b")
+_HUMAN_LEGS = re.compile(
+    r"(?<!back )(?<!hind )(?<!front )\b(?:legs?|thighs?|feet|foot|knees?|calf|calves|ankles?|shins?|hips?|toes?)\b"
+)
 _LEG_CODES = frozenset({"leg_weakness", "foot_drop", "both_legs", "severe_weakness"})
 
 
@@ -436,7 +438,8 @@ def _names_sign(rule: Rule, cl: Clause, norm: str) -> bool:
     for pattern in rule.patterns:
         pos = 0
         while (m := pattern.search(cl.text, pos)) is not None:
-            if not is_negated(cl.text, m.start()) and not denied_after(norm, cl.start + m.end()):
+            said = opens_with_an_answer(norm, cl.text, cl.start)
+            if not is_negated(said, m.start()) and not denied_after(norm, cl.start + m.end()):
                 return True
             pos = m.start() + 1
     return False
