@@ -260,15 +260,12 @@ def answer_rest(norm: str, pos: int) -> str:
 
 # A line "label - answer" (one dash, a short label, a short answer) and the next line so written
 # (not a correction: "numb around bum/privates - no\nactually - yes, since monday"; the review of the thirteenth session)
-_DASH_LINE = re.compile(
-    r"(?m)^[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh|hang on|hold on|oops|erm|um"
-    r"|well)\b)[^\n:?]{1,60}? "
-    r"(?P<dash>-) [^\n:?-][^\n]{0,80}$"
+_NOT_A_LABEL = (
+    r"(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh|hang on|hold on|oops|erm|um"
+    r"|well)\b)"
 )
-_DASH_ITEM = re.compile(
-    r"[ \t]*(?!- )(?!(?:actually|wait|sorry|correction|update|edit|scratch that|no wait|oh|hang on|hold on|oops|erm|um"
-    r"|well)\b)[^\n:?]{1,60}? - \S"
-)
+_DASH_LINE = re.compile(r"(?m)^[ \t]*" + _NOT_A_LABEL + r"[^\n:?]{1,60}? (?P<dash>-) [^\n:?-][^\n]{0,80}$")
+_DASH_ITEM = re.compile(r"[ \t]*" + _NOT_A_LABEL + r"[^\n:?]{1,60}? - \S")
 # An answer telling a problem long over: "had it 2015 after the disc op, fully gone since"
 # (the whole answer, and nothing more: "since 2015 after the op, never fully gone", "2019, went away, back since the fall
 # on Saturday", "2018 after sepsis, hasn't fully recovered" are not over; the second round of the review)
@@ -339,7 +336,6 @@ _ITEM_PROBLEM = re.compile(
 )
 
 
-@lru_cache(maxsize=512)
 def dash_items(norm: str) -> str:
     """``norm`` with each line written "label - answer" ("numb round bum/privates - no"; blind batch 33) turned into
     "label : answer", when three or more lines are so written; the same length, so spans stay true."""
@@ -352,6 +348,7 @@ def dash_items(norm: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=512)
 def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
     """Spans (in ``norm``) of the checklist items answered no. Only a message with at least three "label: answer"
     items counts as a checklist, and an item whose answer goes on to take it back ("no, but since yesterday"), or whose

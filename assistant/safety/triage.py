@@ -435,10 +435,12 @@ def _rule_hits(rule: Rule, norm: str, parts: list[Clause]) -> bool:
 
 
 def _names_sign(rule: Rule, cl: Clause, norm: str) -> bool:
+    said = opens_with_an_answer(
+        norm, cl.text, cl.start
+    )  # negations are read without a "no" that answers the item before
     for pattern in rule.patterns:
         pos = 0
         while (m := pattern.search(cl.text, pos)) is not None:
-            said = opens_with_an_answer(norm, cl.text, cl.start)
             if not is_negated(said, m.start()) and not denied_after(norm, cl.start + m.end()):
                 return True
             pos = m.start() + 1
