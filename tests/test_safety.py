@@ -1490,7 +1490,7 @@ _OPEN_PROBES = {
     "K04",
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
-    # its second round, also missed on 5de338a: "No unfortunately, both legs ..."; "leaking - none, I'm bone dry because
+    # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
     # nothing comes out"; "bladder - nope, I've got to press on my tummy"; "toes keep catching and dragging"; "sweats
     # soaking the bed"; "foot just hangs"; "Orgasms feel muted"; "The bits I sit on feel like they belong to someone
     # else"; Spanish "ni ahi" before or after a sign, "no estan bien, estan flojas", "una coz", a healthy question
@@ -1499,7 +1499,7 @@ _OPEN_PROBES = {
     *(
         f"R4-{i}"
         for i in (
-            "F01 F02 F14 F15 F16 F17 F23 F27 F28 F29 F30 F31 F32 T04 T05 T07 T08 T12 T13 T14 T15 T16 L06 L09 L10 L12 "
+            "F14 F15 F16 F17 F23 F27 F28 F29 F30 F31 F32 T04 T05 T07 T08 T12 T13 T14 T15 T16 L06 L09 L10 L12 "
             "L13 L14 L18 L19"
         ).split()
     ),

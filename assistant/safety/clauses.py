@@ -156,7 +156,12 @@ PSEUDO_NEGATION = re.compile(
 # a "no" that answers the item before and then tells: "weight loss - no, dropped two stone without trying" (the review
 # of the thirteenth session); not a clause that opens the message ("No, loss of bladder control is not something I've
 # had")
-_ANSWER_OPENS = re.compile(r"^\W*(?:no|nope|nah)\s*[,.!;]+")
+# ("Is it just the one leg? No unfortunately, both legs are numb", "Is it only one side? no both legs are weak": the
+# second round of the review)
+_ANSWER_OPENS = re.compile(
+    r"^\W*(?:no|nope|nah)(?:\s*[,.!;]+|\s+(?:unfortunately|sadly|actually|i'm afraid|i am afraid|not anymore)\b[,.!;]*"
+    r"|(?=\s+(?:both|it's|its|it is|they're|they are|all)\b))"
+)
 
 
 def opens_with_an_answer(norm: str, clause_text: str, clause_start: int) -> str:
