@@ -32,8 +32,8 @@ _STYLE_ASK = re.compile(
     re.IGNORECASE,
 )
 _BOOKING_SCENE = re.compile(
-    MASSAGE_WORD.pattern
-    + r"|\bspa\b|\bmenu\b|\bswedish\b|\bdeep tissue\b|\bhot stones?\b|\bthai\b|\bbook(?:ing|ed)?\b|\bring up\b|\bcall\b",
+    MASSAGE_WORD.pattern + r"|\bspa\b|\bmenu\b|\bswedish\b|\bdeep tissue\b|\bhot stones?\b|\bthai\b|\bbook(?:ing|ed)?\b"
+    r"|\bring up\b|\bcall\b",
     re.IGNORECASE,
 )
 STYLE_READING = "what type of massage is best for sciatica?"
