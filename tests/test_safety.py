@@ -1359,6 +1359,27 @@ def test_batch_33_wordings_written_again_reach_their_level_by_rule(question, lev
     assert with_net == level if level == "none" else rank[with_net] >= rank[level]
 
 
+@pytest.mark.parametrize("question, level", [
+    # look-alikes noted and left in earlier sessions: something else trickles, the water is hot, the child wet the bed,
+    # the pet had the operation ...
+    ("strained my back at the gym, sciatica down the left leg, and now I only trickle sweat when I run. Massage?", "none"),
+    ("the bath water temperature was 38.5 and it eased my sciatica a lot, is a massage better than a bath?", "none"),
+    ("my son wet the bed last night and my sciatica is killing me from changing the sheets, can massage help?", "none"),
+    ("my dog had surgery last week and I've been carrying him up the stairs, now my sciatica has flared. Massage ok?",
+     "none"),
+    # ... and beside each, its twin with the sign that must still be caught
+    ("I push and push and only a trickle comes out, since yesterday. Sciatica too", "emergency"),
+    ("my temperature was 38.5 last night and the sciatica is worse, can I still have my massage?", "urgent"),
+    ("my daughter says I wet the bed last night and I didn't even know, sciatica for a month", "emergency"),
+    ("I had surgery on my back last week, is a massage ok yet?", "caution"),
+])
+def test_left_over_look_alikes_raise_nothing_and_their_twins_still_do(question, level):
+    """The old false alarms no longer raise an alarm, by rule and with the net, and the same sign said of the asker
+    still reaches its level."""
+    assert assess(question, [], Settings(learned_triage=False)).triage.level == level
+    assert assess(question, [], Settings()).triage.level == level
+
+
 @pytest.mark.parametrize("question", [
     # blind batches 3 and 27 kind, reworded: an operation that may come is not a recent one
     "If I end up having a discectomy, how long until I can drive again?",

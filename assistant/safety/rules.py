@@ -86,6 +86,18 @@ SADDLE_CORE = (
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end|bahookie|behind"
 # a small child learning to use the toilet: "my 2 year old is potty training and keeps having accidents" (batch 16)
 POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|\btoddler"
+# a trickle of something else: "I only trickle sweat when I run now" (a look-alike left from the eleventh session)
+NOT_URINE = (
+    r"(?!\w*\s+(?:of\s+)?(?:sweat|blood|rain|rainwater|coffee|tea|oil|sap|sand|customers|visitors|patients|people|orders"
+    r"|traffic|work|emails|texts|tears)\b)"
+)
+# a child or a pet as the one who wet it: "my son wet the bed last night ... changing the sheets" (not one who tells
+# of the asker's: "my daughter says I wet the bed")
+CHILD_OR_PET_WET = (
+    r"\b(?:son|daughter|kid|child|toddler|baby|grandson|granddaughter|dog|puppy|pup|cat|kitten)\b(?:'s)?"
+    r" (?:(?!(?:i|he|she|we|they|you|says?|said|tells?|told|thinks?|thought|noticed|found|saw)\b)\w+ ){0,2}"
+    r"(?:wet|wets|wetting|peed|pees|weed|had an accident)\b"
+)
 # "when I use the lavatory paper, it does not feel as it ordinarily should" (blind batch 21)
 WIPE = r"wip(?:e|es|ed|ing)\b|(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)"
 LEG = r"legs?|foot|feet|ankles?|calf|calves|thighs?|toes?|knees?"
@@ -256,7 +268,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:comes?|came|happens|happened|is coming|was coming)|not even a (?:dribble|drop|trickle)",
                 # "says he's busting but just can't go" (blind batch 9)
                 r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
-                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|(?:few |small |tiny )+drops?)",
+                r"(?:trickle|dribble)s? (?:comes?|came) out|only (?:a |the )?(?:trickle|dribble|(?:few |small |tiny )+drops?)"
+                + NOT_URINE,
                 r"(?:pee|wee|urin\w*|water) (?:\w+ ){0,3}(?:is not|isn't|not|won't|will not) (?:coming|come) out",
             ),
             _re(
@@ -279,6 +292,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"\b(?:nearly|almost) made me (?:wet|pee|piss) (?:myself|meself)\b|\bmade me (?:nearly|almost) (?:wet|pee|piss) "
             r"(?:myself|meself)\b",
             POTTY,
+            # (a child or a pet wet the bed, not the asker: a look-alike left from the eleventh session)
+            CHILD_OR_PET_WET,
         ),
     ),
     # Retention and unfelt leaking, as people put it (blind batches 12 and 13). Same sources as above.
@@ -290,7 +305,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 # "I have to kinda bear down and push and then it's just a little dribble" (blind batch 32)
                 r"\b(?:barely|hardly|only|just) (?:got |get |getting |managed |manage )?(?:a |the )?(?:little |tiny |small |wee )?"
                 r"(?:dribble|trickle"
-                r"|few drops|couple of drops)\b",
+                r"|few drops|couple of drops)\b" + NOT_URINE,
                 # "hasn't really needed a wee at all"; "hasn't had a proper wee since last night"; "doesn't feel like he
                 # needs one"; "had to push and barely anything came out" (blind batch 16)
                 r"\b(?:hasn't|haven't|hadn't|has not|have not|had not|not) (?:really |even |actually )?(?:needed|wanted"
@@ -489,9 +504,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         # didn't know I'd gone" is the asker's; the review of the thirteenth session)
         unless=_re(
             POTTY
-            + r"|\b(?:son|daughter|kid|child|toddler|baby|grandson|granddaughter|dog|puppy|pup|cat|kitten)\b(?:'s)?"
-            r" (?:\w+ ){0,2}(?:wet|wets|wetting|peed|pees|weed|had an accident)\b"
-            r"|\b(?:soaked|drenched|wet|damp) (?:\w+ ){0,2}(?:in|with|from) sweat|\bnight sweats?\b|\bsweat\w* through\b"
+            + "|"
+            + CHILD_OR_PET_WET
+            + r"|\b(?:soaked|drenched|wet|damp) (?:\w+ ){0,2}(?:in|with|from) sweat|\bnight sweats?\b|\bsweat\w* through\b"
             # (a spill or a leak that wet it, not a drink had or a spill denied: "Had a drink before bed ... sheets soaked, I
             # didn't feel a thing", "no spilled drink or anything"; the second round of the review)
             r"|(?<!no )\b(?:spil(?:led|lt|ling)|knock\w* over|tipped over)\b|\bleak\w* (?:roof|ceiling|pipe)"
@@ -884,7 +899,9 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"\w*|water|treatment))",
                 r"\b3[89](?:\.\d)? ?(?:°|degrees|c\b)|\b10[0-4](?:\.\d)? ?(?:°|degrees|f\b)",
                 # "thermometer says 38.9", "boiling then freezing", "burning up" (blind batch 6)
-                r"(?:thermometer|temp(?:erature)?|reading) (?:\w+ ){0,3}(?:3[89]|4[01]|10[0-4])(?:\.\d)?\b",
+                # (not the water's: "the bath water temperature was 38.5"; a look-alike left from the eleventh session)
+                r"(?:thermometer|(?<!water )(?<!bath )(?<!pool )(?<!room )(?<!tub )(?<!sauna )(?<!oven )(?<!engine )temp"
+                r"(?:erature)?|reading) (?:\w+ ){0,3}(?:3[89]|4[01]|10[0-4])(?:\.\d)?\b",
                 # voice to text: "hot then cold", "its thirty eight point nine", "sweating through the sheets" (blind batch 15)
                 r"\bthirty[- ](?:eight|nine) point \w+|\bsweat\w* through (?:the|my) (?:sheets|bedding|pyjamas)",
                 r"(?:boiling|roasting|burning up|sweating|hot) (?:\w+ ){0,3}(?:then|and then|one minute|next minute)"
@@ -1168,6 +1185,10 @@ CAUTION_RULES: tuple[Rule, ...] = (
             r"|\bif (?:i|we|he|she|they) (?:ever )?(?:end up|ends up) (?:having|getting|needing)\b"
             r"|\b(?:might|may|could) (?:end up )?(?:need|needing|have to have|have to get) (?:an? |the )?(?:\w+ )?"
             r"(?:surgery|operation|op|discectomy|microdiscectomy)\b"
+            # a pet's operation: "my dog had surgery last week and I've been carrying him" (a look-alike left from the
+            # eleventh session)
+            r"|\b(?:dog|puppy|pup|cat|kitten|horse|pony|rabbit|pet)(?:'s)? (?:\w+ ){0,3}(?:surgery|operation|op)\b"
+            r"|\bthe vets?\b|\bvet(?:erinary)? (?:surgery|surgeon|operation)"
         ),
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.
