@@ -403,3 +403,15 @@ def test_nada_mas_is_not_a_negation():
 ])
 def test_twenty_first_batch_wordings_in_spanish_and_korean(question, level):
     assert assess(question, [], Settings()).triage.level == level
+
+
+@pytest.mark.parametrize("question, level", [
+    # a relative's cancer is set aside when the asker writes about their own sciatica (blind batch 34 kind) ...
+    ("A mi papa le encontraron un cancer de prostata hace dos anos, pero yo estoy bien, solo tengo ciatica de correr. "
+     "Sirve un masaje?", "none"),
+    # ... and kept when the question is about that relative's pain now (`kept_by`; blind batch 9 kind)
+    ("A mi papa le encontraron un cancer de prostata hace dos anos. Ahora le duele la espalda y le baja por la pierna. "
+     "Le regalo unas sesiones de masaje?", "urgent"),
+])
+def test_a_relatives_cancer_counts_only_when_the_question_is_about_them(question, level):
+    assert assess(question, [], Settings(learned_triage=False)).triage.level == level

@@ -80,6 +80,31 @@ _CONTRACTIONS = {
     "fin": "when",
     "efter": "after",
     "mornin": "morning",
+    # dropped g's and "ain't been" in Southern US and Atlantic Canadian English: "nothin numb down below", "hardly
+    # nothin comes out", "i aint been tryin" (blind batch 34); Scots "ah'm", "ah've"
+    "nothin": "nothing",
+    "somethin": "something",
+    "anythin": "anything",
+    "tryin": "trying",
+    "eatin": "eating",
+    "sayin": "saying",
+    "feelin": "feeling",
+    "gettin": "getting",
+    "goin": "going",
+    "comin": "coming",
+    "peein": "peeing",
+    "leakin": "leaking",
+    "losin": "losing",
+    "wakin": "waking",
+    "shakin": "shaking",
+    "sweatin": "sweating",
+    "ain't been": "haven't been",
+    "aint been": "haven't been",
+    "aint": "isn't",
+    # Hindi "susu" (a wee) in Hinglish (blind batch 34)
+    "susu": "pee",
+    "ah'm": "i'm",
+    "ah've": "i've",
 }
 _CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CONTRACTIONS), key=len, reverse=True)) + r")\b")
 

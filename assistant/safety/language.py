@@ -93,6 +93,13 @@ class LanguageSign:
     # 없고"): a mention elsewhere is someone else's ("A mi hermano lo internaron ... con fiebre"). Never set on an
     # emergency sign: a relative's emergency is still one.
     denied_by: tuple[re.Pattern[str], ...] = ()
+    # the question is about the person whose history an exclusion sets aside, anywhere in it ("A mi madre la operaron
+    # de un cancer hace tres anos. Ahora tiene dolor ... Le reservo unas sesiones?"): the exclusions are not read
+    kept_by: tuple[re.Pattern[str], ...] = ()
+
+    def excluded(self, sentence: str, question: str) -> bool:
+        """An exclusion sets the mention aside, unless the question is about that person (``kept_by``)."""
+        return any(x.search(sentence) for x in self.exclude) and not any(k.search(question) for k in self.kept_by)
 
 
 @dataclass(frozen=True)
@@ -220,7 +227,7 @@ class LanguagePack:
             for sign in self.signs:
                 if sign.across_sentences != whole:
                     continue
-                if sign.code in found or (not rewritten and any(x.search(sentence) for x in sign.exclude)):
+                if sign.code in found or (not rewritten and sign.excluded(sentence, question)):
                     continue
                 if any(x.search(question) for x in sign.denied_by):
                     continue
@@ -255,9 +262,7 @@ class LanguagePack:
                     m = pattern.search(sentence)
                     if m is None:
                         continue
-                    excluded = any(x.search(sentence) for x in sign.exclude) or any(
-                        x.search(question) for x in sign.denied_by
-                    )
+                    excluded = sign.excluded(sentence, question) or any(x.search(question) for x in sign.denied_by)
                     negated = not excluded and (
                         answered.get(sentence, False) or self._negated(sentence, m.start(), m.end())
                     )
@@ -330,6 +335,7 @@ def load_pack(path: Path) -> LanguagePack:
                 str(item["source"]),
                 bool(item.get("across_sentences", False)),
                 _compile(item.get("denied_by"), where),
+                _compile(item.get("kept_by"), where),
             )
         )
     code = str(data.get("language") or path.stem)

@@ -38,7 +38,7 @@ ANAESTHETISED = r"(?:been to|at|after|like when) (?:the|a|your) dentist|novocain
 NUMB = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|prickl\w*|no (?:feeling|sensation)"
     r"|(?:lost|losing|loss of|reduced|less|altered|changed|strange|weird|odd|funny|different) (?:feeling|sensation)"
-    r"|(?:can't|couldn't|unable to|not able to|no longer able to|hardly|barely|don't|didn't) (?:really |properly |even "
+    r"|(?:can't|couldn't|unable to|(?:not|n't) able to|no longer able to|hardly|barely|don't|didn't) (?:really |properly |even "
     r"|quite )?feel"
     # "I almost dont feel it, like the skin there is not my skin" (blind batch 32)
     r"|(?:almost|nearly) (?:can't|don't|didn't|couldn't|cannot) feel|like (?:the|my) skin (?:there )?(?:is not|isn't) my skin"
@@ -62,6 +62,8 @@ NUMB = (
 )
 NUMB_ADJ = (
     r"numb\w*|tingl\w*|pins (?:and|&|n) needles|dead|weird|strange|odd|funny|no feeling|no sensation"
+    # Hindi "sunn" (numb), in Hinglish: "her backside and inside thigh area is 'sunn' like no feeling" (blind batch 34)
+    r"|'?sunn\b"
     # "everything 'down there' feels sort of muffled, like it's there but not there"; "inside part of legs ... like wood"
     # (blind batch 32)
     r"|muffled|(?:like )?(?:it's|it is) there but not there|like wood\b|wooden"
@@ -74,7 +76,7 @@ SADDLE_CORE = (
     r"|down there|down below|down yonder|saddle|perine\w*|anus|anal|back passage|bum ?hole|butt ?hole|arse ?hole|ass ?hole"
     r"|rectum|rectal|vagina\w*|vulva|labia|lady (?:parts|bits)|penis|scrotum|testicles?|(?:my|me) balls|(?:my|me) bits"
     # "me bits and the insides of me thighs have gone dead numb" (Irish; blind batch 19)
-    r"|inner thighs?|insides? of (?:my |me |the |both |his |her )?thighs|thighs? (?:\w+ ){0,3}on the inside"
+    r"|inner thighs?|inside thighs?|insides? of (?:my |me |the |both |his |her )?thighs|thighs? (?:\w+ ){0,3}on the inside"
     # "top inside part of legs is same, like wood" (blind batch 32)
     r"|inside (?:part|parts|bit|bits) of (?:my |me |the |both |his |her )?(?:legs|thighs)"
     r"|(?:the )?bits? in between|in between (?:my |the |his |her )?(?:bum )?(?:cheeks|legs)"
@@ -175,7 +177,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "NHS Sciatica: numbness around the bottom (anus) (nhs.uk)",
         # one-sided buttock symptoms are ordinary sciatica (seed article; NHS Sciatica)
         unless=_re(
-            r"\b(?:left|right|one|other) (?:side of (?:my |the )?)?(?:bum|butt|buttock|bottom|cheek|glute|side)",
+            r"\b(?:left|right|one|other) (?:side of (?:my |his |her |their |the )?)?(?:bum|butt|buttock|bottom|cheek|glute|side)",
             r"\b(?:bum|butt) cheek\b(?!s)",
         ),
     ),
@@ -201,7 +203,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|sensation|feeling)"
             ),
             _re(
-                r"(?:lost|losing|loss of|lack of|no) control (?:of|over) (?:my |the )?(?:bladder|pee|wee|urine|peeing|weeing)"
+                r"(?:lost|losing|loss of|lack of|no) control (?:of|over) (?:my |his |her |their |the )?(?:bladder|pee|wee|urine|peeing|weeing)"
             ),
             # "now I have trouble controlling my bladder"; "I haven't managed to pee since yesterday"; "my bladder stopped
             # working yesterday"; "- Problems with waterworks: no...can't go at all" (the second round of the review)
@@ -210,12 +212,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|holding|to hold) (?:my |the |his |her )?(?:bladder|pee|wee|urine|water)\b",
                 r"\b(?:haven't|hasn't|hadn't|not|couldn't|can't) (?:been able to|managed to) (?:pee|wee|urinate|go)\b",
                 r"\b(?:bladder|waterworks)\b (?:has |have |just |completely )?(?:stopped|stop|stops) working\b",
-                r"\b(?:problems?|trouble|issues?) with (?:my |the |your )?(?:waterworks|bladder|peeing|weeing)\b",
+                r"\b(?:problems?|trouble|issues?) with (?:my |his |her |their |the |your )?(?:waterworks|bladder|peeing|weeing)\b",
             ),
             _re(
-                r"(?:can't|couldn't|unable to|not able to|no longer able to|haven't been able to|struggl\w* to|hard to"
+                r"(?:can't|couldn't|unable to|(?:not|n't) able to|no longer able to|haven't been able to|struggl\w* to|hard to"
                 r"|trouble|problems?|difficult(?:y|ies)|strain\w* to) (?:\w+ ){0,2}(?:pee|peeing|wee|weeing|urinat\w*|pass(?:ing)? (?:urine"
-                r"|water)|empty(?:ing)? (?:my |the )?bladder|control (?:my )?(?:bladder|pee|wee))\b"
+                r"|water)|empty(?:ing)? (?:my |his |her |their |the )?bladder|control (?:my |his |her |their )?(?:bladder|pee|wee))\b"
             ),
             _re(
                 r"(?:leak\w*|dribbl\w*) (?:\w+ ){0,3}(?:urine|pee|wee)",
@@ -321,8 +323,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 # "never once got the feeling I needed to go" (blind batch 15)
                 r"(?:never|not) (?:once )?(?:got|get|had|felt) (?:the |any )?(?:feeling|urge|sensation) (?:that )?(?:i|he|she)"
                 r" (?:need|needed|needs) to (?:go|pee|wee)\b",
-                r"(?:not getting|don't get|didn't get|lost|no longer get|can't get) (?:any |the )?(?:feeling|sensation|urge)"
-                r" (?:that |of )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate)",
+                # Indian English "she is not getting the pressure for susu at all, just going by timing" (blind batch 34)
+                r"(?:(?:not|n't) getting|don't get|didn't get|lost|no longer get|can't get) (?:any |the )?"
+                r"(?:feeling|sensation|urge|pressure)"
+                r" (?:that |of |for )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate)",
                 r"\b(?:underpants|pants|knickers|underwear|undergarments|boxers|briefs|trousers?|trackies|jeans|drawers)"
                 r" (?:\w+ ){0,3}(?:damp|wet|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:been )?"
                 r"(?:at all )?(?:felt|feeling|feel|noticed|noticing|knowing|know|aware|realis\w*|realiz\w*)",
@@ -358,7 +362,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))",
             ),
             _re(
-                r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |the )?(?:bowels?|poo|stools?|back passage)",
+                r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |his |her |their |the )?(?:bowels?|poo|stools?|back passage)",
                 r"(?:lost|losing|loss of|no|reduced) bowel (?:control|function|sensation|feeling)",
                 r"(?:trouble|difficulty|problems?|struggl\w*|hard|can't|cannot) (?:\w+ )?(?:controlling|to control|control"
                 r"|holding|to hold) (?:my |the |his |her )?(?:bowels?|poo|stools?)\b",
@@ -377,9 +381,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|noticing|control)|in (?:his|her|my|the) (?:dhoti|lungi|sari|saree|clothes|pants|trousers|bed))"
             ),
             _re(
-                r"(?:can't|couldn't|unable to|not able to|don't|didn't) (?:\w+ ){0,2}(?:hold (?:in )?(?:my |a )?(?:poo|poop"
-                r"|bowels?|it in)|stop (?:a |my )?(?:poo|poop|bowel movement)|(?:tell|feel|know|notice) (?:when )?(?:i )?"
-                r"need (?:a |to )?(?:poo|poop|open (?:my )?bowels|empty (?:my )?bowels|have a bowel movement))"
+                r"(?:can't|couldn't|unable to|(?:not|n't) able to|don't|didn't) (?:\w+ ){0,2}(?:hold (?:in )?(?:my |his |her |their |a )?(?:poo|poop"
+                r"|bowels?|it in)|stop (?:a |my )?(?:poo|poop|bowel movement)|(?:tell|feel|know|notice) (?:when )?(?:i |he |she |they )?"
+                r"(?:need|needs) (?:a |to )?(?:poo|poop|open (?:my |his |her |their )?bowels|empty (?:my |his |her |their )?bowels|have a bowel movement))"
             ),
             _re(
                 r"(?:no|lost|reduced|can't|don't) (?:\w+ )?(?:feeling|sensation|feel it) (?:when|while) (?:\w+ ){0,2}"
@@ -417,6 +421,31 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         (_re(r"\b(?:barely|hardly|only|just) (?:dribbles?|trickles?|drips?) out\b"),),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
         requires=_re(r"\b(?:strain\w*|push\w*|toilet|loo|pee|wee|urin\w*|bladder|waterworks|leak\w*)\b"),
+    ),
+    # "in the bathroom over and over sayin he needs to go but hardly nothin comes out, and this mornin he said he can't
+    # even tell if he needs to go or not" (blind batch 34): little or nothing passed, said in its own clause, with the
+    # bladder or the toilet in the sentence (not constipation); and not being able to tell the need to go. Same sources.
+    Rule(
+        "bladder",
+        "emergency",
+        (_re(r"\b(?:hardly|barely|almost) (?:nothing|anything|any) (?:\w+ )?(?:comes?|came|coming|is coming) out\b"),),
+        "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
+        requires=_re(
+            r"^(?!.*\b(?:constipat\w*|poo\w*|stool|bowels?|codeine|number twos?|laxative\w*)\b).*\b(?:pee|wee|urin\w*"
+            r"|bladder|waterworks|needs? to go|bathroom|toilet|loo)\b"
+        ),
+    ),
+    Rule(
+        "bladder",
+        "emergency",
+        (
+            _re(
+                r"\b(?:can't|cannot|couldn't|can no longer|don't|doesn't|no longer) (?:even |really |always )?(?:tell|know)"
+                r" (?:if|when|whether) (?:i|he|she|they|you) (?:needs?|need|has|have) to (?:go|pee|wee)\b"
+                r"(?=\s*(?:$|[.,;!?)]|or not|any ?more|until|till|unless|without))"
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
     ),
     # "she had an accident on site, the number two kind, in her overalls" (blind batch 14): the kind of accident is
     # said in its own clause. Same sources as above.
@@ -522,7 +551,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         (
             _re(
                 # ("both leg feel numb", second-language English; blind batch 33)
-                r"both (?:of )?(?:my |the |your )?(?:legs?\b(?! (?:press|day|workout|raises|extensions|curls))|sides|thighs|calves"
+                r"both (?:of )?(?:my |his |her |their |the |your )?(?:legs?\b(?! (?:press|day|workout|raises|extensions|curls))|sides|thighs|calves"
                 r"|feet|buttocks|hamstrings)",
                 r"(?:left and right|right and left) (?:legs?|sides?|thighs?)",
             ),
@@ -531,12 +560,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"\b(?:legs|thighs|calves|feet) (?:are |feel |have |went |gone )?(?:\w+ )?both\b",
             ),
             _re(
-                r"(?:spread|gone|going|moved|started) (?:in)?to (?:my |the )?other leg (?:as well|too)",
+                r"(?:spread|gone|going|moved|started) (?:in)?to (?:my |his |her |their |the )?other leg (?:as well|too)",
                 # voice typing: "now it's gone into the rite leg to, both lakes are numb" (blind batch 17)
-                r"(?:spread|gone|going|moved|started|passed) (?:in)?to (?:my |the )?(?:right|rite|left) (?:leg|side) (?:as well|too"
+                r"(?:spread|gone|going|moved|started|passed) (?:in)?to (?:my |his |her |their |the )?(?:right|rite|left) (?:leg|side) (?:as well|too"
                 r"|to)\b",
-                r"\bboth (?:of )?(?:my |the )?(?:lakes|lags|leggs)\b",
-                r"(?:in|down) (?:my |the )?other leg (?:as well|too)",
+                r"\bboth (?:of )?(?:my |his |her |their |the )?(?:lakes|lags|leggs)\b",
+                r"(?:in|down) (?:my |his |her |their |the )?other leg (?:as well|too)",
                 r"both legs now",
                 r"(?:now|since) (?:\w+ ){0,2}(?:the |my )?(?:other|left|right|opposite) (?:leg|side) (?:\w+ ){0,3}(?:too|as well"
                 r"|also)\b",
@@ -548,7 +577,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|jelly|pins and needles)"
             ),
             _re(
-                r"(?:numb\w*|weak\w*|tingl\w*|pins and needles) (?:\w+ ){0,3}(?:in|down|into|through|of) (?:my |the )legs\b"
+                r"(?:numb\w*|weak\w*|tingl\w*|pins and needles) (?:\w+ ){0,3}(?:in|down|into|through|of) (?:my |his |her |their |the )legs\b"
             ),
         ),
         "NHS Sciatica (nhs.uk); gpreasoning.uk sciatica pathway",
@@ -570,6 +599,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"|exams?|on stage|audition|first dance|presentation|proposal|propos\w*|kiss\w*|crush)\b",
             r"(?:bill|price|quote|shock|fright|scare\w*|nervous|nerves|news|saw|heard)\b.{0,60}\blegs (?:\w+ ){0,2}(?:went|turned"
             r"|go|turn) (?:to )?(?:jelly|rubber|wobbly|to water)\b",
+            # gym soreness in both legs, with no numbness or weakness said: "leg day absolutely destroyed me, both legs
+            # DEAD ... not numb or anything just sore" (blind batch 34)
+            r"^(?!.*(?<!not )(?<!no )(?<!n't )(?<!nothing )\b(?:numb\w*|tingl\w*|weak\w*|pins and needles|no feeling|can't feel))"
+            r".*\b(?:leg day|squat\w*|lunges?|deadlift\w*|doms|leg press|wall sits?)\b",
         ),
     ),
     # New sexual problems: loss of genital feeling during sex, new trouble with erection or ejaculation.
@@ -579,7 +612,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"(?:can't|couldn't|unable to|not able to|(?:hasn't|haven't|hadn't) been able to|struggl\w* to|trouble|problems?"
+                r"(?:can't|couldn't|unable to|(?:not|n't) able to|(?:hasn't|haven't|hadn't) been able to|struggl\w* to|trouble|problems?"
                 r"|difficult\w*) (?:\w+ ){0,2}(?:get(?:ting)?|keep(?:ing)?|maintain\w*|have|having|stay(?:ing)?)"
                 # ("i cant get fully hard", "finishing feels like nothing"; blind batch 33)
                 r"(?: or (?:get|keep|maintain))? (?:an? )?(?:fully |properly |very |really |completely |all the way )?(?:erection"
@@ -597,7 +630,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(r"(?:problems?|trouble|difficulty|can't|unable to) (?:\w+ ){0,2}ejaculat\w*"),
             # slang patients use: "can't get it up", "can't perform in bed", "nothing happening down there"
             _re(
-                r"(?:can'?t|cannot|couldn'?t|unable to|not able to) (?:get|keep) it up",
+                r"(?:can'?t|cannot|couldn'?t|unable to|(?:not|n't) able to) (?:get|keep) it up",
                 r"(?:can'?t|cannot|couldn'?t) (?:perform|do anything) (?:in bed|sexually|with my (?:wife|husband|partner))",
                 # "since about Tuesday nothing works in the bedroom for him" (blind batch 18)
                 r"nothing (?:happening|happens|works?) (?:down there|downstairs|in bed|in the bedroom)",
@@ -611,7 +644,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 # time of relations" (blind batch 22)
                 r"\b(?:organ|member|penis|manhood|tool) (?:is |has )?(?:not|isn't|won't|doesn't|stopped) (?:\w+ )?(?:standing"
                 r"|stand|rising|rise|getting hard|get hard)\b",
-                r"(?:not getting|no|lost|less|reduced|not having) (?:proper |much |any |the )?(?:sensation|feeling) (?:at the"
+                r"(?:(?:not|n't) getting|no|lost|less|reduced|(?:not|n't) having) (?:proper |much |any |the )?(?:sensation|feeling) (?:at the"
                 r" time of|during|while having|in|when having) (?:relations|intercourse|sex|intimacy|marital relations)\b",
                 # "his manhood is not responding", "things down there haven't been working" (blind batch 13)
                 r"\bmanhood (?:\w+ )?(?:is |isn't |has )?(?:not |stopped |no longer )?(?:responding|working|standing|rising)",
@@ -624,6 +657,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"\beven when we (?:try|tried)\b.{0,30}\b(?:can't|cannot|barely|hardly) feel\b",
                 r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
                 r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
+                # Scots "things in the, eh, trouser department have just stopped workin. Nae life at aw" (blind batch 34)
+                r"\b(?:trouser|trousers|pants|downstairs|bedroom|below the belt) department\b(?: \w+){0,3} (?:have |has )?"
+                r"(?:just )?(?:stopped|not|isn't|aren't|haven't been|no longer|won't) (?:\w+ )?work",
+                r"(?:can't|cannot|couldn't|can barely|can hardly|barely|hardly) feel (?:anything|a thing|much) (?:down there"
+                r"|down below|downstairs) (?:either )?(?:when|while) we (?:try|tried|are (?:together|intimate)|make love|do it)",
                 # "downstairs just isn't working" (blind batch 9): the place first
                 r"(?:down there|downstairs)(?: \w+){0,2} (?:isn'?t|is not|aren'?t|are not|not|stopped|has stopped|won'?t"
                 r"|doesn'?t|does not) (?:\w+ )?work(?:ing)?\b",
@@ -645,7 +683,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"\b(?:i|i've|i have) (?:\w+ )?collapsed\b",
             ),
             _re(
-                r"(?:can't|couldn't|unable to|not able to) (?:\w+ ){0,2}(?:move|lift|feel) (?:my |either |both )?legs?\b"
+                r"(?:can't|couldn't|unable to|(?:not|n't) able to) (?:\w+ ){0,2}(?:move|lift|feel) (?:my |his |her |their |the |either |both )?legs?\b"
                 r"(?! (?:very|that|much|high|above|past|without|because of the pain|because it hurts))"
             ),
             _re(
@@ -669,7 +707,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:over|in|within|during) the (?:last|past) (?:few |couple of |two |three |\d+ )?hours?.{0,60}"
                 r"(?:weak\w*|worse|spread\w*|creep\w*|giv\w* way)",
                 r"weak\w* (?:\w+ ){0,4}(?:creep\w*|spread\w*|mov\w*|travel\w*) (?:up|higher|upwards)",
-                r"(?:worse|weaker) (?:by the hour|every hour|hour by hour)",
+                # "it buckle under me twice ... it just give way, getting worse every couple hours" (blind batch 34)
+                r"(?:worse|weaker) (?:by the hour|every hour|hour by hour|every (?:couple|few|two|three|2|3)(?: of)? hours)",
             ),
         ),
         "NHS Sciatica (nhs.uk); AAFP 2012 (Casazza); AHCPR red-flag table (NCBI NBK52120)",
@@ -732,7 +771,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"(?:can't|cannot|unable to|couldn't|not able to|can not) (?:\w+ )?(?:lift|raise|move|grip|hold) (?:\w+ ){0,2}"
+                r"(?:can't|cannot|unable to|couldn't|(?:not|n't) able to|can not) (?:\w+ )?(?:lift|raise|move|grip|hold) (?:\w+ ){0,2}"
                 r"(?:arm|hand)\b"
             ),
         ),
@@ -747,7 +786,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "NHS Stroke symptoms (nhs.uk, Act FAST)",
         requires=_re(
             STROKE_FACE,
-            r"(?:can't|cannot|unable to|couldn't|not able to|can not) (?:\w+ )?(?:lift|raise|move|grip|hold) (?:\w+ ){0,2}"
+            r"(?:can't|cannot|unable to|couldn't|(?:not|n't) able to|can not) (?:\w+ )?(?:lift|raise|move|grip|hold) (?:\w+ ){0,2}"
             r"(?:arm|hand)\b",
         ),
         requires_anywhere=True,
@@ -790,13 +829,13 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|move|bend|point|flex)"
             ),
             _re(
-                r"(?:can't|couldn't|unable to|not able to|struggl\w* to|hard to|trouble|difficult\w*) (?:\w+ ){0,2}(?:lift"
+                r"(?:can't|couldn't|unable to|(?:not|n't) able to|struggl\w* to|hard to|trouble|difficult\w*) (?:\w+ ){0,2}(?:lift"
                 r"|raise|pull up|point|flex|move|wiggle|bend) (?:my |the |his |her )?(?:left |right )?(?:big )?(?:toes?|foot"
                 r"|feet|ankle)"
             ),
             _re(
-                r"(?:can't|cannot|unable to|not able to|struggl\w* to|no longer able to) (?:\w+ ){0,2}(?:walk|stand|push|go"
-                r"|get|rise|balance)(?: up)? on(?:to)? (?:my )?(?:heels?|tip ?toes?|toes)"
+                r"(?:can't|cannot|unable to|(?:not|n't) able to|struggl\w* to|no longer able to) (?:\w+ ){0,2}(?:walk|stand|push|go"
+                r"|get|rise|balance)(?: up)? on(?:to)? (?:my |his |her |their )?(?:heels?|tip ?toes?|toes)"
             ),
             _re(r"(?:keep|kept|keeps) (?:tripping|stumbling|falling over)"),
             # Ghanaian English: "my left foot is not lifting well when I walk, the toes dey scrape the ground" (blind batch 24)
@@ -824,8 +863,10 @@ URGENT_RULES: tuple[Rule, ...] = (
                 # "today the left leg folds under me on the stairs" (blind batch 33)
                 r"|folds? (?:under|beneath|underneath)|folding (?:under|beneath|underneath))"
             ),
-            _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
-            _re(r"unsteady|(?:lost|losing|loss of|poor) (?:my )?balance|can't walk (?:straight|properly|normally)"),
+            _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |his |her |their |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
+            _re(
+                r"unsteady|(?:lost|losing|loss of|poor) (?:my |his |her |their )?balance|can't walk (?:straight|properly|normally)"
+            ),
         ),
         "AAFP 2012 (Casazza); Northern Trust HSCNI low back pain page",
         # a figure of speech: "my knees went weak when I saw the price" (blind batch 19)
@@ -856,12 +897,12 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"rear[- ]ended|hit by a (?:car|bus|van|truck|lorry|bike)|whiplash|knocked (?:off|over|down)"
                 r"(?! (?:my |the |a |an |his |her |our |some )?(?:\w+ )?(?:glass|cup|mug|vase|bottle|drink|lamp|bin|plant"
                 r"|tea|coffee|pint|jug|bowl|plate|pot|tin|can|candle)s?\b)",
-                r"land(?:ed)? (?:hard |heavily |flat )?on (?:my |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine"
+                r"land(?:ed)? (?:hard |heavily |flat )?on (?:my |his |her |their |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine"
                 r"|arse)",
                 r"came off (?:my|a|the) (?:bike|horse|motorbike|motorcycle|scooter|board|ladder|roof|scaffold\w*|stepladder)",
                 r"(?:was|got|been|being) (?:\w+ )?(?:tackled|hit|kicked|struck|knocked|thrown|crushed|run over|trampled)",
                 r"(?:went|came|going|coming) down (?:hard|heavily|awkwardly)|missed (?:a|the) (?:step|stair)",
-                r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
+                r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my |his |her |their )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
                 # "went down the last few steps on my back" (the review of the thirteenth session; not "went down to the gym
                 # and worked on my back")
                 r"(?:fell|went down|came down) (?:the )?(?:\w+ ){0,3}(?:steps|stairs)\b",
@@ -1014,11 +1055,11 @@ URGENT_RULES: tuple[Rule, ...] = (
             _re(r"(?:at night|in the night|night ?time)(?: \w+){0,5} (?:worse|worst)"),
             _re(r"\b(?:wake|wakes|woke|waking) up (?:at )?(?:[1-5] ?a\.?m\b|[1-5] in the morning)"),
             _re(
-                r"(?:wakes|woke|waking|wake) me(?: up)?",
-                r"(?:keeps|kept|keeping) me (?:up|awake)(?: \w+){0,2} (?:all )?night",
+                r"(?:wakes|woke|waking|wake) (?:me|him|her|them)(?: up)?",
+                r"(?:keeps|kept|keeping) (?:me|him|her|them) (?:up|awake)(?: \w+){0,2} (?:all )?night",
             ),
             _re(
-                r"no matter (?:how|what position|which way) i (?:lie|sit|rest|lay)",
+                r"no matter (?:how|what position|which way) (?:i|he|she|they) (?:lies|lie|sits|sit|rests|rest|lays|lay)",
                 r"(?:most|worst) (?:in|at|during) (?:the )?(?:night|early hours|small hours)|in the (?:early|small) hours",
                 r"(?:rest|resting|lying (?:down|still)|lie (?:down|still)|keeping still|being still) (?:\w+ ){0,2}(?:doesn't"
                 r"|won't|never|isn't) (?:help|ease|settle|improve|make (?:it|any) (?:better|difference))",
@@ -1028,7 +1069,7 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|stop)\w* (?:\w+ ){0,3}(?:rest|resting|lie down|lying down|lying still|lie still|keep still|in bed)"
             ),
             _re(
-                r"(?:even|still) (?:when|while|if) (?:i'm |i )?(?:rest\w*|lie|lying|sit still|keep still|lie still|in bed)"
+                r"(?:even|still) (?:when|while|if) (?:i'm |i |he's |she's |he |she )?(?:rest\w*|lie|lying|sit still|keep still|lie still|in bed)"
             ),
             _re(r"pain at rest|no position (?:helps|is comfortable|eases)"),
             # "lying down makes it WORSE not better, 3am pacing round the flat ... nothing i do when im resting touches
@@ -1046,7 +1087,7 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
             # "at night it's desperate, doesn't matter how I lie, I'm up walking the floor at 3am" (blind batch 11)
             _re(
-                r"(?:doesn't|does not|don't) matter (?:how|what position|which way) i (?:lie|sit|rest|lay)",
+                r"(?:doesn't|does not|don't) matter (?:how|what position|which way) (?:i|he|she|they) (?:lies|lie|sits|sit|rests|rest|lays|lay)",
                 r"walking the floor(?: \w+){0,2} (?:at )?(?:night|\d|one|two|three|four)",
                 r"at night (?:it'?s|it is|it gets) (?:\w+ )?(?:desperate|unbearable|agony|awful|horrendous|killing)",
             ),
@@ -1068,7 +1109,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         (
             _re(
                 # "my right calf: it's swollen compared to the left" (blind batch 18)
-                r"(?:calf|calves|lower leg|back of (?:my |the )?(?:lower )?leg|shin)(?:'s)?(?:[,:]? [\w']+){0,5}[,:]? (?:swollen|swelling|swelled"
+                r"(?:calf|calves|lower leg|back of (?:my |his |her |their |the )?(?:lower )?leg|shin)(?:'s)?(?:[,:]? [\w']+){0,5}[,:]? (?:swollen|swelling|swelled"
                 r"|puffy|red|redness|hot|warm|inflamed|discolou?red)\b(?! up| water| bottle| pack)"
             ),
             _re(
@@ -1133,7 +1174,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|\benceinte\b|\bembarazada\b|\bschwanger\b|\bincinta\b|\bgr[aá]vida\b"
                 r"|\bpreggo\b|\bpreggers\b|\bpreggy\b|\bpregos?\b|\bpreg\b|\b\d+ ?(?:wks|weeks) (?:preg|pg)\b|up the duff|\bwith child\b"
                 # "24 weeks with my 2nd" (blind batch 27): the weeks of a pregnancy, counted with the baby to come
-                r"|\b\d{1,2} ?(?:wks|weeks) (?:in )?with (?:my |our |the )?(?:1st|first|2nd|second|3rd|third|4th|fourth|next"
+                r"|\b\d{1,2} ?(?:wks|weeks) (?:in )?with (?:my |his |her |their |our |the )?(?:1st|first|2nd|second|3rd|third|4th|fourth|next"
                 r"|twins|bump|baby|little one|number (?:two|three|2|3))\b(?! (?:massage|therapist|physio|session|treatment))"
                 # the first scan told as news: "we saw the heartbeat last week, 11 weeks!!!" (blind batch 33)
                 r"|\b(?:saw|seen|see|heard|hear|hearing|seeing) (?:the |its |our |a )?(?:baby'?s? |little )?heart ?beat\b"
@@ -1167,7 +1208,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"(?:hip|knee|joint|disc)s? (?:was |were |got |been |being )?(?:replaced|done|operated on)\b"
                 r"|(?:my|the|a) new (?:hip|knee)\b",
                 # "had my gallbladder out keyhole 2 weeks ago" (blind batch 8)
-                r"\bhad (?:my |an? |the )?(?:gall ?bladder|appendix|womb|uterus|spleen|kidney|tonsils|prostate|ovary|ovaries)"
+                r"\bhad (?:my |his |her |their |an? |the )?(?:gall ?bladder|appendix|womb|uterus|spleen|kidney|tonsils|prostate|ovary|ovaries)"
                 r" (?:\w+ )?(?:out|removed|taken out)\b|\bkeyhole\b|\blaparoscop\w*|\bhysterectomy\b|\bappendectomy\b"
                 r"|\bc-?section\b|\bcaesarean\b",
             ),

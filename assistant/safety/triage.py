@@ -64,6 +64,9 @@ _OVER = re.compile(
     r"|been (?:completely |totally |perfectly )?well since"
     # "had the op that week, came right completely, not a peep since" (New Zealand English; blind batch 26)
     r"|came right|come right|not a (?:peep|squeak|twinge|problem) since"
+    # "did physio and it fully came back, that was 18 years ago and never a peep since" (blind batch 34)
+    r"|(?:it|foot|leg|feeling|strength|sensation|power|everything) (?:fully|completely|totally) came back\b"
+    r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)|never a (?:peep|squeak|twinge) since"
     # "I come out of it good as new, ain't had a lick of trouble with my bladder or nothin since" (Appalachian English;
     # blind batch 27)
     r"|(?:as )?good as new|(?:ain't|haven't|have not|hasn't|not) had (?:a lick of |a bit of |any |a spot of |one bit of )?"
@@ -136,6 +139,9 @@ _NOT_BACK = re.compile(
     # the strength or the foot "came back completely" is recovery, not the sign returning (blind batch 32)
     r"|\b(?:it|foot|leg|feeling|strength|sensation|function|movement|power|control|everything) came back (?:completely"
     r"|fully|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
+    # ... and "it fully came back" (blind batch 34)
+    r"|\b(?:it|foot|leg|feeling|strength|sensation|power|everything) (?:fully|completely|totally) came back\b"
+    r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
 )
 _RETURNED = re.compile(
     # "it's reappeared", "resurfaced this week", "the slapping has restarted", "showed up once more", "history repeating
@@ -241,7 +247,9 @@ _STRANGER = re.compile(
 # ... only when the asker sets their own case apart ("my own problem is textbook ... my bladder and bowels are
 # normal"): a neighbour "who has wet himself" with no such line is still an emergency to pass on.
 _MINE_APART = re.compile(
-    r"\bmy own (?:problem|issue|case|sciatica|symptoms?|pain)\b|\bmy (?:bladder|bowels?|waterworks)(?: and (?:my )?"
+    r"\bmy own (?:problem|issue|case|sciatica|symptoms?|pain)\b"
+    # "Mine is nothing like that: I'm 29, it's a dull toothache-type throb" (blind batch 22)
+    r"|\bmine(?: is|'s) (?:nothing|not (?:\w+ )?(?:anything )?) ?like (?:that|this|it|his|hers|theirs)\b|\bmy (?:bladder|bowels?|waterworks)(?: and (?:my )?"
     r"(?:bladder|bowels?))? (?:are|is) (?:\w+ )?(?:normal|fine|ok|okay|grand)\b"
     # "none of that is going on with me, waterworks ... totally normal"; "Me, I've just got a classic one-sided
     # sciatica ... bladder fine" (blind batch 17)
@@ -281,7 +289,13 @@ _ASKER_IN_CLAUSE = re.compile(
     r"|\bthis (?:week|morning|afternoon|evening)\b|\b(?:today|tonight|too|either|still|here)\b|\bsame as (?:him|her|them)\b"
     r"|\b\w+ (?:days?|weeks?) later\b|\bhalfway\b"
 )
-_PET = re.compile(r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b")
+# (a breed named instead of "dog": "our wee dachshund Haggis went off his back legs ... couldnae control his bladder";
+# blind batch 34)
+_PET = re.compile(
+    r"\b(?:dogs?|doggos?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet|dachshunds?|sausage dog|spaniels?|labradors?"
+    r"|retrievers?|terriers?|collies?|poodles?|pugs?|beagles?|corgis?|greyhounds?|whippets?|lurchers?|huskies|husky"
+    r"|schnauzers?|bulldogs?|staffies|staffy|chihuahuas?|rottweilers?|alsatians?|german shepherds?)\b"
+)
 _PET_LEGS = re.compile(r"\b(?:back|hind|front) legs?\b|\bpaws?\b")
 _HUMAN_LEGS = re.compile(
     r"(?<!back )(?<!hind )(?<!front )\b(?:legs?|thighs?|feet|foot|knees?|calf|calves|ankles?|shins?|hips?|toes?)\b"
@@ -449,7 +463,7 @@ def _names_sign(rule: Rule, cl: Clause, norm: str) -> bool:
 
 # ---- age (AHCPR red-flag table: new back pain over 50; NICE NG59 covers people aged 16 and over) ----------
 _AGE_NUMBER = re.compile(
-    r"\b(?:i'm|i am|im|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
+    r"\b(?:i'm|i am|im|he's|she's|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
     r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|stone|st\b|cm|miles?|km))"
     r"|\b(\d{1,3})[- ]?(?:years?|yrs?|yr)[- ]?old\b|\b(\d{1,3}) ?y/?o\b"
     # an age set off by commas: "a farmer outside Cahersiveen, 58 years, never had a bad back" (blind batch 29)
