@@ -41,7 +41,11 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bhow long (?:should|does|do|will|is|are|would) (?:a|the|each|my|one|your)?\s*(?:\w+ )?"
             r"(?:sessions?|appointments?|treatments?|massages?)(?: (?:be|last|take|go on for))?\b"
-            r"|\b\d+ ?(?:mins?|minutes?) or (?:an?|a full|\d+) ?(?:hours?|hrs?|mins?|minutes?)\b",
+            r"|\b\d+ ?(?:mins?|minutes?) or (?:an?|a full|\d+) ?(?:hours?|hrs?|mins?|minutes?)\b"
+            # the verb last, as second-language writers put it: "how long one session should be, 30 minit or one hour?"
+            # (blind batch 34)
+            r"|\bhow long (?:a|the|each|my|one|your) (?:\w+ )?(?:sessions?|appointments?|treatments?|massages?)"
+            r" (?:should|would|will|must|can) (?:be|last|take)\b",
             re.IGNORECASE,
         ),
         re.compile(rf"\b{_NUMBER}[- ]?(?:mins?|minutes?|hours?|hrs?)\b|\bhalf an hour\b|\ban hour\b", re.IGNORECASE),

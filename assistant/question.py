@@ -87,7 +87,10 @@ _ASKS = re.compile(
 _POINTS_BACK = re.compile(
     # "What's the difference between 'em" (blind batch 28)
     r"\b(?:it|it's|its|that|this|those|these|they|them|their|one|ones|(?<!is )(?<!are )(?<!was )(?<!were )there)\b"
-    r"|(?:'|\b)em\b",
+    r"|(?:'|\b)em\b"
+    # a bare "after" at the end of the ask: "My brother will have microdiscectomy operation ... How many weeks he will
+    # be off work after?" (blind batch 34)
+    r"|\b(?:after|afterwards|afterward)\W*$",
     re.IGNORECASE,
 )
 # a test named as the source of a finding ("MRI report says L5/S1 disc herniation", "the x-ray showed..."): the
@@ -143,7 +146,11 @@ def spoken_punctuation(text: str) -> str:
 # real or nah?", "my yoga teacher says ..." (the thirteenth session, from blind batch 33's wording)
 _TOPIC_AS_PERSON = re.compile(
     r"\b(?:gym|yoga|pilates|crossfit|swimming|running|cycling|golf|tennis|football|rugby)"
-    r" (?:buddy|buddies|friend|friends|mate|mates|teacher|instructor|coach|bro|pal|partner|girlie|guy|lady)\b",
+    r" (?:buddy|buddies|friend|friends|mate|mates|teacher|instructor|coach|bro|pal|partner|girlie|guy|lady)\b"
+    # ... or met there: "my guy at the gym anasema massage makes endorphins ..." (blind batch 34)
+    r"|\b(?:buddy|buddies|friend|friends|mate|mates|teacher|instructor|coach|bro|pal|partner|guy|lady|bloke|fella|dude"
+    r"|trainer|pt|lads?|girls?|someone|somebody|people|everyone) (?:at|from|down|in) (?:my |the |our )?(?:gym|yoga"
+    r"|pilates|crossfit|swimming pool|pool|running club|golf club|tennis club|football|rugby club)\b",
     re.IGNORECASE,
 )
 # Emoji say how the asker feels, not what they ask, and pull the embedding away from every passage: "... flushes the
@@ -476,7 +483,9 @@ def read_question(
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
     if listed_beside(asked, absent, gate):
         scene, absent = (*scene, *absent), ()
-    part_absent = _lean_back(parts, [_asked_absent(_REPORTED_BY.sub("it showed", p), gate) for p in parts])
+    part_absent = _lean_back(
+        parts, [_asked_absent(_REPORTED_BY.sub("it showed", _TOPIC_AS_PERSON.sub("friend", p)), gate) for p in parts]
+    )
     if any(part_absent) and not any(_asks_in(p) for p, gone in zip(parts, part_absent) if not gone):
         # the only ask is about a topic no article mentions; what is left only tells ("does massage help the carpal
         # tunnel also? my hand numb in the morning"; blind batch 27): nothing is left to answer

@@ -29,6 +29,8 @@ CHAT_SPELLINGS = {
     "wot": "what", "wat": "what", "wut": "what", "hw": "how", "wen": "when", "u": "you", "ur": "your",
     "pls": "please", "plz": "please", "coz": "because", "cuz": "because", "abt": "about", "n": "and",
     "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
+    # Pacific pidgins (Bislama, Tok Pisin, Pijin): "Wanem kind massage they use for sciatica?" (blind batch 34)
+    "wanem": "what",
 }  # fmt: skip
 
 

@@ -567,3 +567,46 @@ def test_being_signed_off_work_is_named_as_not_covered_beside_the_gp_answer(assi
     # "signing off" from work as in resting up is the bed-rest question, not a sick note
     rest = assistant.ask("should I be signing off and resting up at home or keep moving about?")
     assert rest.outcome == "answer", rest.answer
+
+
+# ---- blind batch 34 kinds, reworded -------------------------------------------------------------------------------
+
+
+def test_the_conventional_treatments_are_answered_with_the_traditional_therapies_sentence(assistant):
+    answer = assistant.ask("Before I try anything alternative, what do doctors normally use to treat sciatica?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("While traditional therapies like prescription drugs"), answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "doc put me on pregabalin 75. when it's really bad can I take two at once?",
+    "tramadol 50 isn't touching it, could I have another one straight away?",
+])
+def test_taking_more_of_a_named_medicine_is_a_dose_question_and_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.outcome == "refusal", answer.answer
+    assert not answer.citations
+
+
+def test_checking_a_therapists_registration_is_a_service_question(assistant):
+    answer = assistant.ask("how can I check a massage therapist is properly licensed before I book for my sciatica?")
+    assert answer.outcome == "out_of_scope", answer.answer
+
+
+def test_asking_what_a_therapist_may_diagnose_is_not_a_request_for_a_diagnosis(assistant):
+    answer = assistant.ask("are massage therapists allowed to diagnose my pelvis being out of line?")
+    assert answer.outcome == "answer", answer.answer
+    assert "What the evidence says" in answer.answer, answer.answer
+
+
+def test_a_pidgin_what_kind_and_a_session_length_with_the_verb_last(assistant):
+    answer = assistant.ask("Wanem kind massage good for sciatica? And how long one massage should last?")
+    assert answer.outcome == "answer", answer.answer
+    assert "deep tissue massage, Swedish massage, and myofascial release" in answer.answer.split("[1]")[0], answer.answer
+    assert answer.uncovered, answer.answer
+
+
+def test_a_friend_met_at_the_gym_is_a_person_not_the_gym_topic(assistant):
+    answer = assistant.ask("a lad at my gym says massage pumps out endorphins and that's what fixes sciatica, proven?")
+    assert answer.outcome == "answer", answer.answer
+    assert "What the evidence says" in answer.answer.split("\n\n")[0], answer.answer

@@ -1451,6 +1451,18 @@ def test_a_sign_said_of_someone_else_reaches_the_same_level_by_rule(question, le
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
 
 
+@pytest.mark.parametrize("question, level", [
+    # blind batch 34 kind, reworded: a relative's operation to come, asked about for their work, not their massage ...
+    ("My brother is booked in for surgery on his disc next week. How long will he be off work?", "none"),
+    ("My sister will have microdiscectomy operation in the spring; will she need long off work after?", "none"),
+    # ... and kept when a massage for them is asked about, or the operation is the asker's
+    ("My brother is booked in for surgery on his disc next week. Can he have a massage before it?", "caution"),
+    ("I'm booked in for surgery on my disc next week, can I have a massage before?", "caution"),
+])
+def test_a_relatives_operation_to_come_counts_only_when_their_massage_is_asked_about(question, level):
+    assert assess(question, [], Settings(learned_triage=False)).triage.level == level
+
+
 @pytest.mark.parametrize("question", [
     # blind batches 3 and 27 kind, reworded: an operation that may come is not a recent one
     "If I end up having a discectomy, how long until I can drive again?",

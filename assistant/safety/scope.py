@@ -89,6 +89,12 @@ _SERVICE = re.compile(
     # tipping the therapist ("do u tip the massage therapist if its at a physio clinic"; blind batch 32), not "tips for"
     r"|\b(?:do|should|would|must) (?:you|u|i|people|we|ya) (?:\w+ )?tip\b|\btipping\b|\bgratuit(?:y|ies)\b"
     r"|\btip (?:the|my|your|a|our) (?:massage |remedial |sports )?(?:therapist|masseu\w*|rmt|physio|lady|guy)\b"
+    # checking a practitioner's registration: "How do I check that a massage therapist is properly registered before I
+    # book ...? Is there like a list somewhere?" (blind batch 34)
+    r"|\b(?:check|verify|look up|find out|make sure|know)\b (?:\w+ ){0,5}(?:is|are|'s) (?:properly |actually |really "
+    r"|fully )?(?:registered|accredited|licensed|licenced|certified|insured)\b"
+    r"|\b(?:register|directory|list|database) of (?:\w+ )?(?:registered |accredited |licensed |certified )?(?:massage "
+    r"|sports )?(?:therapists?|masseu\w*|rmts?|physios?|practitioners?)\b"
 )
 
 _DRUG = (
@@ -115,6 +121,11 @@ _DOSING = re.compile(
     rf"|medication|medicines?|meds|drugs?|pills?|tablets?|pain ?relief)\b(?! (?:for massage|than massage))"
     rf"|\b(?:{_DRUG})\b (?:and|with|or) (?:{_DRUG})\b.{{0,30}}\b(?:together|same time|at once|mix)"
     rf"|\bprescribe\b|\bgive me (?:a |some )?(?:prescription|the (?:max|dose))"
+    # a strength after the drug's name, and taking more of it: "doctor give me gabapentin 300. if pain very bad I can
+    # take two together?" (blind batch 34)
+    rf"|\b(?:{_DRUG})\b \d{{2,4}}\b(?! ?(?:years?|yrs?|days?|weeks?|months?|times?|%))"
+    rf"|\b(?:{_DRUG})\b.{{0,80}}\b(?:take|have|use|swallow) (?:two|2|three|3|more|another|extra|double|an extra|a second"
+    rf"|both)\b(?! (?:weeks?|days?|months?|years?|sessions?|massages?)\b)"
 )
 _CONDITION = (
     r"sciatica|piriformis(?: syndrome)?|a slipped disc|slipped disc|a (?:herniated|bulging|prolapsed) dis[ck]|herniated"
@@ -264,6 +275,7 @@ _THEIR_CLAIM = re.compile(
     r"\b(?:she|he|they|the therapist|my therapist|the masseu\w*)(?: \w+){0,2} (?:says?|said|claims?|reckons?|can|could"
     r"|will)\b[^.?!]*"
 )
+_THEY_DIAGNOSE = re.compile(_CAN_THEY_DIAGNOSE.pattern + r"[^.?!]*")
 _NAMED_DOSE = re.compile(r"\b(?:dose|doses|dosage|overdose|milligrams?|mcg)\b|\b\d+ ?mg\b")
 
 
@@ -274,7 +286,11 @@ def refusal_kind(question: str) -> RefusalKind | None:
         return None
     if _DOSING.search(norm):
         return "dosing"
-    if _DIAGNOSIS.search(_THEIR_CLAIM.sub(" ", norm) if _CAN_THEY_DIAGNOSE.search(norm) else norm):
+    # (what a therapist may diagnose is asked about, not asked for: "are massage therapists qualified to diagnose my hips
+    # being out?"; found in the fourteenth session)
+    if _DIAGNOSIS.search(
+        _THEY_DIAGNOSE.sub(" ", _THEIR_CLAIM.sub(" ", norm)) if _CAN_THEY_DIAGNOSE.search(norm) else norm
+    ):
         return "diagnosis"
     if _TREATMENT_DECISION.search(norm):
         return "treatment_decision"

@@ -162,9 +162,14 @@ _GONE = re.compile(
 # is for the person massaged, so it stays when the question is about the relative ("can she have a massage?")
 _SELF = re.compile(r"\b(?:i'm|i am) (?:\d+|only \d+)\b|\bi (?:just |only )?(?:have|get|got)\b.{0,40}\bsciatica\b")
 _FOR_THEM = re.compile(
-    r"\b(?:can|could|should|would|will) (?:she|he|they)\b|\bfor (?:her|him|them)\b|\b(?:her|his) massage\b"
+    # (a question about them and a massage or a session, not any question about them: "My brother will have
+    # microdiscectomy operation ... How many weeks will he be off work?" asks about his work; blind batch 34)
+    r"\b(?:can|could|should|would|will) (?:she|he|they)\b(?=[^.?!]*\b(?:massag\w*|rub\w*|sessions?|appointments?"
+    r"|treatments?|one|it|go|book\w*|physio\w*|therap\w*)\b)"
+    r"|\bfor (?:her|him|them)\b|\b(?:her|his) massage\b"
     # "i wanna surprise her w a massage for mothers day" (blind batch 14)
     r"|\b(?:surprise|treat|book|get|gift|give) (?:her|him|them|mum|mom|dad) (?:\w+ )?(?:a |an )?(?:massage|session)"
+    r"|\bmassag\w* (?:her|him|them)\b"
 )
 
 
@@ -176,6 +181,12 @@ _ASKED_ABOUT = re.compile(
     r"\b(?:docs?|doctors?|gps?|nurses?|physios?|therapists?|they|forms?|questionnaires?|clinics?|place|hospitals?)\b"
     r"(?: \w+){0,3} (?:ask|asks|asked|asking|care|cares|want to know|wants to know|check|checks)(?: \w+){0,2}"
     r" (?:about|if|whether)\b"
+)
+# "My brother will have microdiscectomy operation for his sciatica next month" (blind batch 34): their operation to come
+_THEIR_PLANNED = re.compile(
+    r"\b(?:he|she|they|brother|sister|mum|mom|mam|mother|dad|father|husband|wife|partner|son|daughter|friend|mate"
+    r"|uncle|aunt|auntie|cousin|gran|grandma|grandad|grandpa)(?:'s)? (?:will have|will be having|is going to have"
+    r"|is having|is booked (?:in )?for|is scheduled for|is due (?:to have|for)|is waiting for|is on the (?:waiting )?list for)\b"
 )
 _THEIR_OP = re.compile(r"\b(?:his|her|their) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
 _MY_OP = re.compile(
@@ -431,7 +442,9 @@ def _someone_elses_operation(cl: Clause, norm: str) -> bool:
     since and is doing well" (a client's, told by her massage therapist; blind batch 20)."""
     if _MY_OP.search(cl.sentence) or _FOR_THEM.search(norm):
         return False
-    relative = _OTHERS.search(cl.sentence) and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence))
+    relative = (
+        _OTHERS.search(cl.sentence) and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence))
+    ) or _THEIR_PLANNED.search(cl.sentence)
     return bool(relative or _THIRD_OP.search(cl.text))
 
 
