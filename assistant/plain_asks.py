@@ -122,6 +122,23 @@ _SAME_FOR_ALL = re.compile(
 )
 SAME_READING = "will they just do the same routine on me as everyone else?"
 
+# Whether long pain makes you stressed, said as a mood: "Is it normal that long-running pain like this winds you up so
+# much, or am I just getting grumpy in my old age?" (blind batch 34; the cricket-umpire story drew no stress sentence)
+_PAIN_STRESSES = re.compile(
+    # (not when what is asked is whether massage helps with that: "the constant pain is making me so anxious and
+    # stressed. would massage help with that side of it" is answered by massage easing stress; blind batch 5)
+    r"^(?!.*\b(?:would|will|can|could|does|do|is|might) (?:a |the |getting a |having a )?massag\w*(?: \w+){0,3} "
+    r"(?:help|ease|relieve|calm|work)).*?"
+    r"(?:\b(?:pain|sciatica|it)\b(?: \w+){0,6} (?:winds? (?:me|you|people|us) up|wear(?:s|ing)? (?:me|you) down"
+    r"|mak\w* (?:me|you|people|us) (?:so |really |this |that )?(?:stressed|anxious|irritable|grumpy|snappy|moody|cranky"
+    r"|short[- ]tempered|on edge|ratty|tetchy))\b"
+    r"|\b(?:is it|it's|is that) (?:normal|common|usual) (?:\w+ ){0,3}(?:to be|to feel|to get|being|feeling|getting) "
+    r"(?:so |this |really )?(?:stressed|anxious|irritable|grumpy|snappy|moody|cranky|short[- ]tempered|on edge|wound up"
+    r"|ratty|tetchy)\b(?=.{0,60}\b(?:pain|sciatica)\b))",
+    re.IGNORECASE | re.DOTALL,
+)
+PAIN_STRESS_READING = "can long term sciatica pain make you anxious"
+
 
 # each ask said in its own words, and the plain ask it is read as
 _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -133,6 +150,7 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (_ONLY_TREATMENT, ONLY_READING),
     (_STOPS_WORK_GP, GP_READING),
     (_SAME_FOR_ALL, SAME_READING),
+    (_PAIN_STRESSES, PAIN_STRESS_READING),
 )
 
 

@@ -345,7 +345,10 @@ _SCEPTIC_ALTERNATIVE = re.compile(
     r"|snake oil|a (?:sales )?pitch|a gimmick|gimmicks?|having me on|pulling my leg|blowing smoke|lying|bluffing"
     r"|old wives'? tales?|pseudoscience|hokum|a fad|in my head"
     # "legit or is he having a lend of me?" (Australian English; blind batch 28)
-    r"|having a lend|taking the (?:piss|mickey|mick)|winding me up|pulling a fast one)\b",
+    r"|having a lend|taking the (?:piss|mickey|mick)|winding me up|pulling a fast one"
+    # "Has that ever actually been demonstrated, or is it just a nice story?" (blind batch 35)
+    r"|(?:a |an )?(?:nice |good |pretty |feel-good |old )?(?:story|stories|tale|fairy ?tale|theory|sales talk|spiel"
+    r"|wishful thinking))\b",
     re.IGNORECASE,
 )
 

@@ -153,6 +153,11 @@ class Settings:
     # ... and a sentence the ranker scores at least this high counts as close even when the story around the ask
     # dilutes its cosine below min_sentence_score (still at least coverage_words_sim_min); 99 turns it off
     coverage_rank_sure: float = 4.0
+    # a one-part question about whether a claim holds ("has that ever actually been demonstrated, or is it just a nice
+    # story?"), naming no topic the articles leave out, is covered by the sentences of the sections that carry an
+    # evidence note (and of the evidence sections) at least this close, when no other check covers it; the note then
+    # answers it beside the claim (fourteenth session; 1.1 turns it off)
+    coverage_claim_sim: float = 0.6
     specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0

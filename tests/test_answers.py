@@ -384,13 +384,17 @@ def test_a_topic_that_only_sets_the_scene_of_a_part_does_not_decline_it(assistan
     assert answer.outcome == "answer", answer.answer
 
 
-def test_a_precaution_alone_names_what_it_does_not_answer(assistant):
-    """Blind batch 19 kind, reworded: the after-surgery precaution is quoted, and the recovery time asked about is
-    named as not covered rather than left unsaid."""
+def test_a_relatives_operation_asked_about_for_their_work_names_what_it_does_not_cover(assistant):
+    """Blind batch 19 kind, reworded: the recovery time asked about is named as not covered rather than left unsaid.
+    Until the fourteenth session the after-surgery precaution was quoted too, with a caution; but no massage for her is
+    asked about (the batch's label is triage none, as is batch 34's same kind)."""
     answer = assistant.ask("My wife is booked in for a microdiscectomy next month. How long will she be off work "
                            "after it?")
-    assert answer.triage.level == "caution", answer.answer
+    assert answer.triage.level == "none", answer.answer
     assert "microdiscectomy" in answer.uncovered, answer.answer
+    # the precaution stays for her massage
+    massage = assistant.ask("My wife is booked in for a microdiscectomy next month. Can she have a massage after it?")
+    assert massage.triage.level == "caution", massage.answer
 
 
 def test_a_follow_up_about_pain_that_does_not_go_away_is_told_when_to_see_a_gp(assistant):
@@ -610,3 +614,43 @@ def test_a_friend_met_at_the_gym_is_a_person_not_the_gym_topic(assistant):
     answer = assistant.ask("a lad at my gym says massage pumps out endorphins and that's what fixes sciatica, proven?")
     assert answer.outcome == "answer", answer.answer
     assert "What the evidence says" in answer.answer.split("\n\n")[0], answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Six months of this sciatica and I'm snapping at everyone at the depot. Does pain that goes on and on make you "
+    "this irritable, or is it just me getting old?",
+    "is it normal to be so on edge all the time with sciatica pain?",
+])
+def test_long_pain_making_you_stressed_is_answered_by_the_stress_section(assistant, question):
+    # blind batch 34 kind, reworded: the mood said without "stress" drew no stress sentence
+    answer = assistant.ask(question)
+    assert answer.answer.startswith("High levels of stress are frequently a result of chronic pain"), answer.answer
+
+
+# ---- blind batch 35 kinds, reworded -------------------------------------------------------------------------------
+
+
+def test_a_claim_asked_about_as_just_a_nice_story_is_answered_with_its_evidence_note(assistant):
+    answer = assistant.ask("My osteopath says massage 'takes the pressure off the sciatic nerve'. Has anyone ever "
+                           "demonstrated that, or is it just a good story?")
+    assert answer.outcome == "answer", answer.answer
+    assert "That massage releases pressure on the nerve has not been shown." in answer.answer.split("\n\n")[0]
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("how much does an osteopath charge for an hour for sciatica in Leeds?", "out_of_scope"),
+    ("will my health cash plan pay out for sports massage if I have sciatica?", "not_covered"),
+    ("give me a full stretching routine for sciatica with sets and reps please", "not_covered"),
+    ("How long does recovery take after a discectomy, and when can people go back to the gym?", "not_covered"),
+])
+def test_money_routines_and_an_operations_recovery_are_declined(assistant, question, outcome):
+    answer = assistant.ask(question)
+    assert answer.outcome == outcome, answer.answer
+    assert answer.triage.level == "none", answer.answer
+
+
+def test_a_surrogate_is_read_as_pregnant(assistant):
+    answer = assistant.ask("I'm 25 weeks along, carrying for my sister and her husband, and the sciatica has started. "
+                           "Can I still have my usual massage?")
+    assert answer.triage.level == "caution", answer.answer
+    assert "If you are pregnant, speak to your midwife or doctor first." in answer.answer, answer.answer

@@ -1429,14 +1429,52 @@ def test_batch_34_wordings_written_again_reach_their_level_by_rule(question, lev
     assert with_net == level if level == "none" else rank[with_net] >= rank[level]
 
 
+REWORDED_35 = [
+    # thirty-fifth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("since Tuesday when I wipe it's like it's no ma bum at all, like wiping through thick jeans. Sciatica for weeks.",
+     "emergency"),
+    ("my left leg was dragging yesterday, now it folds right under me and I had to crawl to the loo this morning",
+     "emergency"),
+    ("dropped 6kg since summer without trying, not dieting, and sciatica down the right leg for a month", "urgent"),
+    ("Only time I was numb down there was the spinal block for my c-section back in 2018, nothing like that now. "
+     "Sciatica from carrying the baby, is massage ok?", "none"),
+    ("Our spaniel Max (what a trooper!) had emergency spinal surgery on Monday. My own sciatica is a dull ache, no "
+     "other symptoms. Massage?", "none"),
+    ("We're writing a quiz for the nurses' party, one of the exam questions reads 'saddle numbness and urinary "
+     "retention - what is it?'. Meanwhile I've got sciatica, no other symptoms at all. Massage?", "none"),
+    ("Desde el martes tengo como dormida la zona donde uno se sienta, nalgas y entre las piernas. Tengo ciatica.",
+     "emergency"),
+    ("Me da pena pero desde el domingo el amigo no se para, y no siento bien cuando mi esposa me toca. Tengo ciatica.",
+     "emergency"),
+    ("Ayer cojeaba y hoy la pierna ya no me sostiene, se me dobla completamente. Tengo ciatica.", "emergency"),
+    ("요즘 남자구실이 안 돼요. 아침에 기별도 없고요. 좌골신경통 있는데 마사지 받으면 될까요?", "emergency"),
+    ("어제부터 앉는 자리 쪽이 마취한 것처럼 멍하다고 하세요. 아버지가 좌골신경통이 있으세요.", "emergency"),
+    ("10년 전에 교통사고로 허리 다친 적 있는데 완치됐고 이번엔 다친 거 없어요. 오래 앉아서 엉덩이가 뻐근해요. 마사지 괜찮죠?",
+     "none"),
+    ("팬미팅에서 최애랑 눈 마주쳐서 다리 풀려서 주저앉을 뻔했어요ㅋㅋ 좌골신경통 때문에 마사지 받아도 돼요?", "none"),
+]
+
+
+@pytest.mark.parametrize("question, level", [pytest.param(q, lv, id=f"batch35-{i}") for i, (q, lv) in enumerate(REWORDED_35)])
+def test_batch_35_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batch 35's first-run misses and false alarms written again (9 of these 13 fail on 102f89d, its base): the rules
+    alone reach the level, and the net only ever adds."""
+    rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
+    assert assess(question, [], Settings(learned_triage=False)).triage.level == level
+    with_net = assess(question, [], Settings()).triage.level
+    assert with_net == level if level == "none" else rank[with_net] >= rank[level]
+
+
 # The same sign said of someone else: batch 34's review of the rules found patterns written only for "my"/"I" ("lost
-# control of his bowels", "he can't walk on his heels", "he's 58 and ...", "landed on his tailbone", "both his legs",
-# "it wakes him up at 3am", "he is not able to move his legs": "is not" is folded to "isn't", which "not able to" missed).
+# control of his bowels", "he can't walk on his heels", "both his legs", "it wakes him up at 3am", "he is not able to
+# move his legs": "is not" is folded to "isn't", which "not able to" missed). 7 of these 10 fail on 77ee92b. Only the
+# signs a carer passes on are read so (an injury, an operation, a pregnancy or an age of "his" or "hers" is more often a
+# bystander's: the session's review).
 THIRD_PERSON = [
     ("Lost control of his bowels yesterday, and his sciatica is bad down the right leg", "emergency"),
     ("she can't tell when she needs a poo any more and her back is really bad", "emergency"),
     ("he can't walk on his heels any more on the sciatica side", "urgent"),
-    ("he's 61 and this is the first time he has had back pain, it started last week", "urgent"),
+    ("he is 61 and this is the first time he has had back pain, it started last week", "urgent"),
     ("my husband slipped on the ice and landed right on his tailbone, now pain down his leg", "urgent"),
     ("both his legs are going weak and wobbly since the weekend, can barely do the stairs", "emergency"),
     ("the pain wakes him up at 3am every night, no matter how he lies", "urgent"),
@@ -1581,6 +1619,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review12_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review13_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review13_probes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_probes.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1592,6 +1631,10 @@ _REVIEW_PROBES = [
 # cuento", "me volvieron a operar hace 10 dias" after a year of physio, "escalofrios ni ahi se me van"
 _OPEN_PROBES = {
     "K04",
+    # the fourteenth session's review, already missed on 77ee92b: "til" for until, "doesn't get the pressure for susu",
+    # "every few hrs", retention beside "bowels" or "codeine", "con mi senora", "orino un chorrito", "le pueden dar
+    # masaje", "유튜브 ... 수술" ("mi amigo ya no se para ... mi esposa" reaches it since batch 35's fixes)
+    *(f"R5-{i}" for i in "28 32 33 34 36 38 54 68 70".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
@@ -1623,11 +1666,19 @@ def test_the_review_probes_reach_their_level(probe):
         assert rank[level] >= rank[probe["level"]], (probe["id"], level, settings.learned_triage)
 
 
-_LOOKALIKES = yaml.safe_load((_FIXTURES / "review13_lookalikes.yaml").read_text(encoding="utf-8"))
+_LOOKALIKES = [
+    *yaml.safe_load((_FIXTURES / "review13_lookalikes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_lookalikes.yaml").read_text(encoding="utf-8")),
+]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
 # 몰랐어요", "예감이 이상해서", a webtoon's patient beside "저도 깜짝 놀랐어요", "마렵다는 느낌이 없어요, 잔뇨감 없이 시원해요"
-_OPEN_LOOKALIKES = {f"N4-{i}" for i in "N04 N05 N25 N34 N36 N40 N41 N42".split()}
+_OPEN_LOOKALIKES = {
+    *(f"N4-{i}" for i in "N04 N05 N25 N34 N36 N40 N41 N42".split()),
+    # the fourteenth session's review: a father's ten years of "trouble with his waterworks" (prostate; raised since
+    # "his" is read like "my", as it is for the asker's own), and three raised on 77ee92b too
+    *(f"N5-{i}" for i in "10 18 37 40".split()),
+}
 
 
 @pytest.mark.parametrize("probe", [

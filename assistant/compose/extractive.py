@@ -94,6 +94,7 @@ class ComposeSettings:
     coverage_sim_alone: float
     coverage_rank_min: float
     coverage_rank_sure: float
+    coverage_claim_sim: float
     specificity_weight: float
     lexical_weight: float
     heading_weight: float
@@ -396,6 +397,17 @@ class ExtractiveComposer:
             return close
         return []
 
+    def _claim_sections(self, req: ComposeRequest, cands: list[Candidate]) -> list[Candidate]:
+        """For a question about whether a claim holds that nothing else covers: the candidates, at least
+        ``coverage_claim_sim`` close, of the sections that carry an evidence note or are evidence sections."""
+        floor = self.cfg.coverage_claim_sim
+
+        def judged(h: int) -> bool:
+            meta = req.hits[h].meta
+            return bool(meta.get("evidence_note")) or is_evidence_section(meta.get("section", ""))
+
+        return [c for c in cands if c.sim >= floor and judged(c.h)]
+
     def _holds_words(self, c: Candidate) -> bool:
         """A sentence holding most of the question's own words is close even when its cosine is modest ("should I
         rest up in bed or keep going" against "...staying active helps more than bed rest")."""
@@ -440,6 +452,12 @@ class ExtractiveComposer:
         usable = self.covered(cands, generic)
         if not usable and not reading.parts and not reading.absent_topics:
             usable = self.covered_by_rank(cands)
+        # (taken as they rank: the claim match below picked "therapists are qualified to diagnose imbalances" for
+        # "she is fixing the root problem ... is it treating the cause?", which the evidence section answers)
+        by_claim = False
+        if not usable and reading.evidence and not reading.parts and not reading.absent_topics:
+            usable = self._claim_sections(req, cands)
+            by_claim = bool(usable)
         if not reading.parts:  # "how often should I book?" is answered only by a sentence that says how often
             usable = self._stating(req, usable, reading.number)
         # how long a massage's easing lasts is answered by the evidence notes, not by how long sciatica lasts
@@ -450,6 +468,7 @@ class ExtractiveComposer:
         # sciatica fully ...? Shop keeps me busy 7 days" is "can massage be my only treatment"; blind batch 33)
         if (
             reading.evidence
+            and not by_claim
             and not reading.lasting
             and not reading.plain_asks
             and sum(map(asks_something, reading.parts)) <= 1

@@ -98,11 +98,15 @@ _CONTRACTIONS = {
     "wakin": "waking",
     "shakin": "shaking",
     "sweatin": "sweating",
+    "wipin": "wiping",
     "ain't been": "haven't been",
     "aint been": "haven't been",
+    # the double negative says what is had: "I ain't got no feeling down there" (the review of the fourteenth session)
+    "ain't got no": "have got no",
+    "aint got no": "have got no",
     "aint": "isn't",
-    # Hindi "susu" (a wee) in Hinglish (blind batch 34)
-    "susu": "pee",
+    # voice typing that spells the punctuation out: "the leg just folds right under me comma had to crawl" (blind batch 35)
+    "comma": ",",
     "ah'm": "i'm",
     "ah've": "i've",
 }
@@ -170,7 +174,12 @@ PSEUDO_NEGATION = re.compile(
     r"\b(?:not (?:just|only|sure|certain|even|able|been able|quite)|no longer|no idea|no matter|not until"
     r"|don't (?:know|think|remember|understand|want)|didn't (?:know|think|notice|realise|realize|even)"
     r"|doesn't (?:matter|help|stop|ease|go|seem)|won't (?:stop|go|ease|lift|move|work|hold)"
-    r"|nothing (?:helps|works|comes|came|happens|happened)|never (?:used to|had this before|had it before|been like this)"
+    r"|nothing (?:helps|works|comes|came|happens|happened)"
+    # "nothin seems to touch it, gone numb round my backside"; "it ain't normal, can't feel the paper" (the review of the
+    # fourteenth session)
+    r"|nothing (?:seems to |will |can |really )?(?:touch\w*|help\w*|work\w*|shift\w*|eas\w*|fix\w*|budge\w*)"
+    r"|(?:isn't|is not|not) (?:normal|right)"
+    r"|never (?:used to|had this before|had it before|been like this)"
     r"|no (?:matter|way to)|without (?:trying|meaning|warning|realising|realizing|noticing|knowing|reason|any reason)"
     # a sign that is itself worded with a negation does not negate the next one ("things aren't working
     # downstairs, can't get it up")

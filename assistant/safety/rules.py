@@ -53,6 +53,9 @@ NUMB = (
     r"|(?:feels?|feeling|felt|is|it's|it is) like (?:i'?m |i am |i was |he'?s |he was |she'?s |she was )?sitting on (?:someone"
     r"|somebody)(?:'s)? else(?:'?s)?\b"
     r"|through (?:a |an |the )?(?:rubber |thick |marigold |oven |washing.up )?(?:gloves?|mittens?|mitts?)\b"
+    # Glaswegian "when I wipe ma backside it's like it's no ma backside, like wipin through a pair a jeans" (blind batch 35)
+    r"|through (?:a pair (?:a|of) |thick |my |ma )?(?:jeans|trousers|denim|a towel|a cloth|cardboard)\b"
+    r"|like (?:it's|it is|its) (?:no|not) (?:my|ma|me) (?:own|backside|bum|bottom|arse|body)\b"
     r"|like (?:it is not|it's not|its not|it isn't) (?:his|her|my|their) own"
     # "the whole place between my legs and my backside is like it is not mine" (blind batch 20)
     r"|like (?:it is not|it's not|its not|it isn't) (?:mine|his|hers|theirs)"
@@ -79,6 +82,7 @@ SADDLE_CORE = (
     r"|inner thighs?|inside thighs?|insides? of (?:my |me |the |both |his |her )?thighs|thighs? (?:\w+ ){0,3}on the inside"
     # "top inside part of legs is same, like wood" (blind batch 32)
     r"|inside (?:part|parts|bit|bits) of (?:my |me |the |both |his |her )?(?:legs|thighs)"
+    r"|inside (?:a|of) (?:ma|my|me) thighs?"
     r"|(?:the )?bits? in between|in between (?:my |the |his |her )?(?:bum )?(?:cheeks|legs)"
     # "the place where he sits is feeling somehow, like it is not his own" (blind batch 13)
     r"|(?:place|part|area|spot|bit) where (?:i|he|she|you|we) sits?"
@@ -99,13 +103,15 @@ CHILD_OR_PET_WET = (
     r"\b(?:son|daughter|kid|child|toddler|baby|grandson|granddaughter|dog|puppy|pup|cat|kitten)\b(?:'s)?"
     r" (?:(?!(?:i|he|she|we|they|you|says?|said|tells?|told|thinks?|thought|noticed|found|saw)\b)\w+ ){0,2}"
     r"(?:wet|wets|wetting|peed|pees|weed|had an accident)\b"
+    # (... and not the asker as well: "my son wet the bed last night and so did I"; the review of the fourteenth session)
+    r"(?!.*\b(?:so did i|as did i|did i|me too|i did too|i did as well|i also|and i (?:did|had|have))\b)"
 )
 # "when I use the lavatory paper, it does not feel as it ordinarily should" (blind batch 21)
 WIPE = r"wip(?:e|es|ed|ing)\b|(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)"
 LEG = r"legs?|foot|feet|ankles?|calf|calves|thighs?|toes?|knees?"
 SYMPTOM = (
     r"pain\w*|ach\w*|hurt\w*|sciatica|numb\w*|tingl\w*|weak\w*|pins (?:and|&) needles|shoot\w*|burn\w*"
-    r"|sore|throb\w*|cramp\w*|dead|stabb\w*|electric|jelly|wobbly|gave way|giving way|give way|collaps\w*"
+    r"|sore|throb\w*|cramp\w*|dead|stabb\w*|electric|jelly|wobbly|floppy|gave way|giving way|give way|collaps\w*"
     r"|zing\w*|buzz\w*|heavy|heaviness|wet sand|lead\b|concrete"  # "both legs are zinging ... full of wet sand"
     r"|\bit(?:'s| is| has| goes| went| spread\w*)\b"  # "now it's in both legs": "it" is the symptom
 )
@@ -326,7 +332,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 # Indian English "she is not getting the pressure for susu at all, just going by timing" (blind batch 34)
                 r"(?:(?:not|n't) getting|don't get|didn't get|lost|no longer get|can't get) (?:any |the )?"
                 r"(?:feeling|sensation|urge|pressure)"
-                r" (?:that |of |for )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate)",
+                r" (?:that |of |for )?(?:i |he |she )?(?:need|needing|have|having)? ?(?:to )?(?:pass urine|pee|wee|urinate"
+                r"|susu)",
                 r"\b(?:underpants|pants|knickers|underwear|undergarments|boxers|briefs|trousers?|trackies|jeans|drawers)"
                 r" (?:\w+ ){0,3}(?:damp|wet|soaked)\b.{0,40}(?:without|not|never|didn't) (?:having |even )?(?:been )?"
                 r"(?:at all )?(?:felt|feeling|feel|noticed|noticing|knowing|know|aware|realis\w*|realiz\w*)",
@@ -430,9 +437,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (_re(r"\b(?:hardly|barely|almost) (?:nothing|anything|any) (?:\w+ )?(?:comes?|came|coming|is coming) out\b"),),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
+        # (not constipation, a painkiller's or any, nor a shower, a tap or a tube: the review of the fourteenth session)
         requires=_re(
-            r"^(?!.*\b(?:constipat\w*|poo\w*|stool|bowels?|codeine|number twos?|laxative\w*)\b).*\b(?:pee|wee|urin\w*"
-            r"|bladder|waterworks|needs? to go|bathroom|toilet|loo)\b"
+            r"^(?!.*\b(?:constipat\w*|poo\w*|stool|bowels?|codeine|tramadol|morphine|oxycodone|opioids?|number twos?"
+            r"|laxative\w*|shower\w*|taps?|hose|nozzle|pipe|bottle|tube|ketchup|toothpaste|sweat\w*|tears?)\b).*\b(?:pee"
+            r"|wee|urin\w*|bladder|waterworks|needs? to go|bathroom|toilet|loo)\b"
         ),
     ),
     Rule(
@@ -446,6 +455,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
+        # (a puppy or a nursery's children still learning: the review of the fourteenth session)
+        unless=_re(
+            POTTY,
+            r"\b(?:pupp(?:y|ies)|pups?|dogs?|kittens?|cats?|toddlers?|nursery|kids|children|babies|baby|infants?"
+            r"|(?:\d|two|three|four)[- ]year[- ]olds?|reception class|little ones?)\b",
+        ),
     ),
     # "she had an accident on site, the number two kind, in her overalls" (blind batch 14): the kind of accident is
     # said in its own clause. Same sources as above.
@@ -586,6 +601,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         # a bit tingly if i sit cross-legged ..., goes in a minute once i stand up"; blind batch 6)
         unless=_re(
             r"cross[- ]legged",
+            # restless legs, a long-known condition of its own (the review of the fourteenth session)
+            r"\brestless legs?\b",
             r"(?:goes|go|wears? off|pass(?:es)?|stops?|disappears?) (?:away )?(?:in a (?:minute|second|moment|few \w+)"
             r"|as soon as|once|when|after) (?:i |you )?(?:stand|get up|move|shift|walk)",
             # a figure of speech at a shock: "when the garage said the bill was nine hundred quid me legs went to jelly"
@@ -599,10 +616,6 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"|exams?|on stage|audition|first dance|presentation|proposal|propos\w*|kiss\w*|crush)\b",
             r"(?:bill|price|quote|shock|fright|scare\w*|nervous|nerves|news|saw|heard)\b.{0,60}\blegs (?:\w+ ){0,2}(?:went|turned"
             r"|go|turn) (?:to )?(?:jelly|rubber|wobbly|to water)\b",
-            # gym soreness in both legs, with no numbness or weakness said: "leg day absolutely destroyed me, both legs
-            # DEAD ... not numb or anything just sore" (blind batch 34)
-            r"^(?!.*(?<!not )(?<!no )(?<!n't )(?<!nothing )\b(?:numb\w*|tingl\w*|weak\w*|pins and needles|no feeling|can't feel))"
-            r".*\b(?:leg day|squat\w*|lunges?|deadlift\w*|doms|leg press|wall sits?)\b",
         ),
     ),
     # New sexual problems: loss of genital feeling during sex, new trouble with erection or ejaculation.
@@ -658,8 +671,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:things?|it|everything) (?:aren'?t|isn'?t|is not|are not|not|stopped|has stopped|have stopped) working"
                 r" (?:properly |right )?(?:down there|downstairs|in bed|below)",
                 # Scots "things in the, eh, trouser department have just stopped workin. Nae life at aw" (blind batch 34)
+                # (not a shop's: "I work in the trouser department, not heavy work"; the review)
                 r"\b(?:trouser|trousers|pants|downstairs|bedroom|below the belt) department\b(?: \w+){0,3} (?:have |has )?"
-                r"(?:just )?(?:stopped|not|isn't|aren't|haven't been|no longer|won't) (?:\w+ )?work",
+                r"(?:just )?(?:stopped working|(?:not|isn't|aren't|haven't been|no longer|won't be) working|given up"
+                r"|(?:packed|jacked) in)\b",
                 r"(?:can't|cannot|couldn't|can barely|can hardly|barely|hardly) feel (?:anything|a thing|much) (?:down there"
                 r"|down below|downstairs) (?:either )?(?:when|while) we (?:try|tried|are (?:together|intimate)|make love|do it)",
                 # "downstairs just isn't working" (blind batch 9): the place first
@@ -709,6 +724,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"weak\w* (?:\w+ ){0,4}(?:creep\w*|spread\w*|mov\w*|travel\w*) (?:up|higher|upwards)",
                 # "it buckle under me twice ... it just give way, getting worse every couple hours" (blind batch 34)
                 r"(?:worse|weaker) (?:by the hour|every hour|hour by hour|every (?:couple|few|two|three|2|3)(?: of)? hours)",
+                # "this morning the leg just folds right under me comma had to crawl to the bathroom" (blind batch 35)
+                r"\b(?:had to|have to|having to|i) crawl(?:ed|ing)? (?:\w+ ){0,2}(?:to|into|across|along) (?:the |my )?"
+                r"(?:bathroom|toilet|loo|bed|kitchen|door|car|phone|stairs)\b",
             ),
         ),
         "NHS Sciatica (nhs.uk); AAFP 2012 (Casazza); AHCPR red-flag table (NCBI NBK52120)",
@@ -861,7 +879,9 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"|giving away under|gives away under|gave away under|buckl\w*"
                 r"|gave out|gives out|giving out|give out"
                 # "today the left leg folds under me on the stairs" (blind batch 33)
-                r"|folds? (?:under|beneath|underneath)|folding (?:under|beneath|underneath))"
+                # ... "the leg just folds right under me" (blind batch 35)
+                r"|folds? (?:right |straight |clean )?(?:under|beneath|underneath)|folding (?:right )?(?:under|beneath"
+                r"|underneath))"
             ),
             _re(r"weak\w* (?:\w+ ){0,3}(?:in )?(?:my |his |her |their |the )?(?:leg|foot|ankle|calf|thigh)s?\b"),
             _re(
@@ -897,12 +917,12 @@ URGENT_RULES: tuple[Rule, ...] = (
                 r"rear[- ]ended|hit by a (?:car|bus|van|truck|lorry|bike)|whiplash|knocked (?:off|over|down)"
                 r"(?! (?:my |the |a |an |his |her |our |some )?(?:\w+ )?(?:glass|cup|mug|vase|bottle|drink|lamp|bin|plant"
                 r"|tea|coffee|pint|jug|bowl|plate|pot|tin|can|candle)s?\b)",
-                r"land(?:ed)? (?:hard |heavily |flat )?on (?:my |his |her |their |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine"
+                r"land(?:ed)? (?:hard |heavily |flat )?on (?:my |me )?(?:back|backside|bum|bottom|tailbone|coccyx|butt|spine"
                 r"|arse)",
                 r"came off (?:my|a|the) (?:bike|horse|motorbike|motorcycle|scooter|board|ladder|roof|scaffold\w*|stepladder)",
                 r"(?:was|got|been|being) (?:\w+ )?(?:tackled|hit|kicked|struck|knocked|thrown|crushed|run over|trampled)",
                 r"(?:went|came|going|coming) down (?:hard|heavily|awkwardly)|missed (?:a|the) (?:step|stair)",
-                r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my |his |her |their )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
+                r"(?:fell|landed|went down|came down) (?:\w+ ){0,3}on (?:my )?(?:back|bum|bottom|tailbone|coccyx|butt|spine|hip)",
                 # "went down the last few steps on my back" (the review of the thirteenth session; not "went down to the gym
                 # and worked on my back")
                 r"(?:fell|went down|came down) (?:the )?(?:\w+ ){0,3}(?:steps|stairs)\b",
@@ -990,6 +1010,12 @@ URGENT_RULES: tuple[Rule, ...] = (
         "urgent",
         (
             _re(r"unexplained weight loss|weight loss (?:without|for no|that i can't explain)"),
+            # "lost like 7kg in 2 months without trying??" (blind batch 35): the number and the unit written together
+            _re(
+                r"(?:los(?:t|ing)|dropp\w*|shed\w*) (?:\w+ ){0,2}\d+(?:kg|kgs|kilos?|lbs?|st)\b.{0,40}"
+                r"(?:without (?:\w+ ){0,2}(?:trying|dieting|meaning|reason|effort)|not (?:trying|dieting)|no idea why"
+                r"|(?:haven't|hasn't|wasn't|didn't) (?:been )?(?:trying|dieting))"
+            ),
             _re(
                 r"(?:los(?:t|ing)|dropp\w*|shed\w*) (?:\w+ ){0,3}(?:weight|pounds|lbs|kilos?|kg|stone)\b.{0,40}"
                 r"(?:without (?:\w+ ){0,2}(?:trying|dieting|meaning|changing|reason|effort|doing anything)|for no (?:\w+ )?"
@@ -1174,8 +1200,13 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|\benceinte\b|\bembarazada\b|\bschwanger\b|\bincinta\b|\bgr[aá]vida\b"
                 r"|\bpreggo\b|\bpreggers\b|\bpreggy\b|\bpregos?\b|\bpreg\b|\b\d+ ?(?:wks|weeks) (?:preg|pg)\b|up the duff|\bwith child\b"
                 # "24 weeks with my 2nd" (blind batch 27): the weeks of a pregnancy, counted with the baby to come
-                r"|\b\d{1,2} ?(?:wks|weeks) (?:in )?with (?:my |his |her |their |our |the )?(?:1st|first|2nd|second|3rd|third|4th|fourth|next"
+                r"|\b\d{1,2} ?(?:wks|weeks) (?:in )?with (?:my |our |the )?(?:1st|first|2nd|second|3rd|third|4th|fourth|next"
                 r"|twins|bump|baby|little one|number (?:two|three|2|3))\b(?! (?:massage|therapist|physio|session|treatment))"
+                # a surrogate: "I'm 22 weeks, carrying for another couple ... The intended mum has booked me a massage"
+                # (blind batch 35)
+                r"|\bsurroga\w*|\bcarrying (?:a baby |the baby |twins )?for (?:another|a|my|our|the|two|some) (?:\w+ )?"
+                r"(?:couple|family|friends?|sister|brother|parents)\b|\bintended (?:mum|mom|mother|parents|dad|father)\b"
+                r"|\b(?:i'm|i am) \d{1,2} (?:weeks|wks)\b,? (?:now )?(?:along|gone|carrying|with (?:a|the|my|our) baby)\b"
                 # the first scan told as news: "we saw the heartbeat last week, 11 weeks!!!" (blind batch 33)
                 r"|\b(?:saw|seen|see|heard|hear|hearing|seeing) (?:the |its |our |a )?(?:baby'?s? |little )?heart ?beat\b"
                 r"(?! (?:jump|go|rise|spike|race|drop|hit)\w*)"
@@ -1189,7 +1220,10 @@ CAUTION_RULES: tuple[Rule, ...] = (
         "NCCIH massage safety (nccih.nih.gov); Northern Trust HSCNI low back pain page",
         unless=_re(
             r"(?:pregnan\w*|birth|baby|babies)(?: \w+){0,3} (?:\d+|two|three|four|five|six|seven|eight|nine|ten"
-            r"|many|several|a few) years ago"
+            r"|many|several|a few) years ago",
+            # a birth in a year long gone: "the spinal block for my c-section back in 2018" (blind batch 35 kind)
+            r"\b(?:pregnan\w*|birth|baby|babies|c-?section|caesarean|cesarean|epidural|spinal block)\b(?: \w+){0,3} (?:back )?"
+            r"in (?:19\d\d|200\d|201\d|202[0-3])\b",
         ),
     ),
     # Recent surgery: no massage on or near the operation site until cleared. Source: massage-therapy precaution
@@ -1204,11 +1238,16 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|recovering from|my|did|underwent|went through) (?:\w+ ){0,3}(?:surgery|operation|op\b|discectomy|microdiscectomy|laminectomy"
                 r"|laminotomy|spinal fusion|fusion|decompression|hip replacement|knee replacement)",
                 r"post-?op\w*|stitches|staples in|sutures",
+                # the operation and when, with no verb: "spinal fusion 3 weeks ago and ..." (the review of the fourteenth
+                # session)
+                r"\b(?:surgery|operation|op|discectomy|microdiscectomy|laminectomy|laminotomy|fusion|decompression"
+                r"|(?:hip|knee) replacement)\b,? (?:was |about |only |just )?(?:\d+|a|an|one|two|three|four|five|six|few"
+                r"|couple of) (?:days?|weeks?|wks|months?) ago\b",
                 # "had my hip replaced 5 weeks ago", "knee was replaced in May", "new hip"
                 r"(?:hip|knee|joint|disc)s? (?:was |were |got |been |being )?(?:replaced|done|operated on)\b"
                 r"|(?:my|the|a) new (?:hip|knee)\b",
                 # "had my gallbladder out keyhole 2 weeks ago" (blind batch 8)
-                r"\bhad (?:my |his |her |their |an? |the )?(?:gall ?bladder|appendix|womb|uterus|spleen|kidney|tonsils|prostate|ovary|ovaries)"
+                r"\bhad (?:my |an? |the )?(?:gall ?bladder|appendix|womb|uterus|spleen|kidney|tonsils|prostate|ovary|ovaries)"
                 r" (?:\w+ )?(?:out|removed|taken out)\b|\bkeyhole\b|\blaparoscop\w*|\bhysterectomy\b|\bappendectomy\b"
                 r"|\bc-?section\b|\bcaesarean\b",
             ),
@@ -1226,10 +1265,17 @@ CAUTION_RULES: tuple[Rule, ...] = (
             r"|\bif (?:i|we|he|she|they) (?:ever )?(?:end up|ends up) (?:having|getting|needing)\b"
             r"|\b(?:might|may|could) (?:end up )?(?:need|needing|have to have|have to get) (?:an? |the )?(?:\w+ )?"
             r"(?:surgery|operation|op|discectomy|microdiscectomy)\b"
+            # recovery asked about in general, not told: "How long is recovery after a microdiscectomy, and when would I
+            # be allowed to drive again?" (blind batch 35)
+            r"|^(?!.*\b(?:i had|i've had|i have had|i'm having|i am having|my|since (?:my|the))\b).*\bhow long (?:is|does|will"
+            r"|would|should|do|did) (?:the |your |a )?(?:recovery|healing|rehab|recovering|it take to recover)\b"
             # a pet's operation: "my dog had surgery last week and I've been carrying him" (a look-alike left from the
             # eleventh session)
-            r"|\b(?:dog|puppy|pup|cat|kitten|horse|pony|rabbit|pet)(?:'s)? (?:\w+ ){0,3}(?:surgery|operation|op)\b"
-            r"|\bthe vets?\b|\bvet(?:erinary)? (?:surgery|surgeon|operation)"
+            # ... a breed named ("Our corgi Biscuit (agility champ!!) had emergency spinal surgery last week"; blind batch 35)
+            r"|\b(?:dog|puppy|pup|cat|kitten|horse|pony|rabbit|pet|corgi|dachshund|spaniel|labrador|retriever|terrier"
+            r"|collie|poodle|pug|beagle|whippet|lurcher|husky|schnauzer|bulldog|staffy|chihuahua|rottweiler|alsatian)"
+            r"(?:'s)?\b[^.;!?]{0,40}?\b(?:surgery|operation|op)\b"
+            r"|\bvet(?:erinary)? (?:surgeon|operation)"
         ),
     ),
     # Osteoporosis, a recent fracture or long-term steroids (fragile bone): gentle pressure only.

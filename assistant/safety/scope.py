@@ -78,7 +78,8 @@ _SERVICE = re.compile(
     r"|\b(?:home visits?|home service|house calls?|mobile (?:massage|therapists?|service)|come (?:out )?to (?:my|the|our)"
     r" (?:house|home|place))\b|\bdo (?:you|u|ya|y'all) (?:do|offer|have|take)\b.{0,30}\b(?:appointments?|visits?|bookings?"
     r"|slots?|vouchers?|discounts?|walk-?ins?)\b"
-    r"|\bbook (?:an? |my )?(?:appointment|session|slot)|\bcan i book\b|\bhow much (?:does|do|is) (?:a|the|your|it)\b"
+    # ("how much does an RMT charge for an hour ...?"; blind batch 35)
+    r"|\bbook (?:an? |my )?(?:appointment|session|slot)|\bcan i book\b|\bhow much (?:does|do|is) (?:a|an|one|the|your|it)\b"
     r".{0,30}\b(?:cost|charge|price)"
     # "how much does a remedial massage for sciatica go for in hobart these days" (blind batch 32)
     r"|\bhow much (?:does|do|would|will|should|is|are) (?:\w+ ){0,7}(?:go for|set (?:me|you|us) back|run (?:me|you|us))\b"

@@ -43,6 +43,12 @@ _PAST = re.compile(
     r"|\bat (?:the age of )?(?:1\d|[2-9]\d)\b(?! ?(?:am|pm|o'?clock|:|mg|%|weeks?|days?|minutes?|mins?|hours?|kg|lbs?))"
     r"|(?:had|got) (?:a |the )?(?:\w+ ){0,2}(?:fever|temperature|flu|infection) (?:last|a|in))\b"
 )
+_RECOVERED_AFTER_TREATMENT = (
+    r"\b(?:physio\w*|rehab\w*|therapy|exercises|treatment|recover\w*|heal\w*|surgery|op|operation)\b"
+    r"(?:(?!\b(?:but|again|last|this|now|then|recently|yesterday|today)\b)[^.;!?]){0,40}"
+    r"\b(?:it|foot|leg|feeling|strength|sensation|power|everything) (?:fully|completely) came back\b"
+    r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
+)
 _OVER = re.compile(
     r"\b(?:(?:it'?s|it has|it|that'?s|that has|that|which has|which|but|and) ?(?:all |completely |long )?(?:gone|passed|cleared"
     r"|settled|healed|better|fine|over|resolved)|(?:all |fine |better |gone |healed )(?:now|since)|fully (?:healed|recovered)"
@@ -64,9 +70,12 @@ _OVER = re.compile(
     r"|been (?:completely |totally |perfectly )?well since"
     # "had the op that week, came right completely, not a peep since" (New Zealand English; blind batch 26)
     r"|came right|come right|not a (?:peep|squeak|twinge|problem) since"
-    # "did physio and it fully came back, that was 18 years ago and never a peep since" (blind batch 34)
-    r"|(?:it|foot|leg|feeling|strength|sensation|power|everything) (?:fully|completely|totally) came back\b"
-    r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)|never a (?:peep|squeak|twinge) since"
+    # "numb 'down there' was with the epidural ... back in 2019 haha, nothing like that now, everything works as it
+    # should" (blind batch 35)
+    r"|nothing like (?:that|it|this) (?:now|these days|any ?more|nowadays)|everything works as it should"
+    # "did physio and it fully came back, that was 18 years ago and never a peep since" (blind batch 34); only after a
+    # treatment or a recovery ("last month it totally came back, the foot is slapping" is the sign returning: the review)
+    rf"|{_RECOVERED_AFTER_TREATMENT}|never a (?:peep|squeak|twinge) since"
     # "I come out of it good as new, ain't had a lick of trouble with my bladder or nothin since" (Appalachian English;
     # blind batch 27)
     r"|(?:as )?good as new|(?:ain't|haven't|have not|hasn't|not) had (?:a lick of |a bit of |any |a spot of |one bit of )?"
@@ -139,9 +148,8 @@ _NOT_BACK = re.compile(
     # the strength or the foot "came back completely" is recovery, not the sign returning (blind batch 32)
     r"|\b(?:it|foot|leg|feeling|strength|sensation|function|movement|power|control|everything) came back (?:completely"
     r"|fully|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
-    # ... and "it fully came back" (blind batch 34)
-    r"|\b(?:it|foot|leg|feeling|strength|sensation|power|everything) (?:fully|completely|totally) came back\b"
-    r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
+    # ... and "physio and it fully came back" (blind batch 34)
+    rf"|{_RECOVERED_AFTER_TREATMENT}"
 )
 _RETURNED = re.compile(
     # "it's reappeared", "resurfaced this week", "the slapping has restarted", "showed up once more", "history repeating
@@ -162,11 +170,7 @@ _GONE = re.compile(
 # is for the person massaged, so it stays when the question is about the relative ("can she have a massage?")
 _SELF = re.compile(r"\b(?:i'm|i am) (?:\d+|only \d+)\b|\bi (?:just |only )?(?:have|get|got)\b.{0,40}\bsciatica\b")
 _FOR_THEM = re.compile(
-    # (a question about them and a massage or a session, not any question about them: "My brother will have
-    # microdiscectomy operation ... How many weeks will he be off work?" asks about his work; blind batch 34)
-    r"\b(?:can|could|should|would|will) (?:she|he|they)\b(?=[^.?!]*\b(?:massag\w*|rub\w*|sessions?|appointments?"
-    r"|treatments?|one|it|go|book\w*|physio\w*|therap\w*)\b)"
-    r"|\bfor (?:her|him|them)\b|\b(?:her|his) massage\b"
+    r"\b(?:can|could|should|would|will) (?:she|he|they)\b|\bfor (?:her|him|them)\b|\b(?:her|his) massage\b"
     # "i wanna surprise her w a massage for mothers day" (blind batch 14)
     r"|\b(?:surprise|treat|book|get|gift|give) (?:her|him|them|mum|mom|dad) (?:\w+ )?(?:a |an )?(?:massage|session)"
     r"|\bmassag\w* (?:her|him|them)\b"
@@ -186,7 +190,15 @@ _ASKED_ABOUT = re.compile(
 _THEIR_PLANNED = re.compile(
     r"\b(?:he|she|they|brother|sister|mum|mom|mam|mother|dad|father|husband|wife|partner|son|daughter|friend|mate"
     r"|uncle|aunt|auntie|cousin|gran|grandma|grandad|grandpa)(?:'s)? (?:will have|will be having|is going to have"
-    r"|is having|is booked (?:in )?for|is scheduled for|is due (?:to have|for)|is waiting for|is on the (?:waiting )?list for)\b"
+    r"|is having|is booked (?:in )?for|is scheduled for|is due (?:to have|for)|is waiting for|is on the (?:waiting )?list for)"
+    # (the operation itself must follow: "my partner is having to do everything", "my wife is booked in for a massage"
+    # are not; the review of the fourteenth session)
+    r" (?:an? |the |his |her |their )?(?:\w+ ){0,2}(?:op|operation|surgery|discectomy|microdiscectomy|laminectomy|fusion"
+    r"|decompression|replacement|procedure)\b"
+)
+_THEIR_WORK = re.compile(
+    r"\b(?:can|could|should|would|will) (?:she|he|they) (?:\w+ ){0,2}(?:be off|need (?:\w+ ){0,2}off|go back|get back"
+    r"|return|drive|be back)\b[^.?!]*"
 )
 _THEIR_OP = re.compile(r"\b(?:his|her|their) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
 _MY_OP = re.compile(
@@ -244,6 +256,9 @@ _STRANGER = re.compile(
     # "my Project Zomboid guy fell off a roof ... (modded game lol) ... meanwhile irl my sciatica is just the usual"
     # (blind batch 25)
     r"|\b(?:video ?games?|computer games?|modded|playthrough|irl|in real life)\b"
+    # "Running an escape room ... One of the clue cards is a patient chart reading 'saddle numbness, urinary retention
+    # ...'" (blind batch 35)
+    r"|\b(?:clue cards?|escape rooms?|props?|quiz (?:card|question)s?|exam questions?|case stud(?:y|ies)|textbook)\b"
     # "Just watched an episode of 24 Hours in A&E where a bloke came in with a bad back and couldn't wee" (blind batch 30)
     # (not "a documentary about sciatica", after which the asker may tell their own sign)
     r"|\b(?:an|one|the|last night's|this week's) episode (?:of|where|in which)\b|\b(?:documentary|programme|program) (?:where|in which)\b"
@@ -268,6 +283,8 @@ _MINE_APART = re.compile(
     # "I have none of that - feeling's normal everywhere, toilet normal, legs strong" (blind batch 19)
     r"|\bi (?:have|had|'ve got|'ve had) none of (?:that|this|those|it)\b"
     # "it's the usual right-sided ache into my hamstring ... nothing else going on" (blind batch 20)
+    # "building all the props has given ME sciatica: 3 weeks ... no other symptoms at all" (blind batch 35)
+    r"|\b(?:i have |i've got |with )?no other symptoms\b"
     r"|\bnothing else (?:is )?(?:going on|wrong|odd|weird|unusual)\b|\bi've had none of what (?:he|she|they) had\b"
     # "Meanwhile I've just got my usual boring ache in my right bum cheek" (blind batch 18)
     r"|\b(?:i've|i have|i) (?:just |only )(?:got|have) (?:my |the |a |an )?(?:usual|normal|ordinary|typical|boring|classic"
@@ -302,14 +319,29 @@ _ASKER_IN_CLAUSE = re.compile(
 )
 # (a breed named instead of "dog": "our wee dachshund Haggis went off his back legs ... couldnae control his bladder";
 # blind batch 34)
+# (a breed only after "my", "our", "the" ...: "Up in Labrador", "the Greyhound ride" are a place and a bus; the review
+# of the fourteenth session)
 _PET = re.compile(
-    r"\b(?:dogs?|doggos?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet|dachshunds?|sausage dog|spaniels?|labradors?"
-    r"|retrievers?|terriers?|collies?|poodles?|pugs?|beagles?|corgis?|greyhounds?|whippets?|lurchers?|huskies|husky"
-    r"|schnauzers?|bulldogs?|staffies|staffy|chihuahuas?|rottweilers?|alsatians?|german shepherds?)\b"
+    r"\b(?:dogs?|doggos?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b"
+    r"|\b(?:my|our|the|his|her|their|a|wee|old|little|poor) (?:\w+ )?(?:dachshunds?|sausage dog|spaniels?|labradors?"
+    r"|retrievers?|terriers?|collies?|poodles?|pugs?|beagles?|corgis?|whippets?|lurchers?|huskies|husky|schnauzers?"
+    r"|bulldogs?|staffies|staffy|chihuahuas?|rottweilers?|alsatians?|german shepherds?|mares?|horses?|pony|ponies)\b"
 )
 _PET_LEGS = re.compile(r"\b(?:back|hind|front) legs?\b|\bpaws?\b")
 _HUMAN_LEGS = re.compile(
     r"(?<!back )(?<!hind )(?<!front )\b(?:legs?|thighs?|feet|foot|knees?|calf|calves|ankles?|shins?|hips?|toes?)\b"
+)
+_BABIES = re.compile(r"\b(?:newborns?|babies|baby|infants?|toddlers?|nappies|nappy|diapers?)\b")
+_ITS_OWN = re.compile(r"\b(?:her|his|its|their) (?:own )?(?:bladder|bowels?|waterworks|pee|wee|poo)\b")
+_GYM = re.compile(r"\b(?:leg day|squat\w*|lunges?|deadlift\w*|doms|leg press|wall sits?|gym)\b")
+_JUST_SORE = re.compile(
+    r"\b(?:not|no|nothing|isn't|aren't) (?:numb\w*|tingl\w*|weak\w*)\b(?: or anything| at all)?\W{0,3}(?:\w+ ){0,2}"
+    r"(?:just|only|simply|purely) (?:sore|stiff|achy|aching|tired|doms|muscle soreness)\b"
+    r"|\b(?:just|only) (?:sore|stiff|achy|aching|doms)\b\W{0,3}(?:\w+ ){0,2}(?:nothing|not|no) (?:numb|tingl|weak)\w*"
+)
+_LEGS_FAIL = re.compile(
+    r"\b(?:buckl\w*|gave way|give way|giving way|gives way|collaps\w*|pop\w*|can't feel|no feeling|won't hold|fell|falling"
+    r"|bladder|bowel|pee|wee|poo|groin|down there|saddle)\b"
 )
 _LEG_CODES = frozenset({"leg_weakness", "foot_drop", "both_legs", "severe_weakness"})
 
@@ -363,6 +395,24 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and not _ASKER_SELF.search(cl.text, pet.end() if pet else 0)
     ):
         return True
+    # a pet's operation told just before, across a bracket: "Our corgi Biscuit (agility champ!!) had emergency spinal
+    # surgery last week" (blind batch 35)
+    if (
+        code == "recent_surgery"
+        and _PET.search(norm[max(0, cl.start - 60) : cl.start] + cl.text)
+        and not _MY_OP.search(cl.sentence)
+        and not _ASKER_SELF.search(cl.text)
+    ):
+        return True
+    # a pet's or a baby's own bladder or bowels, the asker not in the clause: "Our old labrador has lost control of her
+    # bladder", "Newborns have no control over their bladder" (the review of the fourteenth session)
+    if (
+        code in {"bladder", "bowel", "continence"}
+        and (_PET.search(cl.text) or _BABIES.search(cl.text))
+        and _ITS_OWN.search(cl.text)
+        and not _ASKER_SELF.search(cl.text)
+    ):
+        return True
     # a pet's legs: "our wiener dog Bruno blew a disc ... back legs went all wobbly" (blind batch 33); people say "the
     # back of my legs", not "back legs". Only when every leg the clause names is the pet's: "both legs went weak ...
     # like his back legs" is the asker's (the review of the thirteenth session)
@@ -372,6 +422,11 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and _PET_LEGS.search(cl.text)
         and not _HUMAN_LEGS.search(cl.text)
     ):
+        return True
+    # gym soreness in both legs, the numbness denied in so many words: "leg day absolutely destroyed me, both legs DEAD
+    # ... not numb or anything just sore" (blind batch 34); legs that buckle, a pop, or no such denial keep the sign
+    # ("both legs went dead after the deadlift pop"; the review of the fourteenth session)
+    if code == "both_legs" and _GYM.search(cl.sentence) and _JUST_SORE.search(norm) and not _LEGS_FAIL.search(norm):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
     # emergency spinal surgery ... my own sciatica flared up ... bladder and everything fine with me" (blind batch 19)
@@ -440,7 +495,9 @@ def _someone_elses_operation(cl: Clause, norm: str) -> bool:
     """The operation is a relative's or a client's, and the massage is not for them: "my dad had a DVT after his knee
     op" (blind batch 18); "my dad had to have emergency surgery ... when he was in his forties"; "she's had surgery
     since and is doing well" (a client's, told by her massage therapist; blind batch 20)."""
-    if _MY_OP.search(cl.sentence) or _FOR_THEM.search(norm):
+    # (how long they will be off work asks about their work, not their massage: "My brother will have microdiscectomy
+    # operation ... How many weeks will he be off work after?"; blind batch 34)
+    if _MY_OP.search(cl.sentence) or _FOR_THEM.search(_THEIR_WORK.sub(" ", norm)):
         return False
     relative = (
         _OTHERS.search(cl.sentence) and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence))
@@ -476,7 +533,7 @@ def _names_sign(rule: Rule, cl: Clause, norm: str) -> bool:
 
 # ---- age (AHCPR red-flag table: new back pain over 50; NICE NG59 covers people aged 16 and over) ----------
 _AGE_NUMBER = re.compile(
-    r"\b(?:i'm|i am|im|he's|she's|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
+    r"\b(?:i'm|i am|im|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
     r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|stone|st\b|cm|miles?|km))"
     r"|\b(\d{1,3})[- ]?(?:years?|yrs?|yr)[- ]?old\b|\b(\d{1,3}) ?y/?o\b"
     # an age set off by commas: "a farmer outside Cahersiveen, 58 years, never had a bad back" (blind batch 29)
