@@ -157,7 +157,7 @@ class Settings:
     # story?"), naming no topic the articles leave out, is covered by the sentences of the sections that carry an
     # evidence note (and of the evidence sections) at least this close, when no other check covers it; the note then
     # answers it beside the claim (fourteenth session; 1.1 turns it off)
-    coverage_claim_sim: float = 0.6
+    coverage_claim_sim: float = 0.65
     specificity_weight: float = 1.6
     lexical_weight: float = 0.3
     heading_weight: float = 0.0

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assistant.errors import InputError
 from assistant.schema import OUTCOMES, TRIAGE_LEVELS
@@ -654,3 +655,22 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
                            "Can I still have my usual massage?")
     assert answer.triage.level == "caution", answer.answer
     assert "If you are pregnant, speak to your midwife or doctor first." in answer.answer, answer.answer
+
+
+_REVIEW14_ANSWERS = yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8"))
+# answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
+# claim and its note are quoted)
+_OPEN_REVIEW14_ANSWERS = {"A6-12"}
+
+
+@pytest.mark.parametrize("probe", [
+    pytest.param(p, id=p["id"], marks=pytest.mark.xfail(strict=True, reason="open: see _OPEN_REVIEW14_ANSWERS"))
+    if p["id"] in _OPEN_REVIEW14_ANSWERS else pytest.param(p, id=p["id"])
+    for p in _REVIEW14_ANSWERS
+])
+def test_the_review_answer_probes(assistant, probe):
+    """The fourteenth session's review: benign questions a new dose, service or topic pattern must not decline, and
+    uncovered claims or a diagnosis request it must not answer (tests/fixtures/review14_answers.yaml)."""
+    answer = assistant.ask(probe["question"])
+    declined = answer.outcome in ("not_covered", "refusal", "out_of_scope")
+    assert declined == (probe["want"] == "declined"), (answer.outcome, answer.answer)

@@ -1620,6 +1620,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review13_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review13_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_probes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_probes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1669,6 +1670,7 @@ def test_the_review_probes_reach_their_level(probe):
 _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review13_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_lookalikes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_lookalikes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도

@@ -399,14 +399,20 @@ class ExtractiveComposer:
 
     def _claim_sections(self, req: ComposeRequest, cands: list[Candidate]) -> list[Candidate]:
         """For a question about whether a claim holds that nothing else covers: the candidates, at least
-        ``coverage_claim_sim`` close, of the sections that carry an evidence note or are evidence sections."""
+        ``coverage_claim_sim`` close, of the sections that carry an evidence note (a claim the notes judge) and the
+        evidence sections' own longer sentences."""
         floor = self.cfg.coverage_claim_sim
+        text = _sentence_texts(req)
 
-        def judged(h: int) -> bool:
-            meta = req.hits[h].meta
-            return bool(meta.get("evidence_note")) or is_evidence_section(meta.get("section", ""))
+        def judged(c: Candidate) -> bool:
+            meta = req.hits[c.h].meta
+            if meta.get("evidence_note"):
+                return True
+            # an evidence section's own sentence only when it says something of its own: a short one ("Side effects
+            # were minor.") runs close to any question (the second round of the review)
+            return is_evidence_section(meta.get("section", "")) and len(text.get((c.h, c.k), "").split()) >= 8
 
-        return [c for c in cands if c.sim >= floor and judged(c.h)]
+        return [c for c in cands if c.sim >= floor and judged(c)]
 
     def _holds_words(self, c: Candidate) -> bool:
         """A sentence holding most of the question's own words is close even when its cosine is modest ("should I

@@ -94,7 +94,7 @@ _SERVICE = re.compile(
     # book ...? Is there like a list somewhere?" (blind batch 34)
     r"|\b(?:check|verify|look up|find out|make sure|know)\b (?:\w+ ){0,5}(?:is|are|'s) (?:properly |actually |really "
     r"|fully )?(?:registered|accredited|licensed|licenced|certified|insured)\b"
-    r"|\b(?:register|directory|list|database) of (?:\w+ )?(?:registered |accredited |licensed |certified )?(?:massage "
+    r"|\b(?:register|directory|database) of (?:\w+ )?(?:registered |accredited |licensed |certified )?(?:massage "
     r"|sports )?(?:therapists?|masseu\w*|rmts?|physios?|practitioners?)\b"
 )
 
@@ -122,11 +122,10 @@ _DOSING = re.compile(
     rf"|medication|medicines?|meds|drugs?|pills?|tablets?|pain ?relief)\b(?! (?:for massage|than massage))"
     rf"|\b(?:{_DRUG})\b (?:and|with|or) (?:{_DRUG})\b.{{0,30}}\b(?:together|same time|at once|mix)"
     rf"|\bprescribe\b|\bgive me (?:a |some )?(?:prescription|the (?:max|dose))"
-    # a strength after the drug's name, and taking more of it: "doctor give me gabapentin 300. if pain very bad I can
-    # take two together?" (blind batch 34)
-    rf"|\b(?:{_DRUG})\b \d{{2,4}}\b(?! ?(?:years?|yrs?|days?|weeks?|months?|times?|%))"
+    # taking more of a named medicine: "doctor give me gabapentin 300. if pain very bad I can take two together?" (blind
+    # batch 34); not the strength alone ("I take clopidogrel and aspirin 75, is massage ok?": the review)
     rf"|\b(?:{_DRUG})\b.{{0,80}}\b(?:take|have|use|swallow) (?:two|2|three|3|more|another|extra|double|an extra|a second"
-    rf"|both)\b(?! (?:weeks?|days?|months?|years?|sessions?|massages?)\b)"
+    rf"|both)\b(?! (?:weeks?|days?|months?|years?|sessions?|massages?|minutes?|mins?|hours?)\b)"
 )
 _CONDITION = (
     r"sciatica|piriformis(?: syndrome)?|a slipped disc|slipped disc|a (?:herniated|bulging|prolapsed) dis[ck]|herniated"
@@ -276,7 +275,8 @@ _THEIR_CLAIM = re.compile(
     r"\b(?:she|he|they|the therapist|my therapist|the masseu\w*)(?: \w+){0,2} (?:says?|said|claims?|reckons?|can|could"
     r"|will)\b[^.?!]*"
 )
-_THEY_DIAGNOSE = re.compile(_CAN_THEY_DIAGNOSE.pattern + r"[^.?!]*")
+# (to the end of its own clause: "..., because I need to know: is my leg pain from a slipped disc or not?" still asks)
+_THEY_DIAGNOSE = re.compile(_CAN_THEY_DIAGNOSE.pattern + r"[^.?!,:;]*")
 _NAMED_DOSE = re.compile(r"\b(?:dose|doses|dosage|overdose|milligrams?|mcg)\b|\b\d+ ?mg\b")
 
 

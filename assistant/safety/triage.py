@@ -45,8 +45,11 @@ _PAST = re.compile(
 )
 _RECOVERED_AFTER_TREATMENT = (
     r"\b(?:physio\w*|rehab\w*|therapy|exercises|treatment|recover\w*|heal\w*|surgery|op|operation)\b"
-    r"(?:(?!\b(?:but|again|last|this|now|then|recently|yesterday|today)\b)[^.;!?]){0,40}"
-    r"\b(?:it|foot|leg|feeling|strength|sensation|power|everything) (?:fully|completely) came back\b"
+    # (not a relapse once the treatment stopped: "when I stopped the exercises it completely came back"; the second
+    # round of the review)
+    r"(?:(?!\b(?:but|again|last|this|now|then|recently|yesterday|today|stopp\w*|stop|finish\w*|quit|later|within|once"
+    r"|when|after|until|till)\b)[^.;!?]){0,40}"
+    r"\b(?:it|foot|leg|feeling|strength|sensation|power|everything) fully came back\b"
     r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
 )
 _OVER = re.compile(
@@ -72,7 +75,8 @@ _OVER = re.compile(
     r"|came right|come right|not a (?:peep|squeak|twinge|problem) since"
     # "numb 'down there' was with the epidural ... back in 2019 haha, nothing like that now, everything works as it
     # should" (blind batch 35)
-    r"|nothing like (?:that|it|this) (?:now|these days|any ?more|nowadays)|everything works as it should"
+    # (not "nothing like THIS now", which says the present is worse: the second round of the review)
+    r"|nothing like that (?:now|these days|any ?more|nowadays)|everything works as it should"
     # "did physio and it fully came back, that was 18 years ago and never a peep since" (blind batch 34); only after a
     # treatment or a recovery ("last month it totally came back, the foot is slapping" is the sign returning: the review)
     rf"|{_RECOVERED_AFTER_TREATMENT}|never a (?:peep|squeak|twinge) since"
@@ -198,11 +202,13 @@ _THEIR_PLANNED = re.compile(
 )
 _THEIR_WORK = re.compile(
     r"\b(?:can|could|should|would|will) (?:she|he|they) (?:\w+ ){0,2}(?:be off|need (?:\w+ ){0,2}off|go back|get back"
-    r"|return|drive|be back)\b[^.?!]*"
+    r"|return|drive|be back)\b(?![^.?!]*\b(?:massag\w*|rub|therap\w*|session))[^.?!]*"
 )
 _THEIR_OP = re.compile(r"\b(?:his|her|their) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b")
 _MY_OP = re.compile(
-    r"\b(?:my|i had an?|i've had an?|i have had an?) (?:\w+ ){0,2}(?:op|operation|surgery|replacement|procedure)\b"
+    r"(?:\b(?:my|i had an?|i've had an?|i have had an?|i had|i've had)|^\W*had (?:an?|my|the)) (?:\w+ ){0,2}(?:op"
+    r"|operation|surgery|replacement"
+    r"|procedure|discectomy|microdiscectomy|laminectomy|laminotomy|fusion|decompression)\b"
 )
 
 
@@ -258,7 +264,7 @@ _STRANGER = re.compile(
     r"|\b(?:video ?games?|computer games?|modded|playthrough|irl|in real life)\b"
     # "Running an escape room ... One of the clue cards is a patient chart reading 'saddle numbness, urinary retention
     # ...'" (blind batch 35)
-    r"|\b(?:clue cards?|escape rooms?|props?|quiz (?:card|question)s?|exam questions?|case stud(?:y|ies)|textbook)\b"
+    r"|\b(?:clue cards?|quiz (?:cards?|questions?)|exam questions?)\b(?= (?:\w+ ){0,6}(?:read\w*|says?|said|asks?|with)\b)"
     # "Just watched an episode of 24 Hours in A&E where a bloke came in with a bad back and couldn't wee" (blind batch 30)
     # (not "a documentary about sciatica", after which the asker may tell their own sign)
     r"|\b(?:an|one|the|last night's|this week's) episode (?:of|where|in which)\b|\b(?:documentary|programme|program) (?:where|in which)\b"
@@ -321,6 +327,13 @@ _ASKER_IN_CLAUSE = re.compile(
 # blind batch 34)
 # (a breed only after "my", "our", "the" ...: "Up in Labrador", "the Greyhound ride" are a place and a bus; the review
 # of the fourteenth session)
+# the asker's own body or a time that places the sign now, after a stranger or a pet is named ("we did a case study on
+# cauda equina today ... since Sunday there's been numbness round my back passage"; the second round of the review)
+_NO_SUBJECT = re.compile(r"^\W*(?:had|has had|went in for|needed)\b")
+_ASKER_NOW = re.compile(
+    r"\bmy\b|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday)\b"
+)
 _PET = re.compile(
     r"\b(?:dogs?|doggos?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b"
     r"|\b(?:my|our|the|his|her|their|a|wee|old|little|poor) (?:\w+ )?(?:dachshunds?|sausage dog|spaniels?|labradors?"
@@ -331,17 +344,36 @@ _PET_LEGS = re.compile(r"\b(?:back|hind|front) legs?\b|\bpaws?\b")
 _HUMAN_LEGS = re.compile(
     r"(?<!back )(?<!hind )(?<!front )\b(?:legs?|thighs?|feet|foot|knees?|calf|calves|ankles?|shins?|hips?|toes?)\b"
 )
-_BABIES = re.compile(r"\b(?:newborns?|babies|baby|infants?|toddlers?|nappies|nappy|diapers?)\b")
-_ITS_OWN = re.compile(r"\b(?:her|his|its|their) (?:own )?(?:bladder|bowels?|waterworks|pee|wee|poo)\b")
+# (the animal or the baby is the one: "Our old labrador has lost control of her bladder", "Newborns have no control over
+# their bladder"; not "Mum ... walking the dog, no control of her bladder", "my husband is in nappies like the baby";
+# the second round of the review)
+_ITS_OWN = re.compile(
+    r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|labradors?|spaniels?|terriers?|collies?|bulldogs?|dachshunds?"
+    r"|retrievers?|poodles?|pugs?|beagles?|corgis?|mares?|horses?|pony|ponies|newborns?|babies|baby|infants?"
+    r"|toddlers?)\b(?: (?!and\b|but\b|then\b)\w+){0,3} (?:has |have |had |is |are )?(?:lost|losing|no|poor|zero|little"
+    r"|can't|cannot|doesn't|don't)\b(?: \w+){0,2} (?:of |over )?(?:her|his|its|their) (?:own )?(?:bladder|bowels?)\b"
+)
+_RELATIVE_WORD = re.compile(
+    r"\b(?:husband|wife|partner|mum|mom|mam|mother|dad|father|gran|grandma|granny|grandad|grandpa|nan|nana|sister"
+    r"|brother|son|daughter|aunt|auntie|uncle|neighbou?r|friend|patient|client|resident|i|i'm|me)\b"
+)
 _GYM = re.compile(r"\b(?:leg day|squat\w*|lunges?|deadlift\w*|doms|leg press|wall sits?|gym)\b")
 _JUST_SORE = re.compile(
     r"\b(?:not|no|nothing|isn't|aren't) (?:numb\w*|tingl\w*|weak\w*)\b(?: or anything| at all)?\W{0,3}(?:\w+ ){0,2}"
     r"(?:just|only|simply|purely) (?:sore|stiff|achy|aching|tired|doms|muscle soreness)\b"
     r"|\b(?:just|only) (?:sore|stiff|achy|aching|doms)\b\W{0,3}(?:\w+ ){0,2}(?:nothing|not|no) (?:numb|tingl|weak)\w*"
 )
+# (any sign word not denied keeps it: "both legs have pins and needles ... Not weak, just sore", "both legs tingling and
+# heavy ... my back isn't numb, just stiff"; the second round of the review)
 _LEGS_FAIL = re.compile(
     r"\b(?:buckl\w*|gave way|give way|giving way|gives way|collaps\w*|pop\w*|can't feel|no feeling|won't hold|fell|falling"
-    r"|bladder|bowel|pee|wee|poo|groin|down there|saddle)\b"
+    r"|bladder|bowel|pee|wee|poo|groin|down there|saddle|numb\w*|tingl\w*|pins and needles|weak\w*|jelly|wobbly"
+    r"|(?:feel|feels|felt|are|gone|going|like) (?:\w+ )?heavy|heavy (?:as|like)"
+    r"|floppy|dragging|spreading|creeping)\b"
+)
+_DENIED_SIGN = re.compile(
+    r"\b(?:not|no|nothing|isn't|aren't|never)\b(?: (?:\w+ ){0,1}(?:numb\w*|tingl\w*|weak\w*))(?:(?: or|,) (?:numb\w*"
+    r"|tingl\w*|weak\w*))*"
 )
 _LEG_CODES = frozenset({"leg_weakness", "foot_drop", "both_legs", "severe_weakness"})
 
@@ -382,6 +414,7 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and stranger
         and _MINE_APART.search(norm)
         and not _ASKER_SELF.search(cl.text, stranger.end())
+        and not _ASKER_NOW.search(cl.text, stranger.end())
     ):
         return True
     # a pet's accidents when the asker sets their own case apart ("my dog Fenway is 14 and wicked incontinent now,
@@ -393,25 +426,23 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and _PET.search(cl.sentence)
         and _MINE_APART.search(norm)
         and not _ASKER_SELF.search(cl.text, pet.end() if pet else 0)
+        and not _ASKER_NOW.search(cl.text, pet.end() if pet else 0)
     ):
         return True
     # a pet's operation told just before, across a bracket: "Our corgi Biscuit (agility champ!!) had emergency spinal
     # surgery last week" (blind batch 35)
     if (
         code == "recent_surgery"
-        and _PET.search(norm[max(0, cl.start - 60) : cl.start] + cl.text)
+        and _PET.search(norm[max(0, cl.start - 60) : cl.start])
+        and _NO_SUBJECT.match(cl.text)
         and not _MY_OP.search(cl.sentence)
         and not _ASKER_SELF.search(cl.text)
     ):
         return True
     # a pet's or a baby's own bladder or bowels, the asker not in the clause: "Our old labrador has lost control of her
     # bladder", "Newborns have no control over their bladder" (the review of the fourteenth session)
-    if (
-        code in {"bladder", "bowel", "continence"}
-        and (_PET.search(cl.text) or _BABIES.search(cl.text))
-        and _ITS_OWN.search(cl.text)
-        and not _ASKER_SELF.search(cl.text)
-    ):
+    own = _ITS_OWN.search(cl.text) if code in {"bladder", "bowel", "continence"} else None
+    if own and not _RELATIVE_WORD.search(own.group(0)):
         return True
     # a pet's legs: "our wiener dog Bruno blew a disc ... back legs went all wobbly" (blind batch 33); people say "the
     # back of my legs", not "back legs". Only when every leg the clause names is the pet's: "both legs went weak ...
@@ -426,7 +457,12 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     # gym soreness in both legs, the numbness denied in so many words: "leg day absolutely destroyed me, both legs DEAD
     # ... not numb or anything just sore" (blind batch 34); legs that buckle, a pop, or no such denial keep the sign
     # ("both legs went dead after the deadlift pop"; the review of the fourteenth session)
-    if code == "both_legs" and _GYM.search(cl.sentence) and _JUST_SORE.search(norm) and not _LEGS_FAIL.search(norm):
+    if (
+        code == "both_legs"
+        and _GYM.search(cl.sentence)
+        and _JUST_SORE.search(norm)
+        and not _LEGS_FAIL.search(_DENIED_SIGN.sub(" ", norm))
+    ):
         return True
     # a patient's operation when the asker sets their own case apart: "one of my patients has just come home after
     # emergency spinal surgery ... my own sciatica flared up ... bladder and everything fine with me" (blind batch 19)
@@ -499,8 +535,11 @@ def _someone_elses_operation(cl: Clause, norm: str) -> bool:
     # operation ... How many weeks will he be off work after?"; blind batch 34)
     if _MY_OP.search(cl.sentence) or _FOR_THEM.search(_THEIR_WORK.sub(" ", norm)):
         return False
+    # (... or asked about for their work: "My brother had a microdiscectomy last month. How long will he be off work
+    # after?"; the second round of the fourteenth session's review)
     relative = (
-        _OTHERS.search(cl.sentence) and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence))
+        _OTHERS.search(cl.sentence)
+        and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence) or _THEIR_WORK.search(norm))
     ) or _THEIR_PLANNED.search(cl.sentence)
     return bool(relative or _THIRD_OP.search(cl.text))
 
