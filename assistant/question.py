@@ -148,8 +148,9 @@ _TOPIC_AS_PERSON = re.compile(
     r"\b(?:gym|yoga|pilates|crossfit|swimming|running|cycling|golf|tennis|football|rugby)"
     r" (?:buddy|buddies|friend|friends|mate|mates|teacher|instructor|coach|bro|pal|partner|girlie|guy|lady)\b"
     # ... or met there: "my guy at the gym anasema massage makes endorphins ..." (blind batch 34)
-    r"|\b(?:buddy|buddies|friend|friends|mate|mates|teacher|instructor|coach|bro|pal|partner|guy|lady|bloke|fella|dude"
-    r"|trainer|pt|lads?|girls?|someone|somebody|people|everyone) (?:at|from|down|in) (?:my |the |our )?(?:gym|yoga"
+    # (not a trainer, a coach or an instructor there, who is the service asked about: the third round of the review)
+    r"|\b(?:buddy|buddies|friend|friends|mate|mates|bro|pal|partner|guy|lady|bloke|fella|dude"
+    r"|lads?|girls?|someone|somebody|people|everyone) (?:at|from|down|in) (?:my |the |our )?(?:gym|yoga"
     r"|pilates|crossfit|swimming pool|pool|running club|golf club|tennis club|football|rugby club)\b",
     re.IGNORECASE,
 )

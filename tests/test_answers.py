@@ -660,7 +660,9 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
 _REVIEW14_ANSWERS = yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8"))
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
-_OPEN_REVIEW14_ANSWERS = {"A6-12"}
+# ... and from the third round: "3 sets and reps of 10" as background is declined (the topic is named); a "list of"
+# therapists in Leeds and made-up claims about drinking water and copper bracelets are answered (as on 77ee92b)
+_OPEN_REVIEW14_ANSWERS = {"A6-12", "A7-06", "A7-08", "A7-09", "A7-10"}
 
 
 @pytest.mark.parametrize("probe", [

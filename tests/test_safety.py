@@ -1621,6 +1621,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review13_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_probes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_probes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1636,6 +1637,9 @@ _OPEN_PROBES = {
     # "every few hrs", retention beside "bowels" or "codeine", "con mi senora", "orino un chorrito", "le pueden dar
     # masaje", "유튜브 ... 수술" ("mi amigo ya no se para ... mi esposa" reaches it since batch 35's fixes)
     *(f"R5-{i}" for i in "28 32 33 34 36 38 54 68 70".split()),
+    # its third round, missed on 77ee92b too: "can't feel the tightness when my bladder is full", "They've done the op
+    # on my L5", Spanish "me lo encontraron", "yo tengo metastasis", "voy por las 30 semanitas", "앉는 부위가 ... 멍해요"
+    *(f"R7-{i}" for i in "24 25 26 27 40".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
@@ -1671,6 +1675,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review13_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_lookalikes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_lookalikes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1680,6 +1685,10 @@ _OPEN_LOOKALIKES = {
     # the fourteenth session's review: a father's ten years of "trouble with his waterworks" (prostate; raised since
     # "his" is read like "my", as it is for the asker's own), and three raised on 77ee92b too
     *(f"N5-{i}" for i in "10 18 37 40".split()),
+    # its third round: a pet or a baby whose "his/her/their bladder" is told apart from its name ("The puppy I got on
+    # Saturday has no control of his bladder"), a client's "since Sunday", aspirin stopped last year (raised since
+    # "his"/"her" and aspirin are read); and four raised on 77ee92b too
+    *(f"N7-{i}" for i in "01 03 05 07 08 09 11 12 13 14 15".split()),
 }
 
 

@@ -92,8 +92,10 @@ _SERVICE = re.compile(
     r"|\btip (?:the|my|your|a|our) (?:massage |remedial |sports )?(?:therapist|masseu\w*|rmt|physio|lady|guy)\b"
     # checking a practitioner's registration: "How do I check that a massage therapist is properly registered before I
     # book ...? Is there like a list somewhere?" (blind batch 34)
-    r"|\b(?:check|verify|look up|find out|make sure|know)\b (?:\w+ ){0,5}(?:is|are|'s) (?:properly |actually |really "
-    r"|fully )?(?:registered|accredited|licensed|licenced|certified|insured)\b"
+    # (asked how, not told: "I make sure my therapist is fully insured" is the asker's habit; the third round)
+    r"|\b(?:how|where) (?:do|can|would|should|could) (?:i|you|we|one) (?:\w+ ){0,2}(?:check|verify|look up|find out|know|tell)"
+    r"\b (?:\w+ ){0,5}(?:is|are|'s) (?:properly |actually |really |fully )?(?:registered|accredited|licensed|licenced"
+    r"|certified|insured)\b"
     r"|\b(?:register|directory|database) of (?:\w+ )?(?:registered |accredited |licensed |certified )?(?:massage "
     r"|sports )?(?:therapists?|masseu\w*|rmts?|physios?|practitioners?)\b"
 )
@@ -124,8 +126,9 @@ _DOSING = re.compile(
     rf"|\bprescribe\b|\bgive me (?:a |some )?(?:prescription|the (?:max|dose))"
     # taking more of a named medicine: "doctor give me gabapentin 300. if pain very bad I can take two together?" (blind
     # batch 34); not the strength alone ("I take clopidogrel and aspirin 75, is massage ok?": the review)
-    rf"|\b(?:{_DRUG})\b.{{0,80}}\b(?:take|have|use|swallow) (?:two|2|three|3|more|another|extra|double|an extra|a second"
-    rf"|both)\b(?! (?:weeks?|days?|months?|years?|sessions?|massages?|minutes?|mins?|hours?)\b)"
+    # (not "have two shorter massages" or "have more than one massage a week" beside the pills: the third round)
+    rf"|\b(?:{_DRUG})\b.{{0,80}}\b(?:take|have|swallow|pop) (?:two|2|three|3|more|another|extra|double|an extra|a second"
+    rf"|both)\b(?!(?: \w+){{0,3}} (?:weeks?|days?|months?|years?|sessions?|massages?|minutes?|mins?|hours?)\b)"
 )
 _CONDITION = (
     r"sciatica|piriformis(?: syndrome)?|a slipped disc|slipped disc|a (?:herniated|bulging|prolapsed) dis[ck]|herniated"
@@ -276,7 +279,11 @@ _THEIR_CLAIM = re.compile(
     r"|will)\b[^.?!]*"
 )
 # (to the end of its own clause: "..., because I need to know: is my leg pain from a slipped disc or not?" still asks)
-_THEY_DIAGNOSE = re.compile(_CAN_THEY_DIAGNOSE.pattern + r"[^.?!,:;]*")
+# (... unless it goes on to ask which the asker has: "diagnose whether it's sciatica or a slipped disc that I have")
+_THEY_DIAGNOSE = re.compile(
+    _CAN_THEY_DIAGNOSE.pattern
+    + r"(?![^.?!]*\b(?:whether|if|which|what)\b[^.?!]*\b(?:i have|i've got|i've|have i|i'm|i am)\b)[^.?!,:;]*"
+)
 _NAMED_DOSE = re.compile(r"\b(?:dose|doses|dosage|overdose|milligrams?|mcg)\b|\b\d+ ?mg\b")
 
 

@@ -76,7 +76,8 @@ _OVER = re.compile(
     # "numb 'down there' was with the epidural ... back in 2019 haha, nothing like that now, everything works as it
     # should" (blind batch 35)
     # (not "nothing like THIS now", which says the present is worse: the second round of the review)
-    r"|nothing like that (?:now|these days|any ?more|nowadays)|everything works as it should"
+    r"|nothing like that (?:now|these days|any ?more|nowadays)(?!,? (?:apart from|except|but|until|besides|other than))"
+    r"|everything works as it should"
     # "did physio and it fully came back, that was 18 years ago and never a peep since" (blind batch 34); only after a
     # treatment or a recovery ("last month it totally came back, the foot is slapping" is the sign returning: the review)
     rf"|{_RECOVERED_AFTER_TREATMENT}|never a (?:peep|squeak|twinge) since"
@@ -329,9 +330,14 @@ _ASKER_IN_CLAUSE = re.compile(
 # of the fourteenth session)
 # the asker's own body or a time that places the sign now, after a stranger or a pet is named ("we did a case study on
 # cauda equina today ... since Sunday there's been numbness round my back passage"; the second round of the review)
+_MY_LEG_NOW = re.compile(r"\b(?:down|on|onto) my (?:\w+ )?legs?\b")
 _NO_SUBJECT = re.compile(r"^\W*(?:had|has had|went in for|needed)\b")
 _ASKER_NOW = re.compile(
-    r"\bmy\b|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday"
+    # ("same thing here", "same has happened to me", "now that's happening to me too": the third round of the review)
+    r"\bsame (?:thing )?here\b|\bme too\b|\b(?:happen\w*|going on|started|starting) (?:\w+ ){0,2}(?:to|with|for) me\b"
+    # (not "my bum" or "my leg", where sciatica itself hurts: "my usual boring ache in my right bum cheek", blind batch 18)
+    r"|\bmy (?!own\b)(?:\w+ )?(?:back passage|groin|bladder|bowels?|saddle|privates|genitals"
+    r"|penis|vagina|anus|waterworks|pee|wee|crotch)\b|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday"
     r"|sunday)\b"
 )
 _PET = re.compile(
@@ -350,7 +356,8 @@ _HUMAN_LEGS = re.compile(
 _ITS_OWN = re.compile(
     r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|labradors?|spaniels?|terriers?|collies?|bulldogs?|dachshunds?"
     r"|retrievers?|poodles?|pugs?|beagles?|corgis?|mares?|horses?|pony|ponies|newborns?|babies|baby|infants?"
-    r"|toddlers?)\b(?: (?!and\b|but\b|then\b)\w+){0,3} (?:has |have |had |is |are )?(?:lost|losing|no|poor|zero|little"
+    # (the animal right before it, not "Just like our old dog my boyfriend has lost ..."; the third round)
+    r"|toddlers?)\b (?:has |have |had |is |are )?(?:lost|losing|no|poor|zero|little"
     r"|can't|cannot|doesn't|don't)\b(?: \w+){0,2} (?:of |over )?(?:her|his|its|their) (?:own )?(?:bladder|bowels?)\b"
 )
 _RELATIVE_WORD = re.compile(
@@ -369,6 +376,8 @@ _LEGS_FAIL = re.compile(
     r"\b(?:buckl\w*|gave way|give way|giving way|gives way|collaps\w*|pop\w*|can't feel|no feeling|won't hold|fell|falling"
     r"|bladder|bowel|pee|wee|poo|groin|down there|saddle|numb\w*|tingl\w*|pins and needles|weak\w*|jelly|wobbly"
     r"|(?:feel|feels|felt|are|gone|going|like) (?:\w+ )?heavy|heavy (?:as|like)"
+    # (burning, shooting, cramping or any pain down both legs is sciatica in both: the third round of the review)
+    r"|burn\w*|shoot\w*|cramp\w*|electric|zing\w*|buzz\w*|stabb?\w*|throb\w*|sharp|radiat\w*|pain\w*|achy|aching"
     r"|floppy|dragging|spreading|creeping)\b"
 )
 _DENIED_SIGN = re.compile(
@@ -414,7 +423,8 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and stranger
         and _MINE_APART.search(norm)
         and not _ASKER_SELF.search(cl.text, stranger.end())
-        and not _ASKER_NOW.search(cl.text, stranger.end())
+        # (what follows, less the asker's own case set apart: "my bladder is normal" is not the sign told of oneself)
+        and not _ASKER_NOW.search(_MINE_APART.sub(" ", norm[cl.start + stranger.end() :]))
     ):
         return True
     # a pet's accidents when the asker sets their own case apart ("my dog Fenway is 14 and wicked incontinent now,
@@ -427,6 +437,8 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         and _MINE_APART.search(norm)
         and not _ASKER_SELF.search(cl.text, pet.end() if pet else 0)
         and not _ASKER_NOW.search(cl.text, pet.end() if pet else 0)
+        # ("pee just ran down my leg without me feeling it": a pet has no "my leg"; the second round of the review)
+        and not _MY_LEG_NOW.search(cl.text, pet.end() if pet else 0)
     ):
         return True
     # a pet's operation told just before, across a bracket: "Our corgi Biscuit (agility champ!!) had emergency spinal
@@ -435,6 +447,7 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
         code == "recent_surgery"
         and _PET.search(norm[max(0, cl.start - 60) : cl.start])
         and _NO_SUBJECT.match(cl.text)
+        and not re.search(r"\bmy\b", cl.text)
         and not _MY_OP.search(cl.sentence)
         and not _ASKER_SELF.search(cl.text)
     ):
@@ -537,10 +550,12 @@ def _someone_elses_operation(cl: Clause, norm: str) -> bool:
         return False
     # (... or asked about for their work: "My brother had a microdiscectomy last month. How long will he be off work
     # after?"; the second round of the fourteenth session's review)
+    # (the relative in the operation's own clause: "Two weeks post-op ... my dad has been driving me ... When could he go
+    # back to work?" is the asker's; the third round of the review)
     relative = (
-        _OTHERS.search(cl.sentence)
+        _OTHERS.search(cl.text)
         and (_THEIR_OP.search(cl.sentence) or _THEIR_PAST.search(cl.sentence) or _THEIR_WORK.search(norm))
-    ) or _THEIR_PLANNED.search(cl.sentence)
+    ) or _THEIR_PLANNED.search(cl.text)
     return bool(relative or _THIRD_OP.search(cl.text))
 
 
