@@ -1622,6 +1622,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review14_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_probes_round3.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review14_probes_round4.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1640,6 +1641,8 @@ _OPEN_PROBES = {
     # its third round, missed on 77ee92b too: "can't feel the tightness when my bladder is full", "They've done the op
     # on my L5", Spanish "me lo encontraron", "yo tengo metastasis", "voy por las 30 semanitas", "앉는 부위가 ... 멍해요"
     *(f"R7-{i}" for i in "24 25 26 27 40".split()),
+    # its fourth round: see the fixture's header
+    *(f"R8-{i}" for i in "05 06 09 26 28 29".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because

@@ -105,7 +105,8 @@ CHILD_OR_PET_WET = (
     r" (?:(?!(?:i|he|she|we|they|you|says?|said|tells?|told|thinks?|thought|noticed|found|saw)\b)\w+ ){0,2}"
     r"(?:wet|wets|wetting|peed|pees|weed|had an accident)\b"
     # (... and not the asker as well: "my son wet the bed last night and so did I"; the review of the fourteenth session)
-    r"(?!.*\b(?:so did i|as did i|did i|me too|i did too|i did as well|i also|and i (?:did|had|have))\b)"
+    r"(?!.*\b(?:so did i|so do i|so have i|as did i|did i|me too|i did too|i do too|i did as well|i also|and i (?:did|had"
+    r"|have|do)|now i do)\b)"
 )
 # "when I use the lavatory paper, it does not feel as it ordinarily should" (blind batch 21)
 WIPE = r"wip(?:e|es|ed|ing)\b|(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)"
@@ -457,10 +458,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         ),
         "NHS Sciatica (nhs.uk); CES warning-sign card; AHCPR red-flag table (NCBI NBK52120)",
         # (a puppy or a nursery's children still learning: the review of the fourteenth session)
+        # (the puppy or the child as the one who cannot tell, not the asker who works with them: "I work in a nursery and
+        # since my back went I can't tell if I need to go"; the fourth round of the review)
         unless=_re(
             POTTY,
-            r"\b(?:pupp(?:y|ies)|pups?|dogs?|kittens?|cats?|toddlers?|nursery|kids|children|babies|baby|infants?"
-            r"|(?:\d|two|three|four)[- ]year[- ]olds?|reception class|little ones?)\b",
+            r"\b(?:pupp(?:y|ies)|pups?|dogs?|kittens?|cats?|toddlers?|kids|children|babies|baby|infants?"
+            r"|(?:\d|two|three|four)[- ]year[- ]olds?|little ones?)\b(?: \w+){0,3} (?:can't|cannot|don't|doesn't|won't)"
+            r" (?:even |really |always |yet )?(?:tell|know)\b",
         ),
     ),
     # "she had an accident on site, the number two kind, in her overalls" (blind batch 14): the kind of accident is
@@ -1040,7 +1044,8 @@ URGENT_RULES: tuple[Rule, ...] = (
         unless=_re(
             r"\b(?:just|only|because of|from|since|by|thanks to|with) (?:\w+ ){0,2}(?:walking|running|exercis\w*|the gym"
             r"|couch to 5k|c25k|cycling|swimming|training|working out|cutting out|cut out|giving up|quit\w*|a new job"
-            r"|weight watchers|slimming world)\b"
+            r"|weight watchers|slimming world)\b(?! to the (?:shop|shops|toilet|bathroom|door|car|kitchen|corner)\b"
+            r"|(?: \w+){0,3} (?:wipes|tires|exhausts|knackers|kills)\b)"
         ),
     ),
     # ... and the same when the "not trying" stands in its own clause ("I've dropped about 7 kilos since Christmas

@@ -48,7 +48,7 @@ _RECOVERED_AFTER_TREATMENT = (
     # (not a relapse once the treatment stopped: "when I stopped the exercises it completely came back"; the second
     # round of the review)
     r"(?:(?!\b(?:but|again|last|this|now|then|recently|yesterday|today|stopp\w*|stop|finish\w*|quit|later|within|once"
-    r"|when|after|until|till)\b)[^.;!?]){0,40}"
+    r"|when|after|until|till|ago)\b)[^.;!?]){0,40}"
     r"\b(?:it|foot|leg|feeling|strength|sensation|power|everything) fully came back\b"
     r"(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
 )
@@ -360,6 +360,9 @@ _ITS_OWN = re.compile(
     r"|toddlers?)\b (?:has |have |had |is |are )?(?:lost|losing|no|poor|zero|little"
     r"|can't|cannot|doesn't|don't)\b(?: \w+){0,2} (?:of |over )?(?:her|his|its|their) (?:own )?(?:bladder|bowels?)\b"
 )
+_ME_AS_WELL = re.compile(
+    r"\b(?:so (?:have|has|did|do|am) i|me too|as have i|i have too|i do too|and (?:i|me) (?:too|as well))\b"
+)
 _RELATIVE_WORD = re.compile(
     r"\b(?:husband|wife|partner|mum|mom|mam|mother|dad|father|gran|grandma|granny|grandad|grandpa|nan|nana|sister"
     r"|brother|son|daughter|aunt|auntie|uncle|neighbou?r|friend|patient|client|resident|i|i'm|me)\b"
@@ -378,6 +381,7 @@ _LEGS_FAIL = re.compile(
     r"|(?:feel|feels|felt|are|gone|going|like) (?:\w+ )?heavy|heavy (?:as|like)"
     # (burning, shooting, cramping or any pain down both legs is sciatica in both: the third round of the review)
     r"|burn\w*|shoot\w*|cramp\w*|electric|zing\w*|buzz\w*|stabb?\w*|throb\w*|sharp|radiat\w*|pain\w*|achy|aching"
+    r"|useless|barely|hardly|can't (?:walk|stand|get up|climb)|giving out|give out|gave out"
     r"|floppy|dragging|spreading|creeping)\b"
 )
 _DENIED_SIGN = re.compile(
@@ -455,7 +459,14 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     # a pet's or a baby's own bladder or bowels, the asker not in the clause: "Our old labrador has lost control of her
     # bladder", "Newborns have no control over their bladder" (the review of the fourteenth session)
     own = _ITS_OWN.search(cl.text) if code in {"bladder", "bowel", "continence"} else None
-    if own and not _RELATIVE_WORD.search(own.group(0)):
+    # (not a person likened to one, "Gran is like a newborn", nor the asker as well, "... and so have I"; the fourth
+    # round of the review)
+    if (
+        own
+        and not _RELATIVE_WORD.search(own.group(0))
+        and not re.search(r"\blike (?:an? |the |some )?(?:old )?$", cl.text[: own.start()])
+        and not _ME_AS_WELL.search(cl.text, own.end())
+    ):
         return True
     # a pet's legs: "our wiener dog Bruno blew a disc ... back legs went all wobbly" (blind batch 33); people say "the
     # back of my legs", not "back legs". Only when every leg the clause names is the pet's: "both legs went weak ...
