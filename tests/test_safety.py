@@ -1349,16 +1349,6 @@ def test_blind_batch_wordings_written_again(question, level):
     assert assess(question, [], Settings()).triage.level == level
 
 
-@pytest.mark.parametrize("question, level", [pytest.param(q, lv, id=f"batch33-{i}") for i, (q, lv) in enumerate(REWORDED_33)])
-def test_batch_33_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batch 33's first-run misses and false alarms written again: the rules alone reach the level (the net only
-    ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
-    rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
-    assert assess(question, [], Settings(learned_triage=False)).triage.level == level
-    with_net = assess(question, [], Settings()).triage.level
-    assert with_net == level if level == "none" else rank[with_net] >= rank[level]
-
-
 @pytest.mark.parametrize("question, level", [
     # look-alikes noted and left in earlier sessions: something else trickles, the water is hot, the child wet the bed,
     # the pet had the operation ...
@@ -1419,16 +1409,6 @@ REWORDED_34 = [
 ]
 
 
-@pytest.mark.parametrize("question, level", [pytest.param(q, lv, id=f"batch34-{i}") for i, (q, lv) in enumerate(REWORDED_34)])
-def test_batch_34_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batch 34's first-run misses and false alarms written again: the rules alone reach the level, and the net only
-    ever adds (16 of these 21 fail on 77ee92b, the session's base)."""
-    rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
-    assert assess(question, [], Settings(learned_triage=False)).triage.level == level
-    with_net = assess(question, [], Settings()).triage.level
-    assert with_net == level if level == "none" else rank[with_net] >= rank[level]
-
-
 REWORDED_35 = [
     # thirty-fifth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
     ("since Tuesday when I wipe it's like it's no ma bum at all, like wiping through thick jeans. Sciatica for weeks.",
@@ -1455,10 +1435,15 @@ REWORDED_35 = [
 ]
 
 
-@pytest.mark.parametrize("question, level", [pytest.param(q, lv, id=f"batch35-{i}") for i, (q, lv) in enumerate(REWORDED_35)])
-def test_batch_35_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batch 35's first-run misses and false alarms written again (9 of these 13 fail on 102f89d, its base): the rules
-    alone reach the level, and the net only ever adds."""
+@pytest.mark.parametrize("question, level", [
+    *(pytest.param(q, lv, id=f"batch33-{i}") for i, (q, lv) in enumerate(REWORDED_33)),
+    # (16 of batch 34's 21 fail on 77ee92b, the fourteenth session's base; 9 of batch 35's 13 on 102f89d, its base)
+    *(pytest.param(q, lv, id=f"batch34-{i}") for i, (q, lv) in enumerate(REWORDED_34)),
+    *(pytest.param(q, lv, id=f"batch35-{i}") for i, (q, lv) in enumerate(REWORDED_35)),
+])
+def test_batch_33_to_35_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-35's first-run misses and false alarms written again: the rules alone reach the level (the net only
+    ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
     with_net = assess(question, [], Settings()).triage.level

@@ -98,6 +98,13 @@ NOT_URINE = (
     r"(?!\w*\s+(?:of\s+)?(?:sweat|blood|rain|rainwater|coffee|tea|oil|sap|sand|customers|visitors|patients|people|orders"
     r"|traffic|work|emails|texts|tears)\b)"
 )
+# Dog breeds and other animals people keep, each as one word with an optional plural: a pet named by its breed ("our
+# wee dachshund Haggis", "our corgi Biscuit"; blind batches 34 and 35) is still the pet. Shared with triage.py.
+PET_BREEDS = (
+    r"(?:dachshund|sausage dog|spaniel|labrador|retriever|terrier|collie|poodle|pug|beagle|corgi|whippet|lurcher"
+    r"|schnauzer|bulldog|staffy|staffie|chihuahua|rottweiler|alsatian|german shepherd|mare|horse|pony|ponie)s?"
+    r"|husky|huskies"
+)
 # a child or a pet as the one who wet it: "my son wet the bed last night ... changing the sheets" (not one who tells
 # of the asker's: "my daughter says I wet the bed")
 CHILD_OR_PET_WET = (
@@ -1307,8 +1314,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
             # eleventh session)
             # ... a breed named ("Our corgi Biscuit (agility champ!!) had emergency spinal surgery last week"; blind batch 35)
             # (the pet as the one operated on, not "Put the dog in kennels and had spinal surgery"; the review)
-            r"|\b(?:dog|puppy|pup|cat|kitten|horse|pony|rabbit|pet|corgi|dachshund|spaniel|labrador|retriever|terrier"
-            r"|collie|poodle|pug|beagle|whippet|lurcher|husky|schnauzer|bulldog|staffy|chihuahua|rottweiler|alsatian)"
+            r"|\b(?:dog|puppy|pup|cat|kitten|rabbit|pet|" + PET_BREEDS + r")"
             r"(?:'s (?:\w+ ){0,2}(?:surgery|operation|op)|(?: (?!and\b|then\b|but\b|so\b)\w+){0,2} (?:had|has had|needed"
             r"|needs|is having|went in for|is booked in for) (?:an? |his |her |its |emergency |spinal |back |knee |hip "
             r"|disc )*(?:surgery|operation|op))\b"

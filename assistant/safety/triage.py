@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .rules import ALL_RULES, ANSWERED_RULES, EMERGENCY_RULES, WEAKNESS_CODES, WORSENING, Rule
+from .rules import ALL_RULES, ANSWERED_RULES, EMERGENCY_RULES, PET_BREEDS, WEAKNESS_CODES, WORSENING, Rule
 from .clauses import Clause, clauses, denied_after, is_negated, fold_for_rules, opens_with_an_answer
 
 EMERGENCY_CODES = frozenset(r.code for r in EMERGENCY_RULES)
@@ -318,16 +318,18 @@ _MINE_APART = re.compile(
 _ASKER_SELF = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|im|ive|myself|me too|like me|same as me|as well|mine|me either)\b")
 # (the asker's own words: pronouns, or the sign told as now, without "I": "My dad had cauda equina in 2009, numb bum
 # and groin since yesterday too"; the second round of the review)
+# a sign placed now: "since yesterday", "since Sunday"
+_SINCE_DAY = (
+    r"\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday)\b"
+)
 _ASKER_IN_CLAUSE = re.compile(
     _ASKER_SELF.pattern
-    + r"|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\bthis (?:week|morning|afternoon|evening)\b|\b(?:today|tonight|too|either|still|here)\b|\bsame as (?:him|her|them)\b"
+    + "|"
+    + _SINCE_DAY
+    + r"|\bthis (?:week|morning|afternoon|evening)\b|\b(?:today|tonight|too|either|still|here)\b|\bsame as (?:him|her|them)\b"
     r"|\b\w+ (?:days?|weeks?) later\b|\bhalfway\b"
 )
-# (a breed named instead of "dog": "our wee dachshund Haggis went off his back legs ... couldnae control his bladder";
-# blind batch 34)
-# (a breed only after "my", "our", "the" ...: "Up in Labrador", "the Greyhound ride" are a place and a bus; the review
-# of the fourteenth session)
 # the asker's own body or a time that places the sign now, after a stranger or a pet is named ("we did a case study on
 # cauda equina today ... since Sunday there's been numbness round my back passage"; the second round of the review)
 _MY_LEG_NOW = re.compile(r"\b(?:down|on|onto) my (?:\w+ )?legs?\b")
@@ -337,14 +339,14 @@ _ASKER_NOW = re.compile(
     r"\bsame (?:thing )?here\b|\bme too\b|\b(?:happen\w*|going on|started|starting) (?:\w+ ){0,2}(?:to|with|for) me\b"
     # (not "my bum" or "my leg", where sciatica itself hurts: "my usual boring ache in my right bum cheek", blind batch 18)
     r"|\bmy (?!own\b)(?:\w+ )?(?:back passage|groin|bladder|bowels?|saddle|privates|genitals"
-    r"|penis|vagina|anus|waterworks|pee|wee|crotch)\b|\bsince (?:yesterday|last night|this morning|the weekend|monday|tuesday|wednesday|thursday|friday|saturday"
-    r"|sunday)\b"
+    r"|penis|vagina|anus|waterworks|pee|wee|crotch)\b|" + _SINCE_DAY
 )
+# (a breed named instead of "dog": "our wee dachshund Haggis went off his back legs ... couldnae control his bladder";
+# blind batch 34; only after "my", "our", "the" ...: "Up in Labrador", "the Greyhound ride" are a place and a bus; the
+# review of the fourteenth session)
 _PET = re.compile(
     r"\b(?:dogs?|doggos?|pupp(?:y|ies)|pups?|cats?|kittens?|pooch|vet)\b"
-    r"|\b(?:my|our|the|his|her|their|a|wee|old|little|poor) (?:\w+ )?(?:dachshunds?|sausage dog|spaniels?|labradors?"
-    r"|retrievers?|terriers?|collies?|poodles?|pugs?|beagles?|corgis?|whippets?|lurchers?|huskies|husky|schnauzers?"
-    r"|bulldogs?|staffies|staffy|chihuahuas?|rottweilers?|alsatians?|german shepherds?|mares?|horses?|pony|ponies)\b"
+    r"|\b(?:my|our|the|his|her|their|a|wee|old|little|poor) (?:\w+ )?(?:" + PET_BREEDS + r")\b"
 )
 _PET_LEGS = re.compile(r"\b(?:back|hind|front) legs?\b|\bpaws?\b")
 _HUMAN_LEGS = re.compile(
@@ -354,8 +356,7 @@ _HUMAN_LEGS = re.compile(
 # their bladder"; not "Mum ... walking the dog, no control of her bladder", "my husband is in nappies like the baby";
 # the second round of the review)
 _ITS_OWN = re.compile(
-    r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|labradors?|spaniels?|terriers?|collies?|bulldogs?|dachshunds?"
-    r"|retrievers?|poodles?|pugs?|beagles?|corgis?|mares?|horses?|pony|ponies|newborns?|babies|baby|infants?"
+    r"\b(?:dogs?|pupp(?:y|ies)|pups?|cats?|kittens?|" + PET_BREEDS + r"|newborns?|babies|baby|infants?"
     # (the animal right before it, not "Just like our old dog my boyfriend has lost ..."; the third round)
     r"|toddlers?)\b (?:has |have |had |is |are )?(?:lost|losing|no|poor|zero|little"
     r"|can't|cannot|doesn't|don't)\b(?: \w+){0,2} (?:of |over )?(?:her|his|its|their) (?:own )?(?:bladder|bowels?)\b"
