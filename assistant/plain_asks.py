@@ -42,7 +42,9 @@ STYLE_READING = "what type of massage is best for sciatica?"
 # stress making the pain feel worse than it is", "my leg is worse when im wound up"); read as its own words, it was led
 # by the reverse, "stress is frequently a result of chronic pain" (issue #9; blind batch 33)
 _STRESS_WORSENS = re.compile(
-    r"\b(?:stress\w*|anxi\w*|worr\w*|tension|wound up|nerves)\b(?:(?!\bpain (?:is )?(?:making|causing)\b).){0,40}?"
+    # ("I carry a great deal of stress from my work and I wonder whether that's making my sciatica pain worse?"; blind
+    # batch 36)
+    r"\b(?:stress\w*|anxi\w*|worr\w*|tension|wound up|nerves)\b(?:(?!\bpain (?:is )?(?:making|causing)\b).){0,60}?"
     r"\b(?:mak\w*|caus\w*|turn\w*|mean\w*)\b.{0,30}\b(?:worse|hurt (?:even |a lot |much )?more|more (?:painful|sore))\b"
     r"|\bworse (?:\w+ ){0,2}when (?:i'm|i am|im|i get|i feel|i'm feeling) (?:\w+ )?(?:stressed|anxious|wound up|tense"
     r"|worried)\b"
@@ -57,7 +59,10 @@ STRESS_READING = "does stress make sciatica pain worse?"
 _SEVERITY_RANGE = re.compile(
     r"\b(?:between|from) (?:\w+ ){0,2}(?:mild|slight|dull|bearable|manageable|a niggle|nothing)\b.{0,25}\b(?:and|to) "
     r"(?:\w+ ){0,2}(?:awful|agony|agonising|excruciating|unbearable|severe|terrible|horrendous|crippling)\b"
-    r"|\bswing\w* (?:\w+ ){0,3}(?:between|from) (?:\w+ ){0,2}(?:mild|bad|good|fine|ok|agony|awful)\b",
+    r"|\bswing\w* (?:\w+ ){0,3}(?:between|from) (?:\w+ ){0,2}(?:mild|bad|good|fine|ok|agony|awful)\b"
+    # "Some days it's just a nag down the leg, other days I'm cussin out loud ... That normal for sciatica, swingin that
+    # much day to day?" (blind batch 36)
+    r"|\bswing\w* (?:\w+ ){0,2}(?:that|so|this) much\b|\bvar(?:y|ies|ying) (?:that|so|this) much\b",
     re.IGNORECASE,
 )
 SEVERITY_READING = "does sciatica always hurt a lot or can it be mild?"
@@ -71,7 +76,10 @@ _INSTEAD_OF_DOCTOR = re.compile(
     r"|\b(?:gp|doctor|doc|appointment|appt)\b.{0,80}"
     r"\b(?:cancel\w*|skip\w*|put(?:ting)? off|postpon\w*|ditch\w*)\b.{0,60}"
     r"\bmassag\w*"
-    r"|\bmassag\w*\b.{0,40}\binstead of (?:seeing |going to |getting )?(?:the |a |my )?(?:gp|doctor|doc|checked)\b",
+    r"|\bmassag\w*\b.{0,40}\binstead of (?:seeing |going to |getting )?(?:the |a |my )?(?:gp|doctor|doc|checked)\b"
+    # "my plan is just keep getting massages every couple weeks ... and skip the doctor altogether" (blind batch 36)
+    r"|\bmassag\w*\b.{0,80}\b(?:skip\w*|avoid\w*|ditch\w*|never see|not see|not bother (?:with|seeing))"
+    r" (?:the |a |my )?(?:gp|doctor|doc|doctors)\b",
     re.IGNORECASE,
 )
 INSTEAD_READING = "can i just get a massage instead of seeing a doctor?"
@@ -83,10 +91,31 @@ INSTEAD_READING = "can i just get a massage instead of seeing a doctor?"
 _DRUG_FREE = re.compile(
     r"\b(?:drug[- ]free|non[- ]?drug|non[- ]?pharma\w*|without (?:any )?(?:drugs|pills|tablets|meds|medication|medicine"
     r"|painkillers)|(?:rather not|don't want to|dont want to) (?:start on|take|be on) (?:\w+ )?(?:pills|tablets|meds"
-    r"|medication|painkillers))\b",
+    r"|medication|painkillers)"
+    # "Chile I ain't into all dem chemicals." (blind batch 36)
+    r"|(?:not into|ain't into|aint into|don't like|dont like|avoid|against) (?:\w+ ){0,2}"
+    r"(?:chemicals|drugs|pills|meds))\b",
     re.IGNORECASE,
 )
 DRUG_FREE_READING = "drug free pain relief for sciatica?"
+# Massage as a natural way, said so: "Massage a good natural way to deal wit dis sciatica or nah?" (blind batch 36);
+# read after the drug-free ask, so a question with both is matched as the natural one
+_NATURAL = re.compile(
+    r"\bmassag\w* (?:\w+ ){0,3}natural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b"
+    r"|\bnatural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b.{0,30}\bmassag\w*",
+    re.IGNORECASE,
+)
+NATURAL_READING = "is massage a natural alternative for sciatica"
+# Movement got back by massage: "the leg's gone stiff ... can massage do anything for getting the movement back" (blind
+# batch 36; led by "range of motion may be restricted", which says the problem, not what helps it)
+_MOVEMENT_BACK = re.compile(
+    r"\bmassag\w*\b.{0,60}\b(?:get|getting|gets|bring|bringing) (?:the |my |some )?(?:movement|mobility|range of motion"
+    r"|range of movement|flexibility|motion) back\b"
+    r"|\b(?:get|getting) (?:the |my |some )?(?:movement|mobility|range of motion|range of movement|flexibility) back\b"
+    r".{0,60}\bmassag\w*",
+    re.IGNORECASE,
+)
+MOVEMENT_READING = "can massage help me get my flexibility back"
 _CAUSE_NOT_DISC = re.compile(
     r"\b(?:tight|tense|knotted|stiff) (?:\w+ ){0,2}(?:muscles?|glutes|hamstrings)\b.{0,40}"
     r"\b(?:cause|set off|trigger|give|bring on|start)\w*\b"
@@ -117,7 +146,11 @@ GP_READING = "cant work or do my normal stuff because of my sciatica, should i s
 _SAME_FOR_ALL = re.compile(
     r"\b(?:same thing|same treatment|same routine|same massage|the same)\b.{0,30}"
     r"\b(?:or different|for (?:both|us|everyone|everybody|all))\b"
-    r"|\b(?:one size fits all|different (?:treatment|massage|approach|routine) for (?:each|every|both))\b",
+    r"|\b(?:one size fits all|different (?:treatment|massage|approach|routine) for (?:each|every|both))\b"
+    # Scots: "Wid a massage therapist dae the same thing fir baith o wis or dae they change it fir each person?" (blind
+    # batch 36)
+    r"|\b(?:same thing|same treatment|same routine|same massage)\b.{0,40}\b(?:change|tailor|adapt|vary|adjust)\w* it"
+    r" (?:for|fir|to) (?:each|every|the) (?:person|patient|one|client)\b",
     re.IGNORECASE,
 )
 SAME_READING = "will they just do the same routine on me as everyone else?"
@@ -146,6 +179,8 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (_SEVERITY_RANGE, SEVERITY_READING),
     (_INSTEAD_OF_DOCTOR, INSTEAD_READING),
     (_DRUG_FREE, DRUG_FREE_READING),
+    (_NATURAL, NATURAL_READING),
+    (_MOVEMENT_BACK, MOVEMENT_READING),
     (_CAUSE_NOT_DISC, CAUSE_READING),
     (_ONLY_TREATMENT, ONLY_READING),
     (_STOPS_WORK_GP, GP_READING),

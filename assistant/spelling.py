@@ -32,6 +32,12 @@ CHAT_SPELLINGS = {
     # Pacific pidgins (Bislama, Tok Pisin, Pijin): "Wanem kind massage they use for sciatica?" (blind batch 34)
     "wanem": "what",
 }  # fmt: skip
+# Nigerian Pidgin asks: "E dey work well? How long e go last?" (blind batch 36): "e" is "it" before these verbs
+CHAT_PHRASES = (
+    (re.compile(r"(?<![\w.])e dey\b", re.IGNORECASE), "does it"),
+    (re.compile(r"(?<![\w.])e go\b", re.IGNORECASE), "will it"),
+    (re.compile(r"(?<![\w.])e fit\b", re.IGNORECASE), "can it"),
+)
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Speller:
             found = self.lookup.lookup(low, Verbosity.TOP, max_edit_distance=1 if len(low) <= 5 else 2)
             return found[0].term if found else word
 
+        for phrase, plain in CHAT_PHRASES:
+            text = phrase.sub(plain, text)
         return _WORD.sub(fix, text)
 
 

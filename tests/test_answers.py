@@ -657,6 +657,59 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
     assert "If you are pregnant, speak to your midwife or doctor first." in answer.answer, answer.answer
 
 
+# ---- blind batch 36 kinds, reworded -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, lead", [
+    # the severity swing, the doctor skipped, the same routine for two people, a natural way, movement got back, stress
+    # making the pain worse, bed rest against walking
+    ("Some days its barely there, some days I'm in tears. Is it normal for sciatica to vary so much?",
+     "Sciatica can cause pain that ranges from a slight ache to excruciating, incapacitating agony."),
+    ("I'll just keep having my monthly massage for the leg and avoid the doctor altogether, is that a bad idea?",
+     "Never use it to put off seeing a doctor about a new or worrying symptom."),
+    ("Me and my brother both have sciatica. Would the therapist do the same thing for the two of us or tailor it for "
+     "each person?", "Expert massage therapists can customize their treatment plans for each patient"),
+    ("not keen on tablets. is massage a decent natural remedy for sciatica?",
+     "Massage is a potential treatment option for sciatic nerve pain sufferers looking for natural remedies"),
+    ("hip's gone really stiff with the sciatica. could massage help me get some movement back?",
+     "Stretching and joint mobilization are two massage techniques that can improve range of motion"),
+    ("Work stress has been through the roof this month and I'm starting to think it's making the sciatica pain worse?",
+     "Since increased tension can worsen pain perception"),
+    ("Grandma says lie in bed for a week, my physio says keep walking around. Which of them is right?",
+     "Most sciatica gets better within about four to six weeks, and staying active helps more than bed rest."),
+])
+def test_batch_36_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    assert lead in answer.answer.split("\n")[0], answer.answer  # the first quoted span, as the eval judges it
+
+
+def test_a_claim_about_poisons_is_answered_with_its_evidence_note(assistant):
+    answer = assistant.ask("My aunt's therapist says massage squeezes the poisons out of the nerve. Is there any proof?")
+    assert answer.outcome == "answer", answer.answer
+    assert 'The idea that massage clears "pollutants"' in answer.answer.split("\n\n")[0], answer.answer
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("My GP wants me to have an epidural for the sciatica. E dey work? How long e go last?", "not_covered"),
+    ("I want to become a massage therapist for sciatica clients. What licence is needed in Alberta?", "not_covered"),
+    ("The vet thinks my old labrador has sciatica in dogs. How do I massage him?", "not_covered"),
+    ("What's the best mattress for sciatica? ours is 15 yrs old and saggy", "not_covered"),
+])
+def test_batch_36_uncovered_asks_are_declined_without_an_alarm(assistant, question, outcome):
+    answer = assistant.ask(question)
+    assert answer.outcome == outcome, answer.answer
+    assert answer.triage.level == "none", answer.answer
+
+
+def test_a_therapist_asked_for_beside_a_covered_ask_is_named_as_not_helped_with(assistant):
+    answer = assistant.ask("Do I need to ask my doctor before I start massage? Also does anybody know a good massage "
+                           "therapist near Leeds city centre?")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("Before beginning a massage treatment routine"), answer.answer
+    assert "I can't recommend, find or book massage services" in answer.answer, answer.answer
+
+
 _REVIEW14_ANSWERS = yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8"))
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)

@@ -1434,15 +1434,43 @@ REWORDED_35 = [
     ("팬미팅에서 최애랑 눈 마주쳐서 다리 풀려서 주저앉을 뻔했어요ㅋㅋ 좌골신경통 때문에 마사지 받아도 돼요?", "none"),
 ]
 
+REWORDED_36 = [
+    # thirty-sixth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Sciatica since the harvest. Lately the, em, equipment just isn't working, if you know what I mean. Would a rub help?",
+     "emergency"),
+    ("for three days I am not knowing when my bladder is full, and this morning I leaked without noticing it", "emergency"),
+    ("Had the flu with a 39 fever the week before last. Fever broke on Thursday and I've been normal four days now. "
+     "Sciatica as usual. Can I rebook my massage?", "none"),
+    ("GYM INDUCTION FORM\nSaddle numbness: N\nBladder or bowel changes: N\nWeakness in legs: N\nNight pain: N\n"
+     "Comments: old sciatica, can I use the massage chairs?", "none"),
+    ("Second round of IVF worked and I'm 14 weeks now! Sciatica down the left leg. Is a massage ok?", "caution"),
+    ("Best pillow for sciatica? Mine's 9 years old and flat as a pancake", "none"),
+    ("tattoo guy finished my new back piece on Tuesday, it's still raw. sciatica flaring, can I get a massage?", "caution"),
+    ("Voy por 30 semanas de mi primer bebe y la ciatica no me deja. Me puedo dar un masaje?", "caution"),
+    ("- fiebre: no\n- orina: normal\n- mas dolor de noche: no, acostada se me calma\n- caidas: no\n"
+     "tengo ciatica, me sirve un masaje?", "none"),
+    ("Ando con fiebre de la copa, jaja. Temperatura nada. Tengo ciatica en la pierna izquierda, sirve el masaje?", "none"),
+    ("마누라랑 밤일 할 때 감각이 하나도 없어요. 허리 다치고 나서부터요. 마사지 괜찮을까요?", "emergency"),
+    ("오늘 보니 바지가 젖어 있었어요. 마려운 느낌도 전혀 없었고요. 좌골신경통 2주째예요.", "emergency"),
+    ("좌골신경통 때문에 밤에 누우면 더 아픔. 누워 있어도 똑같아요. 마사지 받아도 될까요?", "urgent"),
+    ("혈우병 있어서 조금만 부딪혀도 멍이 들어요. 엉덩이가 찌릿한데 마사지 받아도 되나요?", "caution"),
+    ("2016년에 디스크로 소변을 못 봐서 수술 받은 적이 있습니다. 지금은 다 정상이고 허벅지만 당겨요. 마사지 해도 되나요?",
+     "none"),
+    ("회사 선배가 양쪽 다리 힘 빠지고 소변 못 봐서 수술했다는 얘기 듣고 무서워서요. 저는 엉덩이만 좀 당겨요. 마사지 괜찮나요?",
+     "none"),
+]
+
 
 @pytest.mark.parametrize("question, level", [
     *(pytest.param(q, lv, id=f"batch33-{i}") for i, (q, lv) in enumerate(REWORDED_33)),
     # (16 of batch 34's 21 fail on 77ee92b, the fourteenth session's base; 9 of batch 35's 13 on 102f89d, its base)
     *(pytest.param(q, lv, id=f"batch34-{i}") for i, (q, lv) in enumerate(REWORDED_34)),
     *(pytest.param(q, lv, id=f"batch35-{i}") for i, (q, lv) in enumerate(REWORDED_35)),
+    # (14 of batch 36's 16 fail on d8f6611, the fifteenth session's base)
+    *(pytest.param(q, lv, id=f"batch36-{i}") for i, (q, lv) in enumerate(REWORDED_36)),
 ])
-def test_batch_33_to_35_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batches 33-35's first-run misses and false alarms written again: the rules alone reach the level (the net only
+def test_batch_33_to_36_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-36's first-run misses and false alarms written again: the rules alone reach the level (the net only
     ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
@@ -1627,7 +1655,7 @@ _OPEN_PROBES = {
     # on my L5", Spanish "me lo encontraron", "yo tengo metastasis", "voy por las 30 semanitas", "앉는 부위가 ... 멍해요"
     *(f"R7-{i}" for i in "24 25 26 27 40".split()),
     # its fourth round: see the fixture's header
-    *(f"R8-{i}" for i in "05 06 09 26 28 29".split()),
+    *(f"R8-{i}" for i in "05 06 26 28 29".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because

@@ -368,7 +368,14 @@ class ExtractiveComposer:
         cfg = self.cfg
         close = self._close(cands)
         answered = any(c.asked >= cfg.question_min_score for c in close)
-        return close if answered or any(generic or self._specific(c) for c in close) else []
+        if not (answered or any(generic or self._specific(c) for c in close)):
+            return []
+        # a candidate the ranker is sure of stays citable below the cosine floor, as in covered_by_rank: "Grandma says
+        # lie in bed for a week, my physio says keep walking around" names no sciatica, and the bed-rest sentence fell
+        # just under the floor while an emergency sentence did not (blind batch 36 kind)
+        sure = {(c.h, c.k) for c in cands if c.rank >= cfg.coverage_rank_sure and c.sim >= cfg.coverage_words_sim_min}
+        kept = {(c.h, c.k) for c in close} | sure
+        return [c for c in cands if (c.h, c.k) in kept]
 
     def _close(self, cands: list[Candidate]) -> list[Candidate]:
         cfg = self.cfg

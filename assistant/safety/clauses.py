@@ -328,7 +328,7 @@ _STILL_THERE = re.compile(
 _ITEM_SPLIT = re.compile(r"\s-\s|\n+")
 _ITEM = re.compile(r"\s*(?P<label>[^:?\n]{1,120}?)\s*(?::+|\?+)\s*(?P<answer>[^\n]{0,80})\s*$")
 _ITEM_DENIAL = re.compile(
-    r"(?:no|none|nope|nah|nil|negative|never|n/a|not applicable)(?:\s*/\s*(?:no|none|nope|nah|nil|never))*"
+    r"(?:no|none|nope|nah|nil|negative|never|n/a|not applicable|n)(?:\s*/\s*(?:no|none|nope|nah|nil|never))*"
     r"\s*(?:$|[,.;(]\s*(?P<rest>.*)$)"
 )
 # ... but not "no, but since yesterday ..." or "no, it's definitely numb": the rest of the answer takes it back

@@ -92,7 +92,7 @@ SADDLE_CORE = (
 )
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end|bahookie|behind"
 # a small child learning to use the toilet: "my 2 year old is potty training and keeps having accidents" (batch 16)
-POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|\btoddler"
+POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|(?<!like a )(?<!like )\btoddler"
 # a trickle of something else: "I only trickle sweat when I run now" (a look-alike left from the eleventh session)
 NOT_URINE = (
     r"(?!\w*\s+(?:of\s+)?(?:sweat|blood|rain|rainwater|coffee|tea|oil|sap|sand|customers|visitors|patients|people|orders"
@@ -253,7 +253,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:wear(?:ing)?|need(?:ing)?|started (?:using|wearing)|use) (?:\w+ ){0,2}(?:pads|nappies|diapers|depends)\b"
             ),
             _re(
-                r"(?:can't|couldn't|don't|didn't) (?:even |really )?(?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
+                # "from two days I am not knowing when bladder is full" (Indian English; blind batch 36)
+                r"(?:can't|couldn't|don't|didn't|not) (?:even |really )?(?:tell|feel|know|sense|notice|knowing|feeling"
+                r"|sensing) (?:\w+ ){0,3}(?:bladder is full"
                 r"|(?:i )?need(?:ed|s)? (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))"
             ),
             _re(
@@ -519,6 +521,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|sense) (?:\w+ ){0,2}urges?\b",
                 r"(?:didn't|don't|doesn't|can't|couldn't|did not|does not) (?:even |really )?(?:feel|notice) (?:it|anything)"
                 r" (?:come|coming|came) out",
+                # "yesterday in class I leaked without feeling it at all" (blind batch 36); the asker leaked, not a pipe
+                r"\bi (?:\w+ ){0,2}(?:leaked|leak|dribbled|wet myself) (?:\w+ ){0,2}without (?:even |really )?(?:feeling"
+                r"|noticing|knowing|realis\w*|realiz\w*)\b",
                 r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ |little "
                 r"|small |tiny |the odd )*accidents\b",
                 # "I'll stand up and my underwear is wet and I didn't even feel it happen" (blind batch 7)
@@ -689,6 +694,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|(?:packed|jacked) in)\b",
                 r"(?:can't|cannot|couldn't|can barely|can hardly|barely|hardly) feel (?:anything|a thing|much) (?:down there"
                 r"|down below|downstairs) (?:either )?(?:when|while) we (?:try|tried|are (?:together|intimate)|make love|do it)",
+                # "the, ah, the machinery isn't working at all, if you follow me" (Irish English; blind batch 36): a
+                # thing that stopped working, with a hint that it is not a thing
+                r"\bthe,? (?:\w+,? ){0,2}(?:machinery|equipment|apparatus|hardware|plumbing|tackle|old fella|old boy|little fella"
+                r"|little man|old chap|soldier)\b (?:\w+ )?(?:isn't|is not|ain't|wasn't|won't|not|stopped|has stopped)"
+                r"(?: \w+){0,2} work\w*(?: at all| properly| right)?,? (?:if you (?:follow|get|know|catch|understand|see)"
+                r"|you know what i mean|know what i mean|if you know|down there|below|in bed|in the bedroom)",
                 # "downstairs just isn't working" (blind batch 9): the place first
                 r"(?:down there|downstairs)(?: \w+){0,2} (?:isn'?t|is not|aren'?t|are not|not|stopped|has stopped|won'?t"
                 r"|doesn'?t|does not) (?:\w+ )?work(?:ing)?\b",
@@ -991,6 +1002,11 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120); AAFP 2012",
+        # a therapist's rule about anyone with a fever: "she won't see anybody running a fever" (blind batch 36)
+        unless=_re(
+            r"\b(?:anybody|anyone|somebody|someone|people|clients|patients) (?:who'?s |who is |that'?s |who are )?"
+            r"(?:running|with|who has|who have|that has) (?:a |any )?(?:fever|temperature)\b"
+        ),
     ),
     Rule(
         "infection_risk",
@@ -1244,6 +1260,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|\b(?:saw|seen|see|heard|hear|hearing|seeing) (?:the |its |our |a )?(?:baby'?s? |little )?heart ?beat\b"
                 r"(?! (?:jump|go|rise|spike|race|drop|hit)\w*)"
                 r"|\b(?:my|our) (?:dating|viability|early pregnancy|12 ?week|twelve week|20 ?week|anomaly) scan\b"
+                # "3rd IVF round finally worked (!!!) and I'm 19 weeks." (blind batch 36): a round of IVF that worked
+                r"|(?<!'s )(?<!'s \w{3} )\b(?:ivf|icsi|embryo transfer|fet)\b(?: \w+){0,3} (?:finally |actually )?(?:worked|took|stuck|success\w*)\b"
             ),
             _re(
                 r"(?:had|having|just had|given birth to) (?:a|my|our) baby|postpartum|post-partum|postnatal|post-natal"
@@ -1358,6 +1376,9 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|\b(?:new|fresh|recent|healing|just (?:got|had) (?:a|my) (?:\w+ )?)tattoo\b"
                 r"|\btattoo(?:ed)? (?:\w+ ){0,5}(?:yesterday|last (?:week|night)|(?:\d+|a few|two|three|four|five) days ago"
                 r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this week|still (?:healing|sore|scabb\w*|peeling))"
+                # tattooists' words: "got a fresh back piece done friday (lower back, still healing, bit raw)" (blind batch 36)
+                r"|\b(?:new|fresh|recent|healing) (?:back ?piece|sleeve|ink)\b"
+                r"|\b(?:back ?piece|sleeve)\b(?: \w+){0,6} (?:still healing|still raw|bit raw|scabb\w*|peeling)"
             ),
         ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",

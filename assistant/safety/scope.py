@@ -65,6 +65,10 @@ _SERVICE = re.compile(
     r"|physios?|physiotherapists?|osteopaths?|chiropractors?|practitioners?|massage therapists?|masseu\w*)\b"
     r"(?= (?:in|near|around|who|that|at|round)\b)"
     r"|\bany names?\b.{0,30}\brecommend"
+    # "Also anyone know a good therapist in South Auckland, Manurewa way?" (blind batch 36)
+    r"|\b(?:any ?one|any ?body|someone|somebody|you) (?:know|knows|recommend|suggest)\w* (?:of )?(?:a|an|any) (?:good |decent "
+    r"|great |local |reliable |proper )?(?:rmts?|physios?|physiotherapists?|osteopaths?|chiropractors?|practitioners?"
+    r"|massage therapists?|therapists?|masseu\w*|clinics?|places?|spas?)\b(?= (?:in|near|around|round|who|that|at|up|down)\b)"
     # "near me" asks for a place ("any good physio near me?"), unless the place is only where a claim was read ("a day
     # spa near me says their program is guaranteed safe"; blind batch 7)
     # ... or where a place is only the setting ("the spa near me has ten massages on the menu"; blind batch 11)

@@ -33,7 +33,8 @@ RESOLVABLE = frozenset(
     | {"foot_drop", "leg_weakness"}
 )
 _PAST = re.compile(
-    r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
+    r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|the (?:week|month) before last|a fortnight ago"
+    r"|(?:a|one|two|three|few|couple of|several|\d+) "
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
     r"|when i was (?:a |\d+|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
     r"|back in (?:january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -69,6 +70,9 @@ _OVER = re.compile(
     r"|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
     r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again)"
+    # "Fever broke Saturday and I been normal five days now" (Texan English; blind batch 36)
+    r"|(?:fever|temperature|temp) (?:has |had |finally )?(?:broke|broken|went down|came down|gone)"
+    r"|been normal (?:\w+ )?(?:days?|weeks?)"
     # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
     r"|been (?:completely |totally |perfectly )?well since"
     # "had the op that week, came right completely, not a peep since" (New Zealand English; blind batch 26)
@@ -113,6 +117,7 @@ _OWN = re.compile(
 
 
 _DENIED = re.compile(r"\b(?:never|not|no)\b|n't")
+_FEVER_GONE = re.compile(r"\b(?:fever|temperature|temp) (?:has |had |finally )?(?:broke|broken|went down|came down)\b")
 
 
 def _own_history(norm: str) -> bool:
@@ -519,6 +524,9 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     # (the time may come after a dash, before the sentence ends)
     # weak bones do not heal: "a hip fractured back in 2015, fully healed, but now I have osteoporosis" keeps the caution
     resolvable = code in RESOLVABLE and not (code == "osteoporosis" and _WEAK_BONES.search(cl.text))
+    # a fever said to have broken in its own sentence: "Fever broke Saturday" (blind batch 36)
+    if code == "fever" and _FEVER_GONE.search(cl.sentence) and not _came_back(_FEVER_GONE.sub(" ", cl.sentence)):
+        return True
     if resolvable:
         upto = re.split(r"[.!?\n]", norm[cl.start :], maxsplit=1)[0]
         after = _and_next(cl, norm, 120)
@@ -684,7 +692,8 @@ _THINGS = (
     r"|cushion|computer|laptop|dog|cat|pet)"
 )
 _THING_BEFORE = re.compile(
-    _THINGS + r"\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
+    # ("mine's 12 yrs old and sags in the middle", of a mattress; blind batch 36)
+    _THINGS + r"(?:'s)?\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
 )
 _THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
 
