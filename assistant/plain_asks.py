@@ -93,17 +93,20 @@ _DRUG_FREE = re.compile(
     r"|painkillers)|(?:rather not|don't want to|dont want to) (?:start on|take|be on) (?:\w+ )?(?:pills|tablets|meds"
     r"|medication|painkillers)"
     # "Chile I ain't into all dem chemicals." (blind batch 36)
-    r"|(?:not into|ain't into|aint into|don't like|dont like|avoid|against) (?:\w+ ){0,2}"
+    # (not "should I avoid taking my pills before a massage": the fifteenth session's review)
+    r"|(?:not into|ain't into|aint into|don't like|dont like) (?:\w+ ){0,2}"
     r"(?:chemicals|drugs|pills|meds))\b",
     re.IGNORECASE,
 )
 DRUG_FREE_READING = "drug free pain relief for sciatica?"
 # Massage as a natural way, said so: "Massage a good natural way to deal wit dis sciatica or nah?" (blind batch 36);
 # read after the drug-free ask, so a question with both is matched as the natural one
+# (for sciatica or its pain: not "is massage a natural remedy for high blood pressure?"; the fifteenth session's review)
 _NATURAL = re.compile(
-    r"\bmassag\w* (?:\w+ ){0,3}natural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b"
-    r"|\bnatural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b.{0,30}\bmassag\w*",
-    re.IGNORECASE,
+    r"^(?=.*\b(?:sciatica|sciatic|nerve pain|leg pain|back pain|(?:my|the|this) pain)\b)(?:"
+    r".*\bmassag\w* (?:\w+ ){0,3}natural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b"
+    r"|.*\bnatural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b.{0,30}\bmassag\w*)",
+    re.IGNORECASE | re.DOTALL,
 )
 NATURAL_READING = "is massage a natural alternative for sciatica"
 # Movement got back by massage: "the leg's gone stiff ... can massage do anything for getting the movement back" (blind
@@ -111,8 +114,9 @@ NATURAL_READING = "is massage a natural alternative for sciatica"
 _MOVEMENT_BACK = re.compile(
     r"\bmassag\w*\b.{0,60}\b(?:get|getting|gets|bring|bringing) (?:the |my |some )?(?:movement|mobility|range of motion"
     r"|range of movement|flexibility|motion) back\b"
+    r"(?! in (?:my|the|his|her) (?:knee|shoulder|neck|arm|wrist|elbow|ankle|hand|fingers?|jaw)s?\b)"
     r"|\b(?:get|getting) (?:the |my |some )?(?:movement|mobility|range of motion|range of movement|flexibility) back\b"
-    r".{0,60}\bmassag\w*",
+    r"(?! in (?:my|the|his|her) (?:knee|shoulder|neck|arm|wrist|elbow|ankle|hand|fingers?|jaw)s?\b).{0,60}\bmassag\w*",
     re.IGNORECASE,
 )
 MOVEMENT_READING = "can massage help me get my flexibility back"

@@ -710,12 +710,19 @@ def test_a_therapist_asked_for_beside_a_covered_ask_is_named_as_not_helped_with(
     assert "I can't recommend, find or book massage services" in answer.answer, answer.answer
 
 
-_REVIEW14_ANSWERS = yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8"))
+_REVIEW14_ANSWERS = [
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers.yaml").read_text(encoding="utf-8")),
+]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
 # ... and from the third round: "3 sets and reps of 10" as background is declined (the topic is named); a "list of"
 # therapists in Leeds and made-up claims about drinking water and copper bracelets are answered (as on 77ee92b)
-_OPEN_REVIEW14_ANSWERS = {"A6-12", "A7-06", "A7-08", "A7-09", "A7-10"}
+_OPEN_REVIEW14_ANSWERS = {
+    "A6-12", "A7-06", "A7-08", "A7-09", "A7-10",
+    # the fifteenth session's review, wrong on d8f6611 too: see the fixture's header
+    *(f"A9-{i}" for i in "03 13 17 21 22 29 30 31 33 34 37 40".split()),
+}
 
 
 @pytest.mark.parametrize("probe", [
@@ -724,8 +731,8 @@ _OPEN_REVIEW14_ANSWERS = {"A6-12", "A7-06", "A7-08", "A7-09", "A7-10"}
     for p in _REVIEW14_ANSWERS
 ])
 def test_the_review_answer_probes(assistant, probe):
-    """The fourteenth session's review: benign questions a new dose, service or topic pattern must not decline, and
-    uncovered claims or a diagnosis request it must not answer (tests/fixtures/review14_answers.yaml)."""
+    """The fourteenth and fifteenth sessions' reviews: benign questions a new dose, service or topic pattern must not
+    decline, and uncovered claims or a diagnosis request it must not answer (tests/fixtures/review1[45]_answers.yaml)."""
     answer = assistant.ask(probe["question"])
     declined = answer.outcome in ("not_covered", "refusal", "out_of_scope")
     assert declined == (probe["want"] == "declined"), (answer.outcome, answer.answer)

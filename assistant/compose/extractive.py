@@ -618,10 +618,14 @@ class ExtractiveComposer:
                 picks.append(c.k)
         texts = {k: t for k, t, _ in req.sentences.get(req.hits[top.h].passage_id, [])}
         rest = sorted(picks[1:])
-        if top.k > 0 and _LEANS_BACK.match(texts.get(top.k, "")):
-            # keep a pointing-back sentence ("This nerve can be pinched...") readable: its antecedent goes first
-            return top.h, [top.k - 1, top.k] + [k for k in rest if k != top.k - 1]
-        return top.h, [top.k] + rest
+        # keep a pointing-back sentence ("This nerve can be pinched...") readable: its antecedent goes first, and the
+        # antecedent's own when it points back too ("These neurotransmitters ..." after "Massage causes them to be
+        # released.", which needs "Endorphins are ..."; the fifteenth session's review), two sentences back at most
+        start = top.k
+        while start > 0 and top.k - start < 2 and _LEANS_BACK.match(texts.get(start, "")):
+            start -= 1
+        lead = list(range(start, top.k + 1))
+        return top.h, lead + [k for k in rest if k not in lead]
 
     def _render(self, req: ComposeRequest, blocks: list[tuple[int, list[int]]], uncovered: list[str]) -> Composed:
         parts: list[str] = []

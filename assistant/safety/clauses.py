@@ -375,6 +375,9 @@ _ITEM_PROBLEM = re.compile(
 )
 
 
+_SENTENCE_BEFORE = re.compile(r".*[.!?]\s+(?=\S)")
+
+
 def dash_items(norm: str) -> str:
     """``norm`` with each line written "label - answer" ("numb round bum/privates - no"; blind batch 33) turned into
     "label : answer", when three or more lines are so written; the same length, so spans stay true."""
@@ -407,6 +410,11 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for item in items:
         label, answer = item.group("label"), item.group("answer")
+        # a sentence told before the first item on its line is not part of the item's label: "Been numb round my bum
+        # since Friday. Fever: N" (the fifteenth session's review)
+        told_before = _SENTENCE_BEFORE.match(label)
+        label_start = item.start("label") + (told_before.end() if told_before else 0)
+        label = label[told_before.end() :] if told_before else label
         denial = _ITEM_DENIAL.fullmatch(answer.strip())
         if denial is None:
             if (
@@ -416,7 +424,7 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
                 and not _ITEM_HISTORY.search(label)
                 and not _STILL_THERE.search(f"{answer} {answer_rest(norm, item.end())}")
             ):
-                spans.append((item.start("label"), item.end("answer")))
+                spans.append((label_start, item.end("answer")))
             continue
         rest = f"{denial.group('rest') or ''} {answer_rest(norm, item.end())}"
         if _ITEM_TAKEN_BACK.search(_ITEM_ABILITY.sub(" ", rest)):
@@ -430,7 +438,7 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
             continue  # "leaking urine, any pain with it: no" answers the pain, not the leaking
         told = len(pieces) > 1 and any(_ITEM_TOLD.search(p) for p in pieces[:-1])
         # a sign told as the asker's before the last piece is not answered: only the last piece is
-        start = item.end("label") - len(pieces[-1]) if told else item.start("label")
+        start = item.end("label") - len(pieces[-1]) if told else label_start
         spans.append((start, item.end("label")))
     return tuple(spans)
 

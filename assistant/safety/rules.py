@@ -92,7 +92,7 @@ SADDLE_CORE = (
 )
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end|bahookie|behind"
 # a small child learning to use the toilet: "my 2 year old is potty training and keeps having accidents" (batch 16)
-POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|(?<!like a )(?<!like )\btoddler"
+POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|(?<!like a )(?<!like )(?<!like my )(?<!as the )\btoddler"
 # a trickle of something else: "I only trickle sweat when I run now" (a look-alike left from the eleventh session)
 NOT_URINE = (
     r"(?!\w*\s+(?:of\s+)?(?:sweat|blood|rain|rainwater|coffee|tea|oil|sap|sand|customers|visitors|patients|people|orders"
@@ -110,7 +110,7 @@ PET_BREEDS = (
 CHILD_OR_PET_WET = (
     r"\b(?:son|daughter|kid|child|toddler|baby|grandson|granddaughter|dog|puppy|pup|cat|kitten)\b(?:'s)?"
     r" (?:(?!(?:i|he|she|we|they|you|says?|said|tells?|told|thinks?|thought|noticed|found|saw)\b)\w+ ){0,2}"
-    r"(?:wet|wets|wetting|peed|pees|weed|had an accident)\b"
+    r"(?:wet|wets|wetting|peed|pees|weed|had an accident|has accidents|having accidents|had accidents)\b"
     # (... and not the asker as well: "my son wet the bed last night and so did I"; the review of the fourteenth session)
     r"(?!.*\b(?:so did i|so do i|so have i|as did i|did i|me too|i did too|i do too|i did as well|i also|and i (?:did|had"
     r"|have|do)|now i do)\b)"
@@ -253,10 +253,12 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:wear(?:ing)?|need(?:ing)?|started (?:using|wearing)|use) (?:\w+ ){0,2}(?:pads|nappies|diapers|depends)\b"
             ),
             _re(
-                # "from two days I am not knowing when bladder is full" (Indian English; blind batch 36)
-                r"(?:can't|couldn't|don't|didn't|not) (?:even |really )?(?:tell|feel|know|sense|notice|knowing|feeling"
-                r"|sensing) (?:\w+ ){0,3}(?:bladder is full"
-                r"|(?:i )?need(?:ed|s)? (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))"
+                # "from two days I am not knowing when bladder is full" (Indian English; blind batch 36); "when" or "if"
+                # follows ("I'm not sensing any need to pee more often" says all is well: the fifteenth session's review)
+                r"\bnot (?:knowing|feeling|sensing) (?:when|if|whether) (?:my |the )?(?:bladder is full|i (?:need|have) to"
+                r" (?:pee|wee|go|pass urine|urinate))",
+                r"(?:can't|couldn't|don't|didn't) (?:even |really )?(?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
+                r"|(?:i )?need(?:ed|s)? (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))",
             ),
             _re(
                 r"(?:pee|wee|urinat)\w* (?:\w+ ){0,5}(?:can't|don't|didn't) (?:really |even )?feel",
@@ -522,8 +524,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:didn't|don't|doesn't|can't|couldn't|did not|does not) (?:even |really )?(?:feel|notice) (?:it|anything)"
                 r" (?:come|coming|came) out",
                 # "yesterday in class I leaked without feeling it at all" (blind batch 36); the asker leaked, not a pipe
-                r"\bi (?:\w+ ){0,2}(?:leaked|leak|dribbled|wet myself) (?:\w+ ){0,2}without (?:even |really )?(?:feeling"
-                r"|noticing|knowing|realis\w*|realiz\w*)\b",
+                # (a bit, at work, through my jeans: not "I leaked coolant without noticing"; the fifteenth session's review)
+                r"\bi(?:'d|'ve| have| had)? (?:\w+ ){0,2}(?:leaked|leak|dribbled|wet myself)(?: a (?:bit|little|little bit)"
+                r"| (?:at|in|on|through|into) (?:my |the |a )?\w+){0,2} without (?:even |really )?(?:feeling|noticing|knowing"
+                r"|realis\w*|realiz\w*)\b",
                 r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ |little "
                 r"|small |tiny |the odd )*accidents\b",
                 # "I'll stand up and my underwear is wet and I didn't even feel it happen" (blind batch 7)
@@ -539,7 +543,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"toilet|loo|bathroom|pee|wee|poo|bowel|bladder|urine|pants|shorts|trousers|knickers|underwear|smell|accidents"
             r"|trackies|joggers|jeans|undies"
         ),
-        unless=_re(POTTY),
+        # (a puppy's accidents "like a toddler": the fifteenth session's review)
+        unless=_re(POTTY + "|" + CHILD_OR_PET_WET),
     ),
     # An adult's bed found wet without having known it ("this morning I awoke to find the bedclothes damp, and I had not
     # the slightest inkling of it"; blind batch 33): the same loss of bladder feeling, at night. Same sources as above;
@@ -696,10 +701,17 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|down below|downstairs) (?:either )?(?:when|while) we (?:try|tried|are (?:together|intimate)|make love|do it)",
                 # "the, ah, the machinery isn't working at all, if you follow me" (Irish English; blind batch 36): a
                 # thing that stopped working, with a hint that it is not a thing
-                r"\bthe,? (?:\w+,? ){0,2}(?:machinery|equipment|apparatus|hardware|plumbing|tackle|old fella|old boy|little fella"
-                r"|little man|old chap|soldier)\b (?:\w+ )?(?:isn't|is not|ain't|wasn't|won't|not|stopped|has stopped)"
-                r"(?: \w+){0,2} work\w*(?: at all| properly| right)?,? (?:if you (?:follow|get|know|catch|understand|see)"
-                r"|you know what i mean|know what i mean|if you know|down there|below|in bed|in the bedroom)",
+                # (said with a hesitation, "the, ah,", and no machine, shop or pipe in the sentence: "the, uh, machinery isn't
+                # working at all, if you follow me, so I've been lifting paper stacks by hand" is a print shop's; the
+                # fifteenth session's review)
+                r"^(?!.*\b(?:print\w*|mill|factory|shop|site|farm machinery|tractor|engine|boiler|heating|pipes?|basement|deck"
+                r"|boat|car|van|lorry|truck|lifting|by hand|at work)\b).*"
+                # (the hesitation may have ended the clause before: ", the machinery isn't working")
+                r"(?:\b(?:the|my|his),? (?:ah|uh|um|er|erm|em|eh|uhh|umm),? |^\W*)(?:the |my |his )?(?:machinery|equipment|apparatus"
+                r"|hardware|plumbing|tackle|old fella|old boy|little fella|little man|old chap|soldier)(?:'s| is| has)?"
+                r" (?:\w+ )?(?:isn't|is not|ain't|wasn't|won't|not|stopped|has stopped)(?: \w+){0,2} work\w*(?: at all"
+                r"| properly| right)?,? (?:if you (?:follow|get|know|catch|understand|see)|you know what i mean"
+                r"|know what i mean|if you know|down there|downstairs|below|in bed|in the bedroom)",
                 # "downstairs just isn't working" (blind batch 9): the place first
                 r"(?:down there|downstairs)(?: \w+){0,2} (?:isn'?t|is not|aren'?t|are not|not|stopped|has stopped|won'?t"
                 r"|doesn'?t|does not) (?:\w+ )?work(?:ing)?\b",
@@ -1002,11 +1014,6 @@ URGENT_RULES: tuple[Rule, ...] = (
             ),
         ),
         "NHS Back pain (nhs.uk); AHCPR red-flag table (NCBI NBK52120); AAFP 2012",
-        # a therapist's rule about anyone with a fever: "she won't see anybody running a fever" (blind batch 36)
-        unless=_re(
-            r"\b(?:anybody|anyone|somebody|someone|people|clients|patients) (?:who'?s |who is |that'?s |who are )?"
-            r"(?:running|with|who has|who have|that has) (?:a |any )?(?:fever|temperature)\b"
-        ),
     ),
     Rule(
         "infection_risk",
@@ -1261,7 +1268,11 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"(?! (?:jump|go|rise|spike|race|drop|hit)\w*)"
                 r"|\b(?:my|our) (?:dating|viability|early pregnancy|12 ?week|twelve week|20 ?week|anomaly) scan\b"
                 # "3rd IVF round finally worked (!!!) and I'm 19 weeks." (blind batch 36): a round of IVF that worked
-                r"|(?<!'s )(?<!'s \w{3} )\b(?:ivf|icsi|embryo transfer|fet)\b(?: \w+){0,3} (?:finally |actually )?(?:worked|took|stuck|success\w*)\b"
+                # ... with the weeks after it ("My sister's second IVF round finally worked! I'm so happy for her" is not;
+                # the fifteenth session's review); the weeks alone after "(!!!)" are read below
+                r"|\b(?:ivf|icsi|embryo transfer|fet)\b(?: \w+){0,3} (?:finally |actually )?(?:worked|took|stuck)\b\W*"
+                r"(?:[\w']+\W+){0,3}?(?:(?:i'm|i am|im) \d{1,2} (?:weeks|wks)|\d{1,2} (?:weeks|wks) (?:today|now|along"
+                r"|pregnant))\b"
             ),
             _re(
                 r"(?:had|having|just had|given birth to) (?:a|my|our) baby|postpartum|post-partum|postnatal|post-natal"
@@ -1279,6 +1290,16 @@ CAUTION_RULES: tuple[Rule, ...] = (
             r"|c-?section"
             r"|caesarean|cesarean|epidural|spinal block)\b(?: \w+){0,3} (?:back )?in (?:19\d\d|200\d|201\d|202[0-3])\b",
         ),
+    ),
+    # The weeks said alone at the end of a sentence, with a pregnancy word in the question: "3rd IVF round finally worked
+    # (!!!) and I'm 19 weeks." (blind batch 36; "(!!!)" ends the clause). Same sources.
+    Rule(
+        "pregnancy",
+        "caution",
+        (_re(r"\b(?:and )?(?:i'm|i am|im) \d{1,2} (?:weeks|wks)(?: now| today| along)?\W*$"),),
+        "NCCIH massage safety (nccih.nih.gov); Northern Trust HSCNI low back pain page",
+        requires=_re(r"\b(?:ivf|icsi|fet|embryo|pregnan\w*|bump|midwife|trimester|expecting)\b"),
+        requires_anywhere=True,
     ),
     # Recent surgery: no massage on or near the operation site until cleared. Source: massage-therapy precaution
     # lists (low authority, consistent with NCCIH's advice to talk to a provider first).
@@ -1377,8 +1398,10 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 r"|\btattoo(?:ed)? (?:\w+ ){0,5}(?:yesterday|last (?:week|night)|(?:\d+|a few|two|three|four|five) days ago"
                 r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this week|still (?:healing|sore|scabb\w*|peeling))"
                 # tattooists' words: "got a fresh back piece done friday (lower back, still healing, bit raw)" (blind batch 36)
-                r"|\b(?:new|fresh|recent|healing) (?:back ?piece|sleeve|ink)\b"
-                r"|\b(?:back ?piece|sleeve)\b(?: \w+){0,6} (?:still healing|still raw|bit raw|scabb\w*|peeling)"
+                # (done, still healing or raw: not "fresh ink in the printer", "a new sleeve for my laptop", the back piece
+                # of an office chair; the fifteenth session's review)
+                r"|\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b(?=,? (?:[\w']+,? ){0,3}(?:done|still (?:healing|raw|sore)"
+                r"|bit raw|raw|healing)\b)|\btattoo\w*\b.{0,60}\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b"
             ),
         ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",
@@ -1409,7 +1432,8 @@ CAUTION_RULES: tuple[Rule, ...] = (
 # over the whole question, since the answer often follows a "?" or " - ", where a clause ends. Sources as the signs'.
 # (but "no problem", "no issues", "no different" answer yes: blind batch 33's review of this rule)
 _HEALTHY_NO = (
-    r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really)\b"
+    # ("Can feel when wiping? N" on a form: the fifteenth session's review)
+    r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really|n)\b"
     r"(?!\s+(?:problems?|probs?|issues?|bother|trouble|worries|difficult\w*|different|difference|change|changes"
     r"|pain|idea|clue)\b)(?![\s,]+(?:nobody|no one|none of|never tried))"
 )
@@ -1455,7 +1479,7 @@ ANSWERED_RULES: tuple[Rule, ...] = (
                 rf"(?:{SADDLE_CORE}|{SADDLE_BUTT})\b(?: (?:since|after|from) (?:\w+ ){{0,3}}?\w+)?{FUNCTION_NONE}",
                 rf"\b(?:normal|usual) (?:sensation|feeling) (?:when|while|after) (?:wiping|i wipe|you wipe){_HEALTHY_NO}",
                 # "- Can you feel the toilet paper when you wipe?: no"
-                r"\b(?:can you|can i|do you|able to) feel (?:\w+ ){0,4}(?:toilet paper|the paper|wip\w*|down there|down below"
+                r"\b(?:can you|can i|do you|able to|can) feel (?:\w+ ){0,4}(?:toilet paper|the paper|wip\w*|down there|down below"
                 rf"|groin|your bum|my bum|saddle){_HEALTHY_NO}",
             ),
         ),

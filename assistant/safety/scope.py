@@ -66,9 +66,12 @@ _SERVICE = re.compile(
     r"(?= (?:in|near|around|who|that|at|round)\b)"
     r"|\bany names?\b.{0,30}\brecommend"
     # "Also anyone know a good therapist in South Auckland, Manurewa way?" (blind batch 36)
-    r"|\b(?:any ?one|any ?body|someone|somebody|you) (?:know|knows|recommend|suggest)\w* (?:of )?(?:a|an|any) (?:good |decent "
-    r"|great |local |reliable |proper )?(?:rmts?|physios?|physiotherapists?|osteopaths?|chiropractors?|practitioners?"
-    r"|massage therapists?|therapists?|masseu\w*|clinics?|places?|spas?)\b(?= (?:in|near|around|round|who|that|at|up|down)\b)"
+    # (asked, somewhere: not "someone recommended a therapist who ...", nor "do you know any therapists who say ...";
+    # the fifteenth session's review)
+    r"|\b(?:any ?one|any ?body|someone|somebody|you) (?:know|knows|recommend|recommends|suggest|suggests) (?:of )?(?:a|an"
+    r"|any) (?:good |decent |great |local |reliable |proper )?(?:rmts?|physios?|physiotherapists?|osteopaths?"
+    r"|chiropractors?|practitioners?|massage therapists?|therapists?|masseu\w*|clinics?|places?|spas?)\b"
+    r"(?= (?:in|near|around|round|at|up|down)\b)"
     # "near me" asks for a place ("any good physio near me?"), unless the place is only where a claim was read ("a day
     # spa near me says their program is guaranteed safe"; blind batch 7)
     # ... or where a place is only the setting ("the spa near me has ten massages on the menu"; blind batch 11)

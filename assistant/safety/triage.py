@@ -33,8 +33,7 @@ RESOLVABLE = frozenset(
     | {"foot_drop", "leg_weakness"}
 )
 _PAST = re.compile(
-    r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|the (?:week|month) before last|a fortnight ago"
-    r"|(?:a|one|two|three|few|couple of|several|\d+) "
+    r"\b(?:last (?:week|month|year|winter|summer|spring|autumn|fall)|(?:a|one|two|three|few|couple of|several|\d+) "
     r"(?:weeks?|months?|years?|decades?) ago|years ago|long ago|as a (?:child|kid|teenager|teen|boy|girl)"
     r"|when i was (?:a |\d+|young|little|at school|in my)|in my (?:teens|twenties|childhood)|back in \d{4}|in \d{4}"
     r"|back in (?:january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -70,9 +69,6 @@ _OVER = re.compile(
     r"|totally|100 ?%|one hundred percent)(?! (?:last|this|yesterday|today|tonight|on|again|since)\b)"
     # "it's been normal for five days now and I feel back to myself" (blind batch 21)
     r"|back to (?:myself|my old self|my usual self|my normal self)|(?:been|is|was) normal (?:for|since|again)"
-    # "Fever broke Saturday and I been normal five days now" (Texan English; blind batch 36)
-    r"|(?:fever|temperature|temp) (?:has |had |finally )?(?:broke|broken|went down|came down|gone)"
-    r"|been normal (?:\w+ )?(?:days?|weeks?)"
     # "that all cleared by the 5th and I've been completely well since" (blind batch 23)
     r"|been (?:completely |totally |perfectly )?well since"
     # "had the op that week, came right completely, not a peep since" (New Zealand English; blind batch 26)
@@ -117,7 +113,36 @@ _OWN = re.compile(
 
 
 _DENIED = re.compile(r"\b(?:never|not|no)\b|n't")
+# A fever that broke ("Fever broke Saturday and I been normal five days now"; Texan English, blind batch 36), with
+# nothing after it that says it is still there or that another fever sign goes on ("the fever broke but I'm still getting
+# night sweats", "my daughter's fever broke yesterday and I've been shivering since"; the fifteenth session's review).
+# Only for the fever itself: "been normal two weeks" says nothing about a numb saddle.
 _FEVER_GONE = re.compile(r"\b(?:fever|temperature|temp) (?:has |had |finally )?(?:broke|broken|went down|came down)\b")
+_FEVER_GOES_ON = re.compile(
+    r"\b(?:still|but|again|kept|keeps?|worse|chills|sweat\w*|shiver\w*|shaking|hot and cold|3[89](?:\.\d)?|10[0-4]"
+    r"|came back|come back|returned|back up)\b"
+)
+_FEVER_PAST = re.compile(r"\b(?:last week|the week before last|a fortnight ago|(?:a|one|two|three|\d+) weeks? ago)\b")
+# a therapist's rule about anyone with a fever, the asker not in the clause: "my regular massage gal says she won't see
+# anybody running a fever" (blind batch 36); "Is it ok to get massage for someone with a fever like me?" is the asker's
+_ANYONE_FEVER = re.compile(
+    r"\b(?:won't|will not|wont|doesn't|does not|don't|do not|can't|cannot|refuses? to|never) (?:see|treat|massage|book"
+    r"|take|work on) (?:anybody|anyone|somebody|someone|people|clients|patients) (?:who'?s |who is |that'?s |who are )?"
+    r"(?:running|with|who has|who have|that has) (?:a |any )?(?:fever|temperature)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself)\b")
+
+
+def _fever_over(cl: Clause, norm: str) -> bool:
+    """The fever of this clause broke, said here or in the next sentence after a time in the past, and nothing after
+    that says it goes on; or the clause is a therapist's rule about anyone with a fever."""
+    if _ANYONE_FEVER.search(cl.text) and not _FIRST_PERSON.search(cl.text):
+        return True
+    for text in (cl.sentence, _and_next(cl, norm, 120) if _FEVER_PAST.search(cl.sentence) else ""):
+        gone = _FEVER_GONE.search(text)
+        if gone and not _FEVER_GOES_ON.search(text, gone.end()):
+            return True
+    return False
 
 
 def _own_history(norm: str) -> bool:
@@ -524,8 +549,7 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     # (the time may come after a dash, before the sentence ends)
     # weak bones do not heal: "a hip fractured back in 2015, fully healed, but now I have osteoporosis" keeps the caution
     resolvable = code in RESOLVABLE and not (code == "osteoporosis" and _WEAK_BONES.search(cl.text))
-    # a fever said to have broken in its own sentence: "Fever broke Saturday" (blind batch 36)
-    if code == "fever" and _FEVER_GONE.search(cl.sentence) and not _came_back(_FEVER_GONE.sub(" ", cl.sentence)):
+    if code == "fever" and _fever_over(cl, norm):
         return True
     if resolvable:
         upto = re.split(r"[.!?\n]", norm[cl.start :], maxsplit=1)[0]
@@ -692,10 +716,14 @@ _THINGS = (
     r"|cushion|computer|laptop|dog|cat|pet)"
 )
 _THING_BEFORE = re.compile(
-    # ("mine's 12 yrs old and sags in the middle", of a mattress; blind batch 36)
-    _THINGS + r"(?:'s)?\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
+    # ("mine's 12 yrs old and sags in the middle", of a mattress; blind batch 36); a whole word ("Jasmine's 12 yrs old"
+    # is a child: the fifteenth session's review)
+    r"\b"
+    + _THINGS
+    + r"(?:'s)?\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
 )
 _THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
+_CHILD_WORD = re.compile(r"\b(?:son|daughter|kid|kids|child|boy|girl|lad|lass|teen|teenager|youngest|eldest)\b")
 
 
 # "Can I book Tuesday at 3?", "at 3 o'clock": a time of day, not an age
@@ -711,7 +739,12 @@ _TIME_AFTER = re.compile(
 def _ages(norm: str) -> list[int]:
     ages = []
     for m in _AGE_NUMBER.finditer(norm):
-        if _THING_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _THING_AFTER.match(norm[m.end() :]):
+        before = norm[max(0, m.start() - 40) : m.start()]
+        thing = _THING_BEFORE.search(before)
+        # "mine" after a child is the child: "Asking for my son - mine's 12 years old" (the fifteenth session's review)
+        if thing and thing.group(0).startswith("mine") and _CHILD_WORD.search(norm[max(0, m.start() - 80) : m.start()]):
+            thing = None
+        if thing or _THING_AFTER.match(norm[m.end() :]):
             continue
         if re.match(r"at\s+\d", m.group(0)) and (
             _TIME_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _TIME_AFTER.match(norm[m.end() :])
