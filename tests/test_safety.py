@@ -1436,8 +1436,8 @@ REWORDED_35 = [
 
 REWORDED_36 = [
     # thirty-sixth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
-    ("Sciatica since the harvest. Lately the, em, equipment just isn't working, if you know what I mean. Would a rub help?",
-     "emergency"),
+    ("Sciatica since the harvest. Lately the, em, equipment just isn't working, if you know what I mean. Haven't dared "
+     "tell the wife. Would a rub help?", "emergency"),
     ("for three days I am not knowing when my bladder is full, and this morning I leaked without noticing it", "emergency"),
     ("Had the flu with a 39 fever the week before last. Fever broke on Thursday and I've been normal four days now. "
      "Sciatica as usual. Can I rebook my massage?", "none"),
@@ -1637,6 +1637,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review14_probes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_probes_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_probes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1658,7 +1659,8 @@ _OPEN_PROBES = {
     # its fourth round: see the fixture's header
     *(f"R8-{i}" for i in "05 06 26 28 29".split()),
     # the fifteenth session's review, missed on d8f6611 too: see the fixture's header
-    *(f"R9-{i}" for i in "E29 E33 E34 E35 E36 E38 S15 S16 K04 K06".split()),
+    *(f"R9-{i}" for i in "E33 E34 E35 E36 E38 S15 S16 K04 K06".split()),
+    *(f"R10-{i}" for i in "F09 F10 F22 F27 F29 F30 F31 F34 T18".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
@@ -1696,6 +1698,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review14_lookalikes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review14_lookalikes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_lookalikes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1711,6 +1714,7 @@ _OPEN_LOOKALIKES = {
     *(f"N7-{i}" for i in "01 03 05 07 08 09 11 12 13 14 15".split()),
     # the fifteenth session's review, raised on d8f6611 too: see the fixture's header
     *(f"N9-{i}" for i in "L10 L12 L24 SL10 SL11 SL12".split()),
+    *(f"N10-{i}" for i in "M01 M03 M13 M14 M16 TL02 TL05 TL06 TL07 TL10".split()),
 }
 
 

@@ -416,6 +416,10 @@ def checklist_denied(norm: str) -> tuple[tuple[int, int], ...]:
         label_start = item.start("label") + (told_before.end() if told_before else 0)
         label = label[told_before.end() :] if told_before else label
         denial = _ITEM_DENIAL.fullmatch(answer.strip())
+        # a form's bare "N" answers a short label only ("Leg weakness: N"), not a line that tells a sign before its label
+        # ("Numb round my bum and privates since Friday 😩 Fever: N"; the second round of the fifteenth session's review)
+        if denial is not None and answer.strip().lower() == "n" and (len(label.split()) > 4 or "," in label):
+            continue
         if denial is None:
             if (
                 _ITEM_PROBLEM.search(label)

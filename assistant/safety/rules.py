@@ -92,7 +92,10 @@ SADDLE_CORE = (
 )
 SADDLE_BUTT = r"buttocks|bum|bottom(?! of)|butt|backside|arse|ass|rear end|bahookie|behind"
 # a small child learning to use the toilet: "my 2 year old is potty training and keeps having accidents" (batch 16)
-POTTY = r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*|(?<!like a )(?<!like )(?<!like my )(?<!as the )\btoddler"
+POTTY = (
+    r"\bpott(?:y|ies)\b|\b(?:toilet|loo)[ -]?train\w*"
+    r"|(?<!like a )(?<!like )(?<!like my )(?<!like our )(?<!like the )(?<!as a )(?<!as the )(?<!as my )(?<!as our )\btoddler"
+)
 # a trickle of something else: "I only trickle sweat when I run now" (a look-alike left from the eleventh session)
 NOT_URINE = (
     r"(?!\w*\s+(?:of\s+)?(?:sweat|blood|rain|rainwater|coffee|tea|oil|sap|sand|customers|visitors|patients|people|orders"
@@ -114,6 +117,10 @@ CHILD_OR_PET_WET = (
     # (... and not the asker as well: "my son wet the bed last night and so did I"; the review of the fourteenth session)
     r"(?!.*\b(?:so did i|so do i|so have i|as did i|did i|me too|i did too|i do too|i did as well|i also|and i (?:did|had"
     r"|have|do)|now i do)\b)"
+)
+_NOT_ME_TOO = (
+    r"(?!.*\b(?:same here|so am i|so have i|me too|mine|i'm having|im having|i am having|i keep|i've been having"
+    r"|i'm no better|i don't feel|i dont feel|i just don't|now i'm|now i|me and)\b)"
 )
 # "when I use the lavatory paper, it does not feel as it ordinarily should" (blind batch 21)
 WIPE = r"wip(?:e|es|ed|ing)\b|(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)"
@@ -255,8 +262,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             _re(
                 # "from two days I am not knowing when bladder is full" (Indian English; blind batch 36); "when" or "if"
                 # follows ("I'm not sensing any need to pee more often" says all is well: the fifteenth session's review)
-                r"\bnot (?:knowing|feeling|sensing) (?:when|if|whether) (?:my |the )?(?:bladder is full|i (?:need|have) to"
-                r" (?:pee|wee|go|pass urine|urinate))",
+                # ("not knowing if I have to go into the office" is not: the second round of the review)
+                r"\bnot (?:knowing|feeling|sensing) (?:(?:when|if|whether) )?(?:my |the )?bladder is full"
+                r"|\bnot (?:knowing|feeling|sensing) (?:when|if|whether) i (?:need|have) to (?:pee|wee|pass urine|urinate"
+                r"|go to the (?:toilet|loo|bathroom))",
                 r"(?:can't|couldn't|don't|didn't) (?:even |really )?(?:tell|feel|know|sense|notice) (?:\w+ ){0,3}(?:bladder is full"
                 r"|(?:i )?need(?:ed|s)? (?:to )?(?:pee|wee|urinate|go to the (?:toilet|loo)|the toilet|the loo|a wee|a pee))",
             ),
@@ -523,11 +532,6 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|sense) (?:\w+ ){0,2}urges?\b",
                 r"(?:didn't|don't|doesn't|can't|couldn't|did not|does not) (?:even |really )?(?:feel|notice) (?:it|anything)"
                 r" (?:come|coming|came) out",
-                # "yesterday in class I leaked without feeling it at all" (blind batch 36); the asker leaked, not a pipe
-                # (a bit, at work, through my jeans: not "I leaked coolant without noticing"; the fifteenth session's review)
-                r"\bi(?:'d|'ve| have| had)? (?:\w+ ){0,2}(?:leaked|leak|dribbled|wet myself)(?: a (?:bit|little|little bit)"
-                r"| (?:at|in|on|through|into) (?:my |the |a )?\w+){0,2} without (?:even |really )?(?:feeling|noticing|knowing"
-                r"|realis\w*|realiz\w*)\b",
                 r"(?:had|having|have|has had|keep having|been having) (?:a few |a couple of |some |two |three |\d+ |little "
                 r"|small |tiny |the odd )*accidents\b",
                 # "I'll stand up and my underwear is wet and I didn't even feel it happen" (blind batch 7)
@@ -543,8 +547,36 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"toilet|loo|bathroom|pee|wee|poo|bowel|bladder|urine|pants|shorts|trousers|knickers|underwear|smell|accidents"
             r"|trackies|joggers|jeans|undies"
         ),
-        # (a puppy's accidents "like a toddler": the fifteenth session's review)
-        unless=_re(POTTY + "|" + CHILD_OR_PET_WET),
+        # (a puppy's accidents "like a toddler": the fifteenth session's review; not when the asker's own follow, "The
+        # dog keeps having accidents and so am I", "my daughter has accidents at school n now I'm having accidents too":
+        # its second round)
+        unless=_re(
+            POTTY
+            + r"|^(?!.*\b(?:me and|and me|both of us|we're both|we are both|are both|both having|both have)\b).*"
+            + CHILD_OR_PET_WET
+            + _NOT_ME_TOO
+        ),
+    ),
+    # "yesterday in class I leaked without feeling it at all" (blind batch 36): the asker leaked a bit, at work, through
+    # their jeans, without feeling it, with a toilet word in the question and no drink spilled anywhere in it ("I leaked a
+    # bit through my jeans without noticing - turned out my water bottle had tipped over"; the fifteenth session's
+    # review). Same sources.
+    Rule(
+        "continence",
+        "emergency",
+        (
+            _re(
+                r"\bi(?:'d|'ve| have| had)? (?:\w+ ){0,2}(?:leaked|leak|dribbled|wet myself)(?: a (?:bit|little|little bit)"
+                r"| (?:at|in|on|through|into) (?:my |the |a )?\w+){0,2} without (?:even |really )?(?:feeling|noticing|knowing"
+                r"|realis\w*|realiz\w*)\b"
+            ),
+        ),
+        "NHS Sciatica (nhs.uk); CES warning-sign card",
+        requires=re.compile(
+            r"(?s)^(?=.*\b(?:toilet|loo|bathroom|pee|wee|bladder|urine|pants|shorts|trousers|knickers|underwear|jeans"
+            r"|trackies|joggers|undies|accidents?)\b)(?!.*\b(?:bottle|drink|spill\w*|tipped over|knocked over|coffee|cup)\b)"
+        ),
+        requires_anywhere=True,
     ),
     # An adult's bed found wet without having known it ("this morning I awoke to find the bedclothes damp, and I had not
     # the slightest inkling of it"; blind batch 33): the same loss of bladder feeling, at night. Same sources as above;
@@ -699,19 +731,6 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|(?:packed|jacked) in)\b",
                 r"(?:can't|cannot|couldn't|can barely|can hardly|barely|hardly) feel (?:anything|a thing|much) (?:down there"
                 r"|down below|downstairs) (?:either )?(?:when|while) we (?:try|tried|are (?:together|intimate)|make love|do it)",
-                # "the, ah, the machinery isn't working at all, if you follow me" (Irish English; blind batch 36): a
-                # thing that stopped working, with a hint that it is not a thing
-                # (said with a hesitation, "the, ah,", and no machine, shop or pipe in the sentence: "the, uh, machinery isn't
-                # working at all, if you follow me, so I've been lifting paper stacks by hand" is a print shop's; the
-                # fifteenth session's review)
-                r"^(?!.*\b(?:print\w*|mill|factory|shop|site|farm machinery|tractor|engine|boiler|heating|pipes?|basement|deck"
-                r"|boat|car|van|lorry|truck|lifting|by hand|at work)\b).*"
-                # (the hesitation may have ended the clause before: ", the machinery isn't working")
-                r"(?:\b(?:the|my|his),? (?:ah|uh|um|er|erm|em|eh|uhh|umm),? |^\W*)(?:the |my |his )?(?:machinery|equipment|apparatus"
-                r"|hardware|plumbing|tackle|old fella|old boy|little fella|little man|old chap|soldier)(?:'s| is| has)?"
-                r" (?:\w+ )?(?:isn't|is not|ain't|wasn't|won't|not|stopped|has stopped)(?: \w+){0,2} work\w*(?: at all"
-                r"| properly| right)?,? (?:if you (?:follow|get|know|catch|understand|see)|you know what i mean"
-                r"|know what i mean|if you know|down there|downstairs|below|in bed|in the bedroom)",
                 # "downstairs just isn't working" (blind batch 9): the place first
                 r"(?:down there|downstairs)(?: \w+){0,2} (?:isn'?t|is not|aren'?t|are not|not|stopped|has stopped|won'?t"
                 r"|doesn'?t|does not) (?:\w+ )?work(?:ing)?\b",
@@ -721,6 +740,35 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
         ),
         "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
+    ),
+    # A thing that stopped working, said with a hesitation and a hint that it is not a thing: "These last few days the,
+    # ah, the machinery isn't working at all, if you follow me, and there's no feeling there when there should be"
+    # (Irish English; blind batch 36). The review found the wording alone is as often a real machine's ("At the gym the,
+    # uh, equipment isn't working at all, if you know what I mean"), so a word of the body or the bedroom must be in the
+    # question too. Same sources.
+    Rule(
+        "sexual_dysfunction",
+        "emergency",
+        (
+            _re(
+                r"^(?!.*\b(?:print\w*|mill|factory|shop|site|farm machinery|tractor|engine|boiler|heating|pipes?|basement"
+                r"|deck|boat|car|van|lorry|truck|lifting|by hand|at work|gym|kitchen|office|loo|toilet)\b).*"
+                # (the hesitation may have ended the clause before: ", the machinery isn't working")
+                r"(?:\b(?:the|my|his),? (?:ah|uh|um|er|erm|em|eh|uhh|umm),? |^\W*)(?:the |my |his )?(?:machinery|equipment"
+                r"|apparatus|hardware|plumbing|tackle|old fella|old boy|little fella|little man|old chap|soldier)"
+                r"(?:'s| is| has)? (?:\w+ )?(?:isn't|is not|ain't|wasn't|won't|not|stopped|has stopped)(?: \w+){0,2}"
+                r" work\w*(?: at all| properly| right)?,? (?:if you (?:follow|get|know|catch|understand|see)"
+                r"|you know what i mean|know what i mean|if you know|down there|downstairs|below|in bed|in the bedroom)"
+            ),
+        ),
+        "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
+        requires=_re(
+            r"\b(?:no feeling|any feeling|feel (?:nothing|a thing)|can't feel|cannot feel|numb\w*|(?:the|my) wife"
+            r"|(?:the|my) missus|my husband|my partner|girlfriend|boyfriend|in bed|bedroom|intimate|intimacy|sex|erection\w*"
+            r"|rise to|that department|never had bother|bother of that kind|woman doctor|embarrass\w*|downstairs|down there"
+            r"|down below)\b"
+        ),
+        requires_anywhere=True,
     ),
     # Severe or rapidly worsening weakness in the legs. Source: NHS Sciatica ("weakness in both legs that is
     # severe or getting worse"); AAFP (Casazza 2012) and AHCPR table: severe or progressive neurological deficit.
@@ -1271,7 +1319,7 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 # ... with the weeks after it ("My sister's second IVF round finally worked! I'm so happy for her" is not;
                 # the fifteenth session's review); the weeks alone after "(!!!)" are read below
                 r"|\b(?:ivf|icsi|embryo transfer|fet)\b(?: \w+){0,3} (?:finally |actually )?(?:worked|took|stuck)\b\W*"
-                r"(?:[\w']+\W+){0,3}?(?:(?:i'm|i am|im) \d{1,2} (?:weeks|wks)|\d{1,2} (?:weeks|wks) (?:today|now|along"
+                r"(?:[\w']+\W+){0,3}?(?:(?:i'm|i am|im|now) \d{1,2} (?:weeks|wks)|\d{1,2} (?:weeks|wks) (?:today|now|along"
                 r"|pregnant))\b"
             ),
             _re(
@@ -1298,7 +1346,9 @@ CAUTION_RULES: tuple[Rule, ...] = (
         "caution",
         (_re(r"\b(?:and )?(?:i'm|i am|im) \d{1,2} (?:weeks|wks)(?: now| today| along)?\W*$"),),
         "NCCIH massage safety (nccih.nih.gov); Northern Trust HSCNI low back pain page",
-        requires=_re(r"\b(?:ivf|icsi|fet|embryo|pregnan\w*|bump|midwife|trimester|expecting)\b"),
+        # (not "expecting": "I wasn't expecting sciatica to drag on this long. I'm 9 weeks now"; the second round of the
+        # review)
+        requires=_re(r"\b(?:ivf|icsi|fet|embryo transfer|my bump|trimester)\b"),
         requires_anywhere=True,
     ),
     # Recent surgery: no massage on or near the operation site until cleared. Source: massage-therapy precaution
@@ -1400,8 +1450,12 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 # tattooists' words: "got a fresh back piece done friday (lower back, still healing, bit raw)" (blind batch 36)
                 # (done, still healing or raw: not "fresh ink in the printer", "a new sleeve for my laptop", the back piece
                 # of an office chair; the fifteenth session's review)
-                r"|\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b(?=,? (?:[\w']+,? ){0,3}(?:done|still (?:healing|raw|sore)"
+                # (the asker's: not "My daughter's got a fresh back piece done"; the second round of the review)
+                r"|(?<!'s got a )(?<!'s had a )\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b(?=,? (?:[\w']+,? ){0,3}"
+                r"(?:done|still (?:healing|raw|sore)"
                 r"|bit raw|raw|healing)\b)|\btattoo\w*\b.{0,60}\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b"
+                r"|\bmy (?:back ?piece|sleeve) (?:is |are )?still (?:healing|raw|sore|scabb\w*)"
+                r"|\b(?:new|fresh) ink (?:on|across|down) (?:my|the) (?:lower |upper )?(?:back|leg|hip|thigh|side|arm|ribs)\b"
             ),
         ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",
@@ -1432,12 +1486,16 @@ CAUTION_RULES: tuple[Rule, ...] = (
 # over the whole question, since the answer often follows a "?" or " - ", where a clause ends. Sources as the signs'.
 # (but "no problem", "no issues", "no different" answer yes: blind batch 33's review of this rule)
 _HEALTHY_NO = (
-    # ("Can feel when wiping? N" on a form: the fifteenth session's review)
-    r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really|n)\b"
+    r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really)\b"
     r"(?!\s+(?:problems?|probs?|issues?|bother|trouble|worries|difficult\w*|different|difference|change|changes"
     r"|pain|idea|clue)\b)(?![\s,]+(?:nobody|no one|none of|never tried))"
 )
 _HEALTHY_ASK = r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}"
+# ... and a form's bare "n" to "can you feel ... when you wipe?" ("Can feel when wiping? N": the fifteenth session's
+# review; only there: "Do you wee more at night? n." is not a healthy question)
+_HEALTHY_NO_OR_N = _HEALTHY_NO.replace(
+    "(?:no|nope|nah|not really)", "(?:no|nope|nah|not really|n(?=\\s*(?:$|\\n|[.,;])))"
+)
 ANSWERED_RULES: tuple[Rule, ...] = (
     Rule(
         "bladder",
@@ -1479,8 +1537,9 @@ ANSWERED_RULES: tuple[Rule, ...] = (
                 rf"(?:{SADDLE_CORE}|{SADDLE_BUTT})\b(?: (?:since|after|from) (?:\w+ ){{0,3}}?\w+)?{FUNCTION_NONE}",
                 rf"\b(?:normal|usual) (?:sensation|feeling) (?:when|while|after) (?:wiping|i wipe|you wipe){_HEALTHY_NO}",
                 # "- Can you feel the toilet paper when you wipe?: no"
-                r"\b(?:can you|can i|do you|able to|can) feel (?:\w+ ){0,4}(?:toilet paper|the paper|wip\w*|down there|down below"
-                rf"|groin|your bum|my bum|saddle){_HEALTHY_NO}",
+                r"\b(?:can you|can u|can i|do you|able to|can) (?:still |even )?feel (?:\w+ ){0,4}(?:toilet paper|the paper|wip\w*"
+                r"|down there|down below"
+                rf"|groin|your bum|my bum|saddle){_HEALTHY_NO_OR_N}",
             ),
         ),
         "NHS Sciatica (nhs.uk); cauda equina warning-sign card (backes.org.uk)",

@@ -118,11 +118,23 @@ _DENIED = re.compile(r"\b(?:never|not|no)\b|n't")
 # night sweats", "my daughter's fever broke yesterday and I've been shivering since"; the fifteenth session's review).
 # Only for the fever itself: "been normal two weeks" says nothing about a numb saddle.
 _FEVER_GONE = re.compile(r"\b(?:fever|temperature|temp) (?:has |had |finally )?(?:broke|broken|went down|came down)\b")
+# (the second round of the review: a reading before it, "now I've got the fever", "burning up", 40.1, "today it's 38.7
+# again" in the next sentence)
 _FEVER_GOES_ON = re.compile(
-    r"\b(?:still|but|again|kept|keeps?|worse|chills|sweat\w*|shiver\w*|shaking|hot and cold|3[89](?:\.\d)?|10[0-4]"
-    r"|came back|come back|returned|back up)\b"
+    r"\b(?:still|but|again|kept|keeps?|worse|chills|sweat\w*|shiver\w*|shaking|hot and cold|burning up|boiling|roasting"
+    r"|3[89](?:\.\d)?|4[01](?:\.\d)?|10[0-4]|came back|come back|returned|back up|now (?:i'?ve|i|i'm|im|it'?s)|today"
+    r"|tonight|this morning)\b"
 )
-_FEVER_PAST = re.compile(r"\b(?:last week|the week before last|a fortnight ago|(?:a|one|two|three|\d+) weeks? ago)\b")
+# a time that places the whole sentence in the past ("102 fever last week, chills"), not "since last week"; and in that
+# sentence, nothing that says it goes on
+_FEVER_PAST = re.compile(
+    r"(?<!since )(?<!from )\b(?:last week|the week before last|a fortnight ago|(?:a|one|two|three|\d+) weeks? ago)\b"
+)
+_FEVER_SINCE = re.compile(r"\b(?:since|every|each|still|keeps?|kept|again|today|tonight|this morning|now)\b")
+# someone else's fever that broke ("My husband's temperature finally came down ... and now I've got the fever")
+_THEIR_FEVER = re.compile(
+    r"\b(?:\w+'s|his|her|their|husband|wife|partner|son|daughter|kid|kids|child|baby)\s+(?:\w+\s+)?$"
+)
 # a therapist's rule about anyone with a fever, the asker not in the clause: "my regular massage gal says she won't see
 # anybody running a fever" (blind batch 36); "Is it ok to get massage for someone with a fever like me?" is the asker's
 _ANYONE_FEVER = re.compile(
@@ -138,10 +150,16 @@ def _fever_over(cl: Clause, norm: str) -> bool:
     that says it goes on; or the clause is a therapist's rule about anyone with a fever."""
     if _ANYONE_FEVER.search(cl.text) and not _FIRST_PERSON.search(cl.text):
         return True
-    for text in (cl.sentence, _and_next(cl, norm, 120) if _FEVER_PAST.search(cl.sentence) else ""):
-        gone = _FEVER_GONE.search(text)
-        if gone and not _FEVER_GOES_ON.search(text, gone.end()):
-            return True
+    after = _and_next(cl, norm, 120)
+    gone = _FEVER_GONE.search(cl.sentence)
+    if gone:  # broken in its own sentence: nothing else in the sentence or the next goes on
+        rest = cl.sentence[: gone.start()] + " " + cl.sentence[gone.end() :] + " " + after
+        return not _FEVER_GOES_ON.search(rest) and not _THEIR_FEVER.search(cl.sentence[: gone.start()])
+    if _FEVER_PAST.search(cl.sentence) and not _FEVER_SINCE.search(cl.sentence):
+        later = _FEVER_GONE.search(after)
+        if later is None:
+            return False
+        return not _FEVER_GOES_ON.search(after, later.end()) and not _THEIR_FEVER.search(after[: later.start()])
     return False
 
 
@@ -723,7 +741,10 @@ _THING_BEFORE = re.compile(
     + r"(?:'s)?\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
 )
 _THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
-_CHILD_WORD = re.compile(r"\b(?:son|daughter|kid|kids|child|boy|girl|lad|lass|teen|teenager|youngest|eldest)\b")
+_THING_NOUN = re.compile(
+    r"\b(?:mattress\w*|beds?|car|van|house|flat|chair|sofa|couch|pillows?|desk|shoes?|trainers|boots|cushion|computer"
+    r"|laptop|machine|dog|cat|pet)\b"
+)
 
 
 # "Can I book Tuesday at 3?", "at 3 o'clock": a time of day, not an age
@@ -741,9 +762,11 @@ def _ages(norm: str) -> list[int]:
     for m in _AGE_NUMBER.finditer(norm):
         before = norm[max(0, m.start() - 40) : m.start()]
         thing = _THING_BEFORE.search(before)
-        # "mine" after a child is the child: "Asking for my son - mine's 12 years old" (the fifteenth session's review)
-        if thing and thing.group(0).startswith("mine") and _CHILD_WORD.search(norm[max(0, m.start() - 80) : m.start()]):
-            thing = None
+        # "mine" or "ours" is a thing only with a thing named just before: "best mattress? mine's 12 yrs old"; "Asking for
+        # my son - mine's 12 years old", "growing pains but mine's 12" (the fifteenth session's review)
+        if thing and thing.group(0).startswith(("mine", "ours", "theirs")):
+            if not _THING_NOUN.search(norm[max(0, m.start() - 80) : m.start()]):
+                thing = None
         if thing or _THING_AFTER.match(norm[m.end() :]):
             continue
         if re.match(r"at\s+\d", m.group(0)) and (
