@@ -120,6 +120,31 @@ _MOVEMENT_BACK = re.compile(
     re.IGNORECASE,
 )
 MOVEMENT_READING = "can massage help me get my flexibility back"
+# Who should not have it: "Are there folk who shouldn't have massage for sciatica?" (blind batch 37; led by the
+# conventional treatments)
+_WHO_NOT = re.compile(
+    r"\b(?:folk|folks|people|anyone|anybody|someone|who)\b(?: \w+){0,2} (?:shouldn't|should not|can't|cannot|mustn't"
+    r"|must not|isn't allowed to|aren't allowed to) (?:have|get|go for|book|be given) (?:a |any )?massag\w*",
+    re.IGNORECASE,
+)
+WHO_NOT_READING = "who shouldnt have a massage"
+# How common it is, asked of "this": "how common is this actually?? Feels like every second person ... has had it"
+# (blind batch 37; led by how long sciatica lasts)
+_HOW_COMMON = re.compile(
+    r"\bhow (?:common|usual|widespread|rare) (?:is|are) (?:this|it|sciatica|that)\b|\b(?:lots of|loads of|many|every "
+    r"second) (?:people|person|folk)\b.{0,40}\b(?:has|have|had|get|gets|got) (?:had )?(?:it|this|sciatica)\b",
+    re.IGNORECASE,
+)
+HOW_COMMON_READING = "is sciatica a common problem"
+# Bed rest against keeping going, asked as whose advice is right: "wife says stay in bed till the sciatica's gone, I say
+# the pigs won't feed themselves. who's right" (blind batch 37; nothing close enough without the word "active")
+_BED_OR_ACTIVE = re.compile(
+    r"\b(?:stay|stays|staying|lie|lying|rest|resting|lay|laying) (?:\w+ ){0,2}in bed\b.{0,160}"
+    r"\b(?:who'?s right|who is right|who(?:'s| is) correct|which (?:of (?:us|them) )?is right|who do i believe"
+    r"|who to believe)",
+    re.IGNORECASE | re.DOTALL,
+)
+BED_READING = "should i rest in bed with sciatica"
 _CAUSE_NOT_DISC = re.compile(
     r"\b(?:tight|tense|knotted|stiff) (?:\w+ ){0,2}(?:muscles?|glutes|hamstrings)\b.{0,40}"
     r"\b(?:cause|set off|trigger|give|bring on|start)\w*\b"
@@ -167,7 +192,10 @@ _PAIN_STRESSES = re.compile(
     r"^(?!.*\b(?:would|will|can|could|does|do|is|might) (?:a |the |getting a |having a )?massag\w*(?: \w+){0,3} "
     r"(?:help|ease|relieve|calm|work)).*?"
     r"(?:\b(?:pain|sciatica|it)\b(?: \w+){0,6} (?:winds? (?:me|you|people|us) up|wear(?:s|ing)? (?:me|you) down"
-    r"|mak\w* (?:me|you|people|us) (?:so |really |this |that )?(?:stressed|anxious|irritable|grumpy|snappy|moody|cranky"
+    # ("Is that a recognised thing — long-term pain making one stressed?"; blind batch 37)
+    r"|mak\w* (?:me|you|people|us|one|someone|him|her|them) (?:so |really |this |that |more )?"
+    r"(?:stressed|anxious|irritable"
+    r"|grumpy|snappy|moody|cranky"
     r"|short[- ]tempered|on edge|ratty|tetchy))\b"
     r"|\b(?:is it|it's|is that) (?:normal|common|usual) (?:\w+ ){0,3}(?:to be|to feel|to get|being|feeling|getting) "
     r"(?:so |this |really )?(?:stressed|anxious|irritable|grumpy|snappy|moody|cranky|short[- ]tempered|on edge|wound up"
@@ -185,6 +213,9 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (_DRUG_FREE, DRUG_FREE_READING),
     (_NATURAL, NATURAL_READING),
     (_MOVEMENT_BACK, MOVEMENT_READING),
+    (_WHO_NOT, WHO_NOT_READING),
+    (_HOW_COMMON, HOW_COMMON_READING),
+    (_BED_OR_ACTIVE, BED_READING),
     (_CAUSE_NOT_DISC, CAUSE_READING),
     (_ONLY_TREATMENT, ONLY_READING),
     (_STOPS_WORK_GP, GP_READING),

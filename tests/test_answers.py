@@ -710,6 +710,47 @@ def test_a_therapist_asked_for_beside_a_covered_ask_is_named_as_not_helped_with(
     assert "I can't recommend, find or book massage services" in answer.answer, answer.answer
 
 
+# ---- blind batch 37 kinds, reworded -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, lead", [
+    # who should not have it, how common it is, bed rest against keeping going, long pain making one stressed
+    ("Is there anyone who shouldn't get a massage when they've got sciatica?",
+     "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
+    ("Two weeks of sciatica now. Honestly, how common is this? Everyone at work seems to have had it.",
+     "Millions worldwide suffer from sciatica, a common ailment marked by pain spreading along the sciatic nerve."),
+    ("My mum says lie in bed until the sciatica settles, I've got a farm to run. Who's right?",
+     "Most sciatica gets better within about four to six weeks, and staying active helps more than bed rest."),
+    ("Months of this leg pain and I'm short with everyone. Can long-term pain make someone this irritable?",
+     "High levels of stress are frequently a result of chronic pain, including sciatica."),
+])
+def test_batch_37_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    assert lead in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    # a booking supposed, and a gift card had, are not service requests; a breastfeeding mother has no child's pain
+    "If I book the same therapist as my husband, will she do the same thing for both of us or change it for each person?",
+    "My son gave me a gift voucher for a massage. Should I check with my doctor first because of my sciatica?",
+    "Breastfeeding my baby so I'd like to stay off painkillers. Is massage a drug-free option for sciatica?",
+])
+def test_batch_37_background_words_do_not_decline_or_alarm(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.outcome == "answer", answer.answer
+    assert answer.triage.level == "none", answer.answer
+
+
+@pytest.mark.parametrize("question, outcome", [
+    ("Does massage fix the cause of sciatica? I drive the ice roads all winter and need a straight answer.", "answer"),
+    ("How many hours of training does it take to qualify as a massage therapist in Texas?", "not_covered"),
+    ("Is ice good for sciatica or should I use heat?", "not_covered"),
+])
+def test_batch_37_topics_are_read_where_they_are_asked(assistant, question, outcome):
+    assert assistant.ask(question).outcome == outcome
+
+
 _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers.yaml").read_text(encoding="utf-8")),

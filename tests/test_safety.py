@@ -1434,6 +1434,39 @@ REWORDED_35 = [
     ("팬미팅에서 최애랑 눈 마주쳐서 다리 풀려서 주저앉을 뻔했어요ㅋㅋ 좌골신경통 때문에 마사지 받아도 돼요?", "none"),
 ]
 
+REWORDED_37 = [
+    # thirty-seventh blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
+    ("Been weeing in dribs, have to strain and push, and today I realised I hadn't been since breakfast and didn't even "
+     "feel like I needed to go. Sciatica for years.", "emergency"),
+    ("Care note: resident normally continent, two episodes of faecal soiling today, unaware. Back pain worse.", "emergency"),
+    ("I'm 71 with osteoporosis. The sciatica was diagnosed years ago by my GP and rumbles on much the same. Is a "
+     "gentle massage ok?", "caution"),
+    ("Three years back I had foot drop after a disc op, the foot came back 100% and I run marathons now. Just a tight "
+     "hamstring. Massage?", "none"),
+    ("My calf in the barn has a swollen hock and the vet is coming; meanwhile my own sciatica is flaring. Massage ok?",
+     "none"),
+    ("Mi papa no ha hecho pis desde anoche, dice que no siente ganas, y tiene la ciatica hace un mes.", "emergency"),
+    ("Se me ha escapao lo de atras en los pantalones sin enterarme, y llevo con la ciatica desde enero.", "emergency"),
+    ("Desde hace unos dias no se le levanta el amigo a mi marido, y tiene ciatica.", "emergency"),
+    ("A los 18 anos me cai de la moto y me rompi el brazo, eso curo sin mas. Ahora tengo ciatica por estar sentado.",
+     "none"),
+    ("어머님이 어제 뒤로 실수를 하셨는데 본인은 모르셨대요. 허리가 아프신 지 한 달 됐어요.", "emergency"),
+    ("어제는 다리가 휘청했는데 오늘은 아예 그 다리로 서지를 못해요. 허리 디스크 있어요.", "emergency"),
+    ("좌골신경통은 이십 년 넘은 거고 70대예요. 부드러운 마사지 받아도 되죠?", "none"),
+    ("체크: 사타구니 저림 ㄴㄴ, 종아리 붓기 ㄴㄴ, 열 ㄴㄴ. 왼쪽 엉덩이만 찌릿해요. 마사지 괜찮나요?", "none"),
+    ("서른 살 때 교통사고로 허리 다쳤는데 그때 다 나았어요. 요즘 오래 서 있어서 엉덩이가 당겨요. 마사지 괜찮을까요?", "none"),
+]
+
+
+# Three of batch 36's look-alike fixes were taken out again after the session's review (its third round found them
+# hiding real signs told in the same sentence): Spanish football fever and "temperatura nada" (they hid "102 y pico"), a
+# Spanish night item answered "no, acostado se me quita" (it hid "me despierta el dolor" on the same line), and a Korean
+# operation "받은 적이 있습니다" in a year long gone (it hid a recent episode told the same way). Open, as on d8f6611; the
+# night item still passes here through the checklist's own reading.
+_REVERTED_36 = {
+    9: "Spanish football-fever exclusion reverted: it hid real readings told beside it",
+    14: "Korean 'N년에 ... 적이 있습니다' exclusion reverted: it hid a recent episode told the same way",
+}
 REWORDED_36 = [
     # thirty-sixth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
     ("Sciatica since the harvest. Lately the, em, equipment just isn't working, if you know what I mean. Haven't dared "
@@ -1467,10 +1500,16 @@ REWORDED_36 = [
     *(pytest.param(q, lv, id=f"batch34-{i}") for i, (q, lv) in enumerate(REWORDED_34)),
     *(pytest.param(q, lv, id=f"batch35-{i}") for i, (q, lv) in enumerate(REWORDED_35)),
     # (14 of batch 36's 16 fail on d8f6611, the fifteenth session's base)
-    *(pytest.param(q, lv, id=f"batch36-{i}") for i, (q, lv) in enumerate(REWORDED_36)),
+    *(
+        pytest.param(q, lv, id=f"batch36-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_36[i]))
+        if i in _REVERTED_36 else pytest.param(q, lv, id=f"batch36-{i}")
+        for i, (q, lv) in enumerate(REWORDED_36)
+    ),
+    # (batch 37's, on f7a181b: see the session note)
+    *(pytest.param(q, lv, id=f"batch37-{i}") for i, (q, lv) in enumerate(REWORDED_37)),
 ])
-def test_batch_33_to_36_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batches 33-36's first-run misses and false alarms written again: the rules alone reach the level (the net only
+def test_batch_33_to_37_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-37's first-run misses and false alarms written again: the rules alone reach the level (the net only
     ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
@@ -1638,6 +1677,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review14_probes_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_probes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1660,7 +1700,8 @@ _OPEN_PROBES = {
     *(f"R8-{i}" for i in "05 06 26 28 29".split()),
     # the fifteenth session's review, missed on d8f6611 too: see the fixture's header
     *(f"R9-{i}" for i in "E33 E34 E35 E36 E38 S15 S16 K04 K06".split()),
-    *(f"R10-{i}" for i in "F09 F10 F22 F27 F29 F30 F31 F34 T18".split()),
+    *(f"R10-{i}" for i in "F09 F10 F22 F27 F29 F30 F31 F34 T10 T11 T18".split()),
+    *(f"R11-{i}" for i in "G15 G28 G29 G45".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
@@ -1699,6 +1740,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review14_lookalikes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_lookalikes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1713,8 +1755,9 @@ _OPEN_LOOKALIKES = {
     # "his"/"her" and aspirin are read); and four raised on 77ee92b too
     *(f"N7-{i}" for i in "01 03 05 07 08 09 11 12 13 14 15".split()),
     # the fifteenth session's review, raised on d8f6611 too: see the fixture's header
-    *(f"N9-{i}" for i in "L10 L12 L24 SL10 SL11 SL12".split()),
-    *(f"N10-{i}" for i in "M01 M03 M13 M14 M16 TL02 TL05 TL06 TL07 TL10".split()),
+    *(f"N9-{i}" for i in "L10 L12 L24 L25 SL10 SL11 SL12".split()),
+    *(f"N10-{i}" for i in "M01 M13 M14 M16 TL02 TL03 TL05 TL06 TL07 TL10".split()),
+    *(f"N11-{i}" for i in "H02 H06 H08 H23 H24".split()),
 }
 
 

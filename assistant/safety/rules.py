@@ -118,10 +118,6 @@ CHILD_OR_PET_WET = (
     r"(?!.*\b(?:so did i|so do i|so have i|as did i|did i|me too|i did too|i do too|i did as well|i also|and i (?:did|had"
     r"|have|do)|now i do)\b)"
 )
-_NOT_ME_TOO = (
-    r"(?!.*\b(?:same here|so am i|so have i|me too|mine|i'm having|im having|i am having|i keep|i've been having"
-    r"|i'm no better|i don't feel|i dont feel|i just don't|now i'm|now i|me and)\b)"
-)
 # "when I use the lavatory paper, it does not feel as it ordinarily should" (blind batch 21)
 WIPE = r"wip(?:e|es|ed|ing)\b|(?:toilet|lavatory|loo|bog) (?:paper|tissue|roll)"
 LEG = r"legs?|foot|feet|ankles?|calf|calves|thighs?|toes?|knees?"
@@ -294,7 +290,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"(?:push|strain|press)\w* (?:\w+ ){0,3}to (?:pee|wee|urinate|start|pass (?:urine|water))",
             ),
             _re(
-                r"(?:pee|wee|urin|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,80}nothing (?:at all )?"
+                # ("I go to the gents and nothing much comes, I have to push and push"; blind batch 37)
+                r"(?:pee|wee|urin|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom|gents)\w*.{0,80}nothing (?:at all "
+                r"|much )?"
                 r"(?:comes?|came|happens|happened|is coming|was coming)|not even a (?:dribble|drop|trickle)",
                 # "says he's busting but just can't go" (blind batch 9)
                 r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
@@ -389,6 +387,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"\b(?:pooed|pooped|pood|poo'd|soiled|soiling|shat|shit|messed|messing|mess) (?:myself|my ?self|meself|mesel"
                 r"|himself|herself|themselves|sheself|heself|sheself|demself|themself"
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))",
+                # a carer's handover: "Today x2 episodes faecal soiling on my visits" (blind batch 37)
+                r"\b(?:faecal|fecal) (?:soiling|incontinence|leak\w*|accidents?|smearing)\b",
             ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |his |her |their |the )?(?:bowels?|poo|stools?|back passage)",
@@ -547,15 +547,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"toilet|loo|bathroom|pee|wee|poo|bowel|bladder|urine|pants|shorts|trousers|knickers|underwear|smell|accidents"
             r"|trackies|joggers|jeans|undies"
         ),
-        # (a puppy's accidents "like a toddler": the fifteenth session's review; not when the asker's own follow, "The
-        # dog keeps having accidents and so am I", "my daughter has accidents at school n now I'm having accidents too":
-        # its second round)
-        unless=_re(
-            POTTY
-            + r"|^(?!.*\b(?:me and|and me|both of us|we're both|we are both|are both|both having|both have)\b).*"
-            + CHILD_OR_PET_WET
-            + _NOT_ME_TOO
-        ),
+        # (a child's or a pet's accidents were set aside here for a while; the review's third round found the asker's own
+        # told in the next clause, "My daughter's been having accidents at school and I've had a couple at work", so a
+        # puppy's accidents "like a toddler" raise an alarm again: an open look-alike)
+        unless=_re(POTTY),
     ),
     # "yesterday in class I leaked without feeling it at all" (blind batch 36): the asker leaked a bit, at work, through
     # their jeans, without feeling it, with a toilet word in the question and no drink spilled anywhere in it ("I leaked a
@@ -566,7 +561,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "emergency",
         (
             _re(
-                r"\bi(?:'d|'ve| have| had)? (?:\w+ ){0,2}(?:leaked|leak|dribbled|wet myself)(?: a (?:bit|little|little bit)"
+                # (not "dribbled on my pillow", drool: the third round of the review)
+                r"\bi(?:'d|'ve| have| had)? (?:\w+ ){0,2}(?:leaked|wet myself)(?: a (?:bit|little|little bit)"
                 r"| (?:at|in|on|through|into) (?:my |the |a )?\w+){0,2} without (?:even |really )?(?:feeling|noticing|knowing"
                 r"|realis\w*|realiz\w*)\b"
             ),
@@ -752,7 +748,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         (
             _re(
                 r"^(?!.*\b(?:print\w*|mill|factory|shop|site|farm machinery|tractor|engine|boiler|heating|pipes?|basement"
-                r"|deck|boat|car|van|lorry|truck|lifting|by hand|at work|gym|kitchen|office|loo|toilet)\b).*"
+                r"|deck|boat|car|van|lorry|truck|lifting|by hand|at work|gym|kitchen|office|loo|toilet|washing machine"
+                r"|utility|flood\w*|sink|drain|radiator|leak\w*)\b).*"
                 # (the hesitation may have ended the clause before: ", the machinery isn't working")
                 r"(?:\b(?:the|my|his),? (?:ah|uh|um|er|erm|em|eh|uhh|umm),? |^\W*)(?:the |my |his )?(?:machinery|equipment"
                 r"|apparatus|hardware|plumbing|tackle|old fella|old boy|little fella|little man|old chap|soldier)"
@@ -762,7 +759,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
         ),
         "CES warning-sign card (backes.org.uk); Royal Free Hospital CES leaflet",
-        requires=_re(
+        # (and no machine, pipe or flood anywhere in the question: "The, er, plumbing has stopped working downstairs, the
+        # washing machine floods the utility room"; the third round)
+        requires=re.compile(
+            r"(?s)^(?!.*\b(?:washing machine|utility room|flood\w*|leak\w*|sink|drain|radiator|boiler|pipes?|engine"
+            r"|tractor|printer)\b).*"
             r"\b(?:no feeling|any feeling|feel (?:nothing|a thing)|can't feel|cannot feel|numb\w*|(?:the|my) wife"
             r"|(?:the|my) missus|my husband|my partner|girlfriend|boyfriend|in bed|bedroom|intimate|intimacy|sex|erection\w*"
             r"|rise to|that department|never had bother|bother of that kind|woman doctor|embarrass\w*|downstairs|down there"
@@ -1253,7 +1254,11 @@ URGENT_RULES: tuple[Rule, ...] = (
         ),
         "NCCIH massage safety (nccih.nih.gov); NCI/NCCAM massage precautions (DVT)",
         unless=_re(
-            r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)"
+            r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)",
+            # a young cow: "I've got a calf in the shed that's swollen and warm round her hock, vet's coming out" (blind
+            # batch 37); only with the farm in the clause
+            r"\ba calf (?:in|out in) the (?:shed|barn|byre|pen|field|paddock)\b|\bcalf\b.{0,60}\b(?:hock|vet|heifer|cow|udder"
+            r"|herd)\b",
         ),
     ),
 )
@@ -1451,11 +1456,14 @@ CAUTION_RULES: tuple[Rule, ...] = (
                 # (done, still healing or raw: not "fresh ink in the printer", "a new sleeve for my laptop", the back piece
                 # of an office chair; the fifteenth session's review)
                 # (the asker's: not "My daughter's got a fresh back piece done"; the second round of the review)
-                r"|(?<!'s got a )(?<!'s had a )\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b(?=,? (?:[\w']+,? ){0,3}"
+                # (the asker's own, said as "got a" at the start, "I got/had" or "my": not "My husband had a fresh sleeve done";
+                # the third round)
+                r"|(?:^\W*(?:just )?(?:got|had)|\bi(?:'ve)? (?:just )?(?:got|had)|\bmy) (?:a |an )?(?:new|fresh|healing)"
+                r" (?:back ?piece|sleeve)\b(?=,? (?:[\w']+,? ){0,3}"
                 r"(?:done|still (?:healing|raw|sore)"
                 r"|bit raw|raw|healing)\b)|\btattoo\w*\b.{0,60}\b(?:new|fresh|healing) (?:back ?piece|sleeve)\b"
                 r"|\bmy (?:back ?piece|sleeve) (?:is |are )?still (?:healing|raw|sore|scabb\w*)"
-                r"|\b(?:new|fresh) ink (?:on|across|down) (?:my|the) (?:lower |upper )?(?:back|leg|hip|thigh|side|arm|ribs)\b"
+                r"|\b(?:new|fresh) ink (?:on|across|down) (?:my|the) (?:lower |upper )?(?:back|leg|hip|thigh|ribs)\b"
             ),
         ),
         "NCCIH, Massage therapy: what you need to know (nccih.nih.gov)",

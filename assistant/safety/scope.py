@@ -54,7 +54,9 @@ _SOCIAL = re.compile(
 # Finding, booking or pricing a service, or advertising-style text (we never recommend or book providers).
 _SERVICE = re.compile(
     r"\b(?:outcall|out-call|incall|in-call|escort\w*|happy ending|erotic|sensual|nuru|tantric|body to body|b2b)\b"
-    r"|\b(?:recommend|suggest|find|book|reserve|hire|locate)\b.{0,40}\b(?:service|parlou?r|spa|shop|salon|place|business"
+    # (not a booking supposed: "If we book the same therapist, will she just do the same routine"; blind batch 37)
+    r"|(?<!if we )(?<!if i )(?<!when we )(?<!when i )(?<!once i )(?<!once we )"
+    r"\b(?:recommend|suggest|find|book|reserve|hire|locate)\b.{0,40}\b(?:service|parlou?r|spa|shop|salon|place|business"
     r"|company|clinic|therapists?|masseu\w*|near me|nearby|in my area)\b"
     # finding a named kind of practitioner ("how do I find a decent RMT in Calgary? any names?"); "would you recommend
     # massage or physio?" stays a question about treatments
@@ -80,7 +82,11 @@ _SERVICE = re.compile(
     r"|\b(?:massages?|spas?|clinics?|therapists?|parlou?rs?|places?|services?|shops?|salons?) (?:\w+ )?"
     r"(?:nearby|in my area|around here)\b|\b(?:open (?:late|now|today|tonight|24)|24 ?(?:hours?|hrs?|/7)|late[- ]night)\b"
     r"|\b(?:phone number|call me|whatsapp|kakao\w*|telegram|line id|wechat)\b"
-    r"|\b(?:insurance|reschedul\w*|opening hours|gift (?:card|voucher)|parking|price list|refund)\b"
+    # (a gift card had, not asked about: "Sister Loretta gave me a gift card for a massage ... Do I need to check with my
+    # doctor before I go"; blind batch 37)
+    r"|\b(?:insurance|reschedul\w*|opening hours|parking|price list|refund)\b"
+    r"|\b(?:buy|sell|sold|use|redeem|purchase|order|get) (?:a |an |my |the |your )?gift (?:card|voucher)s?\b"
+    r"|\bgift (?:card|voucher)s?\b (?:\w+ ){0,3}(?:available|for sale|online|expire\w*|balance)\b"
     # a service at home, or asking what the clinic offers ("do u do home visits", "any evening appointments?")
     r"|\b(?:home visits?|home service|house calls?|mobile (?:massage|therapists?|service)|come (?:out )?to (?:my|the|our)"
     r" (?:house|home|place))\b|\bdo (?:you|u|ya|y'all) (?:do|offer|have|take)\b.{0,30}\b(?:appointments?|visits?|bookings?"
