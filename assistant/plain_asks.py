@@ -123,7 +123,8 @@ MOVEMENT_READING = "can massage help me get my flexibility back"
 # Who should not have it: "Are there folk who shouldn't have massage for sciatica?" (blind batch 37; led by the
 # conventional treatments)
 _WHO_NOT = re.compile(
-    r"\b(?:folk|folks|people|anyone|anybody|someone|who)\b(?: \w+){0,2} (?:shouldn't|should not|can't|cannot|mustn't"
+    # (not "someone who can't go for a massage because she hates being touched": the review's fourth round)
+    r"\b(?:folk|folks|people|anyone|anybody|someone|who)\b(?: \w+){0,2} (?:shouldn't|should not|mustn't"
     r"|must not|isn't allowed to|aren't allowed to) (?:have|get|go for|book|be given) (?:a |any )?massag\w*",
     re.IGNORECASE,
 )
@@ -131,8 +132,8 @@ WHO_NOT_READING = "who shouldnt have a massage"
 # How common it is, asked of "this": "how common is this actually?? Feels like every second person ... has had it"
 # (blind batch 37; led by how long sciatica lasts)
 _HOW_COMMON = re.compile(
-    r"\bhow (?:common|usual|widespread|rare) (?:is|are) (?:this|it|sciatica|that)\b|\b(?:lots of|loads of|many|every "
-    r"second) (?:people|person|folk)\b.{0,40}\b(?:has|have|had|get|gets|got) (?:had )?(?:it|this|sciatica)\b",
+    # (not "how common is it for massage to hurt the next day?": the review's fourth round)
+    r"\bhow (?:common|usual|widespread|rare) (?:is|are) (?:this|it|sciatica|that)\b(?!\s+(?:for|to|that|when|if)\b)",
     re.IGNORECASE,
 )
 HOW_COMMON_READING = "is sciatica a common problem"
@@ -193,7 +194,8 @@ _PAIN_STRESSES = re.compile(
     r"(?:help|ease|relieve|calm|work)).*?"
     r"(?:\b(?:pain|sciatica|it)\b(?: \w+){0,6} (?:winds? (?:me|you|people|us) up|wear(?:s|ing)? (?:me|you) down"
     # ("Is that a recognised thing — long-term pain making one stressed?"; blind batch 37)
-    r"|mak\w* (?:me|you|people|us|one|someone|him|her|them) (?:so |really |this |that |more )?"
+    # (not "the massage is making them more stressed": the review's fourth round)
+    r"|mak\w* (?:me|you|people|us|one|someone) (?:so |really |this |that )?"
     r"(?:stressed|anxious|irritable"
     r"|grumpy|snappy|moody|cranky"
     r"|short[- ]tempered|on edge|ratty|tetchy))\b"

@@ -1458,6 +1458,20 @@ REWORDED_37 = [
 ]
 
 
+# Five of batch 37's fixes were taken out again after the review's fourth round found them hiding real signs or raising
+# false alarms: a sign with its own negation read from the last "and" before it ("I haven't had any numbness, and don't
+# feel like I need to pee any more than usual" raised an emergency), "N years back" and a calf in the barn (they hid a new
+# foot drop and a person's own swollen calf "at the vet"), a Spanish fall "a los 18 anos ... curo" (it hid a fall on
+# Saturday) and a Korean "N년 넘은" (it hid a 62-year-old's new pain after "결혼 30년 넘은"). Open, as on f7a181b.
+_REVERTED_37 = {
+    0: "reading a sign from the last 'and' was taken out: it let an earlier 'no' stop governing",
+    3: "'N years back' was taken out of the past-time words: it hid a new foot drop",
+    4: "the calf-in-the-barn exclusion was taken out: it hid a person's own swollen calf",
+    8: "the Spanish 'a los 18 anos ... curo' exclusion was taken out: it hid a recent fall",
+    11: "the Korean 'N년 넘은' exclusion was taken out: it hid new pain after '결혼 30년 넘은'",
+}
+
+
 # Three of batch 36's look-alike fixes were taken out again after the session's review (its third round found them
 # hiding real signs told in the same sentence): Spanish football fever and "temperatura nada" (they hid "102 y pico"), a
 # Spanish night item answered "no, acostado se me quita" (it hid "me despierta el dolor" on the same line), and a Korean
@@ -1506,7 +1520,11 @@ REWORDED_36 = [
         for i, (q, lv) in enumerate(REWORDED_36)
     ),
     # (batch 37's, on f7a181b: see the session note)
-    *(pytest.param(q, lv, id=f"batch37-{i}") for i, (q, lv) in enumerate(REWORDED_37)),
+    *(
+        pytest.param(q, lv, id=f"batch37-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_37[i]))
+        if i in _REVERTED_37 else pytest.param(q, lv, id=f"batch37-{i}")
+        for i, (q, lv) in enumerate(REWORDED_37)
+    ),
 ])
 def test_batch_33_to_37_wordings_written_again_reach_their_level_by_rule(question, level):
     """Batches 33-37's first-run misses and false alarms written again: the rules alone reach the level (the net only
@@ -1678,6 +1696,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review15_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round3.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_probes_round4.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1702,8 +1721,9 @@ _OPEN_PROBES = {
     *(f"R9-{i}" for i in "E33 E34 E35 E36 E38 S15 S16 K04 K06".split()),
     *(f"R10-{i}" for i in "F09 F10 F22 F27 F29 F30 F31 F34 T10 T11 T18".split()),
     *(f"R11-{i}" for i in "G15 G28 G29 G45".split()),
+    *(f"R12-{i}" for i in "J19 J31 J34".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
-    *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13 S17".split()),
+    *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
     # nothing comes out"; "bladder - nope, I've got to press on my tummy"; "toes keep catching and dragging"; "sweats
     # soaking the bed"; "foot just hangs"; "Orgasms feel muted"; "The bits I sit on feel like they belong to someone
@@ -1741,6 +1761,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review15_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round3.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_lookalikes_round4.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1758,6 +1779,7 @@ _OPEN_LOOKALIKES = {
     *(f"N9-{i}" for i in "L10 L12 L24 L25 SL10 SL11 SL12".split()),
     *(f"N10-{i}" for i in "M01 M13 M14 M16 TL02 TL03 TL05 TL06 TL07 TL10".split()),
     *(f"N11-{i}" for i in "H02 H06 H08 H23 H24".split()),
+    *(f"N12-{i}" for i in "K09 K13 K18 K20 K24 K29 K30".split()),
 }
 
 

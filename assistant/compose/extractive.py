@@ -621,9 +621,18 @@ class ExtractiveComposer:
         # keep a pointing-back sentence ("This nerve can be pinched...") readable: its antecedent goes first, and the
         # antecedent's own when it points back too ("These neurotransmitters ..." after "Massage causes them to be
         # released.", which needs "Endorphins are ..."; the fifteenth session's review), two sentences back at most
+        # (the second step only after a short sentence, "Massage causes them to be released.": "It goes from the lower
+        # back down the back of each leg" after "This nerve can be pinched ..." keeps its answer second; the review's
+        # fourth round)
         start = top.k
-        while start > 0 and top.k - start < 2 and _LEANS_BACK.match(texts.get(start, "")):
+        while start > 0 and _LEANS_BACK.match(texts.get(start, "")):
             start -= 1
+            if (
+                top.k - start >= 2
+                or len(texts.get(start, "").split()) > 8
+                or not _LEANS_BACK.match(texts.get(start, ""))
+            ):
+                break
         lead = list(range(start, top.k + 1))
         return top.h, lead + [k for k in rest if k not in lead]
 

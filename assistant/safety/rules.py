@@ -388,7 +388,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|himself|herself|themselves|sheself|heself|sheself|demself|themself"
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))",
                 # a carer's handover: "Today x2 episodes faecal soiling on my visits" (blind batch 37)
-                r"\b(?:faecal|fecal) (?:soiling|incontinence|leak\w*|accidents?|smearing)\b",
+                # (not a pet's: "My puppy's faecal soiling in her crate"; the review's fourth round)
+                r"^(?!.*\b(?:puppy|pup|dog|cat|kitten|pet|horse|crate)\b).*\b(?:faecal|fecal) (?:soiling|incontinence|leak\w*"
+                r"|accidents?|smearing)\b",
             ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |his |her |their |the )?(?:bowels?|poo|stools?|back passage)",
@@ -1254,11 +1256,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         ),
         "NCCIH massage safety (nccih.nih.gov); NCI/NCCAM massage precautions (DVT)",
         unless=_re(
-            r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)",
-            # a young cow: "I've got a calf in the shed that's swollen and warm round her hock, vet's coming out" (blind
-            # batch 37); only with the farm in the clause
-            r"\ba calf (?:in|out in) the (?:shed|barn|byre|pen|field|paddock)\b|\bcalf\b.{0,60}\b(?:hock|vet|heifer|cow|udder"
-            r"|herd)\b",
+            r"red[- ]hot|hot (?:water|stone|pack|bath|compress|towel)|warm (?:up|bath|water|towel|compress|oil)"
         ),
     ),
 )
