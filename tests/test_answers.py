@@ -756,6 +756,7 @@ def test_batch_37_topics_are_read_where_they_are_asked(assistant, question, outc
 _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers_round2.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -765,6 +766,7 @@ _OPEN_REVIEW14_ANSWERS = {
     "A6-12", "A7-06", "A7-08", "A7-09", "A7-10",
     # the fifteenth session's review, wrong on d8f6611 too: see the fixture's header
     *(f"A9-{i}" for i in "03 13 17 21 22 29 30 31 33 34 37 40".split()),
+    *(f"A10-{i}" for i in "05 21 24 25 28 29 33".split()),
 }
 
 
