@@ -1465,6 +1465,11 @@ REWORDED_37 = [
 # Saturday) and a Korean "N년 넘은" (it hid a 62-year-old's new pain after "결혼 30년 넘은"). Open, as on f7a181b.
 _REVERTED_37 = {
     0: "reading a sign from the last 'and' was taken out: it let an earlier 'no' stop governing",
+    6: "the Spanish 'no hizo pis' pattern was taken out: a dog's or a grandchild's (the review's fifth round)",
+    7: "the Spanish 'lo gordo' pattern was taken out: the big news, a split seam (the review's fifth round)",
+    9: "the Korean language file is back to d8f6611's: '뒤로 실수' was 'after that' or a car reversing",
+    10: "the Korean language file is back to d8f6611's: '그 다리로 서지를 못' was a cat's or a dog's leg",
+    12: "the Korean language file is back to d8f6611's: the 'ㄴㄴ' denial hid 'no other problem' told after a sign",
     3: "'N years back' was taken out of the past-time words: it hid a new foot drop",
     4: "the calf-in-the-barn exclusion was taken out: it hid a person's own swollen calf",
     8: "the Spanish 'a los 18 anos ... curo' exclusion was taken out: it hid a recent fall",
@@ -1478,8 +1483,15 @@ _REVERTED_37 = {
 # operation "받은 적이 있습니다" in a year long gone (it hid a recent episode told the same way). Open, as on d8f6611; the
 # night item still passes here through the checklist's own reading.
 _REVERTED_36 = {
+    2: "a fever's end was taken out: it hid 'feverish and clammy all night' after 'came down' (the review's fifth round)",
+    4: "the IVF weeks rule was taken out: an embryologist's 'I'm 3 weeks' of sciatica (the review's fifth round)",
     9: "Spanish football-fever exclusion reverted: it hid real readings told beside it",
+    10: "the Korean language file is back to d8f6611's: '밤일' was night work with a spouse",
+    11: "the Korean language file is back to d8f6611's: the wet-clothes sign was a burst hose",
+    12: "the Korean language file is back to d8f6611's: '똑같이 아퍼요' was lost by the narrowing",
+    13: "the Korean language file is back to d8f6611's: '살짝만 부딪혀도' hid '오토바이랑 부딪혀서'",
     14: "Korean 'N년에 ... 적이 있습니다' exclusion reverted: it hid a recent episode told the same way",
+    15: "the Korean language file is back to d8f6611's: the colleague's story hid '제 바지에 똥이 묻어 있었다고'",
 }
 REWORDED_36 = [
     # thirty-sixth blind batch, first-run misses and false alarms (evals/heldout/README.md), written again in other words
@@ -1697,6 +1709,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review15_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round4.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_probes_round5.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1718,10 +1731,11 @@ _OPEN_PROBES = {
     # its fourth round: see the fixture's header
     *(f"R8-{i}" for i in "05 06 26 28 29".split()),
     # the fifteenth session's review, missed on d8f6611 too: see the fixture's header
-    *(f"R9-{i}" for i in "E33 E34 E35 E36 E38 S15 S16 K04 K06".split()),
-    *(f"R10-{i}" for i in "F09 F10 F22 F27 F29 F30 F31 F34 T10 T11 T18".split()),
-    *(f"R11-{i}" for i in "G15 G28 G29 G45".split()),
+    *(f"R9-{i}" for i in "E24 E33 E34 E35 E36 E38 E40 S15 S16 K04 K06 K18 K19 K20".split()),
+    *(f"R10-{i}" for i in "F09 F10 F22 F27 F29 F30 F31 F34 T10 T11 T13 T15 T16 T17 T18 U10 U16 U17 U18".split()),
+    *(f"R11-{i}" for i in "G15 G28 G29 G43 G44 G45".split()),
     *(f"R12-{i}" for i in "J19 J31 J34".split()),
+    *(f"R13-{i}" for i in "P12 P20 P21 P22 P23 P26".split()),
     *(f"R2-{i}" for i in "A12 A16 A19 A27 A35 D22 E38 K60 K64 K72".split()),
     *(f"R3-{i}" for i in "E12 E30 E31 E42 S07 S08 S09 S11 S13".split()),
     # its second round, also missed on 5de338a: "leaking - none, I'm bone dry because
@@ -1762,6 +1776,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round4.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review15_lookalikes_round5.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1777,9 +1792,10 @@ _OPEN_LOOKALIKES = {
     *(f"N7-{i}" for i in "01 03 05 07 08 09 11 12 13 14 15".split()),
     # the fifteenth session's review, raised on d8f6611 too: see the fixture's header
     *(f"N9-{i}" for i in "L10 L12 L24 L25 SL10 SL11 SL12".split()),
-    *(f"N10-{i}" for i in "M01 M13 M14 M16 TL02 TL03 TL05 TL06 TL07 TL10".split()),
-    *(f"N11-{i}" for i in "H02 H06 H08 H23 H24".split()),
+    *(f"N10-{i}" for i in "M01 M13 M14 M16 TL02 TL03 TL05 TL06 TL07 TL10 UL08".split()),
+    *(f"N11-{i}" for i in "H02 H06 H08 H22 H23 H24".split()),
     *(f"N12-{i}" for i in "K09 K13 K18 K20 K24 K29 K30".split()),
+    *(f"N13-{i}" for i in "Q20".split()),
 }
 
 

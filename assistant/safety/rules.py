@@ -291,8 +291,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             ),
             _re(
                 # ("I go to the gents and nothing much comes, I have to push and push"; blind batch 37)
-                r"(?:pee|wee|urin|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom|gents)\w*.{0,80}nothing (?:at all "
-                r"|much )?"
+                r"(?:pee|wee|urin|toilet|loo|dunny|lav|lavatory|bathroom|restroom|washroom)\w*.{0,80}nothing (?:at all )?"
                 r"(?:comes?|came|happens|happened|is coming|was coming)|not even a (?:dribble|drop|trickle)",
                 # "says he's busting but just can't go" (blind batch 9)
                 r"\bbusting\b(?: \w+){0,3} (?:but|and) (?:\w+ ){0,2}(?:can't|cannot|couldn't|can not) (?:go|pee|wee)\b",
@@ -389,8 +388,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|(?:my|his|her|their) (?:pants|trousers|knickers|underwear|bed))",
                 # a carer's handover: "Today x2 episodes faecal soiling on my visits" (blind batch 37)
                 # (not a pet's: "My puppy's faecal soiling in her crate"; the review's fourth round)
-                r"^(?!.*\b(?:puppy|pup|dog|cat|kitten|pet|horse|crate)\b).*\b(?:faecal|fecal) (?:soiling|incontinence|leak\w*"
-                r"|accidents?|smearing)\b",
+                # (episodes had: not "studying faecal soiling of salad crops" or a baby's babygrow; the review's fifth round)
+                r"\b(?:x ?\d|\d|two|three|several|an?) episodes? (?:of )?(?:faecal|fecal) (?:soiling|incontinence)\b",
+                # "I go to the gents and nothing much comes, I have to push and push" (blind batch 37)
+                r"\bgo to the (?:gents|toilet|loo|bathroom)\b.{0,20}\bnothing much comes\b",
             ),
             _re(
                 r"(?:lost|losing|loss of|lack of|no|poor) control (?:of|over) (?:my |his |her |their |the )?(?:bowels?|poo|stools?|back passage)",
@@ -572,7 +573,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "NHS Sciatica (nhs.uk); CES warning-sign card",
         requires=re.compile(
             r"(?s)^(?=.*\b(?:toilet|loo|bathroom|pee|wee|bladder|urine|pants|shorts|trousers|knickers|underwear|jeans"
-            r"|trackies|joggers|undies|accidents?)\b)(?!.*\b(?:bottle|drink|spill\w*|tipped over|knocked over|coffee|cup)\b)"
+            r"|trackies|joggers|undies|accidents?)\b)(?!.*\b(?:bottle|drink|spill\w*|tipped over|knocked over|coffee|cup|biro"
+            r"|pen|ink)\b)"
         ),
         requires_anywhere=True,
     ),
@@ -754,7 +756,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
                 r"|utility|flood\w*|sink|drain|radiator|leak\w*)\b).*"
                 # (the hesitation may have ended the clause before: ", the machinery isn't working")
                 r"(?:\b(?:the|my|his),? (?:ah|uh|um|er|erm|em|eh|uhh|umm),? |^\W*)(?:the |my |his )?(?:machinery|equipment"
-                r"|apparatus|hardware|plumbing|tackle|old fella|old boy|little fella|little man|old chap|soldier)"
+                r"|apparatus|plumbing|tackle|old fella|little fella|little man|old chap|soldier)"
                 r"(?:'s| is| has)? (?:\w+ )?(?:isn't|is not|ain't|wasn't|won't|not|stopped|has stopped)(?: \w+){0,2}"
                 r" work\w*(?: at all| properly| right)?,? (?:if you (?:follow|get|know|catch|understand|see)"
                 r"|you know what i mean|know what i mean|if you know|down there|downstairs|below|in bed|in the bedroom)"
@@ -768,8 +770,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
             r"|tractor|printer)\b).*"
             r"\b(?:no feeling|any feeling|feel (?:nothing|a thing)|can't feel|cannot feel|numb\w*|(?:the|my) wife"
             r"|(?:the|my) missus|my husband|my partner|girlfriend|boyfriend|in bed|bedroom|intimate|intimacy|sex|erection\w*"
-            r"|rise to|that department|never had bother|bother of that kind|woman doctor|embarrass\w*|downstairs|down there"
-            r"|down below)\b"
+            # (not "downstairs": "the, er, hardware isn't working downstairs, the Wi-Fi router"; the review's fifth round)
+            r"|rise to|that department|never had bother|bother of that kind|woman doctor|embarrass\w*)\b"
         ),
         requires_anywhere=True,
     ),
@@ -1341,18 +1343,6 @@ CAUTION_RULES: tuple[Rule, ...] = (
             r"|c-?section"
             r"|caesarean|cesarean|epidural|spinal block)\b(?: \w+){0,3} (?:back )?in (?:19\d\d|200\d|201\d|202[0-3])\b",
         ),
-    ),
-    # The weeks said alone at the end of a sentence, with a pregnancy word in the question: "3rd IVF round finally worked
-    # (!!!) and I'm 19 weeks." (blind batch 36; "(!!!)" ends the clause). Same sources.
-    Rule(
-        "pregnancy",
-        "caution",
-        (_re(r"\b(?:and )?(?:i'm|i am|im) \d{1,2} (?:weeks|wks)(?: now| today| along)?\W*$"),),
-        "NCCIH massage safety (nccih.nih.gov); Northern Trust HSCNI low back pain page",
-        # (not "expecting": "I wasn't expecting sciatica to drag on this long. I'm 9 weeks now"; the second round of the
-        # review)
-        requires=_re(r"\b(?:ivf|icsi|fet|embryo transfer|my bump|trimester)\b"),
-        requires_anywhere=True,
     ),
     # Recent surgery: no massage on or near the operation site until cleared. Source: massage-therapy precaution
     # lists (low authority, consistent with NCCIH's advice to talk to a provider first).

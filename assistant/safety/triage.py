@@ -113,47 +113,6 @@ _OWN = re.compile(
 
 
 _DENIED = re.compile(r"\b(?:never|not|no)\b|n't")
-# A fever that broke ("Fever broke Saturday and I been normal five days now"; Texan English, blind batch 36), with
-# nothing after it that says it is still there or that another fever sign goes on ("the fever broke but I'm still getting
-# night sweats", "my daughter's fever broke yesterday and I've been shivering since"; the fifteenth session's review).
-# Only for the fever itself: "been normal two weeks" says nothing about a numb saddle.
-_FEVER_GONE = re.compile(r"\b(?:fever|temperature|temp) (?:has |had |finally )?(?:broke|broken|went down|came down)\b")
-# (the second round of the review: a reading before it, "now I've got the fever", "burning up", 40.1, "today it's 38.7
-# again" in the next sentence)
-# (the third round: "fever's back", "shot up to 103F", "spiked", "rigors", "teeth chattering", a reading with its unit)
-_FEVER_GOES_ON = re.compile(
-    r"\b(?:still|but|again|kept|keeps?|worse|chills|sweat\w*|shiver\w*|shaking|hot and cold|burning up|boiling|roasting"
-    r"|came back|come back|returned|back up|now (?:i'?ve|i|i'm|im|it'?s)|today|tonight|this morning|fever'?s back"
-    r"|shot up|spiked?|went up|up to|rigou?rs|chattering|a bit|hovering|thermometer)\b"
-    r"|\b(?:3[89]|4[01]|10[0-5])(?:\.\d)?(?=\s?(?:°|f\b|c\b|degrees|\b))"
-)
-# a time that places the whole sentence in the past ("102 fever last week, chills"), not "since last week"; and in that
-# sentence, nothing that says it goes on
-_FEVER_PAST = re.compile(
-    r"(?<!since )(?<!from )\b(?:last week|the week before last|a fortnight ago|(?:a|one|two|three|\d+) weeks? ago)\b"
-)
-_FEVER_SINCE = re.compile(r"\b(?:since|every|each|still|keeps?|kept|again|today|tonight|this morning|now)\b")
-# someone else's fever that broke ("My husband's temperature finally came down ... and now I've got the fever")
-_THEIR_FEVER = re.compile(
-    r"\b(?:\w+'s|his|her|their|husband|wife|partner|son|daughter|kid|kids|child|baby)\s+(?:\w+\s+)?$"
-)
-
-
-def _fever_over(cl: Clause, norm: str) -> bool:
-    """The fever of this clause broke, said here or in the next sentence after a time in the past, and nothing before or
-    after that says it goes on. (A therapist's rule about "anybody running a fever" is not set aside: the third round of
-    the review found the asker's own reading told in the same clause.)"""
-    after = _and_next(cl, norm, 120)
-    gone = _FEVER_GONE.search(cl.sentence)
-    if gone:  # broken in its own sentence: nothing else in the sentence or the next goes on
-        rest = cl.sentence[: gone.start()] + " " + cl.sentence[gone.end() :] + " " + after
-        return not _FEVER_GOES_ON.search(rest) and not _THEIR_FEVER.search(cl.sentence[: gone.start()])
-    if _FEVER_PAST.search(cl.sentence) and not _FEVER_SINCE.search(cl.sentence):
-        later = _FEVER_GONE.search(after)
-        if later is None:
-            return False
-        return not _FEVER_GOES_ON.search(after, later.end()) and not _THEIR_FEVER.search(after[: later.start()])
-    return False
 
 
 def _own_history(norm: str) -> bool:
@@ -560,8 +519,6 @@ def _over_or_someone_elses(code: str, cl: Clause, norm: str) -> bool:
     # (the time may come after a dash, before the sentence ends)
     # weak bones do not heal: "a hip fractured back in 2015, fully healed, but now I have osteoporosis" keeps the caution
     resolvable = code in RESOLVABLE and not (code == "osteoporosis" and _WEAK_BONES.search(cl.text))
-    if code == "fever" and _fever_over(cl, norm):
-        return True
     if resolvable:
         upto = re.split(r"[.!?\n]", norm[cl.start :], maxsplit=1)[0]
         after = _and_next(cl, norm, 120)
@@ -672,11 +629,6 @@ _CHILD_EXCLUDE = re.compile(
     r"|\b(?:lift\w*|carry\w*|carried|lug\w*|pick\w* up|chas\w*|look\w* after|play\w* with) (?:\w+ ){0,2}"
     r"(?:children|child|kids?|toddlers?|babies|baby|little one)\b"
     r"|\b(?:had|gave birth to|since having|since i had) (?:my|our|the|a) (?:little one|baby)\b"
-    # "Trying to avoid meds ... while I'm nursing my little one" (blind batch 37): breastfeeding, not a child's pain
-    # (not with another child in the question: "I'm feeding the baby and my toddler keeps crying that her leg hurts"; the
-    # review's fourth round)
-    r"|\b(?:nursing|breastfeeding|breast-feeding|breast feeding) (?:my|our|the|a) (?:little one|baby|newborn|bub)\b"
-    r"(?!.*\b(?:toddler|son|daughter|kids?|child|children|boy|girl|her (?:leg|back|bum)|his (?:leg|back|bum))\b)"
     # a birth in the asker's own history: "ever since my 2nd kid (she's 9 now) I leak a bit when I sneeze"
     r"|\b(?:ever since|since|after) (?:having |i had |giving birth to )?(?:my|our) (?:\w+ )?(?:kid|child|baby|son|daughter)\b"
     # the children as the setting, not the patient: "sat cross-legged for the kids' school assembly" (blind batch 8)
@@ -732,17 +684,9 @@ _THINGS = (
     r"|cushion|computer|laptop|dog|cat|pet)"
 )
 _THING_BEFORE = re.compile(
-    # ("mine's 12 yrs old and sags in the middle", of a mattress; blind batch 36); a whole word ("Jasmine's 12 yrs old"
-    # is a child: the fifteenth session's review)
-    r"\b"
-    + _THINGS
-    + r"(?:'s)?\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
+    _THINGS + r"\s+(?:is|was|are|were|'s)?\s*(?:like|about|nearly|almost|over|around|now)?\s*(?:like|about)?\s*$"
 )
 _THING_AFTER = re.compile(r"^\s*(?:\w+\s+)?" + _THINGS + r"\b")
-_THING_NOUN = re.compile(
-    r"\b(?:mattress\w*|beds?|car|van|house|flat|chair|sofa|couch|pillows?|desk|shoes?|trainers|boots|cushion|computer"
-    r"|laptop|machine|dog|cat|pet)\b"
-)
 
 
 # "Can I book Tuesday at 3?", "at 3 o'clock": a time of day, not an age
@@ -758,17 +702,7 @@ _TIME_AFTER = re.compile(
 def _ages(norm: str) -> list[int]:
     ages = []
     for m in _AGE_NUMBER.finditer(norm):
-        before = norm[max(0, m.start() - 40) : m.start()]
-        thing = _THING_BEFORE.search(before)
-        # "mine" or "ours" is a thing only with a thing named just before: "best mattress? mine's 12 yrs old"; "Asking for
-        # my son - mine's 12 years old", "growing pains but mine's 12" (the fifteenth session's review)
-        # ... and not when "he/she" follows ("Is it the school chair? Mine's 11 years old and he's had back pain"; the
-        # third round)
-        if thing and thing.group(0).startswith(("mine", "ours", "theirs")):
-            person_after = re.search(r"\b(?:he|she|he's|she's|his|her|him)\b", norm[m.end() : m.end() + 40])
-            if person_after or not _THING_NOUN.search(norm[max(0, m.start() - 80) : m.start()]):
-                thing = None
-        if thing or _THING_AFTER.match(norm[m.end() :]):
+        if _THING_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _THING_AFTER.match(norm[m.end() :]):
             continue
         if re.match(r"at\s+\d", m.group(0)) and (
             _TIME_BEFORE.search(norm[max(0, m.start() - 40) : m.start()]) or _TIME_AFTER.match(norm[m.end() :])
