@@ -102,21 +102,22 @@ DRUG_FREE_READING = "drug free pain relief for sciatica?"
 # Massage as a natural way, said so: "Massage a good natural way to deal wit dis sciatica or nah?" (blind batch 36);
 # read after the drug-free ask, so a question with both is matched as the natural one
 # (for sciatica or its pain: not "is massage a natural remedy for high blood pressure?"; the fifteenth session's review)
+_NATURAL_WAY = r"natural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b"
 _NATURAL = re.compile(
     r"^(?=.*\b(?:sciatica|sciatic|nerve pain|leg pain|back pain|(?:my|the|this) pain)\b)(?:"
-    r".*\bmassag\w* (?:\w+ ){0,3}natural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b"
-    r"|.*\bnatural (?:way|remedy|remedies|option|alternative|treatment|route|approach)\b.{0,30}\bmassag\w*)",
+    rf".*\bmassag\w* (?:\w+ ){{0,3}}{_NATURAL_WAY}|.*\b{_NATURAL_WAY}.{{0,30}}\bmassag\w*)",
     re.IGNORECASE | re.DOTALL,
 )
 NATURAL_READING = "is massage a natural alternative for sciatica"
 # Movement got back by massage: "the leg's gone stiff ... can massage do anything for getting the movement back" (blind
 # batch 36; led by "range of motion may be restricted", which says the problem, not what helps it)
-_MOVEMENT_BACK = re.compile(
-    r"\bmassag\w*\b.{0,60}\b(?:get|getting|gets|bring|bringing) (?:the |my |some )?(?:movement|mobility|range of motion"
-    r"|range of movement|flexibility|motion) back\b"
+_MOVEMENT = (
+    r"(?:the |my |some )?(?:movement|mobility|range of motion|range of movement|flexibility|motion) back\b"
     r"(?! in (?:my|the|his|her) (?:knee|shoulder|neck|arm|wrist|elbow|ankle|hand|fingers?|jaw)s?\b)"
-    r"|\b(?:get|getting) (?:the |my |some )?(?:movement|mobility|range of motion|range of movement|flexibility) back\b"
-    r"(?! in (?:my|the|his|her) (?:knee|shoulder|neck|arm|wrist|elbow|ankle|hand|fingers?|jaw)s?\b).{0,60}\bmassag\w*",
+)
+_MOVEMENT_BACK = re.compile(
+    rf"\bmassag\w*\b.{{0,60}}\b(?:get|getting|gets|bring|bringing) {_MOVEMENT}"
+    rf"|\b(?:get|getting) {_MOVEMENT}.{{0,60}}\bmassag\w*",
     re.IGNORECASE,
 )
 MOVEMENT_READING = "can massage help me get my flexibility back"

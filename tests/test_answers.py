@@ -643,8 +643,13 @@ def test_a_claim_asked_about_as_just_a_nice_story_is_answered_with_its_evidence_
     ("will my health cash plan pay out for sports massage if I have sciatica?", "not_covered"),
     ("give me a full stretching routine for sciatica with sets and reps please", "not_covered"),
     ("How long does recovery take after a discectomy, and when can people go back to the gym?", "not_covered"),
+    # blind batch 36 kinds
+    ("My GP wants me to have an epidural for the sciatica. E dey work? How long e go last?", "not_covered"),
+    ("I want to become a massage therapist for sciatica clients. What licence is needed in Alberta?", "not_covered"),
+    ("The vet thinks my old labrador has sciatica in dogs. How do I massage him?", "not_covered"),
+    ("What's the best mattress for sciatica? ours is 15 yrs old and saggy", "not_covered"),
 ])
-def test_money_routines_and_an_operations_recovery_are_declined(assistant, question, outcome):
+def test_uncovered_asks_are_declined_without_an_alarm(assistant, question, outcome):
     answer = assistant.ask(question)
     assert answer.outcome == outcome, answer.answer
     assert answer.triage.level == "none", answer.answer
@@ -677,8 +682,18 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
      "Since increased tension can worsen pain perception"),
     ("Grandma says lie in bed for a week, my physio says keep walking around. Which of them is right?",
      "Most sciatica gets better within about four to six weeks, and staying active helps more than bed rest."),
+    # blind batch 37 kinds:
+    # who should not have it, how common it is, bed rest against keeping going, long pain making one stressed
+    ("Is there anyone who shouldn't get a massage when they've got sciatica?",
+     "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
+    ("Two weeks of sciatica now. Honestly, how common is this? Everyone at work seems to have had it.",
+     "Millions worldwide suffer from sciatica, a common ailment marked by pain spreading along the sciatic nerve."),
+    ("My mum says lie in bed until the sciatica settles, I've got a farm to run. Who's right?",
+     "Most sciatica gets better within about four to six weeks, and staying active helps more than bed rest."),
+    ("Months of this leg pain and I'm short with everyone. Can long-term pain make someone this irritable?",
+     "High levels of stress are frequently a result of chronic pain, including sciatica."),
 ])
-def test_batch_36_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
+def test_reworded_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
     answer = assistant.ask(question)
     assert answer.outcome == "answer", answer.answer
     assert lead in answer.answer.split("\n")[0], answer.answer  # the first quoted span, as the eval judges it
@@ -690,18 +705,6 @@ def test_a_claim_about_poisons_is_answered_with_its_evidence_note(assistant):
     assert 'The idea that massage clears "pollutants"' in answer.answer.split("\n\n")[0], answer.answer
 
 
-@pytest.mark.parametrize("question, outcome", [
-    ("My GP wants me to have an epidural for the sciatica. E dey work? How long e go last?", "not_covered"),
-    ("I want to become a massage therapist for sciatica clients. What licence is needed in Alberta?", "not_covered"),
-    ("The vet thinks my old labrador has sciatica in dogs. How do I massage him?", "not_covered"),
-    ("What's the best mattress for sciatica? ours is 15 yrs old and saggy", "not_covered"),
-])
-def test_batch_36_uncovered_asks_are_declined_without_an_alarm(assistant, question, outcome):
-    answer = assistant.ask(question)
-    assert answer.outcome == outcome, answer.answer
-    assert answer.triage.level == "none", answer.answer
-
-
 def test_a_therapist_asked_for_beside_a_covered_ask_is_named_as_not_helped_with(assistant):
     answer = assistant.ask("Do I need to ask my doctor before I start massage? Also does anybody know a good massage "
                            "therapist near Leeds city centre?")
@@ -711,23 +714,6 @@ def test_a_therapist_asked_for_beside_a_covered_ask_is_named_as_not_helped_with(
 
 
 # ---- blind batch 37 kinds, reworded -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("question, lead", [
-    # who should not have it, how common it is, bed rest against keeping going, long pain making one stressed
-    ("Is there anyone who shouldn't get a massage when they've got sciatica?",
-     "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
-    ("Two weeks of sciatica now. Honestly, how common is this? Everyone at work seems to have had it.",
-     "Millions worldwide suffer from sciatica, a common ailment marked by pain spreading along the sciatic nerve."),
-    ("My mum says lie in bed until the sciatica settles, I've got a farm to run. Who's right?",
-     "Most sciatica gets better within about four to six weeks, and staying active helps more than bed rest."),
-    ("Months of this leg pain and I'm short with everyone. Can long-term pain make someone this irritable?",
-     "High levels of stress are frequently a result of chronic pain, including sciatica."),
-])
-def test_batch_37_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
-    answer = assistant.ask(question)
-    assert answer.outcome == "answer", answer.answer
-    assert lead in answer.answer.split("\n")[0], answer.answer
 
 
 @pytest.mark.parametrize("question", [

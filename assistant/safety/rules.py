@@ -113,7 +113,7 @@ PET_BREEDS = (
 CHILD_OR_PET_WET = (
     r"\b(?:son|daughter|kid|child|toddler|baby|grandson|granddaughter|dog|puppy|pup|cat|kitten)\b(?:'s)?"
     r" (?:(?!(?:i|he|she|we|they|you|says?|said|tells?|told|thinks?|thought|noticed|found|saw)\b)\w+ ){0,2}"
-    r"(?:wet|wets|wetting|peed|pees|weed|had an accident|has accidents|having accidents|had accidents)\b"
+    r"(?:wet|wets|wetting|peed|pees|weed|had an accident)\b"
     # (... and not the asker as well: "my son wet the bed last night and so did I"; the review of the fourteenth session)
     r"(?!.*\b(?:so did i|so do i|so have i|as did i|did i|me too|i did too|i do too|i did as well|i also|and i (?:did|had"
     r"|have|do)|now i do)\b)"
@@ -1481,17 +1481,20 @@ CAUTION_RULES: tuple[Rule, ...] = (
 # review). A line that names a problem ("bladder problems: none") is a denial (clauses.checklist_denied). These are read
 # over the whole question, since the answer often follows a "?" or " - ", where a clause ends. Sources as the signs'.
 # (but "no problem", "no issues", "no different" answer yes: blind batch 33's review of this rule)
-_HEALTHY_NO = (
-    r"\b[^?\n]{0,40}\?[\s:]*(?:no|nope|nah|not really)\b"
-    r"(?!\s+(?:problems?|probs?|issues?|bother|trouble|worries|difficult\w*|different|difference|change|changes"
-    r"|pain|idea|clue)\b)(?![\s,]+(?:nobody|no one|none of|never tried))"
-)
+def _healthy_answered_no(answers: str = r"no|nope|nah|not really") -> str:
+    """A healthy question answered "no" (one of ``answers``), not "no problems", "no idea", "no one"."""
+    return (
+        rf"\b[^?\n]{{0,40}}\?[\s:]*(?:{answers})\b"
+        r"(?!\s+(?:problems?|probs?|issues?|bother|trouble|worries|difficult\w*|different|difference|change|changes"
+        r"|pain|idea|clue)\b)(?![\s,]+(?:nobody|no one|none of|never tried))"
+    )
+
+
+_HEALTHY_NO = _healthy_answered_no()
 _HEALTHY_ASK = r"\b(?:able to|can you|can i|could you|do you|normal) (?:\w+ ){0,4}"
 # ... and a form's bare "n" to "can you feel ... when you wipe?" ("Can feel when wiping? N": the fifteenth session's
 # review; only there: "Do you wee more at night? n." is not a healthy question)
-_HEALTHY_NO_OR_N = _HEALTHY_NO.replace(
-    "(?:no|nope|nah|not really)", "(?:no|nope|nah|not really|n(?=\\s*(?:$|\\n|[.,;])))"
-)
+_HEALTHY_NO_OR_N = _healthy_answered_no(r"no|nope|nah|not really|n(?=\s*(?:$|\n|[.,;]))")
 ANSWERED_RULES: tuple[Rule, ...] = (
     Rule(
         "bladder",
