@@ -69,6 +69,9 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # how long the pain or the condition lasts (not a session's length, which is "session_length" above)
 _ASKS_DURATION = re.compile(
     r"\bhow long (?:does|will|do|did|can|could|might|should|would|is|has|have|till|until|before|for)\b"
+    # "how long's it normally take to settle down then?" (blind batch 38)
+    # (not "how long's the sciatic nerve?": the review)
+    r"|\bhow long(?:'s|’s|'ll|’ll|s) (?:it|this|my sciatica|sciatica)\b"
     r"|\bhow many (?:days|weeks|months)\b|\bwhen (?:will|does|should) (?:it|this|the pain|my \w+) "
     r"(?:go|get better|clear|settle|stop|ease)\b|\b(?:hang|hangs|stick|sticks) (?:about|around)\b",
     re.IGNORECASE,

@@ -62,7 +62,14 @@ _SEVERITY_RANGE = re.compile(
     r"|\bswing\w* (?:\w+ ){0,3}(?:between|from) (?:\w+ ){0,2}(?:mild|bad|good|fine|ok|agony|awful)\b"
     # "Some days it's just a nag down the leg, other days I'm cussin out loud ... That normal for sciatica, swingin that
     # much day to day?" (blind batch 36)
-    r"|\bswing\w* (?:\w+ ){0,2}(?:that|so|this) much\b|\bvar(?:y|ies|ying) (?:that|so|this) much\b",
+    r"|\bswing\w* (?:\w+ ){0,2}(?:that|so|this) much\b|\bvar(?:y|ies|ying) (?:that|so|this) much\b"
+    # "mine's mostly just a dull nag ... my bunkmate ... was cryin on the floor ... is it normal for it to be that
+    # different person to person" (blind batch 38; declined), said of the pain, not of a massage or a price in the same
+    # sentence (two writers of three expected the range of severity here; batch 24's, "Every person's sciatica
+    # experience is different.", which the answer cites)
+    r"|(?:^|[.?!]\s*)(?:(?!\b(?:massag\w*|masseu\w*|therap\w*|routine|treatment|session|price|cost|charge\w*)\b)[^.?!])"
+    r"{0,120}?\b(?:(?:that|so|this|very) different|differ\w* (?:\w+ ){0,2}|var(?:y|ies|ying) (?:\w+ ){0,2})(?:from )?"
+    r"(?:person to person|one person to (?:the next|another))\b",
     re.IGNORECASE,
 )
 SEVERITY_READING = "does sciatica always hurt a lot or can it be mild?"
@@ -147,6 +154,29 @@ _BED_OR_ACTIVE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 BED_READING = "should i rest in bed with sciatica"
+# Which of the article's claims has the best evidence: "Of all the claims made about massage for sciatica (circulation,
+# endorphins, ...) which one actually has the most research behind it?" (blind batch 38; seven writers since batch 20
+# asked it, led by the research summary or the posture claim, where the answer is the stress section's note)
+_EVIDENCE_WORDS = r"(?:evidence|proof|proven|research|science|backing|support|studies)"
+_BEST_BACKED = re.compile(
+    # of massage's own claims, not a choice of style or of treatment ("which type of massage has the best evidence?",
+    # "what treatment has the most evidence?" and a list of other therapies are other questions: the review)
+    r"^(?=.*(?:\bmassag\w*|\bmasseu\w*|\brub\w*))"
+    r"(?!.*\b(?:types?|kinds?|styles?|sorts?|techniques?|methods?|modalit\w*)\b)"
+    r"(?!.*\b(?:what|which) (?:\w+ )?(?:treatments?|therap\w*|options?)\b)"
+    r"(?:"
+    r"(?=.*\b(?:of all|out of all|of everything|claim\w*|benefits|promis\w*|(?:supposed|meant) to do)\b)"
+    r".*?(?:\b(?:which|what)(?: one| bit| part| claim| benefit| thing)?\b.{0,50}?"
+    rf"\b(?:best|most|strongest|decent|solid) (?:\w+ )?{_EVIDENCE_WORDS}\b"
+    rf"|\b(?:bit|one|part|claim|benefit) with the (?:best|most|strongest) {_EVIDENCE_WORDS}\b"
+    r"|\b(?:research|evidence|science|studies) (?:\w+ ){0,3}back\w* (?:\w+ ){0,2}up best\b"
+    r"|\b(?:which|what)(?: one| bit| part| claim| benefit| thing)? (?:\w+ ){0,2}(?:holds?|stands?) up (?:the )?best\b)"
+    # "what does massage have the BEST proof for, if anything?" (blind batch 30)
+    rf"|.*\bwhat (?:does|do|is) (?:a )?massag\w* (?:\w+ )?(?:have )?(?:the )?(?:best|most) {_EVIDENCE_WORDS} for\b"
+    r")",
+    re.IGNORECASE | re.DOTALL,
+)
+BEST_BACKED_READING = "which benefit of massage has the best evidence?"
 _CAUSE_NOT_DISC = re.compile(
     r"\b(?:tight|tense|knotted|stiff) (?:\w+ ){0,2}(?:muscles?|glutes|hamstrings)\b.{0,40}"
     r"\b(?:cause|set off|trigger|give|bring on|start)\w*\b"
@@ -224,6 +254,7 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (_STOPS_WORK_GP, GP_READING),
     (_SAME_FOR_ALL, SAME_READING),
     (_PAIN_STRESSES, PAIN_STRESS_READING),
+    (_BEST_BACKED, BEST_BACKED_READING),
 )
 
 

@@ -454,6 +454,27 @@ def listed_beside(text: str, absent: tuple[str, ...], gate: TopicGate) -> bool:
     return bool(named) and len(items) > len(named)
 
 
+_LIST_MARK = re.compile(r"\s*(?:,|/|;|—|–|[()])\s*")
+
+
+def in_a_written_list(text: str, gate: TopicGate, subjects: frozenset[str]) -> bool:
+    """An unmentioned topic is one of three or more short items written one after another between commas, dashes or
+    brackets, two of which name the articles' subjects ("— the blood, the endorphins, the posture, the stress —"):
+    not a word of a sentence that happens to sit beside short phrases ("ice or heat for a sciatica flare?? ... just
+    sore and achy, which one works better"), nor a list of other things ("ice, TENS, a new mattress — which one ...";
+    the review)."""
+    run: list[str] = []
+    for item in [*_LIST_MARK.split(text), ""]:
+        if item and len(item.split()) <= 4:
+            run.append(item)
+            continue
+        named = sum(1 for i in run if not gate.absent_in(i) and subjects.intersection(content_terms(i)))
+        if len(run) >= 3 and named >= 2 and any(gate.absent_in(i) for i in run):
+            return True
+        run = []
+    return False
+
+
 def _keywords(context: str, corrected: str, canonical: str, lexicon: Lexicon) -> str:
     """The keyword (BM25) query: the earlier question, the question, its articles'-words form, the lexicon's terms."""
     terms = lexicon.expansion(f"{context} {corrected}")
@@ -485,11 +506,16 @@ def read_question(
     )
     scene = scene_topics(asked, gate)
     absent = tuple(t for t in gate.absent_in(asked) if t not in scene)
-    if listed_beside(asked, absent, gate):
+    written = bool(_CHOICE.search(asked)) and in_a_written_list(asked, gate, subjects)
+    if written or listed_beside(asked, absent, gate):
         scene, absent = (*scene, *absent), ()
     part_absent = _lean_back(
         parts, [_asked_absent(_REPORTED_BY.sub("it showed", _TOPIC_AS_PERSON.sub("friend", p)), gate) for p in parts]
     )
+    if written:
+        # the listed item is one choice among others in every part too ("Bonjour. Of all the things they promise ...
+        # — the blood, the endorphins, the posture, the stress — which one ...?"; blind batch 37)
+        part_absent = tuple(() for _ in parts)
     if any(part_absent) and not any(_asks_in(p) for p, gone in zip(parts, part_absent) if not gone):
         # the only ask is about a topic no article mentions; what is left only tells ("does massage help the carpal
         # tunnel also? my hand numb in the morning"; blind batch 27): nothing is left to answer

@@ -406,6 +406,14 @@ def test_a_follow_up_about_pain_that_does_not_go_away_is_told_when_to_see_a_gp(a
     assert answer.answer.startswith("See a GP if the pain has not improved"), answer.answer
 
 
+def test_a_follow_up_asking_how_longs_it_take_is_answered_with_the_weeks(assistant):
+    # blind batch 38, reworded: the speller had turned "how long's" into "how leg's", and the nerve sentence led
+    answer = assistant.ask("how long's it take to ease off then?",
+                           [{"role": "user", "content": "pretty sure I've trapped me sciatic nerve lifting bales"}])
+    assert answer.answer.split("\n")[0].startswith("Most sciatica gets better within about four to six weeks"), (
+        answer.answer)
+
+
 def test_an_ask_pointing_back_at_the_scenes_topics_asks_about_them(assistant):
     # blind batch 28, reworded: "'em" points back at the two practitioners the scene named, so the ask is about them
     # (not covered), and "which one" after it leans on it, rather than being answered with the nearest GP sentence
@@ -692,6 +700,14 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
      "Most sciatica gets better within about four to six weeks, and staying active helps more than bed rest."),
     ("Months of this leg pain and I'm short with everyone. Can long-term pain make someone this irritable?",
      "High levels of stress are frequently a result of chronic pain, including sciatica."),
+    # blind batch 38 kinds: which claim has the best evidence (seven writers since batch 20), asked from a list set off
+    # by dashes that names a topic the articles do not cover; pain that differs from one person to the next
+    ("Of everything people say massage does for sciatica, which one has the strongest research behind it?",
+     "The benefits of massage treatment for alleviating stress are widely recognized."),
+    ("Circulation, endorphins, posture, relaxation — of all the claims about massage, which one holds up best in studies?",
+     "The benefits of massage treatment for alleviating stress are widely recognized."),
+    ("Mine is a dull ache but my sister's sciatica had her on the floor. Is it normal to be that different person to "
+     "person?", "Sciatica can cause pain that ranges from a slight ache to excruciating, incapacitating agony."),
 ])
 def test_reworded_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
     answer = assistant.ask(question)
@@ -743,6 +759,7 @@ _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review14_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -753,6 +770,8 @@ _OPEN_REVIEW14_ANSWERS = {
     # the fifteenth session's review, wrong on d8f6611 too: see the fixture's header
     *(f"A9-{i}" for i in "03 13 17 21 22 29 30 31 33 34 37 40".split()),
     *(f"A10-{i}" for i in "05 21 24 25 28 29 33".split()),
+    # the sixteenth session's review, wrong on e60a49c too: see the fixture's header
+    *(f"A11-{i}" for i in "01 02 03 04 07 09 14 20 32 41 X04 X07".split()),
 }
 
 
@@ -763,7 +782,7 @@ _OPEN_REVIEW14_ANSWERS = {
 ])
 def test_the_review_answer_probes(assistant, probe):
     """The fourteenth and fifteenth sessions' reviews: benign questions a new dose, service or topic pattern must not
-    decline, and uncovered claims or a diagnosis request it must not answer (tests/fixtures/review1[45]_answers.yaml)."""
+    decline, and uncovered claims or a diagnosis request it must not answer (tests/fixtures/review1[456]_answers.yaml)."""
     answer = assistant.ask(probe["question"])
     declined = answer.outcome in ("not_covered", "refusal", "out_of_scope")
     assert declined == (probe["want"] == "declined"), (answer.outcome, answer.answer)

@@ -67,6 +67,11 @@ def test_spelling_fixes_typos_and_leaves_ordinary_words_alone():
     assert speller.correct("wot even is sciatica, shud i see a dr") == "what even is sciatica, should i see a dr"
     # chat shorthand is not a typo ("30 mins" once became "30 pins")
     assert speller.correct("30 mins or 2 hrs, idk tbh") == "30 mins or 2 hrs, idk tbh"
+    # a dropped g is the common word it drops from, not the nearest corpus word ("doin" was "down"); a rare one is
+    # left alone (Scots "hingin oan" is not "hinging"); a known word with a clitic is kept ("long's" was "leg's")
+    assert speller.correct("whats it doin, is massage workin") == "whats it doing, is massage working"
+    assert speller.correct("worth hingin oan") == "worth hingin oan"
+    assert build_speller(["the leg's nerve"]).correct("how long's it take") == "how long's it take"
 
 
 def test_two_part_questions_are_split_and_one_part_questions_are_not():

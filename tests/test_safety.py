@@ -1458,6 +1458,38 @@ REWORDED_37 = [
 ]
 
 
+REWORDED_38 = [
+    # thirty-eighth blind batch, first-run misses by the rules alone (the net caught each; evals/heldout/README.md),
+    # written again in other words: positive patterns only, no new exclusion
+    ("Desde la mañana no puedo hacer de la pipi, nomas salen unas gotitas, y tengo ciatica hace una semana.",
+     "emergency"),
+    ("Llevo la ciatica dos semanas y ni siento cuando tengo la vejiga llena.", "emergency"),
+    ("Con la ciatica, el pie derecho no me sube y la sandalia se me sale al caminar.", "urgent"),
+    ("Onte cain do andamio, unos dos metros. Desde entonces me duele muchisimo la espalda y me baja un calambre por la "
+     "pierna.", "urgent"),
+    ("A mi esposo lo operaron de la columna hace dos semanas. Ahora quiere que le de un masaje en la espalda.", "caution"),
+    ("방귀 뀐 건 줄 알았는데 팬티에 묻어 있었어요. 좌골신경통 3주째예요.", "emergency"),
+    ("똥 나오는 거 감각이 거의 없어요. 허리 디스크 있어요.", "emergency"),
+    ("신장이식 받고 면역억제제 먹어요. 허리에서 다리로 찌릿하고 어젯밤부터 fever 있어요.", "urgent"),
+    # look-alikes the review wrote against the fixes (kept whichever way the fixes go)
+    ("아기 방귀 소리에 웃다가 제 바지에 이유식이 묻었어요 ㅋㅋ 좌골신경통 있는데 마사지 받아도 돼요?", "none"),
+    ("병원에 문의했는데 아직 답변이 나온 게 없어서요. 좌골신경통에 마사지 괜찮나요?", "none"),
+    ("A mi mama la operaron de la vesicula hace 10 dias y yo la estoy cuidando. Me conviene un masaje a mi para la "
+     "ciatica?", "none"),
+]
+# The review of batch 38's fixes (the sixteenth session) found the Spanish and the English-in-Korean ones raising alarms
+# on 37 of its 40 look-alikes (a child's or a dog's "pipi", "ni se que buscan", a yoga pose, beach sandals, a mango
+# falling, a film's "chills", K-pop "Fever", menopause's night sweats) and the Korean "fever 없" exclusion hiding a 39-degree
+# fever told in the same sentence. They were taken out; the net catches each of these (batch 38's first run).
+_REVERTED_38 = {
+    0: "'hacer de la pipi' and 'nomas gotitas' were taken out: a child's, a dog's, 'cero problemas' (the review)",
+    1: "'ni siento' was taken out: 'ni se que buscan en la orina', 'ni siento el chorro' of the shower (the review)",
+    2: "the Spanish foot-drop additions were taken out: a yoga pose, beach sandals, 'plaf plaf' upstairs (the review)",
+    3: "the fall from a scaffold was taken out: a childhood fall, 1998, a mango falling (the review)",
+    7: "English fever words in Korean were taken out: K-pop 'Fever', a film's chills, menopause (the review)",
+}
+
+
 # Five of batch 37's fixes were taken out again after the review's fourth round found them hiding real signs or raising
 # false alarms: a sign with its own negation read from the last "and" before it ("I haven't had any numbness, and don't
 # feel like I need to pee any more than usual" raised an emergency), "N years back" and a calf in the barn (they hid a new
@@ -1537,9 +1569,15 @@ REWORDED_36 = [
         if i in _REVERTED_37 else pytest.param(q, lv, id=f"batch37-{i}")
         for i, (q, lv) in enumerate(REWORDED_37)
     ),
+    # (batch 38's: three fixed, each failing on e60a49c, the sixteenth session's base; five taken out; three look-alikes)
+    *(
+        pytest.param(q, lv, id=f"batch38-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_38[i]))
+        if i in _REVERTED_38 else pytest.param(q, lv, id=f"batch38-{i}")
+        for i, (q, lv) in enumerate(REWORDED_38)
+    ),
 ])
-def test_batch_33_to_37_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batches 33-37's first-run misses and false alarms written again: the rules alone reach the level (the net only
+def test_batch_33_to_38_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-38's first-run misses and false alarms written again: the rules alone reach the level (the net only
     ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
@@ -1710,6 +1748,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review15_probes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round5.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review16_probes.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1743,13 +1782,22 @@ _OPEN_PROBES = {
     # soaking the bed"; "foot just hangs"; "Orgasms feel muted"; "The bits I sit on feel like they belong to someone
     # else"; Spanish "ni ahi" before or after a sign, "no estan bien, estan flojas", "una coz", a healthy question
     # answered "le dije que no", "38 y medio"; Korean "38.2", "마려운지 안 마려운지", "속옷에 묻어", "똥 싼 것도 모르고",
-    # "체중을 실을 수가 없어요", "관계할 때 ... 남의 살", "털썩 앉아버렸어요"
+    # "체중을 실을 수가 없어요", "관계할 때 ... 남의 살", "털썩 앉아버렸어요" ("방귀인 줄 알았는데 속옷에 묻어", L12, is caught
+    # since blind batch 38's soiling pattern)
     *(
         f"R4-{i}"
         for i in (
-            "F14 F15 F16 F17 F23 F27 F28 F29 F30 F31 F32 T04 T05 T07 T08 T12 T13 T14 T15 T16 L06 L09 L10 L12 "
+            "F14 F15 F16 F17 F23 F27 F28 F29 F30 F31 F32 T04 T05 T07 T08 T12 T13 T14 T15 T16 L06 L09 L10 "
             "L13 L14 L18 L19"
         ).split()
+    ),
+    # the sixteenth session's review (tests/fixtures/review16_probes.yaml), missed on e60a49c too by the rules alone or
+    # with the net: Spanish "unas gotas nomas", "tampoco siento la vejiga llena", foot-drop and fall wordings, a third
+    # person's operation "el martes"; Korean "no fever 였는데 ... chills", "가스인 줄 알았는데 속옷에 묻어", "큰 거 나오는
+    # 게 감이 안 와요", a "ㄴㄴ" denial beside a soiled pair of pants
+    *(
+        f"R14-P{i:02d}"
+        for i in (2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 23, 27, 31, 32, 33, 34, 35, 36, 38, 39, 40)
     ),
 }
 
@@ -1777,6 +1825,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round5.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review16_lookalikes.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1796,6 +1845,8 @@ _OPEN_LOOKALIKES = {
     *(f"N11-{i}" for i in "H02 H06 H08 H22 H23 H24".split()),
     *(f"N12-{i}" for i in "K09 K13 K18 K20 K24 K29 K30".split()),
     *(f"N13-{i}" for i in "Q20".split()),
+    # the sixteenth session's review: two toddlers' nappies, raised on e60a49c too
+    *(f"N14-{i}" for i in "L36 L38".split()),
 }
 
 
