@@ -86,8 +86,11 @@ _INSTEAD_OF_DOCTOR = re.compile(
     r"|\bmassag\w*\b.{0,40}\binstead of (?:seeing |going to |getting )?(?:the |a |my )?(?:gp|doctor|doc|checked)\b"
     # "my plan is just keep getting massages every couple weeks ... and skip the doctor altogether" (blind batch 36)
     r"|\bmassag\w*\b.{0,80}\b(?:skip\w*|avoid\w*|ditch\w*|never see|not see|not bother (?:with|seeing))"
-    r" (?:the |a |my )?(?:gp|doctor|doc|doctors)\b",
-    re.IGNORECASE,
+    r" (?:the |a |my )?(?:gp|doctor|doc|doctors)\b"
+    # "doctors round here are useless mate ... plan is massage every week and never bother with em again" (batch 39)
+    r"|\b(?:gps?|doctors?|docs?)\b.{0,160}\bmassag\w*\b.{0,60}\b(?:never|not|won't|wont) (?:bother|go back|see)"
+    r" (?:with |to )?(?:em|them|'em)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 INSTEAD_READING = "can i just get a massage instead of seeing a doctor?"
 
@@ -177,6 +180,29 @@ _BEST_BACKED = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 BEST_BACKED_READING = "which benefit of massage has the best evidence?"
+# Whether massage is catching on: "is massage for sciatica like having a moment rn?? ... is it actually getting more
+# popular or is that just my algorithm" (blind batch 39; declined). Read as the sidecar's own question.
+_MENTIONS_MASSAGE = r"^(?=.*\bmassag\w*)"
+_POPULAR = re.compile(
+    # (catching on, not a therapist "so popular I can never get an appointment": the review)
+    _MENTIONS_MASSAGE + r".*\b(?:(?:getting|becoming|growing|increasingly) (?:more |much more |a lot more )?popular"
+    r"|having (?:a|its) moment)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+POPULAR_READING = "is massage therapy becoming popular for back and leg nerve pain"
+# One session and the pain gone at once: "if i get ONE massage will the sciatica be gone?? like immediately??" (blind
+# batch 39), "is one session supposed to fix the pain right away?" (batch 37); the stress section's note answers it ("A
+# single session did not ease pain straight away"), shown with the sentence its sidecar question leads to.
+_ONE_SESSION = re.compile(
+    # (of massage, not "one session with a personal trainer": the review)
+    _MENTIONS_MASSAGE + r"(?!.*\b(?:trainer|physio\w*|chiro\w*|acupunct\w*|osteopath\w*|yoga|pilates|injections?"
+    r"|epidurals?)\b).*?"
+    r"\b(?:one|1|a single|single|just one) (?:massage|session|treatment|visit|appointment|go)\b.{0,100}"
+    r"\b(?:immediately|straight away|right away|instantly|at once|there and then|overnight)\b"
+    r"|\b(?:one|1) (?:massage|session) ?= ?(?:fixed|cured|gone)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+ONE_SESSION_READING = "can a single massage cure sciatica immediately?"
 _CAUSE_NOT_DISC = re.compile(
     r"\b(?:tight|tense|knotted|stiff) (?:\w+ ){0,2}(?:muscles?|glutes|hamstrings)\b.{0,40}"
     r"\b(?:cause|set off|trigger|give|bring on|start)\w*\b"
@@ -186,6 +212,8 @@ _CAUSE_NOT_DISC = re.compile(
 CAUSE_READING = "what can pinch the sciatic nerve?"
 _ONLY_TREATMENT = re.compile(
     r"\bmassag\w* (?:\w+ ){0,2}(?:by itself|on its own|alone|only)\b.{0,40}\b(?:cure|fix|enough|sort|stop|instead)\w*"
+    # "is massage enough on its own for sciatica or do i need to be doing other stuff as well" (blind batch 39)
+    r"|\bmassag\w* (?:\w+ ){0,2}enough (?:on its own|by itself|alone)\b"
     r"|\b(?:stop|drop|quit|ditch) (?:\w+ ){0,2}(?:physio|exercises|other treatment)\w*\b.{0,40}\bmassag\w*"
     r"|\bmassag\w*\b.{0,60}\b(?:stop|drop|quit|ditch) (?:\w+ ){0,2}(?:physio|exercises|other treatment)",
     re.IGNORECASE,
@@ -255,6 +283,8 @@ _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (_SAME_FOR_ALL, SAME_READING),
     (_PAIN_STRESSES, PAIN_STRESS_READING),
     (_BEST_BACKED, BEST_BACKED_READING),
+    (_POPULAR, POPULAR_READING),
+    (_ONE_SESSION, ONE_SESSION_READING),
 )
 
 

@@ -708,6 +708,15 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
      "The benefits of massage treatment for alleviating stress are widely recognized."),
     ("Mine is a dull ache but my sister's sciatica had her on the floor. Is it normal to be that different person to "
      "person?", "Sciatica can cause pain that ranges from a slight ache to excruciating, incapacitating agony."),
+    # blind batch 39 kinds: enough on its own, catching on, one session fixing it at once, never going back to doctors
+    ("Quick one from the warehouse: is a massage enough on its own or should I be doing other things too?",
+     "It might not be a stand-alone treatment for the underlying diseases that cause sciatica"),
+    ("Everyone at my gym is booking sciatica massages lately. Is massage actually getting more popular for it?",
+     "massage therapy is an alternate strategy that is becoming more and more well-liked"),
+    ("Big gig on Friday. If I get one massage tomorrow will the leg pain be gone straight away?",
+     "The benefits of massage treatment for alleviating stress are widely recognized."),
+    ("GPs just hand out pills. I'm going to get a massage every fortnight and never bother with them again, fine?",
+     "Never use it to put off seeing a doctor about a new or worrying symptom."),
 ])
 def test_reworded_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
     answer = assistant.ask(question)
@@ -760,6 +769,7 @@ _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round2.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -772,6 +782,10 @@ _OPEN_REVIEW14_ANSWERS = {
     *(f"A10-{i}" for i in "05 21 24 25 28 29 33".split()),
     # the sixteenth session's review, wrong on e60a49c too: see the fixture's header
     *(f"A11-{i}" for i in "01 02 03 04 07 09 14 20 32 41 X04 X07".split()),
+    # its second round, wrong on 7dc6064 too: a therapist "so popular", "that new massage place ... really popular?", one
+    # session with a personal trainer, changing GP practice, NIHB (the speller reads it as "nih"), "may I proceed to
+    # book directly" turned away as a booking
+    *(f"A12-{i}" for i in "02 03 04 14 16 29".split()),
 }
 
 

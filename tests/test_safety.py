@@ -1477,6 +1477,34 @@ REWORDED_38 = [
     ("A mi mama la operaron de la vesicula hace 10 dias y yo la estoy cuidando. Me conviene un masaje a mi para la "
      "ciatica?", "none"),
 ]
+REWORDED_39 = [
+    # thirty-ninth blind batch, first-run misses and a false alarm (evals/heldout/README.md), written again in other words
+    ("Sciatica for years. This week I've messed my undies twice without feeling it coming. Never happened before.",
+     "emergency"),
+    ("Ten days ago I have operation on my back for the disc. Can my husband massage near the operation?", "caution"),
+    ("I teach the reception kids, love them to bits. Since this sciatica started I'm snappy and tired. Is that the pain?",
+     "none"),
+    ("Desde el lunes con mi esposa nada, no responde el amigo, y la ciatica peor que nunca.", "emergency"),
+    ("Mi papa se ensucio en los calzones sin darse cuenta esta manana, y tiene ciatica hace un mes.", "emergency"),
+    ("Tengo sciatica hace 2 weeks, pero hoy siento numb las private parts y no se que hacer.", "emergency"),
+    ("아내가 임신 24주인데 다리가 저리대서 제가 매일 마사지를 해주고 있어요. 괜찮을까요?", "caution"),
+    ("아내가 임신 중이라 저 혼자 마사지 받으러 가려고요. 좌골신경통 있어요.", "none"),
+]
+# The review of batch 39's fixes raised an alarm with them on 27 of its 30 look-alikes (a grandson who "messed my
+# drawers up", a potty-training toddler, mud after football, numbing cream, a toddler's or a dog's "calzones", a friend
+# who "no responde" with "con mi esposa" in the sentence, a husband's own massage while his wife is pregnant) and found
+# "since this sciatica" hiding three children's real pain told in the next sentence; those fixes were taken out. Only the
+# asker's own "N weeks ago I have operation" is kept. The net catches each of batch 39's red flags.
+_REVERTED_39 = {
+    0: "'messed my undies' was taken out: a grandson, a toddler, mud, paint (the review)",
+    2: "'since this sciatica' as the asker's was taken out: it hid children's pain told in the next sentence",
+    3: "the Spanish 'no responde el amigo' was taken out: a friend not answering, with 'con mi esposa' near",
+    4: "the Spanish 'se ensucio en los calzones' was taken out: a toddler, mud, a first period, a dog",
+    5: "the Spanglish 'numb ... private parts' was taken out: numbing cream, 'private parts' of a story",
+    6: "the Korean partner's pregnancy with the massage given was taken out: a massage for the husband himself",
+}
+
+
 # The review of batch 38's fixes (the sixteenth session) found the Spanish and the English-in-Korean ones raising alarms
 # on 37 of its 40 look-alikes (a child's or a dog's "pipi", "ni se que buscan", a yoga pose, beach sandals, a mango
 # falling, a film's "chills", K-pop "Fever", menopause's night sweats) and the Korean "fever 없" exclusion hiding a 39-degree
@@ -1569,6 +1597,12 @@ REWORDED_36 = [
         if i in _REVERTED_37 else pytest.param(q, lv, id=f"batch37-{i}")
         for i, (q, lv) in enumerate(REWORDED_37)
     ),
+    # (batch 39's: one kept, failing on 7dc6064; six taken out; one look-alike)
+    *(
+        pytest.param(q, lv, id=f"batch39-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_39[i]))
+        if i in _REVERTED_39 else pytest.param(q, lv, id=f"batch39-{i}")
+        for i, (q, lv) in enumerate(REWORDED_39)
+    ),
     # (batch 38's: three fixed, each failing on e60a49c, the sixteenth session's base; five taken out; three look-alikes)
     *(
         pytest.param(q, lv, id=f"batch38-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_38[i]))
@@ -1576,8 +1610,8 @@ REWORDED_36 = [
         for i, (q, lv) in enumerate(REWORDED_38)
     ),
 ])
-def test_batch_33_to_38_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batches 33-38's first-run misses and false alarms written again: the rules alone reach the level (the net only
+def test_batch_33_to_39_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-39's first-run misses and false alarms written again: the rules alone reach the level (the net only
     ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
@@ -1749,6 +1783,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review15_probes_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_probes_round5.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_probes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review16_probes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1799,6 +1834,14 @@ _OPEN_PROBES = {
         f"R14-P{i:02d}"
         for i in (2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 23, 27, 31, 32, 33, 34, 35, 36, 38, 39, 40)
     ),
+    # its second round (tests/fixtures/review16_probes_round2.yaml), missed on 7dc6064 too, by the rules alone or with
+    # the net: a toddler who won't bear weight beside "lift our toddler", ESL operation wordings ("have done operation",
+    # "two weeks before"), "messed me kecks", "crapped my jocks", Spanish "en las bragas", "no le responde el amiguito",
+    # a Korean "애기 가졌는데 16주" and "출산한 지 2주" beside a partner's massage
+    *(
+        f"R15-{i:02d}"
+        for i in (4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 25, 26, 27, 28, 29)
+    ),
 }
 
 
@@ -1826,6 +1869,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round5.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_lookalikes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review16_lookalikes_round2.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1847,6 +1891,8 @@ _OPEN_LOOKALIKES = {
     *(f"N13-{i}" for i in "Q20".split()),
     # the sixteenth session's review: two toddlers' nappies, raised on e60a49c too
     *(f"N14-{i}" for i in "L36 L38".split()),
+    # its second round: an 8-year-old "asking" beside the parent's hobbling, raised on 7dc6064 too
+    "N15-11",
 }
 
 
