@@ -1505,6 +1505,16 @@ _REVERTED_39 = {
 }
 
 
+REWORDED_40 = [
+    # fortieth blind batch, first-run misses by the rules (evals/heldout/README.md), written again in other words
+    ("어젯밤부터 열이 서른아홉 도 가까이 오르고 오한이 나서 이불을 덮어도 떨려요 허리랑 다리도 아픈데 내일 찜질방 가서 땀 빼면 "
+     "괜찮을까요", "urgent"),
+    ("Hace diez dias me practicaron una cirugia de hernia lumbar. Puedo recibir un masaje en la espalda?", "caution"),
+    # a time since something, not an age (the answers batch's "I'm 6 years clean from opioids" raised an under-16 alarm)
+    ("I'm 9 years sober and I'd rather not take painkillers for this sciatica. Is massage a drug-free option?", "none"),
+]
+
+
 # The review of batch 38's fixes (the sixteenth session) found the Spanish and the English-in-Korean ones raising alarms
 # on 37 of its 40 look-alikes (a child's or a dog's "pipi", "ni se que buscan", a yoga pose, beach sandals, a mango
 # falling, a film's "chills", K-pop "Fever", menopause's night sweats) and the Korean "fever 없" exclusion hiding a 39-degree
@@ -1597,6 +1607,8 @@ REWORDED_36 = [
         if i in _REVERTED_37 else pytest.param(q, lv, id=f"batch37-{i}")
         for i, (q, lv) in enumerate(REWORDED_37)
     ),
+    # (batch 40's: both fail on c4e3e2e)
+    *(pytest.param(q, lv, id=f"batch40-{i}") for i, (q, lv) in enumerate(REWORDED_40)),
     # (batch 39's: one kept, failing on 7dc6064; six taken out; one look-alike)
     *(
         pytest.param(q, lv, id=f"batch39-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_39[i]))
@@ -1610,8 +1622,8 @@ REWORDED_36 = [
         for i, (q, lv) in enumerate(REWORDED_38)
     ),
 ])
-def test_batch_33_to_39_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batches 33-39's first-run misses and false alarms written again: the rules alone reach the level (the net only
+def test_batch_33_to_40_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-40's first-run misses and false alarms written again: the rules alone reach the level (the net only
     ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
@@ -1784,6 +1796,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review15_probes_round5.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_probes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review16_probes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1842,6 +1855,10 @@ _OPEN_PROBES = {
         f"R15-{i:02d}"
         for i in (4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 25, 26, 27, 28, 29)
     ),
+    # its third round (tests/fixtures/review16_probes_round3.yaml), missed on c4e3e2e too: Korean fevers with chills
+    # beside a hot pack or moxa but no "열이 ... 올라", night pain that wakes ("깼어요"), "me han practicado una cirugia",
+    # "me acaban de operar"
+    *(f"R16-{i:02d}" for i in (2, 3, 4, 5, 7, 8, 9, 14, 16, 17)),
 }
 
 
@@ -1870,6 +1887,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review15_lookalikes_round5.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_lookalikes_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review16_lookalikes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1893,6 +1911,8 @@ _OPEN_LOOKALIKES = {
     *(f"N14-{i}" for i in "L36 L38".split()),
     # its second round: an 8-year-old "asking" beside the parent's hobbling, raised on 7dc6064 too
     "N15-11",
+    # its third round: "오한이나 식은땀은 전혀 안 나는데" (a denial the fever sign does not read), raised on c4e3e2e too
+    "N16-09",
 }
 
 

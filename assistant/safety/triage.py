@@ -600,7 +600,9 @@ def _names_sign(rule: Rule, cl: Clause, norm: str) -> bool:
 # ---- age (AHCPR red-flag table: new back pain over 50; NICE NG59 covers people aged 16 and over) ----------
 _AGE_NUMBER = re.compile(
     r"\b(?:i'm|i am|im|aged?|at the age of|at)\s+(\d{1,3})\b(?!\s*(?:weeks?|days?|months?|mg|kg|lbs?|%|minutes?|mins?"
-    r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|stone|st\b|cm|miles?|km))"
+    r"|hours?|hrs?|times?|pm|am|/|out of|'|\"|ft|feet|stone|st\b|cm|miles?|km"
+    # a time since something, not an age: "I'm 6 years clean from opioids" (blind batch 40)
+    r"|(?:years?|yrs?) (?:clean|sober|smoke[- ]free|drug[- ]free|dry|off|into|in (?:recovery|remission)|post|since|married)\b))"
     r"|\b(\d{1,3})[- ]?(?:years?|yrs?|yr)[- ]?old\b|\b(\d{1,3}) ?y/?o\b"
     # an age set off by commas: "a farmer outside Cahersiveen, 58 years, never had a bad back" (blind batch 29)
     r"|(?<=, )(\d{2}) (?:years|yrs)(?=,)"
