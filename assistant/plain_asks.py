@@ -62,17 +62,26 @@ _SEVERITY_RANGE = re.compile(
     r"|\bswing\w* (?:\w+ ){0,3}(?:between|from) (?:\w+ ){0,2}(?:mild|bad|good|fine|ok|agony|awful)\b"
     # "Some days it's just a nag down the leg, other days I'm cussin out loud ... That normal for sciatica, swingin that
     # much day to day?" (blind batch 36)
-    r"|\bswing\w* (?:\w+ ){0,2}(?:that|so|this) much\b|\bvar(?:y|ies|ying) (?:that|so|this) much\b"
-    # "mine's mostly just a dull nag ... my bunkmate ... was cryin on the floor ... is it normal for it to be that
-    # different person to person" (blind batch 38; declined), said of the pain, not of a massage or a price in the same
-    # sentence (two writers of three expected the range of severity here; batch 24's, "Every person's sciatica
-    # experience is different.", which the answer cites)
-    r"|(?:^|[.?!]\s*)(?:(?!\b(?:massag\w*|masseu\w*|therap\w*|routine|treatment|session|price|cost|charge\w*)\b)[^.?!])"
-    r"{0,120}?\b(?:(?:that|so|this|very) different|differ\w* (?:\w+ ){0,2}|var(?:y|ies|ying) (?:\w+ ){0,2})(?:from )?"
-    r"(?:person to person|one person to (?:the next|another))\b",
+    r"|\bswing\w* (?:\w+ ){0,2}(?:that|so|this) much\b|\bvar(?:y|ies|ying) (?:that|so|this) much\b",
     re.IGNORECASE,
 )
 SEVERITY_READING = "does sciatica always hurt a lot or can it be mild?"
+# "is it normal for it to be that different person to person?" (blind batch 38; declined), said of the pain, not of a
+# massage or a price in the same sentence. Writers told of how bad it is ("a dull nag" against "cryin on the floor")
+# expected the range of severity (batches 25, 38); writers told of where or how it hurts ("burning in the foot" against
+# "the bum and thigh") expected "Every person's sciatica experience is different." (batches 24, 40).
+_PERSON_TO_PERSON = (
+    r"(?:^|[.?!]\s*)(?:(?!\b(?:massag\w*|masseu\w*|therap\w*|routine|treatment|session|price|cost|charge\w*)\b)[^.?!])"
+    r"{0,120}?\b(?:(?:that|so|this|very) different|differ\w* (?:\w+ ){0,2}|var(?:y|ies|ying) (?:\w+ ){0,2})(?:from )?"
+    r"(?:person to person|one person to (?:the next|another))\b"
+)
+_HOW_BAD = (
+    r"(?=.*\b(?:mild|slight|dull|nag|nagging|niggle|agony|agonis\w*|excruciat\w*|unbearable|crying|cryin|in tears"
+    r"|on the floor|no big deal|gritting|annoying little|barely|bearable|couldn'?t (?:hardly )?move)\b)"
+)
+_PERSON_SEVERITY = re.compile(r"^" + _HOW_BAD + r".*?" + _PERSON_TO_PERSON, re.IGNORECASE | re.DOTALL)
+_PERSON_KIND = re.compile(r"^(?!" + _HOW_BAD + r").*?" + _PERSON_TO_PERSON, re.IGNORECASE | re.DOTALL)
+PERSON_READING = "do sciatica symptoms vary from person to person"
 
 # Massage in place of a doctor: "got a GP appointment in 2 weeks about a new thing ... thinking of cancelling it and
 # just booking extra massages instead" (blind batch 33; led by "speak with healthcare providers" before a massage
@@ -136,10 +145,23 @@ MOVEMENT_READING = "can massage help me get my flexibility back"
 _WHO_NOT = re.compile(
     # (not "someone who can't go for a massage because she hates being touched": the review's fourth round)
     r"\b(?:folk|folks|people|anyone|anybody|someone|who)\b(?: \w+){0,2} (?:shouldn't|should not|mustn't"
-    r"|must not|isn't allowed to|aren't allowed to) (?:have|get|go for|book|be given) (?:a |any )?massag\w*",
-    re.IGNORECASE,
+    r"|must not|isn't allowed to|aren't allowed to) (?:have|get|go for|book|be given) (?:a |any )?massag\w*"
+    # "Are there groups of people who should be careful with it or avoid it?" (blind batch 40)
+    r"|\b(?:groups? of people|types? of people|kinds? of people|anyone|people|folk|who)\b(?: \w+){0,2}"
+    r" (?:should|need to|must|ought to) (?:be careful|avoid|steer clear|stay away)\b(?=.{0,80}\bmassag)"
+    r"|\bmassag\w*\b.{0,120}\b(?:groups? of people|types? of people|kinds? of people|anyone|people|folk)\b(?: \w+){0,2}"
+    r" (?:should|need to|must|ought to) (?:be careful|avoid|steer clear|stay away)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 WHO_NOT_READING = "who shouldnt have a massage"
+# Whether massage is risky, asked plainly: "is getting a massage for sciatica actually risky or nah?" (blind batch 40;
+# led by the summary's "non-invasive")
+_RISKY = re.compile(
+    r"\bmassag\w*\b(?: \w+){0,6} (?:risky|dangerous|unsafe|harmful)\b"
+    r"|\b(?:risky|dangerous|unsafe|harmful) (?:to (?:get|have) )?(?:a |the )?massag\w*",
+    re.IGNORECASE,
+)
+RISKY_READING = "can massage be dangerous"
 # How common it is, asked of "this": "how common is this actually?? Feels like every second person ... has had it"
 # (blind batch 37; led by how long sciatica lasts)
 _HOW_COMMON = re.compile(
@@ -270,11 +292,14 @@ PAIN_STRESS_READING = "can long term sciatica pain make you anxious"
 _PLAIN: tuple[tuple[re.Pattern[str], str], ...] = (
     (_STRESS_WORSENS, STRESS_READING),
     (_SEVERITY_RANGE, SEVERITY_READING),
+    (_PERSON_SEVERITY, SEVERITY_READING),
+    (_PERSON_KIND, PERSON_READING),
     (_INSTEAD_OF_DOCTOR, INSTEAD_READING),
     (_DRUG_FREE, DRUG_FREE_READING),
     (_NATURAL, NATURAL_READING),
     (_MOVEMENT_BACK, MOVEMENT_READING),
     (_WHO_NOT, WHO_NOT_READING),
+    (_RISKY, RISKY_READING),
     (_HOW_COMMON, HOW_COMMON_READING),
     (_BED_OR_ACTIVE, BED_READING),
     (_CAUSE_NOT_DISC, CAUSE_READING),

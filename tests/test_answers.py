@@ -717,6 +717,14 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
      "The benefits of massage treatment for alleviating stress are widely recognized."),
     ("GPs just hand out pills. I'm going to get a massage every fortnight and never bother with them again, fine?",
      "Never use it to put off seeing a doctor about a new or worrying symptom."),
+    # blind batch 40 kinds: a difference in where or how it hurts (not how badly), whether massage is risky, and who
+    # should be careful with it
+    ("My brother's sciatica is pins and needles in his toes, mine is a burning in the hip. Is it normal to be that "
+     "different from one person to another?", "Every person's sciatica experience is different."),
+    ("honestly is a massage dangerous with sciatica? dont wanna make it worse",
+     "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
+    ("For our clinic leaflet on massage: which kinds of people need to be careful or avoid it?",
+     "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
 ])
 def test_reworded_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
     answer = assistant.ask(question)
@@ -770,6 +778,7 @@ _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review15_answers_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round2.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round4.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -786,6 +795,8 @@ _OPEN_REVIEW14_ANSWERS = {
     # session with a personal trainer, changing GP practice, NIHB (the speller reads it as "nih"), "may I proceed to
     # book directly" turned away as a booking
     *(f"A12-{i}" for i in "02 03 04 14 16 29".split()),
+    # its fourth round, wrong on 2c949b2 too: see the fixture's header
+    *(f"A13-{i}" for i in "03 06 11".split()),
 }
 
 
