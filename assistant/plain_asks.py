@@ -142,15 +142,17 @@ _MOVEMENT_BACK = re.compile(
 MOVEMENT_READING = "can massage help me get my flexibility back"
 # Who should not have it: "Are there folk who shouldn't have massage for sciatica?" (blind batch 37; led by the
 # conventional treatments)
+_CAREFUL = (
+    r"\b(?:(?:groups?|types?|kinds?) of people|anyone|people|folk|who)\b(?: \w+){0,2}"
+    r" (?:should|need to|must|ought to) (?:be careful|avoid|steer clear|stay away)\b"
+)
 _WHO_NOT = re.compile(
     # (not "someone who can't go for a massage because she hates being touched": the review's fourth round)
     r"\b(?:folk|folks|people|anyone|anybody|someone|who)\b(?: \w+){0,2} (?:shouldn't|should not|mustn't"
     r"|must not|isn't allowed to|aren't allowed to) (?:have|get|go for|book|be given) (?:a |any )?massag\w*"
-    # "Are there groups of people who should be careful with it or avoid it?" (blind batch 40)
-    r"|\b(?:groups? of people|types? of people|kinds? of people|anyone|people|folk|who)\b(?: \w+){0,2}"
-    r" (?:should|need to|must|ought to) (?:be careful|avoid|steer clear|stay away)\b(?=.{0,80}\bmassag)"
-    r"|\bmassag\w*\b.{0,120}\b(?:groups? of people|types? of people|kinds? of people|anyone|people|folk)\b(?: \w+){0,2}"
-    r" (?:should|need to|must|ought to) (?:be careful|avoid|steer clear|stay away)\b",
+    # "Are there groups of people who should be careful with it or avoid it?" (blind batch 40), massage named before or
+    # after
+    rf"|{_CAREFUL}(?=.{{0,80}}\bmassag)|\bmassag\w*\b.{{0,120}}{_CAREFUL}",
     re.IGNORECASE | re.DOTALL,
 )
 WHO_NOT_READING = "who shouldnt have a massage"

@@ -1590,37 +1590,30 @@ REWORDED_36 = [
 ]
 
 
+def _batch_params(batch, wordings, reverted=None):
+    """pytest params for a batch's reworded misses; a fix taken out again is a strict xfail with its reason."""
+    reverted = reverted or {}
+    return [
+        pytest.param(q, lv, id=f"batch{batch}-{i}", marks=pytest.mark.xfail(strict=True, reason=reverted[i]))
+        if i in reverted else pytest.param(q, lv, id=f"batch{batch}-{i}")
+        for i, (q, lv) in enumerate(wordings)
+    ]
+
+
 @pytest.mark.parametrize("question, level", [
-    *(pytest.param(q, lv, id=f"batch33-{i}") for i, (q, lv) in enumerate(REWORDED_33)),
+    *_batch_params(33, REWORDED_33),
     # (16 of batch 34's 21 fail on 77ee92b, the fourteenth session's base; 9 of batch 35's 13 on 102f89d, its base)
-    *(pytest.param(q, lv, id=f"batch34-{i}") for i, (q, lv) in enumerate(REWORDED_34)),
-    *(pytest.param(q, lv, id=f"batch35-{i}") for i, (q, lv) in enumerate(REWORDED_35)),
+    *_batch_params(34, REWORDED_34),
+    *_batch_params(35, REWORDED_35),
     # (14 of batch 36's 16 fail on d8f6611, the fifteenth session's base)
-    *(
-        pytest.param(q, lv, id=f"batch36-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_36[i]))
-        if i in _REVERTED_36 else pytest.param(q, lv, id=f"batch36-{i}")
-        for i, (q, lv) in enumerate(REWORDED_36)
-    ),
+    *_batch_params(36, REWORDED_36, _REVERTED_36),
     # (batch 37's, on f7a181b: see the session note)
-    *(
-        pytest.param(q, lv, id=f"batch37-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_37[i]))
-        if i in _REVERTED_37 else pytest.param(q, lv, id=f"batch37-{i}")
-        for i, (q, lv) in enumerate(REWORDED_37)
-    ),
-    # (batch 40's: both fail on c4e3e2e)
-    *(pytest.param(q, lv, id=f"batch40-{i}") for i, (q, lv) in enumerate(REWORDED_40)),
-    # (batch 39's: one kept, failing on 7dc6064; six taken out; one look-alike)
-    *(
-        pytest.param(q, lv, id=f"batch39-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_39[i]))
-        if i in _REVERTED_39 else pytest.param(q, lv, id=f"batch39-{i}")
-        for i, (q, lv) in enumerate(REWORDED_39)
-    ),
-    # (batch 38's: three fixed, each failing on e60a49c, the sixteenth session's base; five taken out; three look-alikes)
-    *(
-        pytest.param(q, lv, id=f"batch38-{i}", marks=pytest.mark.xfail(strict=True, reason=_REVERTED_38[i]))
-        if i in _REVERTED_38 else pytest.param(q, lv, id=f"batch38-{i}")
-        for i, (q, lv) in enumerate(REWORDED_38)
-    ),
+    *_batch_params(37, REWORDED_37, _REVERTED_37),
+    # (batch 38's: three fixed, each failing on e60a49c, the sixteenth session's base; five taken out; three look-alikes.
+    # Batch 39's: one kept, failing on 7dc6064; six taken out; one look-alike. Batch 40's: all fail on c4e3e2e)
+    *_batch_params(38, REWORDED_38, _REVERTED_38),
+    *_batch_params(39, REWORDED_39, _REVERTED_39),
+    *_batch_params(40, REWORDED_40),
 ])
 def test_batch_33_to_40_wordings_written_again_reach_their_level_by_rule(question, level):
     """Batches 33-40's first-run misses and false alarms written again: the rules alone reach the level (the net only
