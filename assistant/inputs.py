@@ -27,6 +27,12 @@ def clean_question(question: object, settings: Settings) -> str:
     return text
 
 
+# A history message may be this many times ``max_question_chars`` long: an assistant reply quotes several passages.
+# (4,000 characters at the default; it stays so when the question limit rose to 2,000, so that 40 messages still fit
+# the API's 64 KiB body in the cases its schema allows that a fuzzer builds.)
+HISTORY_CONTENT_FACTOR = 2
+
+
 def clean_history(history: object, settings: Settings) -> list[dict]:
     """Accept a list of {role, content}; keep the last ``max_history_turns`` user/assistant turns."""
     if history is None:
@@ -42,5 +48,5 @@ def clean_history(history: object, settings: Settings) -> list[dict]:
             raise InputError(f"History message {i} must have text content.")
         if has_control_chars(content):
             raise InputError(f"History message {i} contains control characters or binary data.")
-        out.append({"role": item["role"], "content": content[: settings.max_question_chars * 4]})
+        out.append({"role": item["role"], "content": content[: settings.max_question_chars * HISTORY_CONTENT_FACTOR]})
     return out[-2 * settings.max_history_turns :]

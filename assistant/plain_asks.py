@@ -49,7 +49,10 @@ _STRESS_WORSENS = re.compile(
     r"|\bworse (?:\w+ ){0,2}when (?:i'm|i am|im|i get|i feel|i'm feeling) (?:\w+ )?(?:stressed|anxious|wound up|tense"
     r"|worried)\b"
     r"|\b(?:stress\w*|anxi\w*|tension) (?:\w+ ){0,3}(?:worsen\w*|aggravat\w*|amplif\w*|heighten\w*) (?:the |my |your )?"
-    r"(?:pain|sciatica)",
+    r"(?:pain|sciatica)"
+    # written as a sum: "anxious = worse pain?? or just my head" (blind batch 41)
+    # (not "muscle tension -> more sciatica pain?", which the muscle tension sentence answers: the review)
+    r"|\b(?:stress\w*|anxi\w*|worr\w*)\s*(?:=|->|→|equals)\s*(?:more|worse|extra|bad)\w* (?:pain|sciatica)\b",
     re.IGNORECASE,
 )
 STRESS_READING = "does stress make sciatica pain worse?"
@@ -79,7 +82,16 @@ _HOW_BAD = (
     r"(?=.*\b(?:mild|slight|dull|nag|nagging|niggle|agony|agonis\w*|excruciat\w*|unbearable|crying|cryin|in tears"
     r"|on the floor|no big deal|gritting|annoying little|barely|bearable|couldn'?t (?:hardly )?move)\b)"
 )
-_PERSON_SEVERITY = re.compile(r"^" + _HOW_BAD + r".*?" + _PERSON_TO_PERSON, re.IGNORECASE | re.DOTALL)
+# ... and two people's pain told, one mild and one awful, asked whether it is the same thing: "my twin had sciatica last
+# yr & said it was 'a bit of a twinge'. mine has had me crying on the kitchen floor. like how can it be the SAME
+# thing??" (blind batch 41)
+_SAME_THING = (
+    r"\b(?:how can|how could|can|could|is) (?:it|that|this|they|we|ours|both)(?: \w+){0,2} (?:be |have |both have )?"
+    r"(?:the )?same (?:thing|condition|problem|sciatica)\b"
+)
+_PERSON_SEVERITY = re.compile(
+    r"^" + _HOW_BAD + r".*?(?:" + _PERSON_TO_PERSON + r"|" + _SAME_THING + r")", re.IGNORECASE | re.DOTALL
+)
 _PERSON_KIND = re.compile(r"^(?!" + _HOW_BAD + r").*?" + _PERSON_TO_PERSON, re.IGNORECASE | re.DOTALL)
 PERSON_READING = "do sciatica symptoms vary from person to person"
 
@@ -184,7 +196,8 @@ BED_READING = "should i rest in bed with sciatica"
 # Which of the article's claims has the best evidence: "Of all the claims made about massage for sciatica (circulation,
 # endorphins, ...) which one actually has the most research behind it?" (blind batch 38; seven writers since batch 20
 # asked it, led by the research summary or the posture claim, where the answer is the stress section's note)
-_EVIDENCE_WORDS = r"(?:evidence|proof|proven|research|science|backing|support|studies)"
+# ("Which one is actually best supported?"; blind batch 41)
+_EVIDENCE_WORDS = r"(?:evidence|proof|proven|research|science|backing|support|supported|backed|evidenced|studies)"
 _BEST_BACKED = re.compile(
     # of massage's own claims, not a choice of style or of treatment ("which type of massage has the best evidence?",
     # "what treatment has the most evidence?" and a list of other therapies are other questions: the review)

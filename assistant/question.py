@@ -276,8 +276,19 @@ def asks_kind(question: str) -> bool:
     return bool(_KIND.search(question))
 
 
+_FOLLOW_UP_OPENER = re.compile(r"^\s*(?:and|but|so|or|then|what about|how about)\b", re.IGNORECASE)
+
+
 def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question)) and len(question.split()) <= 20
+
+
+def opens_leaning_back(question: str) -> bool:
+    """A longer message whose first sentence is a short ask that opens leaning on the turn before ("and if it hasn't
+    by then? I'm on week seven now and still can't do a full day in the classroom"; blind batch 41). Only for the
+    conversation: inside one message, "And another question. ..." starts a new ask (the review)."""
+    first = _SENTENCE_END.split(question.strip(), maxsplit=1)[0]
+    return len(first.split()) <= 8 and bool(_FOLLOW_UP_OPENER.search(first)) and asks_something(first)
 
 
 # What a question can be about: the subjects of the articles' sections and the lay words for them. A follow-up is read
@@ -492,7 +503,8 @@ def read_question(
     text = spoken_punctuation(" ".join(_EMOJI.sub(" ", _MARKUP.sub(" ", question)).split()) or question)
     corrected = speller.correct(text) if speller is not None else text
     canonical = lexicon.canonical(corrected)
-    context = previous_question(history) if is_follow_up(corrected) and not _stands_alone(corrected) else ""
+    leans = is_follow_up(corrected) or (bool(history) and opens_leaning_back(corrected))
+    context = previous_question(history) if leans and not _stands_alone(corrected) else ""
     if context and speller is not None:
         context = lexicon.canonical(speller.correct(context))
     parts = split_parts(corrected)

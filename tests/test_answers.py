@@ -159,7 +159,7 @@ def test_answer_schema_is_complete(assistant):
     [
         ("", "empty"),
         ("   \n\t ", "empty"),
-        ("x" * 1001, "limit is 1,000"),
+        ("x" * 2001, "limit is 2,000"),
         ("why\x00does it hurt", "control characters"),
         (b"\x89PNG", "not binary"),
     ],
@@ -404,6 +404,25 @@ def test_a_follow_up_about_pain_that_does_not_go_away_is_told_when_to_see_a_gp(a
                            [{"role": "user", "content": "how long does sciatica usually last for?"}])
     # the answer leads with it (the citation's quote is the passage's span, so it may open with an earlier sentence)
     assert answer.answer.startswith("See a GP if the pain has not improved"), answer.answer
+
+
+def test_a_long_follow_up_opening_with_a_short_ask_reads_the_turn_before(assistant):
+    # blind batch 41, reworded: past twenty words the message was read alone and declined
+    answer = assistant.ask(
+        "and what if it's still bad after that? Eight weeks in now and I still can't get through a full shift at the "
+        "depot without stopping", [{"role": "user", "content": "how long does sciatica usually take to settle?"}])
+    assert answer.outcome == "answer", answer.answer
+    assert "See a GP if the pain has not improved" in answer.answer, answer.answer
+
+
+def test_a_new_ask_inside_one_message_does_not_lean_on_the_part_before(assistant):
+    # the review of the long follow-up (batch 41): "And another question." starts a new ask in the same message, so the
+    # covered part is answered and the acupuncture part named as not covered, as before
+    answer = assistant.ask(
+        "Does acupuncture help sciatica? And another question. How long does it usually take for sciatica to get "
+        "better on its own if I keep walking every day and stay at work?")
+    assert answer.outcome == "answer", answer.answer
+    assert "four to six weeks" in answer.answer, answer.answer
 
 
 def test_a_follow_up_asking_how_longs_it_take_is_answered_with_the_weeks(assistant):
@@ -725,6 +744,13 @@ def test_a_surrogate_is_read_as_pregnant(assistant):
      "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
     ("For our clinic leaflet on massage: which kinds of people need to be careful or avoid it?",
      "Massage by a trained therapist carries few risks, but some health problems mean it should wait or be gentle."),
+    # blind batch 41 kinds: the best-supported claim, stress written as a sum, one mild and one awful "the same thing"
+    ("List what massage supposedly does for sciatica and tell me which claim is best backed.",
+     "The benefits of massage treatment for alleviating stress are widely recognized."),
+    ("stressed -> more pain?? is that a real thing",
+     "Since increased tension can worsen pain perception"),
+    ("My neighbour called her sciatica a mild niggle. Mine had me in tears on the bathroom floor. Can they really be the "
+     "same condition?", "Sciatica can cause pain that ranges from a slight ache to excruciating, incapacitating agony."),
 ])
 def test_reworded_asks_are_led_by_the_sentence_that_answers_them(assistant, question, lead):
     answer = assistant.ask(question)
@@ -779,6 +805,7 @@ _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round4.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review17_answers.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -797,6 +824,9 @@ _OPEN_REVIEW14_ANSWERS = {
     *(f"A12-{i}" for i in "02 03 04 14 16 29".split()),
     # its fourth round, wrong on 2c949b2 too: see the fixture's header
     *(f"A13-{i}" for i in "03 06 11".split()),
+    # the seventeenth session's review, wrong on 483edd1 too: see the fixture's header
+    *(f"A17-{i}" for i in "09 10 11 13 14 16 18 21 22".split()),
+    *(f"A17B-{i}" for i in "02 06 08 09 12 13 16 17 30".split()),
 }
 
 

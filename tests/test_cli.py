@@ -59,7 +59,7 @@ def test_ask_prints_answer_sources_then_disclaimer(built_settings, run):
 
 @pytest.mark.parametrize(
     "question, message",
-    [("", "empty"), ("   ", "empty"), ("x" * 1200, "limit is 1,000"), ("bad\x07bell", "control characters")],
+    [("", "empty"), ("   ", "empty"), ("x" * 2200, "limit is 2,000"), ("bad\x07bell", "control characters")],
 )
 def test_bad_questions_exit_non_zero_with_one_line(question, message, tmp_path, run):
     result = run(["ask", question], ASSISTANT_DATA_DIR=str(tmp_path))

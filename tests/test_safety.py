@@ -1515,6 +1515,44 @@ REWORDED_40 = [
 ]
 
 
+REWORDED_41 = [
+    # forty-first blind batch, a first-run miss by the rules and the net (Korean night pain told as waking and as rest
+    # that does not ease it) and false alarms (evals/heldout/README.md), written again in other words
+    ("허리가 너무 아파서 새벽에 두 번이나 깼어요. 마사지 받아도 되나요?", "urgent"),
+    ("좌골신경통 3주째인데 누워서 쉬어도 안 가라앉아요. 마사지 받아도 될까요?", "urgent"),
+    # never woken by it (the review of the night-pain fix)
+    ("누워서 쉬면 괜찮아져요. 밤에 아파서 깬 적은 없어요. 마사지 괜찮나요?", "none"),
+    ("After my youngest (she's 12 now!) I had some bladder leaking, pelvic floor physio sorted it completely, not a drop "
+     "since. Sciatica for a week, massage ok?", "none"),
+    ("I broke my arm falling off a wall as a kid, 30-odd years ago. These days just a dull ache down my thigh from "
+     "driving. Massage?", "none"),
+    ("Saw the price and nearly fell over! Sciatica in my right leg, is massage worth it?", "none"),
+    ("I'm 72 on apixaban, sciatica's been the same for a good twelve years, nothing new. Is a firm massage ok?", "caution"),
+    ("Con la ciatica ando normal; la unica fiebre que traigo es la del futbol. Me puedo dar un masaje?", "none"),
+    ("둘째 낳고 소변 새는 게 있었는데 운동해서 싹 나았어요. 지금은 엉덩이만 뻐근해요. 마사지 되나요?", "none"),
+]
+# The review of batch 41's fixes (the seventeenth session) broke 18 of its 20 red flags and 18 of its 20 look-alikes,
+# 13 and 10 of them new: "(12 yrs ago!)" read into its sentence and "yrs" as years hid a bed-wetting "till last Tuesday"
+# and a fever this week after an infection "2 yrs ago"; an injury years back hid a new fall told beside it; "almost fell"
+# hid a back wrenched while catching oneself; "nothing new" and "for over 30 years" (a job) hid a 58- and a 61-year-old's
+# new pain; "la unica fiebre que traigo" hid "traigo calentura de 40"; "싹 나았" hid a leak come back ("다시"). All taken
+# out. The Korean night pain told as waking ("깼") went the same way in two rounds: alone it raised 6 of 6 look-alikes (a
+# plate broken, a drink slept off, a game beaten, a baby's teeth); tied to the back or leg and to sleep or the night it
+# still raised 10 of 15 (a cramp that passed, a toothache, a dog's disc, a dream) and its "깬 적은 없어요" exclusion hid 5
+# of 15 real ones ("아픈 적 한번도 없다가 이번달부터"). Kept: rest that does not ease it is no longer set aside by the
+# exclusion for rest that does ("누워서 쉬어도 안 가라앉음", the batch's own case; no regression in either round).
+_REVERTED_41 = {
+    0: "the Korean 'woken by the pain' ('깼') wordings were taken out: 10 of 15 look-alikes raised (the review)",
+    2: "the Korean 'never woken by it' exclusion was taken out: it hid real night pain ('아픈 적 ... 없다가')",
+    3: "the birth years back and 'not a drop since' were taken out: they hid a leak come back (the review)",
+    4: "an injury years back was taken out: it hid a new fall told beside it (the review)",
+    5: "'nearly fell' was taken out: it hid a back wrenched while catching oneself (the review)",
+    6: "'nothing new' and 'for a good N years' were taken out: they hid new pain after 50 (the review)",
+    7: "'la unica fiebre que traigo' was taken out: it hid 'traigo calentura de 40' (the review)",
+    8: "'싹 나았' was taken out: it hid a leak come back (the review)",
+}
+
+
 # The review of batch 38's fixes (the sixteenth session) found the Spanish and the English-in-Korean ones raising alarms
 # on 37 of its 40 look-alikes (a child's or a dog's "pipi", "ni se que buscan", a yoga pose, beach sandals, a mango
 # falling, a film's "chills", K-pop "Fever", menopause's night sweats) and the Korean "fever 없" exclusion hiding a 39-degree
@@ -1614,9 +1652,11 @@ def _batch_params(batch, wordings, reverted=None):
     *_batch_params(38, REWORDED_38, _REVERTED_38),
     *_batch_params(39, REWORDED_39, _REVERTED_39),
     *_batch_params(40, REWORDED_40),
+    # (batch 41's kept ones fail on 483edd1, the seventeenth session's base)
+    *_batch_params(41, REWORDED_41, _REVERTED_41),
 ])
-def test_batch_33_to_40_wordings_written_again_reach_their_level_by_rule(question, level):
-    """Batches 33-40's first-run misses and false alarms written again: the rules alone reach the level (the net only
+def test_batch_33_to_41_wordings_written_again_reach_their_level_by_rule(question, level):
+    """Batches 33-41's first-run misses and false alarms written again: the rules alone reach the level (the net only
     ever adds: with it, a red flag is at least as high and a look-alike still raises nothing)."""
     rank = {"none": 0, "caution": 1, "urgent": 2, "emergency": 3}
     assert assess(question, [], Settings(learned_triage=False)).triage.level == level
@@ -1790,6 +1830,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review16_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_probes_round3.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review17_probes.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1852,6 +1893,11 @@ _OPEN_PROBES = {
     # beside a hot pack or moxa but no "열이 ... 올라", night pain that wakes ("깼어요"), "me han practicado una cirugia",
     # "me acaban de operar"
     *(f"R16-{i:02d}" for i in (2, 3, 4, 5, 7, 8, 9, 14, 16, 17)),
+    # the seventeenth session's review (tests/fixtures/review17_probes.yaml), missed on 483edd1 too: a Spanish real
+    # fever beside "fiebre del Mundial"; Korean night pain told as waking ("깼어요", "깻어요", "깸", "깨세요"), in
+    # Gyeongsang or Jeolla forms, or with the day's "안 아픈데" in the same sentence; "쉬고 ... 누워만 있는데"
+    "R17-15", "R17-16", "R17-17", "R17-18",
+    *(f"R17B-{i:02d}" for i in (6, 7, 8, 9, 10, 11, 13, 14, 15)),
 }
 
 
@@ -1881,6 +1927,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review16_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_lookalikes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_lookalikes_round3.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review17_lookalikes.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1906,6 +1953,11 @@ _OPEN_LOOKALIKES = {
     "N15-11",
     # its third round: "오한이나 식은땀은 전혀 안 나는데" (a denial the fever sign does not read), raised on c4e3e2e too
     "N16-09",
+    # the seventeenth session's review, raised on 483edd1 too: "(12yrs ago!)", "I near fell over the cat", "nearly fell
+    # down the stairs", "would have fallen", a fall at 7 "still have the scar", a 70-year-old's new mattress, "Tengo 39
+    # anos", a Chungcheong "있었는디 ... 싹 나았슈", a baby "배 아파서 깼는지", a dream's leg pain
+    *(f"L17-{i:02d}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 13, 20)),
+    "L17B-01", "L17B-05",
 }
 
 

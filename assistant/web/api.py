@@ -24,6 +24,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..inputs import HISTORY_CONTENT_FACTOR
 from ..schema import Answer
 from ..settings import Settings
 from ..stream import StreamEvent
@@ -42,7 +43,6 @@ from .service import (
 log = logging.getLogger("assistant.web")
 
 MAX_HISTORY_MESSAGES = 40  # messages in ``history`` (the pipeline reads the last max_history_turns turns)
-HISTORY_CONTENT_FACTOR = 4  # a history message may be this many times max_question_chars long
 
 # What ``inputs.has_control_chars`` refuses (C0/C1 controls other than tab, newline and carriage return, and the
 # replacement character), written so that JSON Schema validators (ECMA-262, or Rust's regex in schemathesis) and
