@@ -251,6 +251,10 @@ _ONLY_TREATMENT = re.compile(
     r"\bmassag\w* (?:\w+ ){0,2}(?:by itself|on its own|alone|only)\b.{0,40}\b(?:cure|fix|enough|sort|stop|instead)\w*"
     # "is massage enough on its own for sciatica or do i need to be doing other stuff as well" (blind batch 39)
     r"|\bmassag\w* (?:\w+ ){0,2}enough (?:on its own|by itself|alone)\b"
+    # "She asks: can she do only the massage and nothing else?" (blind batch 42)
+    # (not "nothing but massage appointments" nor a price: the review)
+    r"|\b(?:can|could|should|may) (?:she|he|i|they|we) (?:\w+ )?(?:do|have|get) (?:only|just) (?:the |a )?massag\w*"
+    r" and nothing else\b"
     r"|\b(?:stop|drop|quit|ditch) (?:\w+ ){0,2}(?:physio|exercises|other treatment)\w*\b.{0,40}\bmassag\w*"
     r"|\bmassag\w*\b.{0,60}\b(?:stop|drop|quit|ditch) (?:\w+ ){0,2}(?:physio|exercises|other treatment)",
     re.IGNORECASE,

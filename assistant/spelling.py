@@ -31,6 +31,10 @@ CHAT_SPELLINGS = {
     "dat": "that", "dis": "this", "gud": "good", "shud": "should", "wud": "would", "cud": "could", "hv": "have",
     # Pacific pidgins (Bislama, Tok Pisin, Pijin): "Wanem kind massage they use for sciatica?" (blind batch 34)
     "wanem": "what",
+    # Scots: "At whit point dae ye bother the GP wi it?" (blind batch 42; five earlier writers wrote Scots too)
+    "whit": "what", "dae": "do", "cannae": "can't", "didnae": "didn't", "dinnae": "don't", "doesnae": "doesn't",
+    "isnae": "isn't", "wasnae": "wasn't", "wouldnae": "wouldn't", "couldnae": "couldn't", "shouldnae": "shouldn't",
+    "noo": "now", "mair": "more", "oot": "out",
 }  # fmt: skip
 # Nigerian Pidgin asks: "E dey work well? How long e go last?" (blind batch 36): "e" is "it" before these verbs
 CHAT_PHRASES = (

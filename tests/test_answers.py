@@ -415,6 +415,21 @@ def test_a_long_follow_up_opening_with_a_short_ask_reads_the_turn_before(assista
     assert "See a GP if the pain has not improved" in answer.answer, answer.answer
 
 
+def test_scots_spellings_are_read_as_english(assistant):
+    # blind batch 42, reworded: "whit" and "dae" were left as they are, and the ask read as how long sciatica lasts
+    answer = assistant.ask("Whit dae ye dae if the sciatica disnae ease efter a few weeks? Been at it a month noo.")
+    assert answer.outcome == "answer", answer.answer
+    assert answer.answer.startswith("See a GP if the pain has not improved"), answer.answer
+
+
+def test_only_the_massage_and_nothing_else_asks_whether_massage_can_be_the_only_treatment(assistant):
+    # blind batch 42, reworded (a price for "only the massage and nothing else" is not this ask: the review)
+    answer = assistant.ask("My dad asks: can he have just the massage and nothing else for his sciatica?")
+    assert "It might not be a stand-alone treatment" in answer.answer.split("\n")[0], answer.answer
+    price = assistant.ask("Is it cheaper to get only the massage and nothing else at the spa?")
+    assert price.outcome == "not_covered", price.answer
+
+
 def test_a_new_ask_inside_one_message_does_not_lean_on_the_part_before(assistant):
     # the review of the long follow-up (batch 41): "And another question." starts a new ask in the same message, so the
     # covered part is answered and the acupuncture part named as not covered, as before
@@ -806,6 +821,7 @@ _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review17_answers.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review17_answers_round3.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -827,6 +843,7 @@ _OPEN_REVIEW14_ANSWERS = {
     # the seventeenth session's review, wrong on 483edd1 too: see the fixture's header
     *(f"A17-{i}" for i in "09 10 11 13 14 16 18 21 22".split()),
     *(f"A17B-{i}" for i in "02 06 08 09 12 13 16 17 30".split()),
+    *(f"A17C-{i}" for i in "08 09 10 12 16 25".split()),
 }
 
 

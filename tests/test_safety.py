@@ -1831,6 +1831,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review16_probes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_probes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review17_probes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review17_probes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1898,6 +1899,8 @@ _OPEN_PROBES = {
     # Gyeongsang or Jeolla forms, or with the day's "안 아픈데" in the same sentence; "쉬고 ... 누워만 있는데"
     "R17-15", "R17-16", "R17-17", "R17-18",
     *(f"R17B-{i:02d}" for i in (6, 7, 8, 9, 10, 11, 13, 14, 15)),
+    # its third round (tests/fixtures/review17_probes_round3.yaml): a child's and the asker's fever told together
+    *(f"R17C-{i:02d}" for i in (4, 5, 6, 13)),
 }
 
 
@@ -1928,6 +1931,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review16_lookalikes_round2.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review16_lookalikes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review17_lookalikes.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review17_lookalikes_round3.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1958,6 +1962,8 @@ _OPEN_LOOKALIKES = {
     # anos", a Chungcheong "있었는디 ... 싹 나았슈", a baby "배 아파서 깼는지", a dream's leg pain
     *(f"L17-{i:02d}" for i in (2, 3, 4, 5, 6, 7, 8, 9, 13, 20)),
     "L17B-01", "L17B-05",
+    # its third round: a slash "neg/neg/neg", "NEG, just the usual pain"
+    "L17C-11", "L17C-12",
 }
 
 
