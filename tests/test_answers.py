@@ -415,6 +415,16 @@ def test_a_long_follow_up_opening_with_a_short_ask_reads_the_turn_before(assista
     assert "See a GP if the pain has not improved" in answer.answer, answer.answer
 
 
+def test_a_statement_opening_with_cant_is_not_named_as_an_uncovered_ask(assistant):
+    # blind batch 42's "Cannae get oot the chair some mornings" (read "can't get out ...") was named as a part the
+    # articles do not cover, as batch 37's "can't sit in the cab 9 hours like this" had been: a piece opening with
+    # "can't" tells
+    answer = assistant.ask("how long does sciatica usually last and does my health insurance pay for massage? can't "
+                           "stand at the till all day like this")
+    assert answer.answer.startswith("Most sciatica gets better within about four to six weeks"), answer.answer
+    assert answer.uncovered == ["does my health insurance pay for massage?"], answer.uncovered
+
+
 def test_scots_spellings_are_read_as_english(assistant):
     # blind batch 42, reworded: "whit" and "dae" were left as they are, and the ask read as how long sciatica lasts
     answer = assistant.ask("Whit dae ye dae if the sciatica disnae ease efter a few weeks? Been at it a month noo.")

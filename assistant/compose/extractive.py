@@ -556,7 +556,10 @@ class ExtractiveComposer:
         part_absent = reading.part_absent or tuple(() for _ in reading.parts)
         for part, text, row, absent in zip(reading.parts, reading.part_texts, part_rows, part_absent):
             if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
-                uncovered.append(part)
+                if asks_something(
+                    part
+                ):  # (a piece that only tells is not named: "can't sit in the cab 9 hours like this")
+                    uncovered.append(part)
                 continue
             part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
             part_generic = part_generic and not asks_kind(part)

@@ -38,7 +38,7 @@ from .scope import (
     strip_injection,
     topic_scope,
 )
-from ..question import answerable_parts, split_parts
+from ..question import answerable_parts, asks_something, split_parts
 from .clauses import fold_for_rules
 from .triage import find_signs, signs_set_aside
 
@@ -194,10 +194,13 @@ def _set_aside(text: str, declines: Callable[[str], bool]) -> tuple[str, tuple[s
     """For a two-part question, the asks still to answer (joined) and the parts ``declines`` sets aside; None when
     nothing would be left to answer, or nothing set aside (the whole question is declined, or none of it)."""
     parts = split_parts(text)
-    kept = answerable_parts(parts, tuple(declines(p) for p in parts))
+    declined = tuple(declines(p) for p in parts)
+    kept = answerable_parts(parts, declined)
     if not kept or len(kept) == len(parts):
         return None
-    return " ".join(kept), tuple(p for p in parts if p not in kept)
+    # a piece that only tells is left out without being named ("... does my health insurance pay for massage? can't
+    # stand at the till all day like this"; blind batch 42)
+    return " ".join(kept), tuple(p for p, no in zip(parts, declined) if p not in kept and (no or asks_something(p)))
 
 
 def assess(
