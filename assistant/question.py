@@ -78,6 +78,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _ASKS = re.compile(
     r"\?\s*$|^\s*(?:(?:at|in|by|for|from|to|with|after|until|till) (?=what|which|how|when|whom))?"
     r"(?:is|are|does|do|did|can|could|should|would|will|what|how|which|who|whom|where|when|why|any|anyone"
+    # chat spellings and "am I" ("whats a good mattress for sciatica", "am I entitled to statutory sick pay"; blind
+    # batches 9 and 39)
+    r"|whats|hows|wheres|whos|am(?= i\b)"
     # (not "Can't sit more than twenty minutes.", which tells: blind batch 42)
     r"|has|have)\b(?!['’]t\b)",
     re.IGNORECASE,

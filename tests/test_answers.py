@@ -415,14 +415,21 @@ def test_a_long_follow_up_opening_with_a_short_ask_reads_the_turn_before(assista
     assert "See a GP if the pain has not improved" in answer.answer, answer.answer
 
 
-def test_a_statement_opening_with_cant_is_not_named_as_an_uncovered_ask(assistant):
+@pytest.mark.parametrize("question, part", [
     # blind batch 42's "Cannae get oot the chair some mornings" (read "can't get out ...") was named as a part the
     # articles do not cover, as batch 37's "can't sit in the cab 9 hours like this" had been: a piece opening with
-    # "can't" tells
-    answer = assistant.ask("how long does sciatica usually last and does my health insurance pay for massage? can't "
-                           "stand at the till all day like this")
+    # "can't" tells, and only the ask is named
+    ("how long does sciatica usually last and does my health insurance pay for massage? can't stand at the till all day "
+     "like this", "does my health insurance pay for massage?"),
+    # an ask written "whats" or "am I" is still an ask, and is named when the articles do not cover it
+    ("how long does sciatica usually last and whats the best mattress to buy for it", "whats the best mattress to buy for it"),
+    ("how long does sciatica usually last, and am I entitled to sick pay if I'm off work",
+     "am I entitled to sick pay if I'm off work"),
+])
+def test_only_the_uncovered_ask_is_named(assistant, question, part):
+    answer = assistant.ask(question)
     assert answer.answer.startswith("Most sciatica gets better within about four to six weeks"), answer.answer
-    assert answer.uncovered == ["does my health insurance pay for massage?"], answer.uncovered
+    assert answer.uncovered == [part], answer.uncovered
 
 
 def test_scots_spellings_are_read_as_english(assistant):
@@ -832,6 +839,7 @@ _REVIEW14_ANSWERS = [
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review16_answers_round4.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review17_answers.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((Path(__file__).parent / "fixtures" / "review17_answers_round3.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((Path(__file__).parent / "fixtures" / "review17_answers_round4.yaml").read_text(encoding="utf-8")),
 ]
 # answered on 77ee92b too: whether massage boosts the immune system, "or is it just a nice story?" (the circulation
 # claim and its note are quoted)
@@ -854,6 +862,7 @@ _OPEN_REVIEW14_ANSWERS = {
     *(f"A17-{i}" for i in "09 10 11 13 14 16 18 21 22".split()),
     *(f"A17B-{i}" for i in "02 06 08 09 12 13 16 17 30".split()),
     *(f"A17C-{i}" for i in "08 09 10 12 16 25".split()),
+    *(f"A17D-{i}" for i in "09 11 12".split()),
 }
 
 

@@ -556,9 +556,8 @@ class ExtractiveComposer:
         part_absent = reading.part_absent or tuple(() for _ in reading.parts)
         for part, text, row, absent in zip(reading.parts, reading.part_texts, part_rows, part_absent):
             if absent:  # it asks about a topic no article mentions ("and does acupuncture work?")
-                if asks_something(
-                    part
-                ):  # (a piece that only tells is not named: "can't sit in the cab 9 hours like this")
+                # (a piece that only tells is not named: "can't sit in the cab 9 hours like this")
+                if asks_something(part):
                     uncovered.append(part)
                 continue
             part_generic = specific_part(row[None, :], self.basis)[1] < self.cfg.generic_remainder
