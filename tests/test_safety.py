@@ -1352,12 +1352,9 @@ def test_blind_batch_wordings_written_again(question, level):
 @pytest.mark.parametrize("question, level", [
     # look-alikes noted and left in earlier sessions: something else trickles, the water is hot, the child wet the bed,
     # the pet had the operation ...
-    # (the net retrained on 6,579 cases in the seventeenth session raises the first, 0.0007 over its urgent threshold;
-    # the rules do not)
-    pytest.param(
-        "strained my back at the gym, sciatica down the left leg, and now I only trickle sweat when I run. Massage?",
-        "none", marks=pytest.mark.xfail(strict=True, reason="the net raises it by a hair (see the comment above)"),
-    ),
+    # (the net retrained on 6,579 cases in the seventeenth session raised the first, 0.0007 over its urgent threshold;
+    # retrained on 6,721 it no longer does: a case this close to the threshold moves with every retraining)
+    ("strained my back at the gym, sciatica down the left leg, and now I only trickle sweat when I run. Massage?", "none"),
     ("the bath water temperature was 38.5 and it eased my sciatica a lot, is a massage better than a bath?", "none"),
     ("my son wet the bed last night and my sciatica is killing me from changing the sheets, can massage help?", "none"),
     ("my dog had surgery last week and I've been carrying him up the stairs, now my sciatica has flared. Massage ok?",
@@ -1838,6 +1835,7 @@ _REVIEW_PROBES = [
     *yaml.safe_load((_FIXTURES / "review17_probes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review17_probes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review17_probes_round4.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review17_probes_round5.yaml").read_text(encoding="utf-8")),
 ]
 # not read yet (open; the session note): a Korean sign asked whether it has gone away, answered "아니요"; a negatively
 # worded label answered "no"; a sign and its confirming answer split by "...", "!!" or a dash; "erection problems" as a
@@ -1910,6 +1908,9 @@ _OPEN_PROBES = {
     # its fourth round (tests/fixtures/review17_probes_round4.yaml): a Spanish age over 50 told in brackets, after a
     # semicolon or a comma beside "sin antecedentes", with other years in the message ("me operaron ... hace 5 anos")
     *(f"R17D-{i:02d}" for i in range(1, 9)),
+    # its fifth round (tests/fixtures/review17_probes_round5.yaml): not feeling the need to pee, told as "never actually
+    # felt like I needed to go at all" (blind batch 44's missed emergency, R17E-09), "haven't felt", "the need to go"
+    *(f"R17E-{i:02d}" for i in range(1, 10)),
 }
 
 
@@ -1942,6 +1943,7 @@ _LOOKALIKES = [
     *yaml.safe_load((_FIXTURES / "review17_lookalikes.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review17_lookalikes_round3.yaml").read_text(encoding="utf-8")),
     *yaml.safe_load((_FIXTURES / "review17_lookalikes_round4.yaml").read_text(encoding="utf-8")),
+    *yaml.safe_load((_FIXTURES / "review17_lookalikes_round5.yaml").read_text(encoding="utf-8")),
 ]
 # raised by the rules: "No, saddle numbness isn't an issue for me" (a denial after the sign; before this session too),
 # a sister's scan ("we saw the heartbeat!"), "게임하느라 화장실 마려운 줄도 몰랐네요", "사고났다는 연락 ... 점심 나온 줄도
@@ -1974,6 +1976,8 @@ _OPEN_LOOKALIKES = {
     "L17B-01", "L17B-05",
     # its third round: a slash "neg/neg/neg", "NEG, just the usual pain"
     "L17C-11", "L17C-12",
+    # its fifth round: "Don't feel like I need to go at all, the pain's gone"
+    "L17E-06",
 }
 
 
